@@ -1,0 +1,54 @@
+"""The ``babelbeam`` command: one subcommand per typed function.
+
+Each subcommand lives in its own module exposing ``add_arguments(parser)`` and
+``main(args) -> int``; its module docstring's first line is the ``--help`` text.
+Modules import lazily so that ``babelbeam inspect`` loads neither Beam nor torch.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import sys
+
+# subcommand -> module implementing it
+COMMANDS: dict[str, str] = {
+    "run": "babelbeam.pipeline.run",
+    "inspect": "babelbeam.tokenize.inspect",
+}
+
+
+def build_parser(argv: list[str] | None = None) -> tuple[argparse.ArgumentParser, dict[str, object]]:
+    parser = argparse.ArgumentParser(prog="babelbeam", description=__doc__.splitlines()[0])
+    parser.add_argument("-v", "--verbose", action="store_true", help="log at INFO level")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    argv = sys.argv[1:] if argv is None else argv
+    chosen = next((a for a in argv if a in COMMANDS), None)
+    modules: dict[str, object] = {}
+    for name, module_name in COMMANDS.items():
+        if name == chosen:
+            module = importlib.import_module(module_name)
+            modules[name] = module
+            doc = (module.__doc__ or "").strip().splitlines()
+            sp = sub.add_parser(name, help=doc[0] if doc else None, description=(module.__doc__ or "").strip())
+            module.add_arguments(sp)
+        else:
+            sub.add_parser(name, add_help=False)
+    return parser, modules
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    parser, modules = build_parser(argv)
+    args, extra = parser.parse_known_args(argv)
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    module = modules[args.command]
+    if extra and not getattr(module, "ACCEPTS_EXTRA_ARGS", False):
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
+    args.extra_args = extra
+    return int(module.main(args) or 0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

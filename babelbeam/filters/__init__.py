@@ -1,0 +1,1 @@
+"""Pure per-document logic: language ID, quality heuristics, MinHash signatures. No Beam imports here."""

@@ -1,0 +1,61 @@
+"""babelbeam: multilingual text to Qwen3 pretraining shards with Apache Beam, and a Qwen3 trainer.
+
+Beam ships this package to remote workers with ``--setup_file ./setup.py``; the
+model files in ``babelbeam/assets`` (fetched by ``scripts/fetch_assets.py``) travel
+as package data.
+"""
+
+from setuptools import find_packages, setup
+
+RUNTIME = [
+    "apache-beam==2.77.0",  # pins numpy<2.5, pyarrow<26, protobuf<7 for us
+    "numpy",
+    "pyarrow",
+    "tiktoken>=0.7",
+    "regex",
+    "zstandard",
+    "pyyaml",
+    # One fastText build only: this one trains and predicts and is numpy-2 safe.
+    "fasttext-numpy2==0.10.4",
+    "pyicu-wheels",
+    "stopwordsiso",
+    "matplotlib",
+]
+
+MODEL = [
+    "torch==2.13.0",  # the CPU wheel on disk here; a bare `torch` pulls a CUDA build
+    "safetensors",
+]
+
+TEST = MODEL + [
+    "pytest",
+    "hypothesis",
+    "ruff",
+    "datasketch",
+    "tokenizers",
+    "transformers>=5",
+]
+
+BENCH = TEST + [
+    "rensa",
+    "datatrove==0.10.1",
+]
+
+setup(
+    name="babelbeam",
+    version="0.1.0",
+    description="Multilingual text to Qwen3 pretraining shards with Apache Beam, and a Qwen3 trainer",
+    long_description=open("README.md", encoding="utf-8").read() if __import__("os").path.exists("README.md") else "",
+    long_description_content_type="text/markdown",
+    python_requires=">=3.10",
+    packages=find_packages(include=["babelbeam", "babelbeam.*"]),
+    include_package_data=True,
+    package_data={
+        "babelbeam.schemas": ["languages.tsv"],
+        "babelbeam.assets": ["qwen.tiktoken", "lid.176.ftz"],
+        "babelbeam": ["**/*.yaml", "**/*.txt", "**/*.json"],
+    },
+    install_requires=RUNTIME,
+    extras_require={"model": MODEL, "test": TEST, "bench": BENCH},
+    entry_points={"console_scripts": ["babelbeam=babelbeam.cli:main"]},
+)
