@@ -1,0 +1,251 @@
+"""Typed training configuration: one sub-config per trainer component, loaded from YAML and ``--set`` overrides.
+
+A config file mirrors these dataclasses::
+
+    model: {preset: tiny}
+    data: {manifests: [out/demo], seq_len: 256, batch_tokens: 8192, micro_batch_size: 8,
+           weight_by: language, weights: {eng_Latn: 0.5}, temperature: 3.0}
+    optimizer: {lr: 3.0e-4, weight_decay: 0.1}
+    schedule: {kind: cosine, warmup_steps: 100}
+    checkpoint: {interval: 500, keep_last: 3}
+    parallel: {fsdp: true}
+    logging: {log_interval: 10, eval_interval: 100}
+    steps: 2000
+    output_dir: out/train
+
+The whole config is written as ``config.yaml`` beside every checkpoint, so a
+checkpoint says how it was made and ``babelbeam export-hf`` knows its model.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from babelbeam.schemas.config import ConfigError, from_dict
+
+
+@dataclass
+class ModelSection:
+    preset: str = "tiny"
+    """Model preset name from ``babelbeam.model.config.PRESETS`` (``tiny``, ``tiny-moe``, ``qwen3-0.6b``, ...)."""
+    overrides: dict[str, Any] = field(default_factory=dict)
+    """Fields of the preset's ``Qwen3Config`` replaced by these values (e.g. ``{num_hidden_layers: 4}``)."""
+    activation_checkpointing: bool = False
+    """Recompute each decoder layer's activations in the backward pass (less memory, about 1/3 more compute)."""
+    compile: bool = False
+    """``torch.compile`` each decoder layer (as torchtitan does); worth it on GPU, slow to start on CPU."""
+    load_balancing_coef: float = 1e-3
+    """Weight of the global-batch load-balancing loss added to the LM loss for MoE presets (Qwen3 uses 1e-3)."""
+
+
+@dataclass
+class DataSection:
+    manifests: list[str] = field(default_factory=list)
+    """Paths of babelbeam output directories or their ``manifest.json`` files; their shards are pooled."""
+    seq_len: int = 2048
+    """Tokens per training sequence (inputs); each packed sample holds ``seq_len + 1`` tokens for the shifted labels."""
+    batch_tokens: int = 524_288
+    """Global batch per optimizer step, in input tokens, over all ranks and accumulation steps.
+    Must be a multiple of ``seq_len * micro_batch_size * world_size``; the quotient is the accumulation count."""
+    micro_batch_size: int = 1
+    """Sequences per rank per forward/backward pass."""
+    weight_by: str = "language"
+    """Group documents into mixing streams by ``language``, ``source``, or ``none`` (one stream)."""
+    weights: dict[str, float] = field(default_factory=dict)
+    """Relative sampling weight per group (language code or source name); groups not listed weigh 1.0, 0 drops a group."""
+    temperature: float = 1.0
+    """Sampling temperature over the groups' token shares: a group is drawn with probability proportional to
+    ``weight * share ** (1 / temperature)``; 1.0 samples in proportion to tokens, larger values flatten towards
+    uniform (XLM-R and mT5 use about 3.3)."""
+    validation_fraction: float = 0.01
+    """Share of documents held out for validation, chosen by a seeded hash of the document id."""
+    validation_sequences: int = 64
+    """Validation sequences evaluated at each validation (over all ranks); fewer if the split is smaller."""
+    seed: int = 1234
+    """Seed of the document shuffle, the group draws and the validation split."""
+
+
+@dataclass
+class OptimizerSection:
+    lr: float = 3e-4
+    """Peak learning rate of AdamW."""
+    min_lr_ratio: float = 0.1
+    """Final learning rate as a fraction of ``lr`` (end of cosine or of the WSD decay)."""
+    betas: list[float] = field(default_factory=lambda: [0.9, 0.95])
+    """AdamW (beta1, beta2)."""
+    eps: float = 1e-8
+    """AdamW epsilon."""
+    weight_decay: float = 0.1
+    """Decoupled weight decay on matrix weights (linear layers incl. an untied head); none on norms and embeddings."""
+    grad_clip: float = 1.0
+    """Clip the global gradient norm to this value; 0 turns clipping off."""
+
+
+@dataclass
+class ScheduleSection:
+    kind: str = "cosine"
+    """``cosine`` (warmup then cosine to ``min_lr_ratio``), ``wsd`` (warmup, stable, linear decay) or ``constant``."""
+    warmup_steps: int = 100
+    """Steps of linear warmup from 0 to ``lr``."""
+    decay_fraction: float = 0.2
+    """For ``wsd``: share of all steps spent in the final linear decay."""
+
+
+@dataclass
+class CheckpointSection:
+    interval: int = 1000
+    """Save a checkpoint every this many optimizer steps (and at the end); 0 saves only at the end."""
+    keep_last: int = 3
+    """Complete checkpoints kept; older ones are deleted after a new one is complete."""
+    resume: bool = False
+    """Continue from the newest complete checkpoint under ``output_dir/checkpoints`` if there is one."""
+
+
+@dataclass
+class ParallelSection:
+    fsdp: bool = True
+    """With more than one process, shard every decoder layer with FSDP2 ``fully_shard``; otherwise use DDP."""
+    param_dtype: str = "bfloat16"
+    """Compute dtype of parameters on GPU (FSDP mixed precision or autocast); CPU always computes in float32."""
+    reduce_dtype: str = "float32"
+    """Dtype of FSDP gradient reduction."""
+
+
+@dataclass
+class LoggingSection:
+    log_interval: int = 10
+    """Print a progress line and append a metrics record every this many steps."""
+    eval_interval: int = 100
+    """Compute validation loss every this many steps (and at steps 0 and the last); 0 turns it off."""
+    plot: bool = True
+    """Write ``loss.png`` (training and validation loss curves) at the end."""
+
+
+@dataclass
+class TrainConfig:
+    model: ModelSection = field(default_factory=ModelSection)
+    data: DataSection = field(default_factory=DataSection)
+    optimizer: OptimizerSection = field(default_factory=OptimizerSection)
+    schedule: ScheduleSection = field(default_factory=ScheduleSection)
+    checkpoint: CheckpointSection = field(default_factory=CheckpointSection)
+    parallel: ParallelSection = field(default_factory=ParallelSection)
+    logging: LoggingSection = field(default_factory=LoggingSection)
+    steps: int = 1000
+    """Optimizer steps to train for (total, including steps done before a resume)."""
+    seed: int = 0
+    """Seed of weight initialisation and of torch's random state."""
+    output_dir: str = "out/train"
+    """Directory for checkpoints, ``metrics.jsonl``, ``loss.png`` and ``config.yaml``."""
+
+    @classmethod
+    def from_yaml(cls, path: str | Path | None, overrides: list[str] | None = None) -> TrainConfig:
+        """Load ``path`` (or defaults when None), then apply ``key.sub=value`` overrides (values parsed as YAML)."""
+        data: dict[str, Any] = {}
+        if path is not None:
+            with open(path, encoding="utf-8") as f:
+                data = yaml.safe_load(f) or {}
+            if not isinstance(data, dict):
+                raise ConfigError(f"{path}: the config must be a mapping of sections")
+        for item in overrides or []:
+            apply_override(data, item)
+        config = from_dict(cls, data, prefix="")
+        config.validate()
+        return config
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> TrainConfig:
+        config = from_dict(cls, data, prefix="")
+        config.validate()
+        return config
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+    def to_yaml(self) -> str:
+        return yaml.safe_dump(self.to_dict(), sort_keys=False)
+
+    def validate(self) -> None:
+        """Raise ConfigError naming the offending key for values that cannot work."""
+        d = self.data
+        checks = [
+            (d.seq_len > 0, "data.seq_len must be positive"),
+            (d.micro_batch_size > 0, "data.micro_batch_size must be positive"),
+            (d.batch_tokens > 0, "data.batch_tokens must be positive"),
+            (d.weight_by in ("language", "source", "none"), "data.weight_by must be language, source or none"),
+            (d.temperature > 0, "data.temperature must be positive"),
+            (0.0 <= d.validation_fraction < 1.0, "data.validation_fraction must be in [0, 1)"),
+            (all(w >= 0 for w in d.weights.values()), "data.weights must not be negative"),
+            (self.steps > 0, "steps must be positive"),
+            (self.optimizer.lr > 0, "optimizer.lr must be positive"),
+            (len(self.optimizer.betas) == 2, "optimizer.betas must have two values"),
+            (0.0 <= self.optimizer.min_lr_ratio <= 1.0, "optimizer.min_lr_ratio must be in [0, 1]"),
+            (self.schedule.kind in ("cosine", "wsd", "constant"), "schedule.kind must be cosine, wsd or constant"),
+            (self.schedule.warmup_steps >= 0, "schedule.warmup_steps must not be negative"),
+            (0.0 <= self.schedule.decay_fraction <= 1.0, "schedule.decay_fraction must be in [0, 1]"),
+            (self.checkpoint.keep_last >= 1, "checkpoint.keep_last must be at least 1"),
+            (self.parallel.param_dtype in ("bfloat16", "float16", "float32"), "parallel.param_dtype is not a dtype"),
+            (self.parallel.reduce_dtype in ("bfloat16", "float32"), "parallel.reduce_dtype is not a dtype"),
+        ]
+        for ok, message in checks:
+            if not ok:
+                raise ConfigError(message)
+
+    def accumulation_steps(self, world_size: int) -> int:
+        """Micro-steps per optimizer step so that one step sees ``data.batch_tokens`` tokens over ``world_size`` ranks."""
+        per_micro = self.data.seq_len * self.data.micro_batch_size * world_size
+        if self.data.batch_tokens % per_micro:
+            raise ConfigError(
+                f"data.batch_tokens={self.data.batch_tokens} is not a multiple of data.seq_len x "
+                f"data.micro_batch_size x world size = {per_micro}"
+            )
+        return self.data.batch_tokens // per_micro
+
+
+def apply_override(data: dict[str, Any], item: str) -> None:
+    """Set ``data[a][b] = value`` for an override ``a.b=value``; the value is parsed as YAML (``3e-4``, ``[a, b]``)."""
+    if "=" not in item:
+        raise ConfigError(f"override {item!r} must look like section.key=value")
+    key, raw = item.split("=", 1)
+    value = yaml.safe_load(raw)
+    parts = key.strip().split(".")
+    node = data
+    for part in parts[:-1]:
+        child = node.setdefault(part, {})
+        if not isinstance(child, dict):
+            raise ConfigError(f"override {key}: {part} is not a section")
+        node = child
+    node[parts[-1]] = value
+
+
+def lr_at(step: int, total_steps: int, optimizer: OptimizerSection, schedule: ScheduleSection) -> float:
+    """Learning rate for optimizer step ``step`` (0-based) of ``total_steps``: a pure function, so it needs no state.
+
+    Warmup rises linearly and reaches ``lr`` at step ``warmup_steps``; cosine then falls to ``lr * min_lr_ratio``
+    at the last step; WSD holds ``lr`` until the last ``decay_fraction`` of steps and falls linearly to the same
+    floor.
+    """
+    peak = optimizer.lr
+    floor = peak * optimizer.min_lr_ratio
+    warmup = schedule.warmup_steps
+    if step < warmup:
+        return peak * (step + 1) / (warmup + 1)
+    if schedule.kind == "constant":
+        return peak
+    last = max(total_steps - 1, warmup)
+    if schedule.kind == "cosine":
+        span = max(last - warmup, 1)
+        progress = min((step - warmup) / span, 1.0)
+        return floor + 0.5 * (peak - floor) * (1.0 + math.cos(math.pi * progress))
+    # wsd: warmup, stable, then linear decay over the last decay_fraction of all steps
+    decay_steps = max(int(round(total_steps * schedule.decay_fraction)), 1)
+    decay_start = max(total_steps - decay_steps, warmup)
+    if step < decay_start:
+        return peak
+    progress = min((step - decay_start + 1) / max(last - decay_start + 1, 1), 1.0)
+    return peak + (floor - peak) * progress
