@@ -1,0 +1,334 @@
+"""Language identification onto the 119 Qwen3 languages with any fastText LID model.
+
+``LanguageIdentifier`` wraps one fastText model (the bundled ``lid.176.ftz`` by default, or any model file
+such as GlotLID or OpenLID given by path) and turns its labels into registry codes:
+
+1. Very short texts (fewer than ``min_chars`` non-space characters) are marked ``too_short`` and not
+   guessed.
+2. Long documents are scored on a bounded, evenly spaced sample of at most ``max_sample_lines`` lines
+   (each at most ``MAX_LINE_CHARS`` characters), so cost stays linear in the number of documents.
+3. The model's top labels are mapped with ``langid_labels.map_label``; labels that land on the same code
+   add their probabilities. ``sh`` goes to the best of Croatian, Bosnian and Serbian.
+4. Chinese is split into ``zho_Hans``/``zho_Hant`` from the characters, and written-Cantonese usage
+   (嘅 咗 喺 冇 啲 佢哋 ...) makes it ``yue_Hant``.
+5. The top code's registry script is compared with the text's dominant script: a mismatch (Serbian,
+   Uzbek or Azerbaijani in the other alphabet, romanised Hindi...) keeps the registry code and is flagged,
+   with ``lang_label`` naming what was seen (``srp_Latn``).
+
+``annotate`` applies the config's decision: removal reasons ``langid_too_short``, ``langid_undetermined``,
+``langid_not_selected`` and ``langid_low_score`` (per-language thresholds override the global one).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from babelbeam.filters import scripts
+from babelbeam.filters.langid_labels import (
+    CHINESE,
+    SERBO_CROATIAN,
+    label_coverage,
+    map_label,
+    strip_label,
+)
+from babelbeam.schemas.config import ConfigError, LangIdConfig
+from babelbeam.schemas.document import Document
+from babelbeam.schemas.languages import LANGUAGES, UNDETERMINED
+
+log = logging.getLogger(__name__)
+
+DEFAULT_MODEL = "lid.176.ftz"
+"""Bundled default model, located with ``babelbeam.assets.asset_path``."""
+
+MAX_LINE_CHARS = 1000
+"""Longest piece of one line that is scored; longer lines are cut into pieces of this many characters."""
+
+MIN_MODEL_K = 10
+"""Labels asked from the model even when ``top_k`` is smaller: ``sh`` and Chinese need the runners-up."""
+
+REASON_TOO_SHORT = "langid_too_short"
+REASON_UNDETERMINED = "langid_undetermined"
+REASON_NOT_SELECTED = "langid_not_selected"
+REASON_LOW_SCORE = "langid_low_score"
+
+FLAG_TOO_SHORT = "too_short"
+FLAG_SCRIPT_MISMATCH = "script_mismatch"
+FLAG_SCRIPT_UNDECIDED = "script_undecided"
+FLAG_CANTONESE = "cantonese_usage"
+FLAG_CORRECTED = "label_corrected"
+FLAG_SAMPLED = "sampled"
+
+_SOUTH_SLAVIC = ("hrv_Latn", "bos_Latn", "srp_Cyrl")
+
+
+@dataclass(frozen=True)
+class LangResult:
+    """What language ID concluded about one text."""
+
+    code: str
+    """A registry code or ``und``."""
+    score: float
+    """Model probability of ``code`` (summed over the labels that map to it), 0..1; 0 when not scored."""
+    top: tuple[tuple[str, float], ...]
+    """Best codes with their scores, best first (``und`` entries merge every unmapped label)."""
+    label: str | None
+    """The model's original top label without ``__label__`` (None when the text was not scored)."""
+    flags: tuple[str, ...] = ()
+    """Facts about the decision: ``too_short``, ``script_mismatch``, ``script_undecided``,
+    ``cantonese_usage``, ``label_corrected``, ``sampled``."""
+    seen_label: str | None = None
+    """On a script mismatch, the language with the script actually seen, e.g. ``srp_Latn``."""
+
+    @property
+    def lang_label(self) -> str | None:
+        """What ``Document.lang_label`` records: the seen script on a mismatch, else the original label when
+        the result is ``und`` or the label needed a correction or a script decision; None otherwise."""
+        if self.seen_label is not None:
+            return self.seen_label
+        if self.label is None:
+            return None
+        if self.code == UNDETERMINED or FLAG_CORRECTED in self.flags or FLAG_CANTONESE in self.flags:
+            return self.label
+        return None
+
+
+def _load_fasttext(path: Path) -> Any:
+    import fasttext  # the fasttext-numpy2 build; imported here so that importing this module stays light
+
+    # Older fastText builds print a deprecation warning on stderr at every load_model; silence it there.
+    if hasattr(fasttext.FastText, "eprint"):
+        fasttext.FastText.eprint = lambda *args, **kwargs: None
+    return fasttext.load_model(str(path))
+
+
+def resolve_model_path(model: str | None) -> Path:
+    """The model file a config names, or the bundled ``lid.176.ftz``; FileNotFoundError names the path."""
+    if model is None:
+        from babelbeam.assets import asset_path
+
+        return asset_path(DEFAULT_MODEL)
+    path = Path(model).expanduser()
+    if not path.is_file():
+        raise FileNotFoundError(f"langid.model: fastText model file {str(path)!r} does not exist")
+    return path
+
+
+def sample_lines(text: str, max_lines: int) -> tuple[str, bool]:
+    """Join at most ``max_lines`` evenly spaced non-empty pieces of ``text`` into one line for fastText.
+
+    Lines longer than ``MAX_LINE_CHARS`` are cut into pieces first. Returns the sample and whether it is
+    smaller than the text.
+    """
+    pieces: list[str] = []
+    for line in text.splitlines():
+        line = line.strip()
+        if not line:
+            continue
+        if len(line) <= MAX_LINE_CHARS:
+            pieces.append(line)
+        else:
+            pieces.extend(line[i : i + MAX_LINE_CHARS] for i in range(0, len(line), MAX_LINE_CHARS))
+    if len(pieces) <= max_lines:
+        return " ".join(pieces), False
+    if max_lines <= 1:
+        return pieces[len(pieces) // 2], True
+    step = (len(pieces) - 1) / (max_lines - 1)
+    chosen = sorted({round(i * step) for i in range(max_lines)})
+    return " ".join(pieces[i] for i in chosen), True
+
+
+def _non_space_chars(text: str) -> int:
+    return len(text) - sum(1 for ch in text if ch.isspace())
+
+
+def _script_matches(code: str, seen: str) -> bool:
+    expected = code.split("_")[1]
+    if expected in ("Hans", "Hant"):
+        return seen == "Hani"
+    if expected == "Jpan":
+        return seen in ("Jpan", "Hani")
+    return expected == seen
+
+
+def validate_config(config: LangIdConfig) -> None:
+    """Raise ConfigError naming the offending ``langid.*`` field."""
+    if not 0.0 <= config.threshold <= 1.0:
+        raise ConfigError(f"langid.threshold: {config.threshold} is not a probability in [0, 1]")
+    for code, value in config.thresholds.items():
+        if code not in LANGUAGES:
+            raise ConfigError(f"langid.thresholds: {code!r} is not one of the 119 registry codes")
+        if not 0.0 <= value <= 1.0:
+            raise ConfigError(f"langid.thresholds.{code}: {value} is not a probability in [0, 1]")
+    for code in config.keep_languages:
+        if code not in LANGUAGES and code != UNDETERMINED:
+            raise ConfigError(f"langid.keep_languages: {code!r} is not one of the 119 registry codes")
+    if config.top_k < 1:
+        raise ConfigError(f"langid.top_k: {config.top_k} must be at least 1")
+    if config.min_chars < 0:
+        raise ConfigError(f"langid.min_chars: {config.min_chars} must not be negative")
+    if config.max_sample_lines < 1:
+        raise ConfigError(f"langid.max_sample_lines: {config.max_sample_lines} must be at least 1")
+
+
+class LanguageIdentifier:
+    """One loaded fastText LID model plus the mapping and decision rules of a ``LangIdConfig``."""
+
+    def __init__(self, model: Any, config: LangIdConfig, model_path: str | None = None) -> None:
+        validate_config(config)
+        self.model = model
+        self.config = config
+        self.model_path = model_path
+        self.labels: list[str] = [strip_label(label) for label in model.get_labels()]
+        self._k = max(config.top_k, MIN_MODEL_K)
+
+    @classmethod
+    def from_config(cls, config: LangIdConfig) -> LanguageIdentifier:
+        """Load ``config.model`` (or the bundled ``lid.176.ftz``) and build an identifier."""
+        validate_config(config)
+        path = resolve_model_path(config.model)
+        log.info("loading fastText LID model %s", path)
+        return cls(_load_fasttext(path), config, str(path))
+
+    # -- identification --------------------------------------------------------------------------------
+
+    def predict_labels(self, sample: str) -> list[tuple[str, float]]:
+        """The model's raw (label, probability) list for a one-line sample, best first."""
+        labels, probs = self.model.predict(sample, k=self._k)
+        return [(strip_label(label), min(float(p), 1.0)) for label, p in zip(labels, probs, strict=True)]
+
+    def identify(self, text: str) -> LangResult:
+        """Identify the language of ``text`` (no thresholds applied; see ``annotate``)."""
+        if _non_space_chars(text) < self.config.min_chars:
+            return LangResult(UNDETERMINED, 0.0, (), None, (FLAG_TOO_SHORT,))
+        sample, sampled = sample_lines(text, self.config.max_sample_lines)
+        flags: list[str] = [FLAG_SAMPLED] if sampled else []
+        raw = self.predict_labels(sample)
+
+        # Map every label, adding probabilities of labels that land on the same code. Unmapped labels are
+        # not added up (many small outside languages would outvote a real one): ``und`` takes the best.
+        scores: dict[str, float] = {}
+        best_label: dict[str, tuple[float, str]] = {}
+        corrected: dict[str, bool] = {}
+        for label, p in raw:
+            m = map_label(label)
+            if m.code == UNDETERMINED:
+                scores[m.code] = max(scores.get(m.code, 0.0), p)
+            else:
+                scores[m.code] = scores.get(m.code, 0.0) + p
+            if m.code not in best_label or p > best_label[m.code][0]:
+                best_label[m.code] = (p, label)
+                corrected[m.code] = m.corrected
+
+        if SERBO_CROATIAN in scores:
+            # Serbo-Croatian: hand its mass to whichever standard the model ranks highest.
+            mass = scores.pop(SERBO_CROATIAN)
+            best = max(_SOUTH_SLAVIC, key=lambda c: (scores.get(c, 0.0), -_SOUTH_SLAVIC.index(c)))
+            if scores.get(best, 0.0) == 0.0:
+                best = "srp_Cyrl" if scripts.dominant_script(sample) == "Cyrl" else "hrv_Latn"
+            scores[best] = scores.get(best, 0.0) + mass
+            self._carry_label(best_label, corrected, SERBO_CROATIAN, best)
+
+        han_decided = True
+        if CHINESE in scores:
+            mass = scores.pop(CHINESE)
+            han, han_decided = scripts.han_script(sample)
+            chinese = f"zho_{han}"
+            scores[chinese] = scores.get(chinese, 0.0) + mass
+            self._carry_label(best_label, corrected, CHINESE, chinese)
+        ranked = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
+        code = ranked[0][0]
+        if code in ("zho_Hans", "zho_Hant") and not han_decided:
+            flags.append(FLAG_SCRIPT_UNDECIDED)
+
+        if code in ("zho_Hans", "zho_Hant") and scripts.is_written_cantonese(sample):
+            # Cantonese written with Standard Chinese characters: lid.176 calls most of it `zh`.
+            scores["yue_Hant"] = scores.get("yue_Hant", 0.0) + scores.pop(code)
+            self._carry_label(best_label, corrected, code, "yue_Hant")
+            flags.append(FLAG_CANTONESE)
+            ranked = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
+            code = ranked[0][0]
+        if corrected.get(code, False):
+            flags.append(FLAG_CORRECTED)
+        top_label = best_label[code][1]
+
+        seen_label = None
+        if code != UNDETERMINED:
+            seen = scripts.dominant_script(sample)
+            if seen is not None and not _script_matches(code, seen):
+                flags.append(FLAG_SCRIPT_MISMATCH)
+                seen_label = f"{code.split('_')[0]}_{seen}"
+            elif code == "yue_Hant":
+                han, decided = scripts.han_script(sample)
+                if decided and han == "Hans":
+                    flags.append(FLAG_SCRIPT_MISMATCH)
+                    seen_label = "yue_Hans"
+        top = tuple((c, round(s, 6)) for c, s in ranked[: self.config.top_k])
+        return LangResult(code, min(ranked[0][1], 1.0), top, top_label, tuple(flags), seen_label)
+
+    @staticmethod
+    def _carry_label(
+        best_label: dict[str, tuple[float, str]], corrected: dict[str, bool], source: str, target: str
+    ) -> None:
+        """Credit ``source``'s original label to ``target`` when it is the stronger one."""
+        src = best_label.pop(source)
+        was_corrected = corrected.pop(source)
+        if target not in best_label or src[0] > best_label[target][0]:
+            best_label[target] = src
+            corrected[target] = True if source in (CHINESE, SERBO_CROATIAN) else was_corrected
+
+    # -- decision ----------------------------------------------------------------------------------------
+
+    def threshold_for(self, code: str) -> float:
+        """The minimum score a document in ``code`` needs to be kept."""
+        return self.config.thresholds.get(code, self.config.threshold)
+
+    def decide(self, result: LangResult) -> str | None:
+        """The removal reason for a result under the config, or None to keep it."""
+        config = self.config
+        if FLAG_TOO_SHORT in result.flags:
+            return None if config.keep_undetermined else REASON_TOO_SHORT
+        if result.code == UNDETERMINED:
+            return None if config.keep_undetermined else REASON_UNDETERMINED
+        if config.keep_languages and result.code not in config.keep_languages:
+            return REASON_NOT_SELECTED
+        if result.score < self.threshold_for(result.code):
+            return REASON_LOW_SCORE
+        return None
+
+    def annotate(self, doc: Document) -> Document:
+        """Fill ``lang``, ``lang_score``, ``lang_top`` and ``lang_label``; mark the document removed when
+        the config says so (reasons ``langid_too_short``, ``langid_undetermined``, ``langid_not_selected``,
+        ``langid_low_score``)."""
+        result = self.identify(doc.text)
+        out = dataclasses.replace(
+            doc,
+            lang=result.code,
+            lang_score=result.score,
+            lang_top=list(result.top),
+            lang_label=result.lang_label,
+        )
+        reason = self.decide(result)
+        return out if reason is None else out.removed(reason)
+
+    def coverage(self) -> tuple[list[str], list[str]]:
+        """(covered, uncovered) registry codes of this identifier's model."""
+        return label_coverage(self.labels)
+
+
+def coverage(model: Any) -> tuple[list[str], list[str]]:
+    """(covered, uncovered) registry codes, in registry order, for a fastText model, a
+    ``LanguageIdentifier`` or a list of labels."""
+    if isinstance(model, LanguageIdentifier):
+        return model.coverage()
+    labels: Iterable[str] = model.get_labels() if hasattr(model, "get_labels") else model
+    return label_coverage([strip_label(label) for label in labels])
+
+
+def identify_many(identifier: LanguageIdentifier, texts: Sequence[str]) -> list[LangResult]:
+    """Identify several texts with one identifier (a convenience for evaluation and benchmarks)."""
+    return [identifier.identify(text) for text in texts]

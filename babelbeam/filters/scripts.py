@@ -1,0 +1,183 @@
+"""Writing-system facts language ID needs: the dominant script of a text, Simplified vs Traditional Han,
+and written-Cantonese usage.
+
+All functions are pure and cheap (one pass over the characters). The Han tables are derived on first use
+from ICU's ``Hans-Hant`` / ``Hant-Hans`` transliterators (bundled by ``pyicu-wheels``) and cached for the
+life of the process, so importing this module costs nothing.
+"""
+
+from __future__ import annotations
+
+import bisect
+import logging
+from collections import Counter
+from dataclasses import dataclass
+from functools import cache
+
+log = logging.getLogger(__name__)
+
+# (first code point, last code point, ISO 15924 script). Letters and marks of the scripts the 119 languages
+# and their close neighbours use; anything else (digits, punctuation, symbols, spaces) is ignored.
+_SCRIPT_RANGES: list[tuple[int, int, str]] = sorted(
+    [
+        (0x0041, 0x005A, "Latn"), (0x0061, 0x007A, "Latn"), (0x00C0, 0x024F, "Latn"),
+        (0x1E00, 0x1EFF, "Latn"), (0x0250, 0x02AF, "Latn"), (0x2C60, 0x2C7F, "Latn"), (0xA720, 0xA7FF, "Latn"),
+        (0x0370, 0x03FF, "Grek"), (0x1F00, 0x1FFF, "Grek"),
+        (0x0400, 0x052F, "Cyrl"), (0x1C80, 0x1C8F, "Cyrl"), (0x2DE0, 0x2DFF, "Cyrl"), (0xA640, 0xA69F, "Cyrl"),
+        (0x0530, 0x058F, "Armn"),
+        (0x0590, 0x05FF, "Hebr"), (0xFB1D, 0xFB4F, "Hebr"),
+        (0x0600, 0x06FF, "Arab"), (0x0750, 0x077F, "Arab"), (0x08A0, 0x08FF, "Arab"),
+        (0xFB50, 0xFDFF, "Arab"), (0xFE70, 0xFEFF, "Arab"),
+        (0x0780, 0x07BF, "Thaa"),
+        (0x0900, 0x097F, "Deva"), (0xA8E0, 0xA8FF, "Deva"),
+        (0x0980, 0x09FF, "Beng"), (0x0A00, 0x0A7F, "Guru"), (0x0A80, 0x0AFF, "Gujr"),
+        (0x0B00, 0x0B7F, "Orya"), (0x0B80, 0x0BFF, "Taml"), (0x0C00, 0x0C7F, "Telu"),
+        (0x0C80, 0x0CFF, "Knda"), (0x0D00, 0x0D7F, "Mlym"), (0x0D80, 0x0DFF, "Sinh"),
+        (0x0E00, 0x0E7F, "Thai"), (0x0E80, 0x0EFF, "Laoo"), (0x0F00, 0x0FFF, "Tibt"),
+        (0x1000, 0x109F, "Mymr"), (0xAA60, 0xAA7F, "Mymr"),
+        (0x10A0, 0x10FF, "Geor"), (0x1C90, 0x1CBF, "Geor"),
+        (0x1100, 0x11FF, "Hang"), (0x3130, 0x318F, "Hang"), (0xAC00, 0xD7AF, "Hang"),
+        (0x1200, 0x139F, "Ethi"),
+        (0x1780, 0x17FF, "Khmr"), (0x19E0, 0x19FF, "Khmr"),
+        (0xA980, 0xA9DF, "Java"), (0x1700, 0x171F, "Tglg"),
+        (0x3040, 0x309F, "Hira"), (0x30A0, 0x30FF, "Kana"), (0x31F0, 0x31FF, "Kana"), (0xFF66, 0xFF9F, "Kana"),
+        (0x3400, 0x4DBF, "Hani"), (0x4E00, 0x9FFF, "Hani"), (0xF900, 0xFAFF, "Hani"), (0x20000, 0x3134F, "Hani"),
+    ]
+)
+_RANGE_STARTS = [r[0] for r in _SCRIPT_RANGES]
+
+
+def char_script(ch: str) -> str | None:
+    """ISO 15924 code of one character's script, or None for digits, punctuation, spaces and unknown blocks."""
+    cp = ord(ch)
+    i = bisect.bisect_right(_RANGE_STARTS, cp) - 1
+    if i >= 0:
+        start, end, script = _SCRIPT_RANGES[i]
+        if start <= cp <= end:
+            return script
+    return None
+
+
+def script_counts(text: str) -> Counter[str]:
+    """Letters per script in ``text`` (ASCII letters take a fast path)."""
+    counts: Counter[str] = Counter()
+    ascii_letters = 0
+    for ch in text:
+        if ch < "\x80":
+            if ch.isalpha():
+                ascii_letters += 1
+            continue
+        script = char_script(ch)
+        if script is not None:
+            counts[script] += 1
+    if ascii_letters:
+        counts["Latn"] += ascii_letters
+    return counts
+
+
+def dominant_script(text: str) -> str | None:
+    """The script with most letters in ``text``; Japanese kana with Han count as ``Jpan``, Hangul with Han
+    as ``Hang``; None when the text has no letters."""
+    counts = script_counts(text)
+    if not counts:
+        return None
+    kana = counts.pop("Hira", 0) + counts.pop("Kana", 0)
+    if kana:
+        # Japanese text mixes kana and kanji; any real share of kana makes the whole Han+kana block Japanese.
+        counts["Jpan"] = kana + counts.pop("Hani", 0)
+    elif counts.get("Hang", 0) and counts.get("Hani", 0):
+        counts["Hang"] += counts.pop("Hani")
+    return max(sorted(counts), key=lambda s: counts[s])
+
+
+# Simplified forms that are also ordinary characters of Traditional text (后 "queen", 里 "village",
+# 台 in 台灣, 干 in 干涉, ...). ICU's one-character mapping would count them as Simplified evidence in
+# Traditional text, so they are evidence of neither.
+_DUAL_USE_HAN = set(
+    "干后里台系只面云几范松丑出谷斗才冲划困准凶制卷布征御志折板游余胡郁表采须吁伙佣克占周坛夸局岩席"
+    "幸彩律曲术朱杰沈注秋芸蒙辟酸霉借千升姜帘弦据杆杠洒涂淀症皂签累纤致舍苏虫朴卜咸向合念了"
+)
+
+
+@dataclass(frozen=True)
+class HanTables:
+    """Characters that only occur in one of the two Chinese standards."""
+
+    simplified_only: frozenset[str]
+    """Characters that ICU converts to a different Traditional form and never produces as Traditional."""
+    traditional_only: frozenset[str]
+    """Characters that ICU converts to a different Simplified form and never produces as Simplified."""
+
+
+@cache
+def han_tables() -> HanTables:
+    """Derive the Simplified-only and Traditional-only character sets from ICU (about 0.2 s, once)."""
+    import icu  # pyicu-wheels; imported here so that importing babelbeam.filters stays light
+
+    to_hant = icu.Transliterator.createInstance("Hans-Hant")
+    to_hans = icu.Transliterator.createInstance("Hant-Hans")
+    chars = "".join(chr(cp) for cp in range(0x4E00, 0xA000)) + "".join(chr(cp) for cp in range(0x3400, 0x4DC0))
+    hant = to_hant.transliterate(chars)
+    hans = to_hans.transliterate(chars)
+    if len(hant) != len(chars) or len(hans) != len(chars):
+        # The transliterators map one code point to one code point for the BMP Han blocks; if a future ICU
+        # breaks that, fall back to per-character calls rather than misalign the tables.
+        hant = "".join(to_hant.transliterate(c)[:1] for c in chars)
+        hans = "".join(to_hans.transliterate(c)[:1] for c in chars)
+    trad_outputs = {t for c, t in zip(chars, hant, strict=True) if t != c}
+    simp_outputs = {s for c, s in zip(chars, hans, strict=True) if s != c}
+    simplified_only = {
+        c for c, t in zip(chars, hant, strict=True) if t != c and c not in trad_outputs and c not in _DUAL_USE_HAN
+    }
+    traditional_only = {c for c, s in zip(chars, hans, strict=True) if s != c and c not in simp_outputs}
+    log.debug("Han tables: %d simplified-only, %d traditional-only", len(simplified_only), len(traditional_only))
+    return HanTables(frozenset(simplified_only), frozenset(traditional_only))
+
+
+def han_variant_counts(text: str) -> tuple[int, int]:
+    """(Simplified-only, Traditional-only) character counts in ``text``."""
+    tables = han_tables()
+    simp = trad = 0
+    for ch in text:
+        if ch in tables.simplified_only:
+            simp += 1
+        elif ch in tables.traditional_only:
+            trad += 1
+    return simp, trad
+
+
+def han_script(text: str) -> tuple[str, bool]:
+    """Decide ``Hans`` or ``Hant`` from the characters; the flag is False when the text has no character
+    that tells them apart (then ``Hans``, the more common standard, is returned)."""
+    simp, trad = han_variant_counts(text)
+    if simp == trad == 0:
+        return "Hans", False
+    return ("Hant" if trad > simp else "Hans"), True
+
+
+# Written-Cantonese function words and particles that Standard Written Chinese does not use, in both
+# character standards where they differ (啲/的 is not one: 啲 only). 係 and 仲 are left out: they are
+# common in Traditional Mandarin text (關係, 仲裁).
+CANTONESE_MARKERS: tuple[str, ...] = (
+    "嘅", "咗", "喺", "冇", "啲", "嘢", "佢", "哋", "睇", "唔", "嗰", "咁", "乜", "噉", "畀", "嚟",
+    "咩", "囉", "啱", "諗", "谂", "攞", "搵", "揾", "嘞", "嘥", "冚", "咪", "嗮", "呢啲", "點解", "点解",
+    "邊度", "边度",
+)
+_SINGLE_MARKERS = frozenset(m for m in CANTONESE_MARKERS if len(m) == 1)
+_MULTI_MARKERS = tuple(m for m in CANTONESE_MARKERS if len(m) > 1)
+
+
+def cantonese_marker_count(text: str) -> int:
+    """Occurrences of written-Cantonese markers in ``text``."""
+    n = sum(1 for ch in text if ch in _SINGLE_MARKERS)
+    return n + sum(text.count(m) for m in _MULTI_MARKERS)
+
+
+def is_written_cantonese(text: str, *, min_markers: int = 2, min_share: float = 0.01) -> bool:
+    """True when ``text`` uses written-Cantonese forms: at least ``min_markers`` markers making at least
+    ``min_share`` of its Han characters (a lone 佢 in a quotation does not make a Mandarin text Cantonese)."""
+    markers = cantonese_marker_count(text)
+    if markers < min_markers:
+        return False
+    han = sum(1 for ch in text if "\u4e00" <= ch <= "\u9fff")
+    return han > 0 and markers / han >= min_share
