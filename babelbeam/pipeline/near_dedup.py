@@ -1,0 +1,498 @@
+"""MinHash-LSH near-duplicate removal as a Beam graph that scales with the runner's workers.
+
+``docs | NearDedup(config)`` returns ``{"kept": ..., "removed": ...}``. Every
+document, kept or removed, carries ``dup_cluster`` (the smallest id in its
+near-duplicate component) and ``dup_cluster_size``; each cluster keeps one
+representative (highest ``quality_score`` when any member has one, else the
+smallest id) and the rest are removed as ``minhash_duplicate``.
+
+Steps, and what each holds in memory (n = documents, b = bands):
+
+1. ``Signatures`` (ParDo): shingles -> MinHash signature -> b band hashes;
+   emits b ``(band_key, id)`` pairs, one ``(id, rank)`` pair and, with the
+   Jaccard check, ``(id, shingle hashes)`` (4 bytes a distinct shingle). Holds
+   one document's shingles and a [chunk x num_perm] block. No text leaves it.
+2. ``Buckets`` (GroupByKey on band key) -> an edge from each member to the
+   bucket's smallest id (a star, not all pairs) -> ``Distinct``. The bucket is
+   streamed twice (min, then edges); a bucket above ``max_bucket_size`` links
+   only its ``max_bucket_size`` smallest ids (a heap of that size), counted.
+3. Optional Jaccard check: edges joined with both ends' shingle sets by id
+   (two CoGroupByKeys); per key: one shingle set and that node's edge list.
+4. Connected components: ``cc_rounds`` alternating large-star / small-star
+   rounds (Kiveris et al. 2014), unrolled at construction; each node's
+   neighbour list is streamed twice, never held. Then a final per-node pass
+   finds the edges not yet in star form (nodes with two parents, or a parent
+   and children); only those, at most ``max_residual_edges``, meet in one
+   process for a union-find, whose result (residual nodes only) is a side
+   input. Everything already in stars is labelled without it.
+5. ``Clusters``: labels joined with ranks by id, grouped by root (streamed
+   twice: size, min id and representative, then one record per member).
+6. ``JoinDocs``: CoGroupByKey of documents and cluster info by id; this is the
+   only step whose shuffle carries text.
+
+Dedup against an existing dataset: ``write_dir`` writes ``(id, bands)`` Parquet
+files under ``DIR/minhash/`` (the parameters are kept in the Parquet schema
+metadata); ``index_dir`` reads them back, old ids enter the graph as nodes
+``id + OLD_SUFFIX``, buckets with only old members are skipped, and a cluster
+with an old member keeps no new member. Old documents are never emitted.
+"""
+
+from __future__ import annotations
+
+import heapq
+import logging
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+import apache_beam as beam
+import numpy as np
+import pyarrow as pa
+from apache_beam.io.filesystems import FileSystems
+from apache_beam.metrics import Metrics
+
+from babelbeam.filters.minhash import MinHasher, band_hashes, hash_shingles, jaccard, shingles, unique_hashes
+from babelbeam.pipeline.stage import KEPT, METRICS_NAMESPACE, REMOVED
+from babelbeam.schemas import Document
+from babelbeam.schemas.config import ConfigError
+from babelbeam.schemas.minhash_config import MinHashConfig
+
+log = logging.getLogger(__name__)
+
+MINHASH_DUPLICATE = "minhash_duplicate"
+"""Removal reason of a near duplicate that is not its cluster's representative."""
+OLD_SUFFIX = "\x00old"
+"""Marks an id read from a dedup index in the graph (document ids never contain NUL; it sorts right after the id)."""
+INDEX_SUBDIR = "minhash"
+INDEX_PREFIX = "signatures"
+
+_RANK = "rank"
+_SHINGLES = "shingles"
+_INDEX = "index"
+_RESIDUAL = "residual"
+
+Node = str
+Edge = tuple[str, str]
+# Representative order: documents with a quality score first, highest score first, then the smallest id.
+RankKey = tuple[int, float, str]
+
+
+def _counter(name: str) -> Any:
+    return Metrics.counter(METRICS_NAMESPACE, f"minhash.{name}")
+
+
+def _is_old(node: Node) -> bool:
+    return node.endswith(OLD_SUFFIX)
+
+
+def _display_id(node: Node) -> str:
+    return node[: -len(OLD_SUFFIX)] if node.endswith(OLD_SUFFIX) else node
+
+
+def rank_key(doc_id: str, quality_score: float | None) -> RankKey:
+    """Sort key whose minimum is a cluster's representative."""
+    if quality_score is None:
+        return (1, 0.0, doc_id)
+    return (0, -float(quality_score), doc_id)
+
+
+def index_schema(config: MinHashConfig) -> pa.Schema:
+    """Arrow schema of the signature index: id and band hashes, with the shingling/hash parameters as metadata."""
+    return pa.schema(
+        [pa.field("id", pa.string(), nullable=False), pa.field("bands", pa.list_(pa.int64()), nullable=False)],
+        metadata={f"babelbeam.minhash.{k}": v for k, v in config.index_params().items()},
+    )
+
+
+def check_index(index_dir: str, config: MinHashConfig) -> str:
+    """The file pattern of the signature index under ``index_dir``; raises ``ConfigError`` when it is missing or
+    was written with other parameters (its band hashes would never match)."""
+    import pyarrow.parquet as pq
+
+    pattern = FileSystems.join(index_dir, INDEX_SUBDIR, f"{INDEX_PREFIX}*.parquet")
+    matches = FileSystems.match([pattern])[0].metadata_list
+    if not matches:
+        raise ConfigError(f"minhash.index_dir: no signature files match {pattern}")
+    with FileSystems.open(matches[0].path) as f:
+        metadata = pq.read_schema(f).metadata or {}
+    stored = {k.decode()[len("babelbeam.minhash.") :]: v.decode() for k, v in metadata.items()
+              if k.decode().startswith("babelbeam.minhash.")}
+    wanted = config.index_params()
+    if stored != wanted:
+        diff = ", ".join(f"{k}: index {stored.get(k)!r} vs run {v!r}" for k, v in wanted.items() if stored.get(k) != v)
+        raise ConfigError(f"minhash.index_dir: {index_dir} was written with other MinHash parameters ({diff})")
+    return pattern
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# 1. Signatures
+
+
+class _SignatureFn(beam.DoFn):
+    """Document -> ``(band_key, id)`` pairs; tagged ``(id, rank)``, optional shingle sets and index rows."""
+
+    def __init__(self, config: MinHashConfig) -> None:
+        super().__init__()
+        self._config = config
+        self._docs = _counter("documents")
+        self._no_shingles = _counter("no_shingles")
+
+    def setup(self) -> None:
+        self._hasher = MinHasher.from_config(self._config)
+
+    def process(self, doc: Document) -> Iterator[Any]:
+        config = self._config
+        yield beam.pvalue.TaggedOutput(_RANK, (doc.id, rank_key(doc.id, doc.quality_score)))
+        self._docs.inc()
+        items = shingles(doc.text, doc.lang, ngram=config.ngram, segment=config.segment_words)
+        if not items:
+            # No words: the empty signature would put every such document into one bucket; they stay singletons.
+            self._no_shingles.inc()
+            return
+        hashes = hash_shingles(items, config.hash_function)
+        bands = band_hashes(self._hasher.signature_from_hashes(hashes), config.bands, config.rows)
+        for key in bands:
+            yield key, doc.id
+        if config.jaccard_check:
+            yield beam.pvalue.TaggedOutput(_SHINGLES, (doc.id, unique_hashes(hashes).tobytes()))
+        if config.write_dir:
+            yield beam.pvalue.TaggedOutput(_INDEX, {"id": doc.id, "bands": bands})
+
+
+def _index_entries(row: dict[str, Any]) -> Iterator[tuple[int, Node]]:
+    node = row["id"] + OLD_SUFFIX
+    for key in row["bands"]:
+        yield int(key), node
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# 2. Candidate edges
+
+
+class _BucketEdgesFn(beam.DoFn):
+    """One bucket -> an edge ``(smallest id, member)`` per other member; hot buckets capped."""
+
+    def __init__(self, max_bucket_size: int) -> None:
+        super().__init__()
+        self._cap = max_bucket_size
+        self._hot = _counter("hot_buckets")
+        self._dropped = _counter("hot_bucket_docs_dropped")
+        self._buckets = _counter("candidate_buckets")
+
+    def process(self, element: tuple[int, Iterable[Node]]) -> Iterator[Edge]:
+        _, members = element
+        size, smallest, any_new = 0, None, False
+        for node in members:  # pass 1: size, min, whether any member is new (streamed, O(1))
+            size += 1
+            if smallest is None or node < smallest:
+                smallest = node
+            any_new = any_new or not _is_old(node)
+        if size < 2 or not any_new:  # a bucket of old documents only was settled by an earlier run
+            return
+        if size > self._cap:
+            self._hot.inc()
+            self._dropped.inc(size - self._cap)
+            members = heapq.nsmallest(self._cap, members)
+        self._buckets.inc()
+        for node in members:  # pass 2
+            if node != smallest:
+                yield smallest, node
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# 3. Jaccard check
+
+
+class _JaccardHalfFn(beam.DoFn):
+    """Per smaller end u: attach u's shingle set to each of its edges, re-keyed by the other end."""
+
+    def process(self, element: tuple[Node, dict[str, Iterable[Any]]]) -> Iterator[tuple[Node, tuple[Node, Any]]]:
+        u, groups = element
+        shingle_set = next(iter(groups[_SHINGLES]), None)
+        for v in groups["edges"]:
+            yield v, (u, shingle_set)
+
+
+class _JaccardCheckFn(beam.DoFn):
+    def __init__(self, threshold: float) -> None:
+        super().__init__()
+        self._threshold = threshold
+        self._checked = _counter("jaccard_checked")
+        self._rejected = _counter("jaccard_rejected")
+        self._unchecked = _counter("jaccard_unchecked_index_edges")
+
+    def process(self, element: tuple[Node, dict[str, Iterable[Any]]]) -> Iterator[Edge]:
+        v, groups = element
+        mine = next(iter(groups[_SHINGLES]), None)
+        mine_set = None if mine is None else np.frombuffer(mine, dtype=np.uint32)
+        for u, theirs in groups["half"]:
+            if mine_set is None or theirs is None:
+                # An end read from the index has no stored shingles: the LSH candidate stands unchecked.
+                self._unchecked.inc()
+                yield u, v
+                continue
+            self._checked.inc()
+            if jaccard(np.frombuffer(theirs, dtype=np.uint32), mine_set) >= self._threshold:
+                yield u, v
+            else:
+                self._rejected.inc()
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# 4. Connected components
+
+
+def _both_ways(edge: Edge) -> Iterator[Edge]:
+    yield edge
+    yield edge[1], edge[0]
+
+
+class _LargeStarFn(beam.DoFn):
+    """Node u, neighbours N: link every neighbour larger than u to m = min(N + u)."""
+
+    def process(self, element: tuple[Node, Iterable[Node]]) -> Iterator[Edge]:
+        u, neighbours = element
+        m = min(min(neighbours), u)
+        for v in neighbours:
+            if v > u:
+                yield m, v
+
+
+class _SmallStarFn(beam.DoFn):
+    """Node u, neighbours N: link u and every neighbour smaller than u to m = min of those."""
+
+    def process(self, element: tuple[Node, Iterable[Node]]) -> Iterator[Edge]:
+        u, neighbours = element
+        m = None
+        for v in neighbours:
+            if v < u and (m is None or v < m):
+                m = v
+        if m is None:
+            return
+        yield m, u
+        for v in neighbours:
+            if v < u and v != m:
+                yield m, v
+
+
+class _ClassifyFn(beam.DoFn):
+    """After the rounds: a node with no smaller neighbour is a root, one with exactly one smaller neighbour and no
+    larger ones is a leaf; both are labelled from here. Any other node's edges are residual (not yet stars)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._residual_nodes = _counter("cc_residual_nodes")
+
+    def process(self, element: tuple[Node, Iterable[Node]]) -> Iterator[Any]:
+        u, neighbours = element
+        parent, parents, children = None, set(), False
+        for v in neighbours:
+            if v < u:
+                parents.add(v)
+                parent = v
+                if len(parents) > 1:
+                    break
+            elif v > u:
+                children = True
+        if not parents or (len(parents) == 1 and not children):
+            # Root: its own label; leaf: its parent's (a root, or a residual node the side input relabels).
+            yield u, (u if not parents else parent)
+            return
+        self._residual_nodes.inc()
+        yield u, u
+        for v in neighbours:
+            yield beam.pvalue.TaggedOutput(_RESIDUAL, (min(u, v), max(u, v)))
+
+
+def _residual_roots(edges: list[Edge], max_edges: int) -> dict[Node, Node]:
+    """Union-find over the few edges the star rounds left; node -> smallest node of its component."""
+    edges = sorted(set(edges))
+    if len(edges) > max_edges:
+        raise RuntimeError(
+            f"MinHash connected components: {len(edges)} edges left after the star rounds, more than "
+            f"minhash.max_residual_edges={max_edges}; raise minhash.cc_rounds"
+        )
+    parent: dict[Node, Node] = {}
+
+    def find(x: Node) -> Node:
+        root = x
+        while parent.get(root, root) != root:
+            root = parent[root]
+        while parent.get(x, x) != root:
+            parent[x], x = root, parent[x]
+        return root
+
+    for a, b in edges:
+        ra, rb = find(a), find(b)
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
+    nodes = {n for edge in edges for n in edge}
+    return {n: find(n) for n in nodes}
+
+
+class ConnectedComponents(beam.PTransform):
+    """Edges ``(a, b)`` -> ``(node, smallest node of its component)`` for every node on an edge.
+
+    ``rounds`` large-star + small-star rounds, then a bounded final pass (see the module docstring).
+    """
+
+    def __init__(self, rounds: int, max_residual_edges: int) -> None:
+        super().__init__()
+        self._rounds = rounds
+        self._max_residual = max_residual_edges
+
+    def expand(self, edges: beam.PCollection) -> beam.PCollection:
+        for r in range(self._rounds):
+            edges = (
+                edges
+                | f"LargeStarBothWays{r}" >> beam.FlatMap(_both_ways)
+                | f"LargeStarGroup{r}" >> beam.GroupByKey()
+                | f"LargeStar{r}" >> beam.ParDo(_LargeStarFn())
+                | f"SmallStarBothWays{r}" >> beam.FlatMap(_both_ways)
+                | f"SmallStarGroup{r}" >> beam.GroupByKey()
+                | f"SmallStar{r}" >> beam.ParDo(_SmallStarFn())
+                | f"Distinct{r}" >> beam.Distinct()
+            )
+        classified = (
+            edges
+            | "FinalBothWays" >> beam.FlatMap(_both_ways)
+            | "FinalGroup" >> beam.GroupByKey()
+            | "Classify" >> beam.ParDo(_ClassifyFn()).with_outputs(_RESIDUAL, main="labels")
+        )
+        max_residual = self._max_residual
+        roots = (
+            classified[_RESIDUAL]
+            | "GatherResidual" >> beam.combiners.ToList()
+            | "ResidualUnionFind" >> beam.Map(_residual_roots, max_residual)
+        )
+        return classified["labels"] | "ApplyResidual" >> beam.Map(
+            lambda kv, table: (kv[0], table.get(kv[1], kv[1])), table=beam.pvalue.AsSingleton(roots)
+        )
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# 5-6. Clusters and the join back to documents
+
+
+def _label_with_rank(element: tuple[Node, dict[str, Iterable[Any]]]) -> Iterator[tuple[Node, tuple[Node, Any]]]:
+    node, groups = element
+    root = next(iter(groups["label"]), None)
+    if root is None:
+        return  # a document on no edge: a singleton, settled in JoinDocs
+    yield root, (node, next(iter(groups[_RANK]), None))
+
+
+class _ClusterFn(beam.DoFn):
+    """One component -> ``(id, (dup_cluster, size, is_representative))`` for each new member."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._clusters = _counter("clusters")
+        self._index_dups = _counter("index_duplicates")
+
+    def process(self, element: tuple[Node, Iterable[tuple[Node, RankKey | None]]]) -> Iterator[Any]:
+        _, members = element
+        size, smallest, best, has_old = 0, None, None, False
+        for node, rank in members:  # pass 1
+            size += 1
+            shown = _display_id(node)
+            if smallest is None or shown < smallest:
+                smallest = shown
+            if _is_old(node):
+                has_old = True
+            elif rank is not None and (best is None or rank < best):
+                best = rank
+        self._clusters.inc()
+        for node, rank in members:  # pass 2
+            if _is_old(node):
+                continue
+            if has_old:
+                self._index_dups.inc()
+            yield node, (smallest, size, not has_old and rank == best)
+
+
+class _AnnotateFn(beam.DoFn):
+    """Document + cluster info -> kept (representative or singleton) or removed as ``minhash_duplicate``."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._kept = _counter(KEPT)
+        self._removed = _counter(f"removed_{MINHASH_DUPLICATE}")
+
+    def process(self, element: tuple[str, dict[str, Iterable[Any]]]) -> Iterator[Any]:
+        doc_id, groups = element
+        info = next(iter(groups["info"]), None)
+        for doc in groups["doc"]:
+            if info is None:
+                doc.dup_cluster, doc.dup_cluster_size, keep = doc_id, 1, True
+            else:
+                doc.dup_cluster, doc.dup_cluster_size, keep = info
+            if keep:
+                self._kept.inc()
+                yield doc
+            else:
+                self._removed.inc()
+                yield beam.pvalue.TaggedOutput(REMOVED, doc.removed(MINHASH_DUPLICATE))
+
+
+class NearDedup(beam.PTransform):
+    """MinHash-LSH near-duplicate removal; ``docs | NearDedup(config)`` -> ``{"kept": ..., "removed": ...}``."""
+
+    def __init__(self, config: MinHashConfig, label: str | None = None) -> None:
+        super().__init__(label)
+        self._config = config.validate()
+        # Checked at construction so a mismatched index fails before any work is done.
+        self._index_pattern = check_index(config.index_dir, config) if config.index_dir else None
+
+    def expand(self, docs: beam.PCollection) -> dict[str, beam.PCollection]:
+        config = self._config
+        sig = docs | "Signatures" >> beam.ParDo(_SignatureFn(config)).with_outputs(
+            _RANK, _SHINGLES, _INDEX, main="entries"
+        )
+        entries = sig["entries"]
+        if config.write_dir:
+            _ = sig[_INDEX] | "WriteIndex" >> beam.io.WriteToParquet(
+                FileSystems.join(config.write_dir, INDEX_SUBDIR, INDEX_PREFIX),
+                index_schema(config),
+                file_name_suffix=".parquet",
+            )
+        if self._index_pattern:
+            old = (
+                docs.pipeline
+                | "ReadIndex" >> beam.io.ReadFromParquet(self._index_pattern, columns=["id", "bands"])
+                | "IndexEntries" >> beam.FlatMap(_index_entries)
+            )
+            entries = (entries, old) | "WithIndex" >> beam.Flatten()
+
+        edges = (
+            entries
+            | "Buckets" >> beam.GroupByKey()
+            | "BucketEdges" >> beam.ParDo(_BucketEdgesFn(config.max_bucket_size))
+            | "DistinctEdges" >> beam.Distinct()
+        )
+        if config.jaccard_check:
+            shingle_sets = sig[_SHINGLES]
+            half = (
+                {"edges": edges, _SHINGLES: shingle_sets}
+                | "JoinSmallerEnd" >> beam.CoGroupByKey()
+                | "ShinglesOfSmallerEnd" >> beam.ParDo(_JaccardHalfFn())
+            )
+            edges = (
+                {"half": half, _SHINGLES: shingle_sets}
+                | "JoinLargerEnd" >> beam.CoGroupByKey()
+                | "JaccardCheck" >> beam.ParDo(_JaccardCheckFn(config.jaccard_threshold))
+            )
+
+        labels = edges | "Components" >> ConnectedComponents(config.cc_rounds, config.max_residual_edges)
+        info = (
+            {"label": labels, _RANK: sig[_RANK]}
+            | "JoinRanks" >> beam.CoGroupByKey()
+            | "LabelWithRank" >> beam.FlatMap(_label_with_rank)
+            | "GroupClusters" >> beam.GroupByKey()
+            | "Clusters" >> beam.ParDo(_ClusterFn())
+        )
+        annotated = (
+            {"doc": docs | "KeyById" >> beam.Map(lambda d: (d.id, d)), "info": info}
+            | "JoinDocs" >> beam.CoGroupByKey()
+            | "Annotate" >> beam.ParDo(_AnnotateFn()).with_outputs(REMOVED, main=KEPT)
+        )
+        return {KEPT: annotated[KEPT], REMOVED: annotated[REMOVED]}
