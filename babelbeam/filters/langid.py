@@ -3,8 +3,8 @@
 ``LanguageIdentifier`` wraps one fastText model (the bundled ``lid.176.ftz`` by default, or any model file
 such as GlotLID or OpenLID given by path) and turns its labels into registry codes:
 
-1. Very short texts (fewer than ``min_chars`` non-space characters) are marked ``too_short`` and not
-   guessed.
+1. Very short texts (fewer than ``min_chars`` non-space characters, a Han, kana or Hangul character
+   counting 3) are marked ``too_short`` and not guessed.
 2. Long documents are scored on a bounded, evenly spaced sample of at most ``max_sample_lines`` lines
    (each at most ``MAX_LINE_CHARS`` characters), so cost stays linear in the number of documents.
 3. The model's top labels are mapped with ``langid_labels.map_label``; labels that land on the same code
@@ -142,10 +142,6 @@ def sample_lines(text: str, max_lines: int) -> tuple[str, bool]:
     return " ".join(pieces[i] for i in chosen), True
 
 
-def _non_space_chars(text: str) -> int:
-    return len(text) - sum(1 for ch in text if ch.isspace())
-
-
 def _script_matches(code: str, seen: str) -> bool:
     expected = code.split("_")[1]
     if expected in ("Hans", "Hant"):
@@ -203,7 +199,7 @@ class LanguageIdentifier:
 
     def identify(self, text: str) -> LangResult:
         """Identify the language of ``text`` (no thresholds applied; see ``annotate``)."""
-        if _non_space_chars(text) < self.config.min_chars:
+        if scripts.text_weight(text) < self.config.min_chars:
             return LangResult(UNDETERMINED, 0.0, (), None, (FLAG_TOO_SHORT,))
         sample, sampled = sample_lines(text, self.config.max_sample_lines)
         flags: list[str] = [FLAG_SAMPLED] if sampled else []
@@ -233,6 +229,14 @@ class LanguageIdentifier:
             scores[best] = scores.get(best, 0.0) + mass
             self._carry_label(best_label, corrected, SERBO_CROATIAN, best)
 
+        if "jpn_Jpan" in scores and not scripts.has_kana(sample) and scripts.dominant_script(sample) == "Hani":
+            # Han text without a single kana is not Japanese; lid.176 often says `ja` for short Chinese.
+            scores[CHINESE] = scores.get(CHINESE, 0.0) + scores.pop("jpn_Jpan")
+            jpn = best_label.pop("jpn_Jpan")
+            corrected.pop("jpn_Jpan")
+            if CHINESE not in best_label or jpn[0] > best_label[CHINESE][0]:
+                best_label[CHINESE] = jpn
+            corrected[CHINESE] = True
         han_decided = True
         if CHINESE in scores:
             mass = scores.pop(CHINESE)

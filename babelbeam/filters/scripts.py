@@ -156,28 +156,58 @@ def han_script(text: str) -> tuple[str, bool]:
 
 
 # Written-Cantonese function words and particles that Standard Written Chinese does not use, in both
-# character standards where they differ (啲/的 is not one: 啲 only). 係 and 仲 are left out: they are
-# common in Traditional Mandarin text (關係, 仲裁).
-CANTONESE_MARKERS: tuple[str, ...] = (
-    "嘅", "咗", "喺", "冇", "啲", "嘢", "佢", "哋", "睇", "唔", "嗰", "咁", "乜", "噉", "畀", "嚟",
-    "咩", "囉", "啱", "諗", "谂", "攞", "搵", "揾", "嘞", "嘥", "冚", "咪", "嗮", "呢啲", "點解", "点解",
-    "邊度", "边度",
+# character standards where they differ. Strong markers are next to unique to Cantonese (嘅 possessive,
+# 咗 perfective, 喺 "at", 冇 "not have", 啲, 嘢, 哋 plural, 同埋 "and", 经已 "already"); weak ones also turn
+# up in Mandarin names or classical phrases (俾斯麦, 俾使) or as rare characters. 係 and 仲 are left out:
+# they are common in Traditional Mandarin text (關係, 仲裁).
+CANTONESE_STRONG: tuple[str, ...] = (
+    "嘅", "咗", "喺", "冇", "啲", "嘢", "哋", "嗰", "噉", "嚟", "嘞", "嘥", "冚", "嗮", "攞", "搵", "揾",
+    "諗", "谂", "啱", "同埋", "经已", "經已", "依家", "點解", "点解", "邊度", "边度",
 )
-_SINGLE_MARKERS = frozenset(m for m in CANTONESE_MARKERS if len(m) == 1)
-_MULTI_MARKERS = tuple(m for m in CANTONESE_MARKERS if len(m) > 1)
+CANTONESE_WEAK: tuple[str, ...] = ("佢", "唔", "睇", "咁", "乜", "畀", "咩", "囉", "咪", "俾")
 
 
-def cantonese_marker_count(text: str) -> int:
-    """Occurrences of written-Cantonese markers in ``text``."""
-    n = sum(1 for ch in text if ch in _SINGLE_MARKERS)
-    return n + sum(text.count(m) for m in _MULTI_MARKERS)
+def _count(text: str, markers: tuple[str, ...]) -> int:
+    singles = frozenset(m for m in markers if len(m) == 1)
+    n = sum(1 for ch in text if ch in singles)
+    return n + sum(text.count(m) for m in markers if len(m) > 1)
 
 
-def is_written_cantonese(text: str, *, min_markers: int = 2, min_share: float = 0.01) -> bool:
-    """True when ``text`` uses written-Cantonese forms: at least ``min_markers`` markers making at least
-    ``min_share`` of its Han characters (a lone 佢 in a quotation does not make a Mandarin text Cantonese)."""
-    markers = cantonese_marker_count(text)
-    if markers < min_markers:
+def cantonese_marker_count(text: str) -> tuple[int, int]:
+    """(strong, weak) written-Cantonese marker occurrences in ``text``."""
+    return _count(text, CANTONESE_STRONG), _count(text, CANTONESE_WEAK)
+
+
+def is_written_cantonese(text: str, *, min_evidence: int = 2, min_share: float = 0.01) -> bool:
+    """True when ``text`` uses written-Cantonese forms: evidence (2 per strong marker, 1 per weak one) of at
+    least ``min_evidence``, with markers making at least ``min_share`` of its Han characters (a lone 佢 in
+    a quotation, or one 嘅 in a long Mandarin text, does not make it Cantonese)."""
+    strong, weak = cantonese_marker_count(text)
+    if 2 * strong + weak < min_evidence:
         return False
     han = sum(1 for ch in text if "\u4e00" <= ch <= "\u9fff")
-    return han > 0 and markers / han >= min_share
+    return han > 0 and (strong + weak) / han >= min_share
+
+
+# Characters that carry about a word each (Han ideographs, kana, Hangul syllables) count this many times
+# toward ``min_chars``, so "人人有權享有國籍。" is long enough to identify while "大會，" is not.
+DENSE_CHAR_WEIGHT = 3
+
+
+def text_weight(text: str) -> int:
+    """Non-space characters of ``text``, with Han, kana and Hangul syllables counted ``DENSE_CHAR_WEIGHT``
+    times each."""
+    n = 0
+    for ch in text:
+        if ch.isspace():
+            continue
+        if ("\u3040" <= ch <= "\u30ff") or ("\u3400" <= ch <= "\u9fff") or ("\uac00" <= ch <= "\ud7af"):
+            n += DENSE_CHAR_WEIGHT
+        else:
+            n += 1
+    return n
+
+
+def has_kana(text: str) -> bool:
+    """True when ``text`` contains Hiragana or Katakana (every real Japanese sentence does)."""
+    return any("\u3040" <= ch <= "\u30ff" for ch in text)

@@ -1,0 +1,259 @@
+"""Identify languages in JSONL, evaluate against gold labels, or print a model's coverage of the 119.
+
+Modes (exactly one):
+
+- ``--input X.jsonl --output Y.jsonl``: annotate each record's ``text`` with ``lang``, ``lang_score``,
+  ``lang_top`` (and ``lang_label``, ``removed_reason`` when they apply); other fields are kept.
+- ``--eval X.jsonl``: records with a gold ``lang`` field; prints accuracy (recall), precision per language,
+  the confusion pairs, coverage and the macro accuracy over the languages the model covers.
+- ``--coverage``: which of the 119 registry languages the model can and cannot emit.
+
+``--langid-model PATH`` loads any fastText LID model (GlotLID, OpenLID, one you trained) instead of the
+bundled ``lid.176.ftz``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import sys
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any, TextIO
+
+from babelbeam.filters.langid import LanguageIdentifier
+from babelbeam.schemas.config import LangIdConfig, RunConfig
+from babelbeam.schemas.document import Document
+from babelbeam.schemas.languages import LANGUAGES, UNDETERMINED
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Flags of ``babelbeam langid``."""
+    mode = parser.add_mutually_exclusive_group(required=True)
+    mode.add_argument("--input", type=Path, help="JSONL with a `text` field to annotate")
+    mode.add_argument("--eval", type=Path, metavar="GOLD_JSONL", help="JSONL with `text` and gold `lang`")
+    mode.add_argument("--coverage", action="store_true", help="print which of the 119 languages the model emits")
+    parser.add_argument("--output", type=Path, help="annotated JSONL to write (with --input; default stdout)")
+    parser.add_argument("--langid-model", help="fastText LID model file (default: bundled lid.176.ftz)")
+    parser.add_argument("--config", type=Path, help="run config YAML; its `langid` section is the base")
+    parser.add_argument("--threshold", type=float, help="global minimum score (langid.threshold)")
+    parser.add_argument("--min-chars", type=int, help="shorter texts are marked too short (langid.min_chars)")
+    parser.add_argument("--json", type=Path, help="with --eval or --coverage: also write the figures as JSON")
+    parser.add_argument("--confusions", type=int, default=25, help="confusion pairs to print (--eval)")
+
+
+def config_from_args(args: argparse.Namespace) -> LangIdConfig:
+    """The ``LangIdConfig`` that the flags describe (``--config`` first, then single-field overrides)."""
+    config = RunConfig.from_yaml(args.config).langid if getattr(args, "config", None) else LangIdConfig()
+    overrides: dict[str, Any] = {}
+    if getattr(args, "langid_model", None):
+        overrides["model"] = args.langid_model
+    if getattr(args, "threshold", None) is not None:
+        overrides["threshold"] = args.threshold
+    if getattr(args, "min_chars", None) is not None:
+        overrides["min_chars"] = args.min_chars
+    return dataclasses.replace(config, **overrides)
+
+
+def read_jsonl(path: Path) -> Iterator[dict[str, Any]]:
+    """Records of a JSONL file; blank lines are skipped, a bad line raises ValueError naming it."""
+    with path.open(encoding="utf-8") as f:
+        for n, line in enumerate(f, 1):
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError as e:
+                raise ValueError(f"{path}:{n}: invalid JSON: {e}") from None
+            if not isinstance(record, dict) or not isinstance(record.get("text"), str):
+                raise ValueError(f"{path}:{n}: a record needs a string `text` field")
+            yield record
+
+
+def annotate_records(identifier: LanguageIdentifier, records: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+    """Each record with ``lang``, ``lang_score``, ``lang_top`` and, when set, ``lang_label`` and
+    ``removed_reason`` added (existing fields of those names are replaced)."""
+    for n, record in enumerate(records):
+        doc = identifier.annotate(Document(id=str(record.get("id", n)), text=record["text"]))
+        out = dict(record)
+        out["lang"] = doc.lang
+        out["lang_score"] = round(doc.lang_score, 6)
+        out["lang_top"] = [[code, round(score, 6)] for code, score in doc.lang_top]
+        for name in ("lang_label", "removed_reason"):
+            out.pop(name, None)
+            if getattr(doc, name) is not None:
+                out[name] = getattr(doc, name)
+        yield out
+
+
+@dataclasses.dataclass
+class EvalReport:
+    """Per-language figures of one evaluation run."""
+
+    n: dict[str, int]
+    """Gold records per language."""
+    correct: dict[str, int]
+    """Records of the language predicted right."""
+    predicted: dict[str, int]
+    """Records predicted as the language (any gold)."""
+    confusions: Counter[tuple[str, str]]
+    """(gold, predicted) counts of the errors."""
+    covered: list[str]
+    uncovered: list[str]
+
+    def accuracy(self, code: str) -> float:
+        """Share of the language's records predicted right (its recall)."""
+        return self.correct.get(code, 0) / self.n[code] if self.n.get(code) else 0.0
+
+    def precision(self, code: str) -> float:
+        """Share of the records predicted as the language that are right (0 when never predicted)."""
+        p = self.predicted.get(code, 0)
+        return self.correct.get(code, 0) / p if p else 0.0
+
+    def macro(self, codes: Iterable[str]) -> float:
+        """Mean per-language accuracy over ``codes`` (those with gold records)."""
+        values = [self.accuracy(c) for c in codes if self.n.get(c)]
+        return sum(values) / len(values) if values else 0.0
+
+    @property
+    def gold_covered(self) -> list[str]:
+        """Gold languages the model can emit, in registry order."""
+        return [c for c in self.covered if self.n.get(c)]
+
+    @property
+    def gold_uncovered(self) -> list[str]:
+        """Gold languages the model cannot emit (always wrong by construction)."""
+        return [c for c in self.n if c not in self.covered]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "languages": {
+                c: {"n": self.n[c], "accuracy": round(self.accuracy(c), 4), "precision": round(self.precision(c), 4)}
+                for c in sorted(self.n, key=_registry_order)
+            },
+            "macro_accuracy_covered": round(self.macro(self.gold_covered), 4),
+            "macro_accuracy_all": round(self.macro(self.n), 4),
+            "micro_accuracy": round(sum(self.correct.values()) / max(1, sum(self.n.values())), 4),
+            "chinese_script_accuracy": _chinese_script_accuracy(self),
+            "chinese_script_separation": _chinese_script_separation(self),
+            "confusions": [[g, p, k] for (g, p), k in self.confusions.most_common()],
+            "covered": self.covered,
+            "uncovered": self.uncovered,
+        }
+
+
+def _registry_order(code: str) -> tuple[int, str]:
+    order = list(LANGUAGES)
+    return (order.index(code), code) if code in LANGUAGES else (len(order), code)
+
+
+def _chinese_script_accuracy(report: EvalReport) -> float | None:
+    """Of the zho_Hans and zho_Hant gold paragraphs, the share given the right code (strict: a paragraph
+    too short to identify counts as wrong)."""
+    n = report.n.get("zho_Hans", 0) + report.n.get("zho_Hant", 0)
+    if not n:
+        return None
+    right = report.correct.get("zho_Hans", 0) + report.correct.get("zho_Hant", 0)
+    return round(right / n, 4)
+
+
+def _chinese_script_separation(report: EvalReport) -> float | None:
+    """Of the zho_Hans and zho_Hant gold paragraphs, the share not given the other script's code."""
+    n = report.n.get("zho_Hans", 0) + report.n.get("zho_Hant", 0)
+    if not n:
+        return None
+    swapped = report.confusions.get(("zho_Hans", "zho_Hant"), 0) + report.confusions.get(("zho_Hant", "zho_Hans"), 0)
+    return round(1 - swapped / n, 4)
+
+
+def evaluate(identifier: LanguageIdentifier, records: Iterable[dict[str, Any]]) -> EvalReport:
+    """Compare the identifier's top code (no threshold) with each record's gold ``lang``."""
+    n: dict[str, int] = defaultdict(int)
+    correct: dict[str, int] = defaultdict(int)
+    predicted: dict[str, int] = defaultdict(int)
+    confusions: Counter[tuple[str, str]] = Counter()
+    for record in records:
+        gold = record.get("lang")
+        if not gold:
+            raise ValueError(f"record {record.get('id', '?')}: --eval needs a gold `lang` field")
+        code = identifier.identify(record["text"]).code
+        n[gold] += 1
+        predicted[code] += 1
+        if code == gold:
+            correct[gold] += 1
+        else:
+            confusions[(gold, code)] += 1
+    covered, uncovered = identifier.coverage()
+    return EvalReport(dict(n), dict(correct), dict(predicted), confusions, covered, uncovered)
+
+
+def print_eval(report: EvalReport, out: TextIO, confusions: int) -> None:
+    """The evaluation as Markdown."""
+    out.write("| language | name | paragraphs | accuracy | precision | covered |\n|---|---|---:|---:|---:|---|\n")
+    for code in sorted(report.n, key=_registry_order):
+        name = LANGUAGES[code].name if code in LANGUAGES else code
+        covered = "yes" if code in report.covered else "no"
+        out.write(
+            f"| {code} | {name} | {report.n[code]} | {report.accuracy(code):.1%} | "
+            f"{report.precision(code):.1%} | {covered} |\n"
+        )
+    summary = report.to_json()
+    gc, gu = report.gold_covered, report.gold_uncovered
+    out.write("\n")
+    out.write(f"- macro accuracy over the {len(gc)} covered languages: {summary['macro_accuracy_covered']:.1%}\n")
+    out.write(f"- macro accuracy over all {len(report.n)} gold languages: {summary['macro_accuracy_all']:.1%}\n")
+    out.write(f"- paragraph (micro) accuracy: {summary['micro_accuracy']:.1%}\n")
+    if summary["chinese_script_accuracy"] is not None:
+        out.write(
+            f"- zho_Hans/zho_Hant paragraphs given the right code: {summary['chinese_script_accuracy']:.1%}; "
+            f"not given the other script: {summary['chinese_script_separation']:.1%}\n"
+        )
+    at90 = sum(1 for c in gc if report.accuracy(c) >= 0.9)
+    out.write(f"- covered languages at >= 90%: {at90} of {len(gc)}\n")
+    out.write(f"- gold languages the model cannot emit ({len(gu)}): {' '.join(gu) or '-'}\n")
+    out.write("\nTop confusions (gold -> predicted: paragraphs)\n\n")
+    for (gold, pred), k in report.confusions.most_common(confusions):
+        out.write(f"- {gold} -> {pred}: {k}\n")
+    out.write("\n")
+    print_coverage(report.covered, report.uncovered, out)
+
+
+def print_coverage(covered: list[str], uncovered: list[str], out: TextIO) -> None:
+    """The coverage list: which of the 119 the model can and cannot emit."""
+    out.write(f"Covered ({len(covered)} of {len(LANGUAGES)}): {' '.join(covered)}\n")
+    out.write(f"Not covered ({len(uncovered)}): {' '.join(uncovered)}\n")
+
+
+def main(args: argparse.Namespace) -> int:
+    """Run one mode of ``babelbeam langid``; returns the exit status."""
+    config = config_from_args(args)
+    identifier = LanguageIdentifier.from_config(config)
+    if args.coverage:
+        covered, uncovered = identifier.coverage()
+        sys.stdout.write(f"Model: {identifier.model_path} ({len(identifier.labels)} labels)\n")
+        print_coverage(covered, uncovered, sys.stdout)
+        if args.json:
+            args.json.write_text(json.dumps({"covered": covered, "uncovered": uncovered}, indent=1) + "\n")
+        return 0
+    if args.eval:
+        report = evaluate(identifier, read_jsonl(args.eval))
+        sys.stdout.write(f"Model: {identifier.model_path}; gold: {args.eval}\n\n")
+        print_eval(report, sys.stdout, args.confusions)
+        if args.json:
+            args.json.write_text(json.dumps(report.to_json(), indent=1, ensure_ascii=False) + "\n")
+        return 0
+    records = annotate_records(identifier, read_jsonl(args.input))
+    if args.output:
+        args.output.parent.mkdir(parents=True, exist_ok=True)
+        with args.output.open("w", encoding="utf-8") as f:
+            for record in records:
+                f.write(json.dumps(record, ensure_ascii=False) + "\n")
+    else:
+        for record in records:
+            sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
+    return 0
+
+
+__all__ = ["add_arguments", "main", "evaluate", "annotate_records", "config_from_args", "UNDETERMINED"]
