@@ -1,0 +1,261 @@
+"""NearDedup as a Beam graph on the FnApiRunner: clusters, representatives, recall, determinism, index dedup."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import random
+from pathlib import Path
+
+import apache_beam as beam
+import pytest
+from apache_beam.metrics.metric import MetricsFilter
+from apache_beam.options.pipeline_options import PipelineOptions
+from apache_beam.testing.test_pipeline import TestPipeline
+from apache_beam.testing.util import assert_that, equal_to
+
+from babelbeam.filters.minhash import MinHasher, band_hashes, jaccard, shingles
+from babelbeam.pipeline.near_dedup import ConnectedComponents, NearDedup
+from babelbeam.schemas import Document
+from babelbeam.schemas.config import ConfigError
+from babelbeam.schemas.minhash_config import MinHashConfig
+
+RUNNER = ["--runner=FnApiRunner"]
+TWO_WORKERS = ["--runner=FnApiRunner", "--direct_running_mode=multi_processing", "--direct_num_workers=2"]
+
+
+def _config(**overrides: object) -> MinHashConfig:
+    # Whitespace words: these tests are about the graph, not about segmentation.
+    return MinHashConfig(segment_words=False, cc_rounds=3, **overrides)
+
+
+def _words(rng: random.Random, n: int) -> list[str]:
+    return ["".join(rng.choice("bcdfghklmnprstvz") + rng.choice("aeiou") for _ in range(3)) for _ in range(n)]
+
+
+def near_copy(words: list[str], target: float, rng: random.Random, ngram: int = 5) -> list[str]:
+    """A copy of ``words`` whose shingle set has Jaccard about ``target`` with the original's.
+
+    The copy keeps a prefix and replaces the rest with new words: ``s`` shared shingles out of ``N`` each gives
+    ``J = s / (2N - s)``, so ``s = 2NJ / (1 + J)``.
+    """
+    total = len(words) - ngram + 1
+    shared = round(2 * total * target / (1 + target))
+    keep = shared + ngram - 1
+    return words[:keep] + _words(rng, len(words) - keep)
+
+
+def _run(docs: list[Document], config: MinHashConfig, out: Path, options: list[str] = RUNNER) -> dict:
+    """Run NearDedup and read back what it emitted, as plain data (works across worker processes)."""
+    out.mkdir(parents=True, exist_ok=True)
+    p = TestPipeline(options=PipelineOptions(options))
+    result = p | beam.Create(docs) | NearDedup(config)
+    for name in ("kept", "removed"):
+        _ = (
+            result[name]
+            | f"Json{name}" >> beam.Map(lambda d: json.dumps([d.id, d.dup_cluster, d.dup_cluster_size, d.removed_reason]))
+            | f"Write{name}" >> beam.io.WriteToText(str(out / name), num_shards=1, shard_name_template="")
+        )
+    run = p.run()
+    run.wait_until_finish()
+    rows = {name: sorted(json.loads(line) for line in (out / name).read_text().splitlines()) for name in ("kept", "removed")}
+    counters = {
+        c.key.metric.name: c.committed
+        for c in run.metrics().query(MetricsFilter().with_namespace("babelbeam"))["counters"]
+    }
+    rows["counters"] = counters
+    return rows
+
+
+def _clusters(rows: dict) -> dict[str, str]:
+    return {doc_id: cluster for doc_id, cluster, _, _ in rows["kept"] + rows["removed"]}
+
+
+def _band_agreements(x: list[str], y: list[str]) -> int:
+    hasher = MinHasher(112, 1)
+    bx, by = (band_hashes(hasher.signature(shingles(" ".join(w), segment=False)), 14, 8) for w in (x, y))
+    return sum(i == j for i, j in zip(bx, by))
+
+
+def _chain() -> tuple[list[str], list[str], list[str]]:
+    """a~b and b~c share an LSH band, a and c share none and are below the threshold (first such seed)."""
+    for seed in range(100):
+        rng = random.Random(seed)
+        a = _words(rng, 200)
+        b = a[:180] + _words(rng, 20)
+        c = b[:20] + _words(rng, 16) + b[36:]
+        if _band_agreements(a, b) and _band_agreements(b, c) and not _band_agreements(a, c):
+            return a, b, c
+    raise AssertionError("no chain found")
+
+
+def test_chain_is_one_cluster(tmp_path: Path) -> None:
+    a, b, c = _chain()
+    sets = [set(shingles(" ".join(w), segment=False)) for w in (a, b, c)]
+    assert jaccard(sets[0], sets[1]) > 0.8 and jaccard(sets[1], sets[2]) > 0.8
+    assert jaccard(sets[0], sets[2]) < 0.72
+    docs = [Document(id=i, text=" ".join(w)) for i, w in (("c", c), ("a", a), ("b", b))]
+    docs.append(Document(id="z", text=" ".join(_words(random.Random(99), 200))))
+    rows = _run(docs, _config(), tmp_path)
+    assert _clusters(rows) == {"a": "a", "b": "a", "c": "a", "z": "z"}
+    assert rows["kept"] == [["a", "a", 3, None], ["z", "z", 1, None]]
+    assert rows["removed"] == [["b", "a", 3, "minhash_duplicate"], ["c", "a", 3, "minhash_duplicate"]]
+
+
+def test_representative_is_highest_quality(tmp_path: Path) -> None:
+    rng = random.Random(2)
+    words = _words(rng, 100)
+    docs = [
+        Document(id="a", text=" ".join(words), quality_score=0.2),
+        Document(id="b", text=" ".join(words), quality_score=0.9),
+        Document(id="c", text=" ".join(words)),
+    ]
+    rows = _run(docs, _config(), tmp_path)
+    assert rows["kept"] == [["b", "a", 3, None]]
+    assert rows["counters"]["minhash.removed_minhash_duplicate"] == 2
+
+
+def generated_corpus(seed: int, originals: int = 60) -> tuple[list[Document], list[tuple[str, str, float]]]:
+    """Originals plus near copies at Jaccard 0.3..0.95 and exact copies; returns docs and (a, b, true J) pairs."""
+    rng = random.Random(seed)
+    docs, pairs = [], []
+    levels = [0.3, 0.4, 0.5, 0.8, 0.85, 0.9, 0.95, 1.0]
+    for i in range(originals):
+        words = _words(rng, rng.randint(150, 400))
+        original = f"d{i:04d}"
+        docs.append(Document(id=original, text=" ".join(words)))
+        level = levels[i % len(levels)]
+        copy = words if level == 1.0 else near_copy(words, level, rng)
+        docs.append(Document(id=f"{original}-copy", text=" ".join(copy)))
+        pairs.append((original, f"{original}-copy", jaccard(set(shingles(" ".join(words), segment=False)),
+                                                            set(shingles(" ".join(copy), segment=False)))))
+    return docs, pairs
+
+
+def test_planted_duplicates_recall_and_false_positives(tmp_path: Path) -> None:
+    docs, pairs = generated_corpus(seed=3)
+    rows = _run(docs, _config(), tmp_path)
+    clusters = _clusters(rows)
+    high = [clusters[a] == clusters[b] for a, b, j in pairs if j >= 0.8]
+    low = [clusters[a] == clusters[b] for a, b, j in pairs if j <= 0.5]
+    recall, false_positive_rate = sum(high) / len(high), sum(low) / len(low)
+    print(f"planted pairs: recall at J>=0.8 {recall:.3f} ({len(high)} pairs), FP rate at J<=0.5 "
+          f"{false_positive_rate:.3f} ({len(low)} pairs)")
+    assert recall >= 0.9
+    assert false_positive_rate <= 0.1
+    # Unrelated originals never merge.
+    originals = {clusters[d.id] for d in docs if not d.id.endswith("-copy")}
+    assert len(originals) == len([d for d in docs if not d.id.endswith("-copy")])
+
+
+def test_jaccard_check_drops_edges_below_threshold(tmp_path: Path) -> None:
+    rng = random.Random(4)
+    words = _words(rng, 300)
+    copy = near_copy(words, 0.85, rng)
+    docs = [Document(id="a", text=" ".join(words)), Document(id="b", text=" ".join(copy))]
+    unchecked = _run(docs, _config(), tmp_path / "off")
+    assert _clusters(unchecked) == {"a": "a", "b": "a"}
+    strict = _run(docs, _config(jaccard_check=True, jaccard_threshold=0.95), tmp_path / "strict")
+    assert _clusters(strict) == {"a": "a", "b": "b"}
+    assert strict["counters"]["minhash.jaccard_rejected"] == 1
+    loose = _run(docs, _config(jaccard_check=True, jaccard_threshold=0.7), tmp_path / "loose")
+    assert _clusters(loose) == {"a": "a", "b": "a"}
+
+
+def test_hot_bucket_cap(tmp_path: Path) -> None:
+    text = " ".join(_words(random.Random(5), 50))
+    docs = [Document(id=f"x{i}", text=text) for i in range(4)]
+    rows = _run(docs, _config(max_bucket_size=2), tmp_path)
+    # Every bucket holds all four; capped at 2, only the two smallest ids link.
+    assert _clusters(rows) == {"x0": "x0", "x1": "x0", "x2": "x2", "x3": "x3"}
+    assert rows["counters"]["minhash.hot_buckets"] == 14
+    assert rows["counters"]["minhash.hot_bucket_docs_dropped"] == 28
+
+
+def test_same_result_across_runs_and_workers(tmp_path: Path) -> None:
+    docs, _ = generated_corpus(seed=6, originals=24)
+    first = _run(docs, _config(), tmp_path / "one")
+    second = _run(list(reversed(docs)), _config(), tmp_path / "again")
+    assert first["kept"] == second["kept"] and first["removed"] == second["removed"]
+
+    pid_dir = tmp_path / "pids"
+    pid_dir.mkdir()
+
+    def record_pid(doc: Document) -> Document:
+        (pid_dir / str(os.getpid())).touch()
+        return doc
+
+    shuffled = docs[:]
+    random.Random(7).shuffle(shuffled)
+    p_docs = [dataclasses.replace(d) for d in shuffled]
+    two = _run_with_hook(p_docs, _config(), tmp_path / "two", TWO_WORKERS, record_pid)
+    assert two["kept"] == first["kept"] and two["removed"] == first["removed"]
+    pids = {int(name) for name in os.listdir(pid_dir)}
+    assert pids and os.getpid() not in pids, "multi_processing mode must run the DoFns in worker processes"
+
+
+def _run_with_hook(docs: list[Document], config: MinHashConfig, out: Path, options: list[str], hook) -> dict:
+    out.mkdir(parents=True)
+    p = TestPipeline(options=PipelineOptions(options))
+    result = p | beam.Create(docs) | "Hook" >> beam.Map(hook) | NearDedup(config)
+    for name in ("kept", "removed"):
+        _ = (
+            result[name]
+            | f"Json{name}" >> beam.Map(lambda d: json.dumps([d.id, d.dup_cluster, d.dup_cluster_size, d.removed_reason]))
+            | f"Write{name}" >> beam.io.WriteToText(str(out / name), num_shards=1, shard_name_template="")
+        )
+    p.run().wait_until_finish()
+    return {name: sorted(json.loads(line) for line in (out / name).read_text().splitlines()) for name in ("kept", "removed")}
+
+
+def test_dedup_against_index(tmp_path: Path) -> None:
+    rng = random.Random(8)
+    old_words = [_words(rng, 200) for _ in range(3)]
+    old = [Document(id=f"old{i}", text=" ".join(w)) for i, w in enumerate(old_words)]
+    index = tmp_path / "index"
+    first = _run(old, _config(write_dir=str(index)), tmp_path / "first")
+    assert len(first["kept"]) == 3
+    assert list((index / "minhash").glob("signatures*.parquet"))
+
+    new_words = _words(rng, 200)
+    new = [
+        Document(id="new-dup-of-old0", text=" ".join(old_words[0][:190] + _words(rng, 10))),
+        Document(id="new-unique", text=" ".join(new_words)),
+        Document(id="new-unique-copy", text=" ".join(new_words)),
+    ]
+    second = _run(new, _config(index_dir=str(index)), tmp_path / "second")
+    # The old documents stay where they are and are not re-emitted; the new duplicate of one is removed.
+    assert second["kept"] == [["new-unique", "new-unique", 2, None]]
+    assert second["removed"] == [
+        ["new-dup-of-old0", "new-dup-of-old0", 2, "minhash_duplicate"],
+        ["new-unique-copy", "new-unique", 2, "minhash_duplicate"],
+    ]
+    assert second["counters"]["minhash.index_duplicates"] == 1
+
+    with pytest.raises(ConfigError, match="rows"):
+        NearDedup(_config(index_dir=str(index), bands=16, rows=7))
+    with pytest.raises(ConfigError, match="no signature files"):
+        NearDedup(_config(index_dir=str(tmp_path / "missing")))
+
+
+@pytest.mark.parametrize("rounds", [0, 1, 3])
+def test_connected_components_on_paths_and_stars(rounds: int) -> None:
+    rng = random.Random(rounds)
+    # A long path with shuffled labels (the hard case for star rounds), a star and a separate pair.
+    labels = [f"n{i:03d}" for i in range(40)]
+    rng.shuffle(labels)
+    edges = [(min(a, b), max(a, b)) for a, b in zip(labels, labels[1:])]
+    edges += [("s0", f"s{i}") for i in range(1, 6)] + [("p1", "p2")]
+    expected = [(n, min(labels)) for n in labels] + [(f"s{i}", "s0") for i in range(6)] + [("p1", "p1"), ("p2", "p1")]
+    with TestPipeline(options=PipelineOptions(RUNNER)) as p:
+        out = p | beam.Create(edges) | ConnectedComponents(rounds, max_residual_edges=1000)
+        assert_that(out, equal_to(expected))
+
+
+def test_connected_components_residual_is_bounded() -> None:
+    edges = [(f"n{i:02d}", f"n{i + 1:02d}") for i in range(30)]
+    p = TestPipeline(options=PipelineOptions(RUNNER))
+    _ = p | beam.Create(edges) | ConnectedComponents(0, max_residual_edges=5)
+    with pytest.raises(Exception, match="max_residual_edges"):
+        p.run().wait_until_finish()
