@@ -62,6 +62,15 @@ FLAG_SCRIPT_UNDECIDED = "script_undecided"
 FLAG_CANTONESE = "cantonese_usage"
 FLAG_CORRECTED = "label_corrected"
 FLAG_SAMPLED = "sampled"
+FLAG_SCRIPT_RERANKED = "script_reranked"
+
+TWO_SCRIPT_LANGUAGES = frozenset(
+    {"srp", "bos", "uzn", "azj", "kaz", "tat", "bak", "tgk", "pan", "snd", "jav", "zsm", "ydd", "yue", "urd", "hin"}
+)
+"""ISO 639-3 codes of registry languages commonly written in a second script (Serbian and Bosnian in
+Latin or Cyrillic, Uzbek/Azerbaijani/Kazakh in Latin or Cyrillic, Punjabi and Sindhi in Arabic or
+Indic scripts, Malay and Javanese in Jawi/Javanese, romanised Hindi and Urdu): when the model names one
+of them in the other script, the code is kept and the mismatch flagged rather than re-ranked."""
 
 _SOUTH_SLAVIC = ("hrv_Latn", "bos_Latn", "srp_Cyrl")
 
@@ -80,7 +89,7 @@ class LangResult:
     """The model's original top label without ``__label__`` (None when the text was not scored)."""
     flags: tuple[str, ...] = ()
     """Facts about the decision: ``too_short``, ``script_mismatch``, ``script_undecided``,
-    ``cantonese_usage``, ``label_corrected``, ``sampled``."""
+    ``cantonese_usage``, ``label_corrected``, ``sampled``, ``script_reranked``."""
     seen_label: str | None = None
     """On a script mismatch, the language with the script actually seen, e.g. ``srp_Latn``."""
 
@@ -171,6 +180,60 @@ def validate_config(config: LangIdConfig) -> None:
         raise ConfigError(f"langid.max_sample_lines: {config.max_sample_lines} must be at least 1")
 
 
+class _Ranking:
+    """Model labels mapped onto registry codes, with probabilities of labels sharing a code added up.
+
+    Unmapped labels are not added up (many small outside languages would outvote a real one): ``und``
+    takes the best of them. ``sh`` goes to the best-ranked of Croatian, Bosnian and Serbian; ``ja`` on Han
+    text without kana, and every Chinese label, go to ``zho_Hans``/``zho_Hant`` by the characters.
+    """
+
+    def __init__(self, raw: list[tuple[str, float]], sample: str, seen: str | None) -> None:
+        self.scores: dict[str, float] = {}
+        self.best_label: dict[str, tuple[float, str]] = {}
+        self.corrected: dict[str, bool] = {}
+        self.han_decided = True
+        for label, p in raw:
+            m = map_label(label)
+            if m.code == UNDETERMINED:
+                self.scores[m.code] = max(self.scores.get(m.code, 0.0), p)
+            else:
+                self.scores[m.code] = self.scores.get(m.code, 0.0) + p
+            if m.code not in self.best_label or p > self.best_label[m.code][0]:
+                self.best_label[m.code] = (p, label)
+                self.corrected[m.code] = m.corrected
+        if SERBO_CROATIAN in self.scores:
+            best = max(_SOUTH_SLAVIC, key=lambda c: (self.scores.get(c, 0.0), -_SOUTH_SLAVIC.index(c)))
+            if self.scores.get(best, 0.0) == 0.0:
+                best = "srp_Cyrl" if seen == "Cyrl" else "hrv_Latn"
+            self.merge(SERBO_CROATIAN, best, corrected=True)
+        if "jpn_Jpan" in self.scores and seen == "Hani" and not scripts.has_kana(sample):
+            # Han text without a single kana is not Japanese; lid.176 often says `ja` for short Chinese.
+            self.merge("jpn_Jpan", CHINESE, corrected=True)
+        if CHINESE in self.scores:
+            han, self.han_decided = scripts.han_script(sample)
+            self.merge(CHINESE, f"zho_{han}", corrected=True)
+
+    def merge(self, source: str, target: str, *, corrected: bool | None = None) -> None:
+        """Move ``source``'s probability to ``target``; its original label too when it is the stronger."""
+        self.scores[target] = self.scores.get(target, 0.0) + self.scores.pop(source)
+        label = self.best_label.pop(source)
+        was_corrected = self.corrected.pop(source)
+        if target not in self.best_label or label[0] > self.best_label[target][0]:
+            self.best_label[target] = label
+            self.corrected[target] = was_corrected if corrected is None else corrected
+
+    def ranked(self) -> list[tuple[str, float]]:
+        """(code, score), best first; ties broken by code so the order is deterministic."""
+        return sorted(self.scores.items(), key=lambda kv: (-kv[1], kv[0]))
+
+    def ranked_codes(self) -> list[str]:
+        return [code for code, _ in self.ranked()]
+
+    def best(self) -> str:
+        return self.ranked()[0][0]
+
+
 class LanguageIdentifier:
     """One loaded fastText LID model plus the mapping and decision rules of a ``LangIdConfig``."""
 
@@ -192,9 +255,10 @@ class LanguageIdentifier:
 
     # -- identification --------------------------------------------------------------------------------
 
-    def predict_labels(self, sample: str) -> list[tuple[str, float]]:
-        """The model's raw (label, probability) list for a one-line sample, best first."""
-        labels, probs = self.model.predict(sample, k=self._k)
+    def predict_labels(self, sample: str, k: int | None = None) -> list[tuple[str, float]]:
+        """The model's raw (label, probability) list for a one-line sample, best first (``k`` labels, by
+        default ``max(top_k, 10)``; -1 for all)."""
+        labels, probs = self.model.predict(sample, k=self._k if k is None else k)
         return [(strip_label(label), min(float(p), 1.0)) for label, p in zip(labels, probs, strict=True)]
 
     def identify(self, text: str) -> LangResult:
@@ -203,67 +267,38 @@ class LanguageIdentifier:
             return LangResult(UNDETERMINED, 0.0, (), None, (FLAG_TOO_SHORT,))
         sample, sampled = sample_lines(text, self.config.max_sample_lines)
         flags: list[str] = [FLAG_SAMPLED] if sampled else []
-        raw = self.predict_labels(sample)
+        seen = scripts.dominant_script(sample)
+        ranking = _Ranking(self.predict_labels(sample), sample, seen)
+        code = ranking.best()
 
-        # Map every label, adding probabilities of labels that land on the same code. Unmapped labels are
-        # not added up (many small outside languages would outvote a real one): ``und`` takes the best.
-        scores: dict[str, float] = {}
-        best_label: dict[str, tuple[float, str]] = {}
-        corrected: dict[str, bool] = {}
-        for label, p in raw:
-            m = map_label(label)
-            if m.code == UNDETERMINED:
-                scores[m.code] = max(scores.get(m.code, 0.0), p)
-            else:
-                scores[m.code] = scores.get(m.code, 0.0) + p
-            if m.code not in best_label or p > best_label[m.code][0]:
-                best_label[m.code] = (p, label)
-                corrected[m.code] = m.corrected
+        if (
+            code != UNDETERMINED
+            and seen is not None
+            and not _script_matches(code, seen)
+            and code.split("_")[0] not in TWO_SCRIPT_LANGUAGES
+        ):
+            # The model's favourite is written in another script than the text (lid.176 calls a run of Han
+            # characters without punctuation Armenian). Take the best label of the text's own script from
+            # the full distribution; a language that is really written in two scripts is flagged instead.
+            full = _Ranking(self.predict_labels(sample, k=-1), sample, seen)
+            matching = [c for c in full.ranked_codes() if c != UNDETERMINED and _script_matches(c, seen)]
+            if matching:
+                ranking, code = full, matching[0]
+                flags.append(FLAG_SCRIPT_RERANKED)
 
-        if SERBO_CROATIAN in scores:
-            # Serbo-Croatian: hand its mass to whichever standard the model ranks highest.
-            mass = scores.pop(SERBO_CROATIAN)
-            best = max(_SOUTH_SLAVIC, key=lambda c: (scores.get(c, 0.0), -_SOUTH_SLAVIC.index(c)))
-            if scores.get(best, 0.0) == 0.0:
-                best = "srp_Cyrl" if scripts.dominant_script(sample) == "Cyrl" else "hrv_Latn"
-            scores[best] = scores.get(best, 0.0) + mass
-            self._carry_label(best_label, corrected, SERBO_CROATIAN, best)
-
-        if "jpn_Jpan" in scores and not scripts.has_kana(sample) and scripts.dominant_script(sample) == "Hani":
-            # Han text without a single kana is not Japanese; lid.176 often says `ja` for short Chinese.
-            scores[CHINESE] = scores.get(CHINESE, 0.0) + scores.pop("jpn_Jpan")
-            jpn = best_label.pop("jpn_Jpan")
-            corrected.pop("jpn_Jpan")
-            if CHINESE not in best_label or jpn[0] > best_label[CHINESE][0]:
-                best_label[CHINESE] = jpn
-            corrected[CHINESE] = True
-        han_decided = True
-        if CHINESE in scores:
-            mass = scores.pop(CHINESE)
-            han, han_decided = scripts.han_script(sample)
-            chinese = f"zho_{han}"
-            scores[chinese] = scores.get(chinese, 0.0) + mass
-            self._carry_label(best_label, corrected, CHINESE, chinese)
-        ranked = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
-        code = ranked[0][0]
-        if code in ("zho_Hans", "zho_Hant") and not han_decided:
+        if code in ("zho_Hans", "zho_Hant") and not ranking.han_decided:
             flags.append(FLAG_SCRIPT_UNDECIDED)
-
         if code in ("zho_Hans", "zho_Hant") and scripts.is_written_cantonese(sample):
             # Cantonese written with Standard Chinese characters: lid.176 calls most of it `zh`.
-            scores["yue_Hant"] = scores.get("yue_Hant", 0.0) + scores.pop(code)
-            self._carry_label(best_label, corrected, code, "yue_Hant")
+            ranking.merge(code, "yue_Hant")
+            code = "yue_Hant"
             flags.append(FLAG_CANTONESE)
-            ranked = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
-            code = ranked[0][0]
-        if corrected.get(code, False):
+        if ranking.corrected.get(code, False):
             flags.append(FLAG_CORRECTED)
-        top_label = best_label[code][1]
 
         seen_label = None
-        if code != UNDETERMINED:
-            seen = scripts.dominant_script(sample)
-            if seen is not None and not _script_matches(code, seen):
+        if code != UNDETERMINED and seen is not None:
+            if not _script_matches(code, seen):
                 flags.append(FLAG_SCRIPT_MISMATCH)
                 seen_label = f"{code.split('_')[0]}_{seen}"
             elif code == "yue_Hant":
@@ -271,19 +306,13 @@ class LanguageIdentifier:
                 if decided and han == "Hans":
                     flags.append(FLAG_SCRIPT_MISMATCH)
                     seen_label = "yue_Hans"
-        top = tuple((c, round(s, 6)) for c, s in ranked[: self.config.top_k])
-        return LangResult(code, min(ranked[0][1], 1.0), top, top_label, tuple(flags), seen_label)
-
-    @staticmethod
-    def _carry_label(
-        best_label: dict[str, tuple[float, str]], corrected: dict[str, bool], source: str, target: str
-    ) -> None:
-        """Credit ``source``'s original label to ``target`` when it is the stronger one."""
-        src = best_label.pop(source)
-        was_corrected = corrected.pop(source)
-        if target not in best_label or src[0] > best_label[target][0]:
-            best_label[target] = src
-            corrected[target] = True if source in (CHINESE, SERBO_CROATIAN) else was_corrected
+        ranked = ranking.ranked()
+        # The chosen code leads the top list even when a script rule chose it over a higher score.
+        ordered = [(code, ranking.scores[code])] + [(c, s) for c, s in ranked if c != code]
+        top = tuple((c, round(min(s, 1.0), 6)) for c, s in ordered[: self.config.top_k])
+        return LangResult(
+            code, min(ranking.scores[code], 1.0), top, ranking.best_label[code][1], tuple(flags), seen_label
+        )
 
     # -- decision ----------------------------------------------------------------------------------------
 
