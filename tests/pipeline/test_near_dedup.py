@@ -75,7 +75,7 @@ def _clusters(rows: dict) -> dict[str, str]:
 def _band_agreements(x: list[str], y: list[str]) -> int:
     hasher = MinHasher(112, 1)
     bx, by = (band_hashes(hasher.signature(shingles(" ".join(w), segment=False)), 14, 8) for w in (x, y))
-    return sum(i == j for i, j in zip(bx, by))
+    return sum(i == j for i, j in zip(bx, by, strict=True))
 
 
 def _chain() -> tuple[list[str], list[str], list[str]]:
@@ -245,7 +245,7 @@ def test_connected_components_on_paths_and_stars(rounds: int) -> None:
     # A long path with shuffled labels (the hard case for star rounds), a star and a separate pair.
     labels = [f"n{i:03d}" for i in range(40)]
     rng.shuffle(labels)
-    edges = [(min(a, b), max(a, b)) for a, b in zip(labels, labels[1:])]
+    edges = [(min(a, b), max(a, b)) for a, b in zip(labels, labels[1:], strict=False)]
     edges += [("s0", f"s{i}") for i in range(1, 6)] + [("p1", "p2")]
     expected = [(n, min(labels)) for n in labels] + [(f"s{i}", "s0") for i in range(6)] + [("p1", "p1"), ("p2", "p1")]
     with TestPipeline(options=PipelineOptions(RUNNER)) as p:
