@@ -43,7 +43,7 @@ def _read_safetensors(path: Path) -> dict[str, torch.Tensor]:
     tensors: dict[str, torch.Tensor] = {}
     for name in files:
         with safe_open(str(path / name), framework="pt", device="cpu") as f:
-            for key in f.keys():  # noqa: SIM118 -- safe_open handles are not iterable
+            for key in f.keys():
                 tensors[key] = f.get_tensor(key)
     return tensors
 
