@@ -1,0 +1,56 @@
+"""The quality stage: runs the quality chain on each document with its language's settings.
+
+Runs after language ID, so ``doc.lang`` picks the settings. The chain is built
+in ``setup()`` (never pickled). Removals are counted by the stage base as
+``quality.removed_<reason>``; in ``label_only`` mode nothing is removed and
+flagged documents are counted as ``quality.labelled_<reason>``. Documents of a
+language with no stop-word list (the Gopher stop-word rule is skipped for them)
+are counted as ``quality.stopwords_missing_<lang>``.
+"""
+
+from __future__ import annotations
+
+import apache_beam as beam
+
+from babelbeam.filters.quality import LABEL_KEY, QualityChain
+from babelbeam.pipeline.stage import DocumentStage, DocumentStageFn
+from babelbeam.schemas import Document
+from babelbeam.schemas.quality_config import QualityConfig
+
+
+class QualityFilterFn(DocumentStageFn):
+    """Keep, clean or remove each document by the configured quality filters."""
+
+    stage = "quality"
+
+    def __init__(self, config: QualityConfig) -> None:
+        super().__init__()
+        self.config = config
+        self._chain: QualityChain | None = None
+
+    def setup(self) -> None:
+        self._chain = QualityChain.from_config(self.config)
+
+    def transform(self, doc: Document) -> Document:
+        if self._chain is None:  # a runner that skipped setup()
+            self.setup()
+        chain = self._chain
+        assert chain is not None
+        if chain.config.enabled and chain.config.gopher_quality.enabled and chain.stopword_source(doc.lang) == "none":
+            self._count(f"stopwords_missing_{doc.lang}")
+        out = chain.apply(doc)
+        reason = out.metadata.get(LABEL_KEY) if chain.config.label_only else None
+        if reason is not None:
+            self._count(f"labelled_{reason}")
+        return out
+
+
+class QualityFilter(beam.PTransform):
+    """Quality-filter documents; returns ``{"kept": ..., "removed": ...}`` PCollections of ``Document``."""
+
+    def __init__(self, config: QualityConfig, label: str | None = None) -> None:
+        super().__init__(label)
+        self.config = config
+
+    def expand(self, docs: beam.PCollection) -> dict[str, beam.PCollection]:
+        return docs | "QualityChain" >> DocumentStage(QualityFilterFn(self.config))

@@ -1,0 +1,67 @@
+"""ICU word and sentence segmentation across scripts."""
+
+from __future__ import annotations
+
+import pytest
+from babelbeam.filters import segment
+from babelbeam.filters.segment import icu_locale, is_unspaced, sentences, words
+from babelbeam.schemas.languages import language_codes
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "expected"),
+    [
+        ("eng_Latn", "Hello, world! It's a don't-care e-mail at 3.5 U.S.A. ...", 
+         ["Hello", "world", "It's", "a", "don't", "care", "e", "mail", "at", "3.5", "U.S.A"]),
+        ("rus_Cyrl", "Привет, мир! Это — тест.", ["Привет", "мир", "Это", "тест"]),
+        ("arb_Arab", "مرحبا بالعالم، هذا اختبار.", ["مرحبا", "بالعالم", "هذا", "اختبار"]),
+        ("hin_Deva", "नमस्ते दुनिया। यह परीक्षण है।", ["नमस्ते", "दुनिया", "यह", "परीक्षण", "है"]),
+        ("tha_Thai", "ภาษาไทยง่ายนิดเดียว", ["ภาษา", "ไทย", "ง่าย", "นิด", "เดียว"]),
+        ("zho_Hans", "我们今天去市场。", ["我们", "今天", "去", "市场"]),
+        ("jpn_Jpan", "日本語のテキストです。", ["日本語", "の", "テキスト", "です"]),
+    ],
+)
+def test_words_per_script(lang: str, text: str, expected: list[str]) -> None:
+    assert words(text, lang) == expected
+
+
+def test_words_skip_spaces_and_punctuation() -> None:
+    got = words("  ... !!! -- «» 、。 \n\t ", "eng_Latn")
+    assert got == []
+
+
+def test_words_correct_offsets_after_astral_characters() -> None:
+    # emoji and CJK extension B are two UTF-16 units each: later words must not shift
+    got = words("Hi 😀 there 𠀀 friend", "eng_Latn")
+    assert got[0] == "Hi" and got[-1] == "friend" and "there" in got
+    assert sentences("One 😀. Two 𠀀 here. Three.", "eng_Latn") == ["One 😀.", "Two 𠀀 here.", "Three."]
+
+
+def test_sentences_keep_abbreviations() -> None:
+    assert sentences("Mr. Smith went to Washington. He said hi! Then left", "eng_Latn") == [
+        "Mr. Smith went to Washington.", "He said hi!", "Then left",
+    ]
+    assert sentences("今日は晴れです。明日は雨です。", "jpn_Jpan") == ["今日は晴れです。", "明日は雨です。"]
+
+
+def test_icu_locale_from_registry_code() -> None:
+    assert icu_locale("tha_Thai") == "th"
+    assert icu_locale("jpn_Jpan") == "ja"
+    assert icu_locale("zho_Hans") == "zh_Hans"
+    assert icu_locale("zho_Hant") == "zh_Hant"
+    assert icu_locale("ceb_Latn") == "ceb"
+    assert icu_locale("und") == ""
+    assert is_unspaced("tha_Thai") and is_unspaced("yue_Hant") and not is_unspaced("kor_Hang")
+
+
+def test_every_registry_language_segments() -> None:
+    for lang in language_codes():
+        assert words("abc 123 def", lang) == ["abc", "123", "def"], lang
+
+
+def test_iterators_are_cached_per_locale() -> None:
+    words("a b", "tha_Thai")
+    first = segment._iterator("word", "th")
+    words("c d", "tha_Thai")
+    assert segment._iterator("word", "th") is first
+    assert segment._iterator("word", "ja") is not first
