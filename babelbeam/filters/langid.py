@@ -63,6 +63,7 @@ FLAG_CANTONESE = "cantonese_usage"
 FLAG_CORRECTED = "label_corrected"
 FLAG_SAMPLED = "sampled"
 FLAG_SCRIPT_RERANKED = "script_reranked"
+FLAG_MARKERS = "sibling_markers"
 
 TWO_SCRIPT_LANGUAGES = frozenset(
     {"srp", "bos", "uzn", "azj", "kaz", "tat", "bak", "tgk", "pan", "snd", "jav", "zsm", "ydd", "yue", "urd", "hin"}
@@ -89,7 +90,7 @@ class LangResult:
     """The model's original top label without ``__label__`` (None when the text was not scored)."""
     flags: tuple[str, ...] = ()
     """Facts about the decision: ``too_short``, ``script_mismatch``, ``script_undecided``,
-    ``cantonese_usage``, ``label_corrected``, ``sampled``, ``script_reranked``."""
+    ``cantonese_usage``, ``label_corrected``, ``sampled``, ``script_reranked``, ``sibling_markers``."""
     seen_label: str | None = None
     """On a script mismatch, the language with the script actually seen, e.g. ``srp_Latn``."""
 
@@ -178,6 +179,54 @@ def validate_config(config: LangIdConfig) -> None:
         raise ConfigError(f"langid.min_chars: {config.min_chars} must not be negative")
     if config.max_sample_lines < 1:
         raise ConfigError(f"langid.max_sample_lines: {config.max_sample_lines} must be at least 1")
+
+
+# Close relatives that lid.176 tells apart poorly, with grammatical words (copulas, negation, pronouns,
+# spelling of common conjunctions) that only one member of the group uses. Chosen from grammars, not
+# mined from the dev set: Maithili अछि/छैक "is", Bhojpuri बा/हवे "is", नइखे "is not", Hindi है/हैं;
+# Nynorsk ikkje/eit/dei/frå vs Bokmål ikke/et/de/fra; Malaysian bahawa/kerana/sahaja vs Indonesian
+# bahwa/karena/saja.
+SIBLING_MARKERS: dict[str, dict[str, frozenset[str]]] = {
+    "hindi_belt": {
+        "hin_Deva": frozenset("है हैं था थे थी नहीं और किसी का को यह वह लिए".split()),
+        "mai_Deva": frozenset("अछि छथि छैक छी छल एहि ओहि सभ नहि केँ सँ अपन कएल थिक हेतु".split()),
+        "bho_Deva": frozenset("बा बाटे बाड़े बाड़ी हवे नइखे आपन होखे होखी कौनो केहु खातिर सकेला ओकर एकर".split()),
+    },
+    "norwegian": {
+        "nob_Latn": frozenset("ikke et de da fra hva hvor hvordan noe noen være bare mens hele selv mye jeg hun".split()),
+        "nno_Latn": frozenset("ikkje eit dei då frå kva kvar korleis noko nokon vere berre medan heile sjølv mykje eg ho".split()),
+    },
+    "malay": {
+        "ind_Latn": frozenset("bahwa karena saja yaitu maupun pemerintah uang tersebut sedangkan bisa".split()),
+        "zsm_Latn": frozenset("bahawa bahawasanya kerana sahaja iaitu mahupun kerajaan wang sebarang sesiapa tiada".split()),
+    },
+}
+MIN_MARKERS = 1
+"""Marker words a relative needs: one suffices because the group is already the model's choice and each
+marker is a function word or spelling its relatives do not use."""
+_SIBLING_GROUP = {code: group for group, members in SIBLING_MARKERS.items() for code in members}
+_STRIP = ".,;:!?()[]{}\"'“”‘’«»।॥-–—"
+
+
+def sibling_by_markers(code: str, sample: str) -> str | None:
+    """A close relative of ``code`` that the sample's marker words point to, or None to keep ``code``.
+
+    The relative needs at least ``MIN_MARKERS`` marker words and more than ``code`` has.
+    """
+    group = _SIBLING_GROUP.get(code)
+    if group is None:
+        return None
+    members = SIBLING_MARKERS[group]
+    counts = dict.fromkeys(members, 0)
+    for word in sample.lower().split():
+        word = word.strip(_STRIP)
+        for member, markers in members.items():
+            if word in markers:
+                counts[member] += 1
+    best = max(sorted(counts), key=lambda c: counts[c])
+    if best != code and counts[best] >= MIN_MARKERS and counts[best] > counts[code]:
+        return best
+    return None
 
 
 class _Ranking:
@@ -285,6 +334,13 @@ class LanguageIdentifier:
             if matching:
                 ranking, code = full, matching[0]
                 flags.append(FLAG_SCRIPT_RERANKED)
+
+        sibling = sibling_by_markers(code, sample)
+        if sibling is not None:
+            # The model found the language group; its grammatical words name the member.
+            ranking.merge(code, sibling, corrected=True)
+            code = sibling
+            flags.append(FLAG_MARKERS)
 
         if code in ("zho_Hans", "zho_Hant") and not ranking.han_decided:
             flags.append(FLAG_SCRIPT_UNDECIDED)

@@ -22,6 +22,7 @@ from babelbeam.filters.langid import (
     LanguageIdentifier,
     coverage,
     sample_lines,
+    sibling_by_markers,
 )
 from babelbeam.filters.langid_labels import map_label
 from babelbeam.schemas import Document
@@ -279,3 +280,18 @@ def test_dominant_script() -> None:
     assert scripts.dominant_script("Привет, мир!") == "Cyrl"
     assert scripts.dominant_script("こんにちは世界") == "Jpan"
     assert scripts.dominant_script("1234 !!") is None
+
+
+def test_sibling_markers_pick_the_relative() -> None:
+    assert sibling_by_markers("nob_Latn", "Eg veit ikkje kva dei skal gjere i morgon.") == "nno_Latn"
+    assert sibling_by_markers("nno_Latn", "Jeg vet ikke hva de skal gjøre i morgen.") == "nob_Latn"
+    assert sibling_by_markers("ind_Latn", "Saya tidak datang kerana hujan sahaja.") == "zsm_Latn"
+    assert sibling_by_markers("hin_Deva", "ओतय बहुत नीक मौसम अछि आ सभ लोक खुश छथि।") == "mai_Deva"
+    assert sibling_by_markers("hin_Deva", "आज मौसम बहुत अच्छा है और सब लोग खुश हैं।") is None
+    assert sibling_by_markers("eng_Latn", "ikkje eit dei") is None  # only within a group
+
+
+def test_nynorsk_text_is_nno(lid: LanguageIdentifier) -> None:
+    text = "Eg veit ikkje kva dei skal gjere i morgon, men ho sa at det var eit fint vêr heile veka."
+    result = lid.identify(text)
+    assert result.code == "nno_Latn", result.top
