@@ -17,7 +17,9 @@ Lifecycle: build (also under ``torch.device("meta")``), ``to_empty(device=...)``
 
 from __future__ import annotations
 
+import logging
 import math
+import warnings
 from dataclasses import dataclass, field
 
 import torch
@@ -25,6 +27,8 @@ import torch.nn.functional as F
 from torch import nn
 
 from babelbeam.model.config import Qwen3Config
+
+log = logging.getLogger(__name__)
 
 # ------------------------------------------------------------------------------------------------ norm
 
@@ -116,21 +120,53 @@ class AttentionMask:
     is_causal: bool = False
     """Plain causal attention over the whole row (lets SDPA pick its fastest kernel)."""
     block_mask: object | None = None
-    """A flex-attention BlockMask (CUDA with document masking); when set, ``mask`` is ignored."""
+    """A flex-attention BlockMask for document masking; when set, ``document_ids`` is set too."""
+    document_ids: torch.Tensor | None = None
+    """[B, T] document ids, kept so a dense mask can be built if flex attention is unavailable."""
+
+    def dense(self) -> torch.Tensor | None:
+        """The boolean mask for SDPA, building (once) the causal-and-same-document mask if needed."""
+        if self.mask is None and self.document_ids is not None:
+            self.mask = document_causal_mask(self.document_ids)
+        return self.mask
+
+
+def document_causal_mask(document_ids: torch.Tensor) -> torch.Tensor:
+    """[B, 1, T, T] boolean: query i may attend key j iff j <= i and both lie in the same document."""
+    t = document_ids.shape[1]
+    causal = torch.ones(t, t, dtype=torch.bool, device=document_ids.device).tril()  # [T, T]
+    same_doc = document_ids[:, :, None] == document_ids[:, None, :]  # [B, T, T]
+    return (causal & same_doc).unsqueeze(1)
 
 
 _compiled_flex = None
+_flex_failed = False
 
 
-def _flex_attention(q: torch.Tensor, k: torch.Tensor, v: torch.Tensor, block_mask: object, scale: float
-                    ) -> torch.Tensor:
-    """flex_attention compiled once (uncompiled flex materialises the full score matrix)."""
-    global _compiled_flex
-    if _compiled_flex is None:
+def _attend(q: torch.Tensor, k: torch.Tensor, v: torch.Tensor, attn: AttentionMask, scale: float) -> torch.Tensor:
+    """softmax(q k^T * scale + mask) v for q [B, nh, T, hd], k/v [B, nkv, S, hd] -> [B, nh, T, hd].
+
+    Flex attention when a BlockMask was built: compiled on CUDA (uncompiled flex materialises the scores),
+    eager elsewhere. If flex fails (e.g. no compiler toolchain), warn once and use SDPA with a dense mask.
+    """
+    global _compiled_flex, _flex_failed
+    gqa = q.shape[1] != k.shape[1]
+    if attn.block_mask is not None and not _flex_failed:
         from torch.nn.attention.flex_attention import flex_attention
 
-        _compiled_flex = torch.compile(flex_attention, dynamic=False)
-    return _compiled_flex(q, k, v, block_mask=block_mask, scale=scale, enable_gqa=q.shape[1] != k.shape[1])
+        try:
+            if q.device.type == "cuda":
+                if _compiled_flex is None:
+                    _compiled_flex = torch.compile(flex_attention, dynamic=False)
+                return _compiled_flex(q, k, v, block_mask=attn.block_mask, scale=scale, enable_gqa=gqa)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # torch warns that eager flex is unfused: known, and fine here
+                return flex_attention(q, k, v, block_mask=attn.block_mask, scale=scale, enable_gqa=gqa)
+        except Exception:  # noqa: BLE001 -- any failure of the optional fast path falls back to the exact one
+            log.warning("flex attention failed; using SDPA with a dense document mask from now on", exc_info=True)
+            _flex_failed = True
+    return F.scaled_dot_product_attention(q, k, v, attn_mask=attn.dense(), is_causal=attn.is_causal, scale=scale,
+                                          enable_gqa=gqa)
 
 
 class Attention(nn.Module):
@@ -159,12 +195,7 @@ class Attention(nn.Module):
         q, k = apply_rope(q, cos, sin), apply_rope(k, cos, sin)
         if kv_cache is not None:
             k, v = kv_cache.update(self.layer_idx, k, v)  # [B, nkv, S, hd], S = cached + T
-        scale = self.head_dim ** -0.5
-        if attn.block_mask is not None:
-            y = _flex_attention(q, k, v, attn.block_mask, scale)
-        else:
-            y = F.scaled_dot_product_attention(q, k, v, attn_mask=attn.mask, is_causal=attn.is_causal,
-                                               scale=scale, enable_gqa=self.n_kv != self.n_heads)
+        y = _attend(q, k, v, attn, scale=self.head_dim ** -0.5)  # [B, nh, T, hd]
         y = y.transpose(1, 2).reshape(b, t, self.n_heads * self.head_dim)  # [B, T, nh*hd]
         return self.o_proj(y)
 
@@ -320,10 +351,9 @@ def build_attention_mask(batch: int, t: int, device: torch.device, document_ids:
             def same_doc_causal(b: torch.Tensor, h: torch.Tensor, q: torch.Tensor, kv: torch.Tensor) -> torch.Tensor:
                 return (q >= kv) & (docs[b, q] == docs[b, kv])
 
-            return AttentionMask(block_mask=create_block_mask(same_doc_causal, batch, None, t, t, device=device))
-        causal = torch.ones(t, t, dtype=torch.bool, device=device).tril()  # [T, T]
-        same_doc = document_ids[:, :, None] == document_ids[:, None, :]  # [B, T, T]
-        return AttentionMask(mask=(causal & same_doc).unsqueeze(1))  # [B, 1, T, T]
+            block_mask = create_block_mask(same_doc_causal, batch, None, t, t, device=device)
+            return AttentionMask(block_mask=block_mask, document_ids=document_ids)
+        return AttentionMask(mask=document_causal_mask(document_ids))
     if past == 0:
         return AttentionMask(is_causal=t > 1)
     if t == 1:

@@ -5,6 +5,7 @@ import math
 import pytest
 import torch
 
+from babelbeam.model import qwen3
 from babelbeam.model.config import preset
 from babelbeam.model.qwen3 import KVCache, MoE, Qwen3ForCausalLM, grouped_mm_ok
 
@@ -157,3 +158,17 @@ def test_kv_cache_incremental_equals_full_forward(name: str) -> None:
     torch.testing.assert_close(torch.cat(parts, dim=1), full, atol=1e-5, rtol=1e-5)
     with pytest.raises(ValueError, match="full"):
         model(ids[:, :1], kv_cache=cache)
+
+
+def test_flex_attention_backend_equals_sdpa_on_cpu() -> None:
+    model = _model("tiny-moe")
+    ids = torch.randint(0, 512, (2, 16))
+    doc = torch.tensor([[0] * 5 + [1] * 11, [3] * 9 + [4] * 7])
+    pos = torch.tensor([list(range(5)) + list(range(11)), list(range(9)) + list(range(7))])
+    with torch.no_grad():
+        model.attn_backend = "sdpa"
+        dense = model(ids, position_ids=pos, document_ids=doc).logits
+        model.attn_backend = "flex"
+        flex = model(ids, position_ids=pos, document_ids=doc).logits
+    torch.testing.assert_close(flex, dense, atol=1e-5, rtol=1e-5)
+    assert not qwen3._flex_failed  # flex really ran; it did not fall back to SDPA
