@@ -88,7 +88,7 @@ def draw(stats: dict[str, Any], out: Path, *, top_reasons: int = 8, max_language
     for i, (name, color) in enumerate(series):
         widths = [row.get(name, 0) for row in rows]
         ax.barh(y, widths, left=left, color=color or cmap(i % 20), label=name, edgecolor="white", linewidth=0.3)
-        left = [a + b for a, b in zip(left, widths)]
+        left = [a + b for a, b in zip(left, widths, strict=True)]
     ax.set_yticks(y, labels=langs, fontsize=8)
     ax.invert_yaxis()
     ax.set_xlabel("documents")

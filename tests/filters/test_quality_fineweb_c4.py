@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from quality_samples import GOOD, LANGS
+
 from babelbeam.filters.c4 import C4QualityFilter
 from babelbeam.filters.fineweb import FineWebQualityFilter
 from babelbeam.filters.lines import LineCleaner, UrlBlocklist
@@ -10,7 +12,6 @@ from babelbeam.filters.quality import build_language_chain
 from babelbeam.filters.segment import words
 from babelbeam.schemas import Document
 from babelbeam.schemas.quality_config import QualityConfig
-from quality_samples import GOOD, LANGS
 
 PUNCTUATED = [lang for lang in LANGS if lang != "tha_Thai"]
 

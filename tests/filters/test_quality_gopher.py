@@ -5,6 +5,10 @@ from __future__ import annotations
 import random
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from quality_samples import GOOD, LANGS, bulleted, ellipsis_lines, first_sentence, repeated_paragraphs
+
 from babelbeam.filters.gopher import GopherQualityFilter, GopherRepetitionFilter
 from babelbeam.filters.quality import build_language_chain
 from babelbeam.filters.segment import words
@@ -12,9 +16,6 @@ from babelbeam.filters.stopwords import resolve_stop_words
 from babelbeam.filters.textstats import NgramTable
 from babelbeam.schemas import Document
 from babelbeam.schemas.quality_config import QualityConfig
-from hypothesis import given, settings
-from hypothesis import strategies as st
-from quality_samples import GOOD, LANGS, bulleted, ellipsis_lines, first_sentence, repeated_paragraphs
 
 
 def quality(lang: str) -> GopherQualityFilter:
@@ -219,7 +220,7 @@ def _reference_dup(words_: list[str], n: int) -> int:
             for j in range(i, i + n):
                 covered[j] = True
         seen.add(g)
-    return sum(len(w) for w, c in zip(words_, covered) if c)
+    return sum(len(w) for w, c in zip(words_, covered, strict=True) if c)
 
 
 @settings(max_examples=150, deadline=None)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from babelbeam.filters import segment
 from babelbeam.filters.segment import icu_locale, is_unspaced, sentences, words
 from babelbeam.schemas.languages import language_codes
@@ -11,7 +12,7 @@ from babelbeam.schemas.languages import language_codes
 @pytest.mark.parametrize(
     ("lang", "text", "expected"),
     [
-        ("eng_Latn", "Hello, world! It's a don't-care e-mail at 3.5 U.S.A. ...", 
+        ("eng_Latn", "Hello, world! It's a don't-care e-mail at 3.5 U.S.A. ...",
          ["Hello", "world", "It's", "a", "don't", "care", "e", "mail", "at", "3.5", "U.S.A"]),
         ("rus_Cyrl", "Привет, мир! Это — тест.", ["Привет", "мир", "Это", "тест"]),
         ("arb_Arab", "مرحبا بالعالم، هذا اختبار.", ["مرحبا", "بالعالم", "هذا", "اختبار"]),
