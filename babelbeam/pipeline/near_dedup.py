@@ -376,9 +376,8 @@ class ConnectedComponents(beam.PTransform):
 def _label_with_rank(element: tuple[Node, dict[str, Iterable[Any]]]) -> Iterator[tuple[Node, tuple[Node, Any]]]:
     node, groups = element
     root = next(iter(groups["label"]), None)
-    if root is None:
-        return  # a document on no edge: a singleton, settled in JoinDocs
-    yield root, (node, next(iter(groups[_RANK]), None))
+    if root is not None:  # a document on no edge is a singleton, settled in JoinDocs
+        yield root, (node, next(iter(groups[_RANK]), None))
 
 
 class _ClusterFn(beam.DoFn):

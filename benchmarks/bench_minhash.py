@@ -1,0 +1,282 @@
+"""MinHash benchmark: signatures/s per core against datasketch and rensa, and the NearDedup stage end to end.
+
+1. Signatures: the same shingle sets (word 5-grams of generated documents,
+   about 1,800 shingles each, as UTF-8 bytes) go through babelbeam's
+   ``MinHasher``, ``datasketch.MinHash.update_batch`` and ``rensa.RMinHash``
+   in one process, one at a time; babelbeam's signatures are checked equal to
+   datasketch's for the same scheme.
+2. End to end: a generated corpus with known duplicate structure (originals in
+   six scripts, exact copies, near copies at Jaccard 0.3..0.95) goes through
+   ``NearDedup`` on the FnApiRunner (in-memory, one process). Reports docs/s,
+   recall of pairs at Jaccard >= 0.8, the false-positive rate at Jaccard <= 0.5,
+   and the measured detection curve next to the theoretical S-curve (``--plot``
+   writes it as a PNG).
+
+Run: ``.venv/bin/python benchmarks/bench_minhash.py [--docs 300] [--corpus 1200] [--json out.json] [--plot s.png]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import random
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+from babelbeam.filters.minhash import MinHasher, candidate_probability, jaccard, shingles
+from babelbeam.schemas import Document
+from babelbeam.schemas.minhash_config import MinHashConfig
+
+log = logging.getLogger("bench_minhash")
+
+# Syllables per script, so generated words look like words of that script and never collide across scripts.
+SCRIPTS = {
+    "Latn": ("bcdfghklmnprstvz", "aeiou"),
+    "Cyrl": ("бвгдзклмнпрст", "аеиоуя"),
+    "Grek": ("βγδζκλμνπρστ", "αεηιου"),
+    "Arab": ("بتثجحدرزسشصط", "اوي"),
+    "Deva": ("कखगचजटडतदनपबम", "ािुेो"),
+    "Hang": ("가나다라마바사아자차카타파하", "고노도로모보소"),
+}
+LEVELS = [0.3, 0.4, 0.5, 0.6, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95]
+"""Target Jaccard similarities of the planted near copies (plus exact copies)."""
+
+
+def vocabulary(script: str, size: int, rng: random.Random) -> list[str]:
+    consonants, vowels = SCRIPTS[script]
+    words = {"".join(rng.choice(consonants) + rng.choice(vowels) for _ in range(rng.randint(1, 4))) for _ in range(size)}
+    return sorted(words)
+
+
+def document_words(vocab: list[str], n: int, rng: random.Random) -> list[str]:
+    # Zipf-like word frequencies, as in real text.
+    weights = [1.0 / (rank + 1) for rank in range(len(vocab))]
+    return rng.choices(vocab, weights=weights, k=n)
+
+
+def near_copy(words: list[str], target: float, vocab: list[str], rng: random.Random, ngram: int = 5) -> list[str]:
+    """Replace about ``m`` scattered words so the shingle Jaccard is near ``target``: each isolated replacement
+    removes ``ngram`` of ``N`` shingles on both sides, ``J = (N - ngram*m) / (N + ngram*m)``."""
+    total = len(words) - ngram + 1
+    m = max(1, round(total * (1 - target) / (ngram * (1 + target))))
+    copy = list(words)
+    for position in rng.sample(range(len(words)), min(m, len(words))):
+        copy[position] = rng.choice(vocab) + rng.choice(SCRIPTS["Latn"][1])  # a word the original lacks
+    return copy
+
+
+def generate_corpus(originals: int, seed: int, words_per_doc: tuple[int, int] = (200, 600)):
+    """Documents and ground-truth pairs ``(id_a, id_b, true Jaccard)``: each original has at most one copy."""
+    rng = random.Random(seed)
+    vocabs = {script: vocabulary(script, 5000, rng) for script in SCRIPTS}
+    docs, pairs = [], []
+    kinds = [*LEVELS, 1.0, None]  # None: an original without a copy
+    for i in range(originals):
+        script = list(SCRIPTS)[i % len(SCRIPTS)]
+        words = document_words(vocabs[script], rng.randint(*words_per_doc), rng)
+        doc_id = f"{script}-{i:06d}"
+        docs.append(Document(id=doc_id, text=" ".join(words), lang=f"und_{script}"))
+        kind = kinds[i % len(kinds)]
+        if kind is None:
+            continue
+        copy = list(words) if kind == 1.0 else near_copy(words, kind, vocabs[script], rng)
+        docs.append(Document(id=f"{doc_id}-copy", text=" ".join(copy), lang=f"und_{script}"))
+        true = jaccard(set(shingles(" ".join(words), segment=False)), set(shingles(" ".join(copy), segment=False)))
+        pairs.append((doc_id, f"{doc_id}-copy", true))
+    rng.shuffle(docs)
+    return docs, pairs
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# 1. Signatures
+
+
+def bench_signatures(n_docs: int, seed: int) -> dict:
+    rng = random.Random(seed)
+    vocab = vocabulary("Latn", 20000, rng)
+    # 1,804 words give 1,800 word 5-grams, the size FACTS.md's peer numbers were taken at.
+    texts = [" ".join(document_words(vocab, 1804, rng)) for _ in range(n_docs)]
+    sets = [[s.encode("utf-8") for s in shingles(t, segment=False)] for t in texts]
+    mb = sum(len(t.encode("utf-8")) for t in texts) / 1e6
+    mean_shingles = float(np.mean([len(s) for s in sets]))
+    rows, results = [], {"docs": n_docs, "mean_shingles": mean_shingles}
+    config = MinHashConfig()
+
+    def timed(name: str, fn) -> list:
+        fn(sets[:5])  # warm-up
+        start = time.perf_counter()
+        out = fn(sets)
+        seconds = time.perf_counter() - start
+        rows.append((name, n_docs / seconds, mb / seconds))
+        results[name] = {"docs_per_s": n_docs / seconds, "mb_per_s": mb / seconds}
+        return out
+
+    signatures = {}
+    for scheme in ("affine32", "legacy"):
+        hasher = MinHasher(config.num_perm, config.seed, scheme=scheme)
+        signatures[scheme] = timed(f"babelbeam sha1 {scheme}", lambda s, h=hasher: [h.signature(x) for x in s])
+    fast = MinHasher(config.num_perm, config.seed, hash_function="crc32")
+    timed("babelbeam crc32 affine32 (not datasketch-compatible)", lambda s: [fast.signature(x) for x in s])
+
+    try:
+        from datasketch import MinHash
+    except ImportError:
+        log.warning("datasketch is not installed: pip install datasketch")
+        MinHash = None
+    if MinHash is not None:
+        for scheme in ("affine32", "legacy"):
+            def run_datasketch(s: list, scheme: str = scheme) -> list:
+                out = []
+                for items in s:
+                    m = MinHash(num_perm=config.num_perm, seed=config.seed, scheme=scheme)
+                    m.update_batch(items)
+                    out.append(m.hashvalues)
+                return out
+
+            reference = timed(f"datasketch {scheme}", run_datasketch)
+            equal = all(np.array_equal(a, b) for a, b in zip(reference, signatures[scheme], strict=True))
+            results[f"equal_to_datasketch_{scheme}"] = equal
+            if not equal:
+                log.error("babelbeam signatures differ from datasketch's (%s)", scheme)
+    try:
+        import rensa
+    except ImportError:
+        log.warning("rensa is not installed (pip install rensa): its column is missing")
+        rensa = None
+    if rensa is not None:
+        def run_rensa(s: list) -> list:
+            out = []
+            for items in s:
+                m = rensa.RMinHash(num_perm=config.num_perm, seed=config.seed)
+                m.update(items)
+                out.append(m.digest())
+            return out
+
+        timed("rensa RMinHash (own hashing)", run_rensa)
+
+    base = results.get("datasketch affine32", {}).get("docs_per_s")
+    print(f"\n### MinHash signatures, {config.num_perm} permutations, {n_docs} docs x {mean_shingles:.0f} shingles, "
+          "one core of a shared 2-core machine\n")
+    print("| implementation | docs/s | MB/s | vs datasketch affine32 | vs rensa |")
+    print("|---|---:|---:|---:|---:|")
+    rensa_rate = results.get("rensa RMinHash (own hashing)", {}).get("docs_per_s")
+    for name, docs_s, mb_s in rows:
+        ratio = f"{docs_s / base:.2f}x" if base else "n/a"
+        vs_rensa = f"{docs_s / rensa_rate:.2f}x" if rensa_rate else "n/a"
+        print(f"| {name} | {docs_s:,.0f} | {mb_s:.2f} | {ratio} | {vs_rensa} |")
+    for scheme in ("affine32", "legacy"):
+        if f"equal_to_datasketch_{scheme}" in results:
+            print(f"\nsignatures equal to datasketch ({scheme}): {results[f'equal_to_datasketch_{scheme}']}")
+    return results
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# 2. End to end
+
+
+def bench_end_to_end(originals: int, seed: int, plot: str | None) -> dict:
+    import apache_beam as beam
+    from apache_beam.options.pipeline_options import PipelineOptions
+
+    from babelbeam.pipeline.near_dedup import NearDedup
+
+    docs, pairs = generate_corpus(originals, seed)
+    config = MinHashConfig(segment_words=False)
+    mb = sum(len(d.text.encode("utf-8")) for d in docs) / 1e6
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "clusters"
+        p = beam.Pipeline(options=PipelineOptions(["--runner=FnApiRunner"]))
+        result = p | beam.Create(docs) | NearDedup(config)
+        _ = (
+            (result["kept"], result["removed"])
+            | beam.Flatten()
+            | beam.Map(lambda d: json.dumps([d.id, d.dup_cluster]))
+            | beam.io.WriteToText(str(out), num_shards=1, shard_name_template="")
+        )
+        start = time.perf_counter()
+        p.run().wait_until_finish()
+        seconds = time.perf_counter() - start
+        clusters = dict(json.loads(line) for line in out.read_text().splitlines())
+        # The same documents through Create and an identity map: what the runner costs without NearDedup
+        # (beam.Create of a large list is slow on the FnApiRunner), subtracted to give the stage's own rate.
+        baseline = beam.Pipeline(options=PipelineOptions(["--runner=FnApiRunner"]))
+        _ = baseline | beam.Create(docs) | beam.Map(lambda d: d.id)
+        start = time.perf_counter()
+        baseline.run().wait_until_finish()
+        base_seconds = time.perf_counter() - start
+    stage_seconds = max(seconds - base_seconds, 1e-9)
+    assert len(clusters) == len(docs), "every document must come out exactly once"
+    found = [(j, clusters[a] == clusters[b]) for a, b, j in pairs]
+    high = [hit for j, hit in found if j >= 0.8]
+    low = [hit for j, hit in found if j <= 0.5]
+    recall = sum(high) / len(high)
+    fp_rate = sum(low) / len(low)
+    # Detection curve: share of pairs found per true-Jaccard bin, against 1 - (1 - s^r)^b.
+    edges = np.linspace(0.0, 1.0, 21)
+    curve = []
+    for lo, hi in zip(edges[:-1], edges[1:], strict=True):
+        in_bin = [hit for j, hit in found if lo <= j < hi or (hi == 1.0 and j == 1.0)]
+        if in_bin:
+            mid = (lo + hi) / 2
+            curve.append((float(mid), len(in_bin), sum(in_bin) / len(in_bin),
+                          float(candidate_probability(mid, config.bands, config.rows))))
+    print(f"\n### NearDedup end to end (FnApiRunner, in-memory, one process), {len(docs)} docs in 6 scripts, "
+          f"{config.bands}x{config.rows}\n")
+    print("| docs | MB | pipeline s | Create-only s | docs/s (pipeline) | docs/s (stage) | MB/s (stage) "
+          "| recall J>=0.8 | false positives J<=0.5 |")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    print(f"| {len(docs)} | {mb:.1f} | {seconds:.1f} | {base_seconds:.1f} | {len(docs) / seconds:,.0f} | "
+          f"{len(docs) / stage_seconds:,.0f} | {mb / stage_seconds:.2f} | "
+          f"{recall:.3f} ({len(high)} pairs) | {fp_rate:.3f} ({len(low)} pairs) |")
+    print("\n| true Jaccard bin | pairs | found | S-curve |")
+    print("|---:|---:|---:|---:|")
+    for mid, n, share, theory in curve:
+        print(f"| {mid:.3f} | {n} | {share:.2f} | {theory:.2f} |")
+    if plot:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+
+        s = np.linspace(0, 1, 201)
+        fig, ax = plt.subplots(figsize=(6, 4))
+        ax.plot(s, candidate_probability(s, config.bands, config.rows), label=f"S-curve {config.bands}x{config.rows}")
+        ax.scatter([c[0] for c in curve], [c[2] for c in curve], color="C1", label="measured (share of pairs found)")
+        ax.set_xlabel("true Jaccard similarity of word 5-gram shingles")
+        ax.set_ylabel("probability of ending in one cluster")
+        ax.legend()
+        fig.tight_layout()
+        fig.savefig(plot, dpi=120)
+        print(f"\nwrote {plot}")
+    return {"docs": len(docs), "seconds": seconds, "create_only_seconds": base_seconds,
+            "docs_per_s": len(docs) / seconds, "stage_docs_per_s": len(docs) / stage_seconds,
+            "stage_mb_per_s": mb / stage_seconds,
+            "recall_at_0.8": recall, "false_positive_rate_at_0.5": fp_rate, "curve": curve}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--docs", type=int, default=300, help="documents for the signature benchmark")
+    parser.add_argument("--corpus", type=int, default=1200, help="originals in the end-to-end corpus")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--json", help="write the results as JSON here")
+    parser.add_argument("--plot", help="write the detection curve next to the S-curve as a PNG here")
+    parser.add_argument("--skip-e2e", action="store_true", help="only the signature benchmark")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.WARNING)
+    print("Figures taken on a shared 2-core machine: other engineers' jobs may slow any row; compare ratios.")
+    results = {"signatures": bench_signatures(args.docs, args.seed)}
+    if not args.skip_e2e:
+        results["end_to_end"] = bench_end_to_end(args.corpus, args.seed, args.plot)
+    if args.json:
+        Path(args.json).write_text(json.dumps(results, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
