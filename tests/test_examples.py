@@ -256,3 +256,57 @@ def test_lid176_recognises_every_good_document(corpus: dict[str, dict]) -> None:
         if got not in allowed or probs[0] < 0.5:
             wrong.append((key, got, round(float(probs[0]), 2)))
     assert not wrong
+
+
+# --- The benchmark corpus generator (benchmarks/corpus.py), built from the same texts. ---
+
+
+def _load_bench_corpus():
+    name = "bench_corpus"
+    if name not in sys.modules:
+        spec = importlib.util.spec_from_file_location(name, ROOT / "benchmarks" / "corpus.py")
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        spec.loader.exec_module(module)
+    return sys.modules[name]
+
+
+def test_bench_corpus_is_deterministic_and_matches_iter_documents(tmp_path: Path) -> None:
+    bench = _load_bench_corpus()
+    spec = bench.CorpusSpec(docs=400, seed=7, docs_per_file=150)
+    first = bench.write_corpus(spec, tmp_path / "a")
+    bench.write_corpus(spec, tmp_path / "b")
+    assert first["files"] == ["part-00000.jsonl.gz", "part-00001.jsonl.gz", "part-00002.jsonl.gz"]
+    for name in [*first["files"], "labels.jsonl.gz", "manifest.json"]:
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
+    written = [json.loads(line) for name in first["files"] for line in gzip.open(tmp_path / "a" / name)]
+    assert written == list(bench.iter_documents(400, seed=7))
+    other_seed = list(bench.iter_documents(50, seed=8))
+    assert [d["text"] for d in other_seed] != [d["text"] for d in written[:50]]
+
+
+def test_bench_corpus_plants_duplicates_and_junk_at_known_rates() -> None:
+    bench = _load_bench_corpus()
+    pairs = list(bench.iter_labelled_documents(3000, seed=1))
+    texts = {record["id"]: record["text"] for record, _ in pairs}
+    kinds = Counter(label["kind"] for _, label in pairs)
+    spec = bench.CorpusSpec(docs=3000)
+    for kind, rate in (("exact_dup", spec.exact_dup_rate), ("near_dup", spec.near_dup_rate), ("junk", spec.junk_rate)):
+        assert abs(kinds[kind] / 3000 - rate) < 0.015, (kind, kinds[kind])
+    langs = {label["lang"] for _, label in pairs if label["kind"] == "good"}
+    assert len(langs) >= 40 and len({lang.split("_")[1] for lang in langs}) >= 15
+    lengths = sorted(label["chars"] for _, label in pairs if label["kind"] == "good")
+    assert lengths[0] >= 200 and lengths[-1] <= 51_000 and lengths[len(lengths) // 2] < 2000 < lengths[-1]
+    for record, label in pairs:
+        if label["kind"] == "exact_dup":
+            assert _norm_hash(record["text"]) == _norm_hash(texts[label["of"]])
+            assert (record["text"] == texts[label["of"]]) == (label["variant"] == "identical")
+        elif label["kind"] == "near_dup":
+            assert record["text"] != texts[label["of"]] and 0.0 <= label["jaccard"] < 1.0
+    near = [label["jaccard"] for _, label in pairs if label["kind"] == "near_dup"]
+    assert sum(j > 0.8 for j in near) / len(near) > 0.6
+    # Same-language good documents do not look like near duplicates of each other.
+    eng = [r["text"] for r, lab in pairs if lab["kind"] == "good" and lab["lang"] == "eng_Latn"][:30]
+    shingle_sets = [bench._shingles(t, "eng_Latn") for t in eng]
+    worst = max(len(a & b) / len(a | b) for k, a in enumerate(shingle_sets) for b in shingle_sets[k + 1 :])
+    assert worst < 0.3
