@@ -147,3 +147,14 @@ def test_config_validation_names_the_key() -> None:
         MinHashConfig(rows=0).validate()
     with pytest.raises(ConfigError, match="minhash.jaccard_threshold"):
         MinHashConfig(jaccard_threshold=1.5).validate()
+
+
+def test_scripts_without_spaces_get_real_words() -> None:
+    """With the ICU segmenter installed, Thai and Chinese shingle over words, not over one run of characters."""
+    pytest.importorskip("babelbeam.filters.segment")
+    assert normalize_words("ภาษาไทยง่ายนิดเดียว", "tha_Thai") == ["ภาษา", "ไทย", "ง่าย", "นิด", "เดียว"]
+    chinese = normalize_words("我们今天去北京天安门广场。", "zho_Hans")
+    assert len(chinese) >= 4 and "北京" in chinese
+    # Segmented and whitespace paths fold Latin text alike.
+    text = "Hello, World! It's 3.5 o'clock"
+    assert normalize_words(text, "eng_Latn") == normalize_words(text, "eng_Latn", segment=False)
