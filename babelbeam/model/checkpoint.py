@@ -1,0 +1,185 @@
+"""Atomic, resumable training checkpoints with ``torch.distributed.checkpoint`` (DCP).
+
+Layout of one checkpoint, ``<output_dir>/checkpoints/step_00001000/``::
+
+    .metadata, __*_*.distcp   DCP: model and optimizer state, each rank writing its own shards
+    trainer.json              step, tokens seen, learning-rate schedule position, data-loader state
+    rng/rank_00000.pt         torch CPU (and CUDA) random state of each rank
+    config.yaml               the TrainConfig that made it
+    COMPLETE                  written last; a directory without it is not a checkpoint
+
+Atomicity: everything is written into ``.tmp-step_00001000``; once every rank has
+finished, rank 0 writes ``COMPLETE``, fsyncs it and renames the directory to its
+final name (a rename within one directory is atomic on POSIX file systems). A run
+killed at any point leaves either the previous checkpoints untouched plus a
+``.tmp-*`` directory that is ignored (and removed by the next save), or a new
+complete checkpoint. All ranks must see the same directory (a shared file system
+on multi-node runs), as DCP requires.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import re
+import shutil
+import signal
+from pathlib import Path
+from typing import Any
+
+import torch
+import torch.distributed as dist
+import torch.distributed.checkpoint as dcp
+from torch.distributed.checkpoint.state_dict import (
+    StateDictOptions,
+    get_model_state_dict,
+    get_state_dict,
+    set_state_dict,
+)
+
+log = logging.getLogger(__name__)
+
+COMPLETE = "COMPLETE"
+TRAINER_STATE = "trainer.json"
+CONFIG_NAME = "config.yaml"
+_STEP_DIR = re.compile(r"^step_(\d{8,})$")
+
+# Test hook: when this environment variable holds a step number, the process kills itself with SIGKILL
+# after that step's checkpoint data is written and before it is marked complete, as a crash would.
+CRASH_ENV = "BABELBEAM_TEST_KILL_IN_CHECKPOINT"
+
+
+def _barrier() -> None:
+    if dist.is_available() and dist.is_initialized():
+        dist.barrier()
+
+
+def _distributed() -> bool:
+    return dist.is_available() and dist.is_initialized()
+
+
+def _rank() -> int:
+    return dist.get_rank() if dist.is_available() and dist.is_initialized() else 0
+
+
+def step_dir_name(step: int) -> str:
+    return f"step_{step:08d}"
+
+
+def complete_checkpoints(directory: str | Path) -> list[tuple[int, Path]]:
+    """Complete checkpoints under ``directory`` as (step, path), oldest first; incomplete ones are skipped."""
+    directory = Path(directory)
+    if not directory.is_dir():
+        return []
+    found = []
+    for child in directory.iterdir():
+        m = _STEP_DIR.match(child.name)
+        if m and child.is_dir() and (child / COMPLETE).is_file():
+            found.append((int(m.group(1)), child))
+    return sorted(found)
+
+
+def latest_checkpoint(directory: str | Path) -> Path | None:
+    """The newest complete checkpoint under ``directory``, or None."""
+    found = complete_checkpoints(directory)
+    return found[-1][1] if found else None
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def rng_state() -> dict[str, torch.Tensor]:
+    """This process's torch random state (CPU, and the current CUDA device when there is one)."""
+    state = {"cpu": torch.get_rng_state()}
+    if torch.cuda.is_available() and torch.cuda.is_initialized():
+        state["cuda"] = torch.cuda.get_rng_state()
+    return state
+
+
+def set_rng_state(state: dict[str, torch.Tensor]) -> None:
+    torch.set_rng_state(state["cpu"])
+    if "cuda" in state and torch.cuda.is_available():
+        torch.cuda.set_rng_state(state["cuda"])
+
+
+class Checkpointer:
+    """Saves and restores the trainer's state under ``directory``, keeping the last ``keep_last`` checkpoints."""
+
+    def __init__(self, directory: str | Path, keep_last: int = 3) -> None:
+        self.directory = Path(directory)
+        self.keep_last = keep_last
+
+    def save(self, step: int, model: torch.nn.Module, optimizer: torch.optim.Optimizer,
+             trainer_state: dict[str, Any], config_yaml: str) -> Path:
+        """Write checkpoint ``step`` atomically (a collective: every rank calls it). Returns its final path."""
+        rank = _rank()
+        final = self.directory / step_dir_name(step)
+        tmp = self.directory / f".tmp-{step_dir_name(step)}"
+        if rank == 0:
+            self.directory.mkdir(parents=True, exist_ok=True)
+            for stale in self.directory.glob(".tmp-step_*"):
+                shutil.rmtree(stale, ignore_errors=True)
+            if final.exists():  # an earlier run reached this step and we are redoing it
+                shutil.rmtree(final)
+            (tmp / "rng").mkdir(parents=True)
+        _barrier()
+        model_state, optim_state = get_state_dict(model, optimizer)
+        dcp.save({"model": model_state, "optim": optim_state}, checkpoint_id=str(tmp), no_dist=not _distributed())
+        torch.save(rng_state(), tmp / "rng" / f"rank_{rank:05d}.pt")
+        if rank == 0:
+            (tmp / TRAINER_STATE).write_text(json.dumps(trainer_state, indent=1, sort_keys=True) + "\n",
+                                             encoding="utf-8")
+            (tmp / CONFIG_NAME).write_text(config_yaml, encoding="utf-8")
+        _barrier()
+        if os.environ.get(CRASH_ENV) == str(step):
+            log.error("%s=%d: killing this process before the checkpoint is complete", CRASH_ENV, step)
+            os.kill(os.getpid(), signal.SIGKILL)
+        if rank == 0:
+            with open(tmp / COMPLETE, "w", encoding="utf-8") as f:
+                f.write(f"{step}\n")
+                f.flush()
+                os.fsync(f.fileno())
+            _fsync_dir(tmp)
+            os.rename(tmp, final)
+            _fsync_dir(self.directory)
+            self._prune()
+            log.info("checkpoint %s written", final)
+        _barrier()
+        return final
+
+    def _prune(self) -> None:
+        found = complete_checkpoints(self.directory)
+        for _, path in found[:-self.keep_last]:
+            shutil.rmtree(path, ignore_errors=True)
+
+    def load(self, path: str | Path, model: torch.nn.Module, optimizer: torch.optim.Optimizer) -> dict[str, Any]:
+        """Restore model, optimizer and this rank's RNG state from ``path``; returns the trainer state."""
+        path = Path(path)
+        if not (path / COMPLETE).is_file():
+            raise FileNotFoundError(f"{path} is not a complete checkpoint (no {COMPLETE} marker)")
+        model_state, optim_state = get_state_dict(model, optimizer)
+        state = {"model": model_state, "optim": optim_state}
+        dcp.load(state, checkpoint_id=str(path), no_dist=not _distributed())
+        set_state_dict(model, optimizer, model_state_dict=state["model"], optim_state_dict=state["optim"])
+        rng_file = path / "rng" / f"rank_{_rank():05d}.pt"
+        if rng_file.is_file():
+            set_rng_state(torch.load(rng_file, weights_only=True))
+        else:
+            log.warning("%s has no RNG state for rank %d (different world size?); RNG not restored", path, _rank())
+        return json.loads((path / TRAINER_STATE).read_text(encoding="utf-8"))
+
+
+def load_model_weights(path: str | Path, model: torch.nn.Module) -> None:
+    """Load only the model weights of checkpoint ``path`` into an unsharded ``model`` (one process, no optimizer)."""
+    path = Path(path)
+    if not (path / COMPLETE).is_file():
+        raise FileNotFoundError(f"{path} is not a complete checkpoint (no {COMPLETE} marker)")
+    state = {"model": get_model_state_dict(model, options=StateDictOptions())}
+    dcp.load(state, checkpoint_id=str(path), no_dist=not _distributed())
+    model.load_state_dict(state["model"], strict=True)
