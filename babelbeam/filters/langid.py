@@ -312,7 +312,7 @@ class LanguageIdentifier:
 
     def identify(self, text: str) -> LangResult:
         """Identify the language of ``text`` (no thresholds applied; see ``annotate``)."""
-        if scripts.text_weight(text) < self.config.min_chars:
+        if not scripts.at_least_weight(text, self.config.min_chars):
             return LangResult(UNDETERMINED, 0.0, (), None, (FLAG_TOO_SHORT,))
         sample, sampled = sample_lines(text, self.config.max_sample_lines)
         flags: list[str] = [FLAG_SAMPLED] if sampled else []

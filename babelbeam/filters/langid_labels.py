@@ -15,6 +15,7 @@ A label outside the 119 maps to ``und``; the caller keeps the original label.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from babelbeam.schemas.languages import LANGUAGES, UNDETERMINED
 
@@ -95,6 +96,7 @@ def strip_label(label: str) -> str:
     return label[len(LABEL_PREFIX):] if label.startswith(LABEL_PREFIX) else label
 
 
+@lru_cache(maxsize=65536)
 def map_label(label: str) -> MappedLabel:
     """Map one fastText label (with or without ``__label__``) onto the registry."""
     raw = strip_label(label)

