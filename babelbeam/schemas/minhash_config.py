@@ -63,7 +63,7 @@ class MinHashConfig:
     New documents that duplicate old ones are removed; old ones are not re-emitted."""
     write_dir: str | None = None
     """Write this run's signatures (id and band hashes, Parquet) to ``WRITE_DIR/minhash/`` for later ``index_dir``
-    use."""
+    use: every document with at least one shingle, kept or removed, so later runs also match what was removed."""
 
     @property
     def num_perm(self) -> int:
