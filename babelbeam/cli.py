@@ -16,6 +16,7 @@ import sys
 COMMANDS: dict[str, str] = {
     "run": "babelbeam.pipeline.run",
     "inspect": "babelbeam.tokenize.inspect",
+    "langid": "babelbeam.filters.langid_cli",
 }
 
 

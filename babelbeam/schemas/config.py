@@ -69,7 +69,8 @@ class LangIdConfig:
     top_k: int = 3
     """Number of labels kept in ``lang_top``."""
     min_chars: int = 20
-    """Texts shorter than this (non-space characters) are marked ``und`` with reason ``langid_too_short``."""
+    """Texts lighter than this are marked ``und`` with reason ``langid_too_short`` and not guessed: non-space
+    characters, each Han, kana or Hangul character counting 3 (one carries about a word)."""
     max_sample_lines: int = 64
     """Long documents are identified on at most this many lines (evenly spaced) so cost stays linear."""
 
