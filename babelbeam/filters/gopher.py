@@ -25,10 +25,6 @@ DEFAULT_DUP_NGRAMS: tuple[tuple[int, float], ...] = (
 )
 
 
-def _has_alpha(word: str) -> bool:
-    return word.isalpha() or any(c.isalpha() for c in word)
-
-
 class GopherQualityFilter(TextFilter):
     """Gopher's document quality rules. Reasons: ``gopher_quality_<condition>``.
 
@@ -112,7 +108,7 @@ class GopherQualityFilter(TextFilter):
                 ):
                     return v.reason
         if self.min_alpha_words_ratio is not None:
-            alpha = sum(1 for w in st.words if _has_alpha(w)) / n
+            alpha = st.n_alpha_words / n
             if v.check("alpha_words_ratio", alpha, alpha < self.min_alpha_words_ratio, "too_few_alpha_words"):
                 return v.reason
         if self.min_stop_words is not None and self.stop_words is not None:
@@ -151,6 +147,11 @@ class GopherRepetitionFilter(TextFilter):
         self.max_dup_para_char_frac = max_dup_para_char_frac
         self.top_ngrams = tuple((int(n), f) for n, f in (top_ngrams or ()) if f is not None)
         self.dup_ngrams = tuple((int(n), f) for n, f in (dup_ngrams or ()) if f is not None)
+        ns = [n for n, _ in self.dup_ngrams]
+        self._dup_increasing_n = ns == sorted(ns)
+        self._dup_later_min = [
+            min((f for _, f in self.dup_ngrams[i + 1 :]), default=None) for i in range(len(self.dup_ngrams))
+        ]
 
     def check(self, st: TextStats, record: dict[str, float] | None) -> str | None:
         v = Verdict(self.name, record)
@@ -187,8 +188,12 @@ class GopherRepetitionFilter(TextFilter):
             frac = table.top_ngram_chars(n) / text_len
             if v.check(f"top_{n}gram_frac", frac, frac > max_frac, f"top_{n}gram"):
                 return v.reason
-        for n, max_frac in self.dup_ngrams:
+        for i, (n, max_frac) in enumerate(self.dup_ngrams):
             frac = table.duplicated_ngram_chars(n) / text_len
             if v.check(f"dup_{n}gram_frac", frac, frac > max_frac, f"dup_{n}gram"):
                 return v.reason
+            # coverage never grows with n: below every later limit, no later rule can fail
+            later = self._dup_later_min[i]
+            if record is None and later is not None and frac <= later and self._dup_increasing_n:
+                break
         return v.reason

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from functools import cache, cached_property
+from itertools import filterfalse
 
 import numpy as np
 
@@ -49,32 +50,31 @@ class NgramTable:
     """Exact word n-gram statistics over a word list: top n-gram character share and duplicated n-gram coverage."""
 
     def __init__(self, words: list[str]) -> None:
-        vocab: dict[str, int] = {}
-        ids = [vocab.setdefault(w, len(vocab)) for w in words]
-        self.n_words = len(words)
-        self._base = np.asarray(ids, dtype=np.int64)
+        n = len(words)
+        vocab = {w: i for i, w in enumerate(dict.fromkeys(words))}
+        self.n_words = n
+        self._base = np.fromiter(map(vocab.__getitem__, words), dtype=np.int64, count=n)
         self._vocab_size = max(len(vocab), 1)
-        lens = np.fromiter((len(w) for w in words), dtype=np.int64, count=len(words))
-        self._lens = lens
-        self._cum = np.concatenate(([0], np.cumsum(lens)))
-        self._ids: dict[int, tuple[np.ndarray, int]] = {1: (self._base, self._vocab_size)}
+        self._lens = np.fromiter(map(len, words), dtype=np.int64, count=n)
+        self._cum = np.concatenate(([0], np.cumsum(self._lens)))
+        # n -> (dense id of the n-gram at each position, first position of each id, count of each id)
+        self._ids: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
         self._no_dups_from: int | None = None
 
-    def _ngram_ids(self, n: int) -> tuple[np.ndarray, int]:
-        """Dense ids (0..k-1) of the n-grams starting at each position, and k."""
+    def _ngrams(self, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         got = self._ids.get(n)
         if got is not None:
             return got
-        prev, k_prev = self._ngram_ids(n - 1)
-        # pair the (n-1)-gram at i with the word at i+n-1; both ids are < len(words), so no overflow
-        key = prev[:-1] * self._vocab_size + self._base[n - 1 :]
-        _, inverse = np.unique(key, return_inverse=True)
-        k = int(inverse.max()) + 1 if len(inverse) else 0
-        self._ids[n] = (inverse, k)
-        return inverse, k
-
-    def _chars(self, n: int, starts: np.ndarray) -> np.ndarray:
-        return self._cum[starts + n] - self._cum[starts]
+        if n == 1:
+            key = self._base
+        else:
+            prev = self._ngrams(n - 1)[0]
+            # pair the (n-1)-gram at i with the word at i+n-1; both ids are < len(words), so no overflow
+            key = prev[:-1] * self._vocab_size + self._base[n - 1 :]
+        # a stable sort inside unique makes ``first`` the first occurrence of each n-gram
+        _, first, inverse, counts = np.unique(key, return_index=True, return_inverse=True, return_counts=True)
+        got = self._ids[n] = (inverse, first, counts)
+        return got
 
     def top_ngram_chars(self, n: int) -> int:
         """Characters (word characters, no separators) in all occurrences of the most frequent n-gram.
@@ -84,33 +84,24 @@ class NgramTable:
         """
         if self.n_words < n:
             return 0
-        ids, k = self._ngram_ids(n)
-        if k == len(ids):
-            return 0
-        counts = np.bincount(ids, minlength=k)
+        _, first, counts = self._ngrams(n)
         best = int(counts.max())
         if best < 2:
             return 0
-        # first position of each n-gram id, to break ties by first occurrence
-        first = np.full(k, len(ids), dtype=np.int64)
-        np.minimum.at(first, ids, np.arange(len(ids)))
-        candidates = np.flatnonzero(counts == best)
-        start = int(first[candidates].min())
-        return best * int(self._chars(n, np.array([start]))[0])
+        start = int(first[counts == best].min())
+        return best * int(self._cum[start + n] - self._cum[start])
 
     def duplicated_ngram_chars(self, n: int) -> int:
         """Characters of the words covered by any n-gram that repeats an earlier one (overlaps counted once)."""
         if self.n_words < n or (self._no_dups_from is not None and n >= self._no_dups_from):
             return 0
-        ids, k = self._ngram_ids(n)
-        if k == len(ids):
+        inverse, first, counts = self._ngrams(n)
+        if len(counts) == len(inverse):
             # A repeated n-gram contains a repeated (n-1)-gram, so none repeat for larger n either.
             self._no_dups_from = n if self._no_dups_from is None else min(self._no_dups_from, n)
             return 0
-        first = np.full(k, len(ids), dtype=np.int64)
-        positions = np.arange(len(ids))
-        np.minimum.at(first, ids, positions)
-        dup_starts = positions[first[ids] != positions]
+        positions = np.arange(len(inverse))
+        dup_starts = positions[first[inverse] != positions]
         cover = np.zeros(self.n_words + 1, dtype=np.int64)
         np.add.at(cover, dup_starts, 1)
         np.add.at(cover, dup_starts + n, -1)
@@ -144,6 +135,15 @@ class TextStats:
     def word_chars(self) -> int:
         """Total characters in words."""
         return sum(map(len, self.words))
+
+    @cached_property
+    def n_alpha_words(self) -> int:
+        """Words containing at least one letter."""
+        ws = self.words
+        # most words are letters only: count those in C, inspect the rest
+        return sum(map(str.isalpha, ws)) + sum(
+            1 for w in filterfalse(str.isalpha, ws) if any(c.isalpha() for c in w)
+        )
 
     @cached_property
     def lower_words(self) -> set[str]:

@@ -1,0 +1,385 @@
+"""Quality filters next to datatrove 0.10.1: keep/remove agreement on English documents, and throughput.
+
+Run: ``.venv/bin/python benchmarks/bench_filters.py [--docs 300] [--json out.json]``.
+
+Documents: English text that ships with every Python install here, so the run
+needs nothing downloaded: the Python reference manual topics (``pydoc_data``),
+the long descriptions (READMEs) of the installed packages, and stdlib module
+docstrings: prose, Markdown lists, badges, tables and code, a fair stand-in for
+web text's mix of good and bad pages. Each is one document, ``eng_Latn``.
+
+For each filter (Gopher quality, Gopher repetition, FineWeb quality, C4
+quality) both implementations decide keep/remove on the same documents; every
+disagreement is classified by its cause and printed. Throughput is timed in one
+process on one core: each filter alone (each segments the text itself, as a
+standalone filter must), and the whole chain (babelbeam's ``QualityChain`` with
+only these four filters, segmenting once, against datatrove's four filters run
+in sequence, stopping at the first removal as a pipeline does).
+datatrove needs ``pip install datatrove==0.10.1 spacy`` (spaCy is its English word
+tokenizer); without it the benchmark prints babelbeam's figures only and says so.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import copy
+import email
+import importlib.metadata
+import json
+import logging
+import sys
+import sysconfig
+import time
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from babelbeam.filters.c4 import C4QualityFilter  # noqa: E402
+from babelbeam.filters.fineweb import FineWebQualityFilter  # noqa: E402
+from babelbeam.filters.gopher import GopherQualityFilter, GopherRepetitionFilter  # noqa: E402
+from babelbeam.filters.quality import QualityChain  # noqa: E402
+from babelbeam.filters.stopwords import GOPHER_STOP_WORDS  # noqa: E402
+from babelbeam.schemas import Document  # noqa: E402
+from babelbeam.schemas.quality_config import QualityConfig  # noqa: E402
+
+log = logging.getLogger("bench_filters")
+
+FILTERS = ("gopher_quality", "gopher_repetition", "fineweb", "c4")
+# Gopher quality again with the alphabetic-word rule off on both sides, to show agreement on its other rules
+# (datatrove's alpha rule counts punctuation tokens as words and dominates its disagreements).
+NO_ALPHA = "gopher_quality_no_alpha"
+AGREEMENT = (FILTERS[0], NO_ALPHA, *FILTERS[1:])
+
+
+# --- corpus -------------------------------------------------------------------------------------------
+
+
+def english_documents(limit: int) -> list[tuple[str, str]]:
+    """(id, text) pairs, deterministic for a given Python and package set, at most ``limit``, spread over sources."""
+    sources: list[list[tuple[str, str]]] = []
+    from pydoc_data.topics import topics
+
+    sources.append([(f"pydoc:{k}", v) for k, v in sorted(topics.items()) if len(v) > 200])
+    readmes = []
+    for dist in sorted(importlib.metadata.distributions(), key=lambda d: (d.metadata["Name"] or "").lower()):
+        raw = dist.read_text("METADATA") or ""
+        body = email.message_from_string(raw).get_payload()
+        if isinstance(body, str) and len(body) > 500:
+            readmes.append((f"readme:{dist.metadata['Name']}", body))
+    sources.append(readmes)
+    docstrings = []
+    # read stdlib module docstrings from source with ast: nothing is imported, so nothing runs
+    stdlib = Path(sysconfig.get_paths()["stdlib"])
+    for path in sorted(stdlib.glob("*.py")):
+        try:
+            doc = ast.get_docstring(ast.parse(path.read_text(encoding="utf-8")))
+        except (SyntaxError, UnicodeDecodeError, ValueError):
+            continue
+        if doc and len(doc) > 300:
+            docstrings.append((f"doc:{path.stem}", doc))
+    sources.append(docstrings)
+    out: list[tuple[str, str]] = []
+    i = 0
+    while len(out) < limit and any(i < len(s) for s in sources):
+        for s in sources:
+            if i < len(s) and len(out) < limit:
+                out.append(s[i])
+        i += 1
+    return out
+
+
+# --- implementations ----------------------------------------------------------------------------------
+
+
+def ours() -> dict[str, Callable[[Document], str | None]]:
+    return {
+        "gopher_quality": GopherQualityFilter(stop_words=GOPHER_STOP_WORDS).filter,
+        "gopher_repetition": GopherRepetitionFilter().filter,
+        "fineweb": FineWebQualityFilter().filter,
+        "c4": C4QualityFilter().filter,
+        NO_ALPHA: GopherQualityFilter(stop_words=GOPHER_STOP_WORDS, min_alpha_words_ratio=None).filter,
+    }
+
+
+def theirs() -> dict[str, Callable[[str], str | None]] | None:
+    try:
+        import spacy  # noqa: F401  (datatrove's English word tokenizer)
+        from datatrove.data import Document as DTDocument
+        from datatrove.pipeline.filters import (
+            C4QualityFilter as DTC4,
+        )
+        from datatrove.pipeline.filters import (
+            FineWebQualityFilter as DTFineWeb,
+        )
+        from datatrove.pipeline.filters import (
+            GopherQualityFilter as DTGopherQuality,
+        )
+        from datatrove.pipeline.filters import (
+            GopherRepetitionFilter as DTGopherRepetition,
+        )
+    except ImportError as e:
+        log.warning("datatrove is not installed (%s): pip install datatrove==0.10.1 spacy", e)
+        return None
+    filters = {
+        "gopher_quality": DTGopherQuality(),
+        "gopher_repetition": DTGopherRepetition(),
+        "fineweb": DTFineWeb(),
+        "c4": DTC4(),
+        NO_ALPHA: DTGopherQuality(max_non_alpha_words_ratio=None),
+    }
+
+    def wrap(f: object) -> Callable[[str], str | None]:
+        def run(text: str) -> str | None:
+            out = f.filter(DTDocument(text=text, id="x"))  # type: ignore[attr-defined]
+            if out is True:
+                return None
+            return out[1] if isinstance(out, tuple) else "removed"
+
+        return run
+
+    return {name: wrap(f) for name, f in filters.items()}
+
+
+# --- disagreement causes ------------------------------------------------------------------------------
+
+CAUSES = {
+    ("gopher_quality", "dt:gopher_below_alpha_threshold"): (
+        "datatrove counts spaCy's punctuation tokens as words, so punctuation-heavy text (code, tables) fails its "
+        "alphabetic-word ratio; babelbeam's ICU words are words only, as in Gopher"
+    ),
+    ("gopher_quality", "dt:gopher_enough_stop_words"): (
+        "datatrove's stop-word test is case-sensitive and sees spaCy tokens; babelbeam lower-cases ('The' counts)"
+    ),
+    ("gopher_quality", "bb:gopher_quality_too_few_alpha_words"): (
+        "ICU keeps tokens like 'x86_64', '3.5', '0x1F' as one word without letters split off; datatrove's spaCy "
+        "tokens differ, and its punctuation tokens change the denominator"
+    ),
+    ("gopher_quality", "word_count"): (
+        "word counts differ near the 50-word minimum: datatrove counts spaCy tokens with a non-punctuation "
+        "character (e.g. '$', '+', 'n't' are words to it), babelbeam counts ICU word segments"
+    ),
+    ("gopher_quality", "mean_word_length"): (
+        "mean word length differs near the 3 or 10 limits: spaCy splits 'e.g.', URLs and paths differently from ICU"
+    ),
+    ("gopher_quality", "ratio_denominator"): (
+        "hash or ellipsis per word: datatrove divides by all spaCy tokens (punctuation included), babelbeam by words"
+    ),
+    ("gopher_quality", "lines"): (
+        "bullet/ellipsis line share: datatrove counts blank lines in the denominator, babelbeam only non-blank lines"
+    ),
+    ("gopher_repetition", "single_ngram"): (
+        "datatrove scores the most frequent n-gram even when every n-gram occurs once, so a short document "
+        "(a few hundred characters) fails its top n-gram rule; babelbeam treats a once-only n-gram as no repetition"
+    ),
+    ("gopher_repetition", "top_ngram"): (
+        "top n-gram share: datatrove's words include spaCy punctuation tokens, so markup and code ('` ` `', "
+        "'( ) :') make frequent n-grams of punctuation; babelbeam's n-grams are words only (and count word "
+        "characters without the joining spaces)"
+    ),
+    ("gopher_repetition", "dup_ngram"): (
+        "duplicated n-grams: datatrove's words include spaCy punctuation tokens, so repeated code and markup "
+        "('>>> x = ...', '[ ] ( )') form repeated n-grams; babelbeam's n-grams are words only (it also counts "
+        "every covered word once where datatrove skips ahead n words after a repeat)"
+    ),
+    ("gopher_repetition", "lines"): "line/paragraph rules are identical; a difference here is a bug",
+    ("fineweb", "punct"): (
+        "line punctuation: datatrove tests unstripped lines (a trailing space or tab hides the full stop); "
+        "babelbeam strips lines first"
+    ),
+    ("fineweb", "short"): "short lines: datatrove measures unstripped lines (indentation counts), babelbeam stripped",
+    ("fineweb", "dup"): (
+        "duplicate-line characters: datatrove compares unstripped lines (same text, different indentation differ)"
+    ),
+    ("fineweb", "newlines"): (
+        "newlines per word: datatrove divides by spaCy tokens including punctuation, babelbeam by ICU words"
+    ),
+    ("c4", "sentences"): (
+        "sentence count: datatrove's spaCy sentencizer splits at every '.', '!' or '?' token; ICU's sentence rules "
+        "with abbreviation suppression split fewer ('e.g. this', 'Mr. X', 'v1.2. Next')"
+    ),
+    ("c4", "terminal"): (
+        "terminal punctuation: babelbeam also accepts Unicode sentence terminals beyond '.?!\"\\'' (e.g. '。', '…' "
+        "is still excluded), so a few more lines survive"
+    ),
+}
+
+
+def cause(name: str, ours_reason: str | None, dt_reason: str | None, text: str = "") -> str:
+    """The cause key of one disagreement, from the two reasons (and the text, to measure it again)."""
+    r = ours_reason or ""
+    d = dt_reason or ""
+    if name in ("gopher_quality", NO_ALPHA):
+        if d in ("gopher_below_alpha_threshold", "gopher_enough_stop_words"):
+            return f"dt:{d}"
+        if r == "gopher_quality_too_few_alpha_words":
+            return "bb:gopher_quality_too_few_alpha_words"
+        if "words" in r or d in ("gopher_short_doc", "gopher_long_doc"):
+            return "word_count"
+        if "mean_word" in r or "avg" in d:
+            return "mean_word_length"
+        if "hash" in r or "ellipses" in r or d in ("gopher_too_many_hashes", "gopher_too_many_ellipsis"):
+            return "ratio_denominator"
+        return "lines"
+    if name == "gopher_repetition":
+        if d.startswith("top_"):
+            measured = Document(id="m", text=text, lang="eng_Latn")
+            GopherRepetitionFilter(keep_measurements=True).filter(measured)
+            n = d.split("_")[1]
+            if measured.measurements.get(f"gopher_repetition_top_{n}gram_frac", 1.0) == 0.0:
+                return "single_ngram"
+            return "top_ngram"
+        if "top" in r:
+            return "top_ngram"
+        if "dup_" in r and "gram" in r or "duplicated" in d:
+            return "dup_ngram"
+        return "lines"
+    if name == "fineweb":
+        if "punct" in r or "punct" in d:
+            return "punct"
+        if "short" in r or "short" in d:
+            return "short"
+        if "dup" in r or "dup" in d:
+            return "dup"
+        return "newlines"
+    if "sentences" in r or "sentences" in d:
+        return "sentences"
+    return "terminal"
+
+
+# --- timing -------------------------------------------------------------------------------------------
+
+
+def timed(fn: Callable[[], None], repeat: int) -> float:
+    best = float("inf")
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--docs", type=int, default=300, help="number of English documents")
+    parser.add_argument("--repeat", type=int, default=1, help="timing repeats (best is reported)")
+    parser.add_argument("--json", default=None, help="write results here")
+    parser.add_argument("--examples", type=int, default=2, help="document ids printed per disagreement kind")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    logging.getLogger("datatrove").setLevel(logging.ERROR)
+    try:
+        from loguru import logger as _loguru
+
+        _loguru.remove()  # datatrove logs every filter init through loguru
+    except ImportError:
+        pass
+
+    corpus = english_documents(args.docs)
+    docs = [Document(id=i, text=t, lang="eng_Latn") for i, t in corpus]
+    mb = sum(len(t.encode("utf-8")) for _, t in corpus) / 1e6
+    print(f"# Quality filters vs datatrove 0.10.1\n\n{len(docs)} English documents, {mb:.2f} MB "
+          f"(pydoc topics, package READMEs, stdlib docstrings). One core of a shared 2-core machine: "
+          f"figures are indicative.\n")
+    mine = ours()
+    dt = theirs()
+    results: dict[str, object] = {"documents": len(docs), "megabytes": mb, "filters": {}}
+
+    # agreement
+    if dt is not None:
+        print("## Agreement (keep/remove) on the same documents\n")
+        print("| filter | agree | both keep | both remove | only babelbeam removes | only datatrove removes |")
+        print("|---|---|---|---|---|---|")
+        explained: dict[str, Counter] = {}
+        examples: dict[tuple[str, str], list[str]] = {}
+        for name in AGREEMENT:
+            counts = Counter()
+            kinds: Counter = Counter()
+            for d in docs:
+                r = mine[name](copy.copy(d))
+                x = dt[name](d.text)
+                counts[(r is None, x is None)] += 1
+                if (r is None) != (x is None):
+                    key = cause(name, r, x, d.text)
+                    kinds[key] += 1
+                    examples.setdefault((name, key), []).append(f"{d.id} (babelbeam {r or 'keep'}, datatrove {x or 'keep'})")
+            agree = counts[(True, True)] + counts[(False, False)]
+            print(f"| {name} | {agree / len(docs):.1%} | {counts[(True, True)]} | {counts[(False, False)]} | "
+                  f"{counts[(False, True)]} | {counts[(True, False)]} |")
+            explained[name] = kinds
+            results["filters"][name] = {  # type: ignore[index]
+                "agreement": agree / len(docs),
+                "both_keep": counts[(True, True)], "both_remove": counts[(False, False)],
+                "only_babelbeam_removes": counts[(False, True)], "only_datatrove_removes": counts[(True, False)],
+                "disagreements": dict(kinds),
+            }
+        print("\n### Disagreements by cause\n")
+        for name in AGREEMENT:
+            for key, n in explained[name].most_common():
+                base = FILTERS[0] if name == NO_ALPHA else name
+                print(f"- **{name}**, {n} document(s): {CAUSES[(base, key)]}.")
+                for ex in examples[(name, key)][: args.examples]:
+                    print(f"  - e.g. {ex}")
+        print()
+
+    # throughput
+    print("## Throughput, one core\n")
+    print("| filter | babelbeam docs/s | babelbeam MB/s | datatrove docs/s | datatrove MB/s | speed-up |")
+    print("|---|---|---|---|---|---|")
+    texts = [d.text for d in docs]
+
+    def run_ours(name: str) -> Callable[[], None]:
+        f = mine[name]
+        return lambda: [f(Document(id=d.id, text=d.text, lang=d.lang)) for d in docs] and None
+
+    def run_dt(name: str) -> Callable[[], None]:
+        f = dt[name]  # type: ignore[index]
+        return lambda: [f(t) for t in texts] and None
+
+    chain_config = QualityConfig()
+    chain_config.lines.enabled = False  # compare the same four filters
+    chain = QualityChain.from_config(chain_config)
+
+    def run_chain() -> None:
+        for d in docs:
+            chain.apply(d)
+
+    def run_dt_chain() -> None:
+        order = ("gopher_repetition", "gopher_quality", "c4", "fineweb")  # FineWeb's pipeline order
+        for t in texts:
+            for name in order:
+                if dt[name](t) is not None:  # type: ignore[index]
+                    break
+
+    rows = [(name, run_ours(name), run_dt(name) if dt else None) for name in FILTERS]
+    rows.append(("whole chain", run_chain, run_dt_chain if dt else None))
+    # warm up caches (ICU iterators, spaCy model, terminal punctuation table) outside the timings
+    for name in FILTERS:
+        mine[name](docs[0])
+        if dt:
+            dt[name](docs[0].text)
+    throughput = {}
+    for name, a, b in rows:
+        ta = timed(a, args.repeat)
+        tb = timed(b, args.repeat) if b else None
+        speed = f"{tb / ta:.1f}x" if tb else "n/a (datatrove missing)"
+        dt_docs = f"{len(docs) / tb:.0f}" if tb else "-"
+        dt_mb = f"{mb / tb:.2f}" if tb else "-"
+        print(f"| {name} | {len(docs) / ta:.0f} | {mb / ta:.2f} | {dt_docs} | {dt_mb} | {speed} |")
+        throughput[name] = {
+            "babelbeam_docs_s": len(docs) / ta, "babelbeam_mb_s": mb / ta,
+            "datatrove_docs_s": len(docs) / tb if tb else None, "datatrove_mb_s": mb / tb if tb else None,
+            "speedup": tb / ta if tb else None,
+        }
+    results["throughput"] = throughput
+    if dt is None:
+        print("\ndatatrove is not installed: install datatrove==0.10.1 and spacy into .venv to compare.")
+    if args.json:
+        Path(args.json).write_text(json.dumps(results, indent=2), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
