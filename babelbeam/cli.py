@@ -17,6 +17,7 @@ COMMANDS: dict[str, str] = {
     "run": "babelbeam.pipeline.run",
     "inspect": "babelbeam.tokenize.inspect",
     "langid": "babelbeam.filters.langid_cli",
+    "report": "babelbeam.report",
 }
 
 

@@ -8,8 +8,13 @@ list; the reading, logging, counting and writing around it do not change.
 
 from __future__ import annotations
 
+import dataclasses
+
 import apache_beam as beam
 
+from babelbeam.pipeline.langid_stage import IdentifyLanguage
+from babelbeam.pipeline.near_dedup import NearDedup
+from babelbeam.pipeline.quality_stage import QualityFilter
 from babelbeam.pipeline.sinks import WriteRunOutputs
 from babelbeam.pipeline.sources import REJECTED, ReadDocuments
 from babelbeam.pipeline.stage import KEPT, REMOVED
@@ -19,19 +24,27 @@ from babelbeam.schemas.config import RunConfig
 
 def document_stages(config: RunConfig) -> list[tuple[str, beam.PTransform]]:
     """The keep-or-remove stages of a run, in order, with their step labels."""
-    from babelbeam.pipeline.langid_stage import IdentifyLanguage
-
     stages: list[tuple[str, beam.PTransform]] = [
         ("Normalize", Normalize(config.normalize)),
         ("IdentifyLanguage", IdentifyLanguage(config.langid)),
         ("ExactDedup", ExactDedup(config.exact_dedup)),
     ]
+    if config.quality.enabled:
+        stages.append(("QualityFilter", QualityFilter(config.quality)))
+    if config.minhash.enabled:
+        stages.append(("NearDedup", NearDedup(config.minhash)))
     return stages
 
 
 def build_pipeline(pipeline: beam.Pipeline, input_paths: list[str], output_dir: str, config: RunConfig
                    ) -> beam.PCollection:
-    """Add the babelbeam graph to ``pipeline``; returns the PCollection holding the final stats dict."""
+    """Add the babelbeam graph to ``pipeline``; returns the PCollection holding the final stats dict.
+
+    MinHash signatures are persisted under ``output_dir/minhash/`` (unless ``minhash.write_dir`` says
+    elsewhere) so a later run can dedup against this one with ``minhash.index_dir``.
+    """
+    if config.minhash.enabled and config.minhash.write_dir is None:
+        config = dataclasses.replace(config, minhash=dataclasses.replace(config.minhash, write_dir=output_dir))
     read = pipeline | "Read" >> ReadDocuments(input_paths, config.input)
     docs = read["documents"]
     removed = []

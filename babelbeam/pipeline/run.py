@@ -32,6 +32,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--output", required=True, help="output directory (local or a Beam filesystem path)")
     parser.add_argument("--config", default=None, help="YAML run config (see docs/configuration.md)")
     parser.add_argument("--overwrite", action="store_true", help="replace a finished run in the output directory")
+    parser.add_argument("--dedup-index", default=None, metavar="DIR",
+                        help="an earlier run's output directory: documents that near-duplicate its documents are "
+                             "removed (reads DIR/minhash/)")
+    parser.add_argument("--keep-removed", action=argparse.BooleanOptionalAction, default=None,
+                        help="write removed documents with their reason under DIR/removed/ (default: config)")
+    parser.add_argument("--langid-model", default=None, metavar="PATH",
+                        help="any fastText language-ID model file (GlotLID, OpenLID, your own); default lid.176")
 
 
 def run_pipeline(inputs: list[str], output_dir: str, config: RunConfig, beam_args: list[str] | None = None,
@@ -53,6 +60,12 @@ def run_pipeline(inputs: list[str], output_dir: str, config: RunConfig, beam_arg
 def main(args: argparse.Namespace) -> int:
     try:
         config = RunConfig.from_yaml(args.config)
+        if args.dedup_index:
+            config.minhash.index_dir = args.dedup_index
+        if args.keep_removed is not None:
+            config.output.keep_removed = args.keep_removed
+        if args.langid_model:
+            config.langid.model = args.langid_model
         stats = run_pipeline(args.input, args.output, config, args.extra_args, overwrite=args.overwrite)
     except (InputError, ConfigError) as e:
         print(f"babelbeam run: {e}", file=sys.stderr)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from babelbeam.schemas.config import ConfigError
+from babelbeam.schemas.config_base import ConfigError
 
 SCHEMES = ("affine32", "legacy")
 HASH_FUNCTIONS = ("sha1", "crc32")

@@ -24,7 +24,7 @@ import dataclasses
 from dataclasses import dataclass, field
 from typing import Any
 
-from babelbeam.schemas.config import ConfigError, from_dict
+from babelbeam.schemas.config_base import ConfigError, from_dict
 from babelbeam.schemas.languages import LANGUAGES, UNDETERMINED
 
 

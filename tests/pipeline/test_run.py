@@ -14,6 +14,7 @@ from conftest import write_jsonl
 
 from babelbeam.cli import main as cli_main
 from babelbeam.pipeline.run import run_pipeline
+from babelbeam.pipeline.sources import derived_id
 from babelbeam.schemas.config import RunConfig
 from babelbeam.tokenize.shards import open_shard, read_manifest, validate
 
@@ -38,7 +39,7 @@ def _corpus(tmp_path: Path) -> Path:
     records.append({"id": "zz-copy", "text": TEXTS["eng_Latn"].upper()})  # an exact duplicate after folding
     records.append({"id": "empty", "text": "   \n  "})
     records.append("{broken")
-    records.append({"text": TEXTS["fra_Latn"] + " Encore une phrase pour la route."})
+    records.append({"text": TEXTS["fra_Latn"] + " Encore une phrase pour la route."})  # a near duplicate
     write_jsonl(tmp_path / "in" / "a.jsonl", records)
     (tmp_path / "in" / "empty.jsonl").write_bytes(b"")
     return tmp_path / "in"
@@ -47,6 +48,7 @@ def _corpus(tmp_path: Path) -> Path:
 def _config(**output) -> RunConfig:
     config = RunConfig()
     config.langid.threshold = 0.3
+    config.quality.enabled = False  # the texts here are deliberately short; tests/filters covers quality
     config.output.shard_tokens = 100
     config.output.buckets = 3
     for k, v in output.items():
@@ -59,18 +61,23 @@ def test_run_end_to_end_conserves_every_record(tmp_path):
     stats = run_pipeline([str(inputs / "*.jsonl")], str(tmp_path / "out"), _config())
     c = stats["conservation"]
     assert c["holds"] and c["input"] == 10
-    assert (c["kept"], c["duplicates"], c["rejected"]) == (7, 1, 1)
+    assert (c["kept"], c["duplicates"], c["rejected"]) == (6, 2, 1)
     assert stats["removed"] == {"normalize_empty": 1}
-    assert stats["duplicates"] == {"exact_duplicate": 1}
+    assert stats["duplicates"] == {"exact_duplicate": 1, "minhash_duplicate": 1}
     manifest = read_manifest(tmp_path / "out")
-    assert manifest.totals["documents"] == 7 and len(manifest.shards) >= 3
-    assert manifest.totals["languages"]["fra_Latn"] == 2
+    assert manifest.totals["documents"] == 6 and len(manifest.shards) >= 3
+    assert manifest.totals["languages"]["fra_Latn"] == 1
     assert validate(tmp_path / "out") == []
     langs = {lang for s in manifest.shards for lang in open_shard(s.path).langs}
     assert langs == set(TEXTS)
     removed = [json.loads(line) for f in (tmp_path / "out" / "removed").glob("*.jsonl") for line in f.open()]
+    # The near pair's representative is the smaller id: the derived (hex) id of the record without one.
+    near = derived_id(str(inputs / "a.jsonl"), 10)
+    assert near < "fra_Latn-1"
     assert sorted((r["id"], r["removed_reason"]) for r in removed) == [
-        ("empty", "normalize_empty"), ("zz-copy", "exact_duplicate")]
+        ("empty", "normalize_empty"), ("fra_Latn-1", "minhash_duplicate"), ("zz-copy", "exact_duplicate")]
+    assert next(r for r in removed if r["id"] == "fra_Latn-1")["dup_cluster"] == near
+    assert list((tmp_path / "out" / "minhash").glob("*.parquet")), "signatures persisted for --dedup-index"
     rejected = [json.loads(line) for line in (tmp_path / "out" / "rejected" / "rejected-00000.jsonl").open()]
     assert [(r["error"], r["position"]) for r in rejected] == [("invalid_json", 9)]
 
@@ -117,7 +124,7 @@ def test_multi_processing_runner_with_two_workers(tmp_path):
     beam_args = ["--runner=FnApiRunner", "--direct_running_mode=multi_processing", "--direct_num_workers=2"]
     stats = run_pipeline([str(inputs / "*.jsonl")], str(tmp_path / "mp"), _config(), beam_args)
     run_pipeline([str(inputs / "*.jsonl")], str(tmp_path / "local"), _config())
-    assert stats["conservation"]["holds"] and stats["kept"] == 7
+    assert stats["conservation"]["holds"] and stats["kept"] == 6
     assert (tmp_path / "mp" / "manifest.json").read_bytes() == (tmp_path / "local" / "manifest.json").read_bytes()
 
 
@@ -146,7 +153,7 @@ def test_portable_runner_against_the_local_job_service(tmp_path):
     finally:
         service.terminate()
         service.wait(timeout=30)
-    assert stats["conservation"]["holds"] and stats["kept"] == 7
+    assert stats["conservation"]["holds"] and stats["kept"] == 6
 
 
 @pytest.mark.parametrize("flag", ["--json", "--validate"])
