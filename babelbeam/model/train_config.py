@@ -212,7 +212,11 @@ def apply_override(data: dict[str, Any], item: str) -> None:
     if "=" not in item:
         raise ConfigError(f"override {item!r} must look like section.key=value")
     key, raw = item.split("=", 1)
-    value = yaml.safe_load(raw)
+    try:
+        # YAML 1.1 reads "2e-4" as a string; a number the user typed is a number
+        value: Any = float(raw) if any(c in raw for c in ".eE") else int(raw)
+    except ValueError:
+        value = yaml.safe_load(raw)
     parts = key.strip().split(".")
     node = data
     for part in parts[:-1]:
