@@ -433,8 +433,11 @@ class _AnnotateFn(beam.DoFn):
                 yield beam.pvalue.TaggedOutput(REMOVED, doc.removed(MINHASH_DUPLICATE))
 
 
-class NearDedup(beam.PTransform):
-    """MinHash-LSH near-duplicate removal; ``docs | NearDedup(config)`` -> ``{"kept": ..., "removed": ...}``."""
+class ClusterSignatures(beam.PTransform):
+    """Steps 2-5 on signature records alone: ``{"entries": (band_key, id), "rank": (id, rank) [, "shingles":
+    (id, bytes)]}`` -> ``(id, (dup_cluster, size, is_representative))`` for each new member of a cluster of two
+    or more. No text is involved, so the staged run (``pipeline/phases.py``) runs it over persisted signatures.
+    """
 
     def __init__(self, config: MinHashConfig, label: str | None = None) -> None:
         super().__init__(label)
@@ -442,21 +445,12 @@ class NearDedup(beam.PTransform):
         # Checked at construction so a mismatched index fails before any work is done.
         self._index_pattern = check_index(config.index_dir, config) if config.index_dir else None
 
-    def expand(self, docs: beam.PCollection) -> dict[str, beam.PCollection]:
+    def expand(self, inputs: dict[str, beam.PCollection]) -> beam.PCollection:
         config = self._config
-        sig = docs | "Signatures" >> beam.ParDo(_SignatureFn(config)).with_outputs(
-            _RANK, _SHINGLES, _INDEX, main="entries"
-        )
-        entries = sig["entries"]
-        if config.write_dir:
-            _ = sig[_INDEX] | "WriteIndex" >> beam.io.WriteToParquet(
-                FileSystems.join(config.write_dir, INDEX_SUBDIR, INDEX_PREFIX),
-                index_schema(config),
-                file_name_suffix=".parquet",
-            )
+        entries = inputs["entries"]
         if self._index_pattern:
             old = (
-                docs.pipeline
+                entries.pipeline
                 | "ReadIndex" >> beam.io.ReadFromParquet(self._index_pattern, columns=["id", "bands"])
                 | "IndexEntries" >> beam.FlatMap(_index_entries)
             )
@@ -469,7 +463,7 @@ class NearDedup(beam.PTransform):
             | "DistinctEdges" >> beam.Distinct()
         )
         if config.jaccard_check:
-            shingle_sets = sig[_SHINGLES]
+            shingle_sets = inputs[_SHINGLES]
             half = (
                 {"edges": edges, _SHINGLES: shingle_sets}
                 | "JoinSmallerEnd" >> beam.CoGroupByKey()
@@ -482,13 +476,39 @@ class NearDedup(beam.PTransform):
             )
 
         labels = edges | "Components" >> ConnectedComponents(config.cc_rounds, config.max_residual_edges)
-        info = (
-            {"label": labels, _RANK: sig[_RANK]}
+        return (
+            {"label": labels, _RANK: inputs[_RANK]}
             | "JoinRanks" >> beam.CoGroupByKey()
             | "LabelWithRank" >> beam.FlatMap(_label_with_rank)
             | "GroupClusters" >> beam.GroupByKey()
             | "Clusters" >> beam.ParDo(_ClusterFn())
         )
+
+
+class NearDedup(beam.PTransform):
+    """MinHash-LSH near-duplicate removal; ``docs | NearDedup(config)`` -> ``{"kept": ..., "removed": ...}``.
+
+    The in-graph form for users composing their own Beam pipelines: signatures, ``ClusterSignatures``, then a
+    CoGroupByKey back to the documents (the one shuffle that carries text).
+    """
+
+    def __init__(self, config: MinHashConfig, label: str | None = None) -> None:
+        super().__init__(label)
+        self._config = config.validate()
+        self._clusters = ClusterSignatures(config)
+
+    def expand(self, docs: beam.PCollection) -> dict[str, beam.PCollection]:
+        config = self._config
+        sig = docs | "Signatures" >> beam.ParDo(_SignatureFn(config)).with_outputs(
+            _RANK, _SHINGLES, _INDEX, main="entries"
+        )
+        if config.write_dir:
+            _ = sig[_INDEX] | "WriteIndex" >> beam.io.WriteToParquet(
+                FileSystems.join(config.write_dir, INDEX_SUBDIR, INDEX_PREFIX),
+                index_schema(config),
+                file_name_suffix=".parquet",
+            )
+        info = {"entries": sig["entries"], _RANK: sig[_RANK], _SHINGLES: sig[_SHINGLES]} | "Cluster" >> self._clusters
         annotated = (
             {"doc": docs | "KeyById" >> beam.Map(lambda d: (d.id, d)), "info": info}
             | "JoinDocs" >> beam.CoGroupByKey()

@@ -1,10 +1,13 @@
 """Run the babelbeam pipeline: raw documents in, Qwen3-tokenized Arrow shards out.
 
-Usage: babelbeam run --input GLOB [GLOB ...] --output DIR [--config FILE] [Beam options ...]
+Usage: babelbeam run --input GLOB [GLOB ...] --output DIR [--config FILE] [--resume] [Beam options ...]
 
-Any Beam option passes through (``--runner DataflowRunner --project ...``,
-``--direct_running_mode multi_processing``); without ``--runner`` the local
-in-process FnApiRunner runs the job.
+The run goes in three phases (annotate each wave of files, dedup over
+signatures, write each bucket's shards), each unit marked done under
+DIR/work/ when it finishes, so --resume after a crash redoes only what is
+missing. Any Beam option passes through (--runner DataflowRunner --project ...,
+--direct_running_mode multi_processing); without --runner the local in-process
+FnApiRunner runs each phase.
 """
 
 from __future__ import annotations
@@ -13,25 +16,38 @@ import argparse
 import json
 import logging
 import sys
+from typing import Any
 
 import apache_beam as beam
 from apache_beam.io.filesystems import FileSystems
 
-from babelbeam.pipeline.graph import build_pipeline
+from babelbeam.pipeline.graph import document_stages
 from babelbeam.pipeline.options import pipeline_options
+from babelbeam.pipeline.phases import AnnotateWave, DedupSignatures, WriteOutputBuckets, work_path
+from babelbeam.pipeline.sinks import REJECTED_DIR, REMOVED_DIR, build_stats, write_atomically
 from babelbeam.pipeline.sources import InputError, match_inputs
 from babelbeam.schemas.config import ConfigError, RunConfig
-from babelbeam.schemas.shard import MANIFEST_NAME
+from babelbeam.schemas.shard import MANIFEST_NAME, SHARDS_DIR, STATS_NAME
+from babelbeam.tokenize.shards import ShardEntry, make_manifest
 
 ACCEPTS_EXTRA_ARGS = True  # Beam options pass through
+PLAN_NAME = "plan.json"
 _LOG = logging.getLogger(__name__)
+
+
+class ConservationError(RuntimeError):
+    """Input records do not add up to kept + removed + duplicates + rejected."""
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--input", nargs="+", required=True, help="input files or globs (JSONL, Parquet, text; .gz/.zst)")
     parser.add_argument("--output", required=True, help="output directory (local or a Beam filesystem path)")
     parser.add_argument("--config", default=None, help="YAML run config (see docs/configuration.md)")
-    parser.add_argument("--overwrite", action="store_true", help="replace a finished run in the output directory")
+    parser.add_argument("--resume", action="store_true",
+                        help="continue an interrupted run in DIR: only unfinished waves, dedup and buckets run again")
+    parser.add_argument("--overwrite", action="store_true", help="delete what DIR holds from an earlier run first")
+    parser.add_argument("--files-per-wave", type=int, default=None, metavar="N",
+                        help="annotate input files N at a time (default: all in one wave); a failure costs one wave")
     parser.add_argument("--dedup-index", default=None, metavar="DIR",
                         help="an earlier run's output directory: documents that near-duplicate its documents are "
                              "removed (reads DIR/minhash/)")
@@ -41,20 +57,132 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="any fastText language-ID model file (GlotLID, OpenLID, your own); default lid.176")
 
 
-def run_pipeline(inputs: list[str], output_dir: str, config: RunConfig, beam_args: list[str] | None = None,
-                 overwrite: bool = False) -> dict:
-    """Run the whole graph and return stats.json's content. Raises InputError / ConfigError on bad arguments."""
+def _exists(path: str) -> bool:
+    return FileSystems.exists(path)
+
+
+def _read_json(path: str) -> Any:
+    with FileSystems.open(path) as f:
+        return json.loads(f.read().decode("utf-8"))
+
+
+def _delete_matching(patterns: list[str]) -> None:
+    for pattern in patterns:
+        paths = [m.path for m in FileSystems.match([pattern])[0].metadata_list]
+        if paths:
+            FileSystems.delete(paths)
+
+
+def _output_patterns(output_dir: str) -> list[str]:
+    """Everything a run writes, for --overwrite."""
+    j = FileSystems.join
+    return [j(output_dir, MANIFEST_NAME), j(output_dir, STATS_NAME), j(output_dir, SHARDS_DIR, "*"),
+            j(output_dir, REMOVED_DIR, "*"), j(output_dir, REJECTED_DIR, "*"), j(output_dir, "minhash", "*"),
+            work_path(output_dir, "*"), work_path(output_dir, "*", "*"), work_path(output_dir, "docs", "*", "*")]
+
+
+def _run_beam(beam_args: list[str], build: Any) -> None:
+    with beam.Pipeline(options=pipeline_options(beam_args)) as pipeline:
+        build(pipeline)
+
+
+def plan_run(inputs: list[str], output_dir: str, config: RunConfig, files_per_wave: int | None,
+             resume: bool, overwrite: bool) -> dict[str, Any]:
+    """Decide the waves and check the output directory; returns the plan saved under DIR/work/."""
     paths = match_inputs(inputs)
-    manifest = FileSystems.join(output_dir, MANIFEST_NAME)
-    if FileSystems.exists(manifest) and not overwrite:
-        raise InputError(f"{output_dir} already holds a finished run ({MANIFEST_NAME}); pass --overwrite or "
-                         "choose another --output")
-    options = pipeline_options(beam_args or [])
-    _LOG.info("reading %d files into %s", len(paths), output_dir)
-    with beam.Pipeline(options=options) as pipeline:
-        build_pipeline(pipeline, paths, output_dir, config)
-    with FileSystems.open(FileSystems.join(output_dir, "stats.json")) as f:
-        return json.loads(f.read())
+    per_wave = files_per_wave or max(len(paths), 1)
+    if per_wave < 1:
+        raise InputError(f"--files-per-wave must be >= 1, got {files_per_wave}")
+    plan = {"inputs": paths, "waves": [paths[i:i + per_wave] for i in range(0, len(paths), per_wave)] or [[]],
+            "config": config.to_dict()}
+    plan_path = work_path(output_dir, PLAN_NAME)
+    if resume:
+        if not _exists(plan_path):
+            raise InputError(f"{output_dir} holds no run to resume (no work/{PLAN_NAME})")
+        saved = _read_json(plan_path)
+        if saved != json.loads(json.dumps(plan)):
+            raise InputError(f"--resume: the inputs, --files-per-wave or config differ from the run in {output_dir}; "
+                             "resume with the same arguments, or start again with --overwrite")
+        return plan
+    if _exists(FileSystems.join(output_dir, MANIFEST_NAME)) or _exists(plan_path):
+        if not overwrite:
+            raise InputError(f"{output_dir} already holds a run; pass --resume to continue it, --overwrite to "
+                             "replace it, or choose another --output")
+        _delete_matching(_output_patterns(output_dir))
+    write_atomically(plan_path, (json.dumps(plan, indent=2, sort_keys=True) + "\n").encode("utf-8"))
+    return plan
+
+
+def run_pipeline(inputs: list[str], output_dir: str, config: RunConfig, beam_args: list[str] | None = None,
+                 overwrite: bool = False, resume: bool = False, files_per_wave: int | None = None) -> dict:
+    """Run (or resume) the three phases and return stats.json's content.
+
+    Raises InputError / ConfigError on bad arguments and ConservationError if the records do not add up.
+    """
+    beam_args = beam_args or []
+    if config.minhash.enabled and config.minhash.index_dir:
+        from babelbeam.pipeline.near_dedup import check_index
+
+        check_index(config.minhash.index_dir, config.minhash)  # fail before any work, naming the index
+    plan = plan_run(inputs, output_dir, config, files_per_wave, resume, overwrite)
+    if resume and _exists(FileSystems.join(output_dir, MANIFEST_NAME)):
+        return _read_json(FileSystems.join(output_dir, STATS_NAME))
+    stages = document_stages(config)
+    waves = plan["waves"]
+    for wave, files in enumerate(waves):
+        done = work_path(output_dir, "waves", f"wave-{wave:05d}.done")
+        if _exists(done):
+            continue
+        _delete_matching([work_path(output_dir, "docs", f"wave-{wave:05d}", "*"),
+                          work_path(output_dir, "signatures", f"wave-{wave:05d}-*"),
+                          FileSystems.join(output_dir, REMOVED_DIR, f"wave-{wave:05d}-*"),
+                          FileSystems.join(output_dir, REJECTED_DIR, f"wave-{wave:05d}-*")])
+        _LOG.info("annotating wave %d/%d (%d files)", wave + 1, len(waves), len(files))
+        if files:
+            _run_beam(beam_args, lambda p, w=wave, f=files: p | f"AnnotateWave{w}" >> AnnotateWave(
+                f, output_dir, w, config, stages))
+        else:
+            write_atomically(work_path(output_dir, "counts", f"wave-{wave:05d}.json"), b"[]\n")
+        write_atomically(done, b"done\n")
+    dedup_done = work_path(output_dir, "dedup", "_DONE")
+    if not _exists(dedup_done):
+        _delete_matching([work_path(output_dir, "dedup", "*"), FileSystems.join(output_dir, "minhash", "*")])
+        if FileSystems.match([work_path(output_dir, "signatures", "*.parquet")])[0].metadata_list:
+            _LOG.info("dedup over signatures")
+            _run_beam(beam_args, lambda p: p | "Dedup" >> DedupSignatures(output_dir, config))
+        write_atomically(dedup_done, b"done\n")
+    pending = [b for b in range(config.output.buckets)
+               if not _exists(work_path(output_dir, "write", f"bucket-{b:05d}.json"))]
+    if pending:
+        _delete_matching([FileSystems.join(output_dir, SHARDS_DIR, f"part-{b:05d}-*") for b in pending])
+        _LOG.info("writing %d buckets", len(pending))
+        _run_beam(beam_args, lambda p: p | "Write" >> WriteOutputBuckets(pending, output_dir, config, len(waves)))
+    return finalize(output_dir, config, len(waves))
+
+
+def finalize(output_dir: str, config: RunConfig, waves: int) -> dict[str, Any]:
+    """stats.json and manifest.json from the phases' markers; the manifest goes last and marks a finished run."""
+    from babelbeam.tokenize import load_tokenizer
+
+    counts: list[tuple[tuple[str, str, str], int]] = []
+    entries: list[ShardEntry] = []
+    for wave in range(waves):
+        counts += [(tuple(k), n) for k, n in _read_json(work_path(output_dir, "counts", f"wave-{wave:05d}.json"))]
+    for bucket in range(config.output.buckets):
+        marker = _read_json(work_path(output_dir, "write", f"bucket-{bucket:05d}.json"))
+        counts += [(tuple(k), n) for k, n in marker["counts"]]
+        entries += [ShardEntry(**e) for e in marker["entries"]]
+    stats = build_stats(counts, entries)
+    write_atomically(FileSystems.join(output_dir, STATS_NAME),
+                     (json.dumps(stats, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8"))
+    c = stats["conservation"]
+    if not c["holds"]:
+        raise ConservationError(
+            f"records do not add up: input {c['input']} != kept {c['kept']} + removed {c['removed']} + "
+            f"duplicates {c['duplicates']} + rejected {c['rejected']} (see {STATS_NAME}); no manifest written")
+    manifest = make_manifest(load_tokenizer(config.tokenize.tokenizer).identity(), entries)
+    write_atomically(FileSystems.join(output_dir, MANIFEST_NAME), manifest.to_json().encode("utf-8"))
+    return stats
 
 
 def main(args: argparse.Namespace) -> int:
@@ -66,7 +194,8 @@ def main(args: argparse.Namespace) -> int:
             config.output.keep_removed = args.keep_removed
         if args.langid_model:
             config.langid.model = args.langid_model
-        stats = run_pipeline(args.input, args.output, config, args.extra_args, overwrite=args.overwrite)
+        stats = run_pipeline(args.input, args.output, config, args.extra_args, overwrite=args.overwrite,
+                             resume=args.resume, files_per_wave=args.files_per_wave)
     except (InputError, ConfigError) as e:
         print(f"babelbeam run: {e}", file=sys.stderr)
         return 2

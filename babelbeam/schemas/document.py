@@ -10,6 +10,7 @@ a ``RejectedRecord``.
 from __future__ import annotations
 
 import dataclasses
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -113,12 +114,39 @@ DOCUMENT_ARROW_SCHEMA = pa.schema(
         pa.field("source", pa.string()),
         pa.field("url", pa.string()),
         pa.field("lang", pa.string()),
-        pa.field("lang_score", pa.float32()),
-        pa.field("dup_cluster", pa.string()),
-        pa.field("dup_cluster_size", pa.int32()),
-        pa.field("quality_score", pa.float32()),
+        pa.field("lang_score", pa.float64()),
+        pa.field("lang_label", pa.string()),
+        pa.field("quality_score", pa.float64()),
         pa.field("quality_bucket", pa.string()),
-        pa.field("removed_reason", pa.string()),
+        # Nested values as JSON text: the staged run only stores and returns them.
+        pa.field("lang_top", pa.string()),
+        pa.field("metadata", pa.string()),
+        pa.field("measurements", pa.string()),
     ]
 )
-"""Arrow schema of annotated documents when they are persisted as a table."""
+"""Arrow schema of annotated documents persisted between the stages of a run (``DIR/work/docs/``)."""
+
+_SCALAR_COLUMNS = ("id", "text", "source", "url", "lang", "lang_score", "lang_label", "quality_score",
+                   "quality_bucket")
+
+
+def documents_to_table(docs: list[Document]) -> pa.Table:
+    """Persist annotated documents (not their tokens) as an Arrow table; ``table_to_documents`` reverses it."""
+    columns = {name: [getattr(d, name) for d in docs] for name in _SCALAR_COLUMNS}
+    columns["lang_top"] = [json.dumps(d.lang_top) for d in docs]
+    columns["metadata"] = [json.dumps(d.metadata, sort_keys=True) for d in docs]
+    columns["measurements"] = [json.dumps(d.measurements, sort_keys=True) for d in docs]
+    return pa.Table.from_pydict(columns, schema=DOCUMENT_ARROW_SCHEMA)
+
+
+def rows_to_documents(rows: list[dict[str, Any]]) -> list[Document]:
+    """Documents from ``documents_to_table`` rows (e.g. ``RecordBatch.to_pylist()``)."""
+    return [
+        Document(
+            **{name: row[name] for name in _SCALAR_COLUMNS},
+            lang_top=[(code, score) for code, score in json.loads(row["lang_top"])],
+            metadata=json.loads(row["metadata"]),
+            measurements=json.loads(row["measurements"]),
+        )
+        for row in rows
+    ]

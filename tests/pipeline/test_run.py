@@ -78,7 +78,7 @@ def test_run_end_to_end_conserves_every_record(tmp_path):
         ("empty", "normalize_empty"), ("fra_Latn-1", "minhash_duplicate"), ("zz-copy", "exact_duplicate")]
     assert next(r for r in removed if r["id"] == "fra_Latn-1")["dup_cluster"] == near
     assert list((tmp_path / "out" / "minhash").glob("*.parquet")), "signatures persisted for --dedup-index"
-    rejected = [json.loads(line) for line in (tmp_path / "out" / "rejected" / "rejected-00000.jsonl").open()]
+    rejected = [json.loads(line) for line in (tmp_path / "out" / "rejected" / "wave-00000-00000.jsonl").open()]
     assert [(r["error"], r["position"]) for r in rejected] == [("invalid_json", 9)]
 
 
@@ -115,7 +115,7 @@ def test_refuses_to_overwrite_a_finished_run(tmp_path, capsys):
     args = ["run", "--input", str(inputs / "a.jsonl"), "--output", str(tmp_path / "out")]
     assert cli_main(args) == 0
     assert cli_main(args) == 2
-    assert "already holds a finished run" in capsys.readouterr().err
+    assert "already holds a run" in capsys.readouterr().err
     assert cli_main(args + ["--overwrite"]) == 0
 
 

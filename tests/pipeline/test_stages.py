@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import apache_beam as beam
-import numpy as np
 from apache_beam.options.pipeline_options import PipelineOptions
 from apache_beam.testing.test_pipeline import TestPipeline
 from apache_beam.testing.util import assert_that, equal_to
 from conftest import FNAPI
 
 from babelbeam.filters.normalize import exact_dedup_key, normalize_text
-from babelbeam.pipeline.stages import ExactDedup, Normalize, Tokenize
+from babelbeam.pipeline.phases import _ExactGroupFn, merge_decisions
+from babelbeam.pipeline.stages import Normalize
 from babelbeam.schemas import Document
-from babelbeam.schemas.config import ExactDedupConfig, NormalizeConfig, TokenizeConfig
+from babelbeam.schemas.config import NormalizeConfig
 
 
 def test_normalize_text():
@@ -30,24 +30,17 @@ def test_normalize_stage_removes_empty_documents():
                     equal_to([("b", "normalize_empty")]), label="removed")
 
 
-def test_exact_dedup_keeps_smallest_id_and_counts_the_cluster():
-    docs = [Document("b", "Same text."), Document("a", "same   TEXT."), Document("c", "Other text.")]
+def test_exact_groups_keep_the_smallest_id_and_count_the_group():
+    rows = [{"id": i, "exact_key": k, "bands": [], "quality_score": None, "shingles": None}
+            for i, k in (("b", "k1"), ("a", "k1"), ("c", "k2"))]
     with TestPipeline(options=PipelineOptions(FNAPI)) as p:
-        out = p | beam.Create(docs) | ExactDedup(ExactDedupConfig())
-        assert_that(out["kept"] | beam.Map(lambda d: (d.id, d.dup_cluster_size)), equal_to([("a", 2), ("c", 1)]),
-                    label="kept")
-        assert_that(out["removed"] | beam.Map(lambda d: (d.id, d.removed_reason, d.dup_cluster)),
-                    equal_to([("b", "exact_duplicate", "a")]), label="removed")
+        out = (p | beam.Create(rows) | beam.Map(lambda r: (r["exact_key"], r)) | beam.GroupByKey()
+               | beam.ParDo(_ExactGroupFn()).with_outputs("decisions", main="survivors"))
+        assert_that(out["survivors"] | beam.Map(lambda r: r["id"]), equal_to(["a", "c"]), label="survivors")
+        assert_that(out["decisions"], equal_to([("a", (None, "a", 2)), ("b", ("exact_duplicate", "a", 2))]),
+                    label="decisions")
 
 
-def test_tokenize_stage_appends_eos_and_matches_the_tokenizer():
-    from babelbeam.tokenize import load_tokenizer
-
-    tok = load_tokenizer("qwen3")
-    docs = [Document("x", "Hello world", lang="eng_Latn"), Document("y", "你好，世界", lang="zho_Hans")]
-    expected = [(d.id, d.lang, tuple(tok.encode(d.text)) + (151643,)) for d in docs]
-    with TestPipeline(options=PipelineOptions(FNAPI)) as p:
-        rows = p | beam.Create(docs) | Tokenize(TokenizeConfig())
-        assert_that(rows | beam.Map(lambda r: (r.id, r.lang, tuple(int(t) for t in r.tokens))), equal_to(expected))
-    assert expected[0][2] == (9707, 1879, 151643)
-    assert np.uint32(151643) == tok.eos_id
+def test_a_removal_wins_over_a_cluster_annotation():
+    assert merge_decisions(("x", [(None, "x", 2), ("minhash_duplicate", "w", 5)])) == ("x", ("minhash_duplicate", "w", 5))
+    assert merge_decisions(("x", [(None, "x", 2), (None, "v", 5)])) == ("x", (None, "v", 5))
