@@ -119,8 +119,8 @@ def _cases(cuda: bool, cpu_layers: int) -> list[tuple[str, Qwen3Config, int, int
                 ("qwen3-30b-a3b shape (4 of 48 layers)", preset("qwen3-30b-a3b").replace(num_hidden_layers=4),
                  4, 4096)]
     small = preset("qwen3-0.6b").replace(num_hidden_layers=cpu_layers)
-    return [("tiny", preset("tiny"), 4, 256), ("tiny-moe", preset("tiny-moe"), 4, 256),
-            (f"qwen3-0.6b shape ({cpu_layers} of 28 layers)", small, 1, 256)]
+    return [("tiny", preset("tiny"), 2, 256), ("tiny-moe", preset("tiny-moe"), 2, 256),
+            (f"qwen3-0.6b shape ({cpu_layers} of 28 layers)", small, 1, 128)]
 
 
 def main(argv: list[str] | None = None) -> int:
