@@ -388,6 +388,15 @@ class Qwen3ForCausalLM(nn.Module):
         one document; attention is then causal and within-document. ``kv_cache``: a ``KVCache`` to read and
         extend (advanced by T on return).
         """
+        x, router_logits = self.hidden_states(input_ids, position_ids, document_ids, kv_cache)
+        logits = F.linear(x, self.output_weight())  # [B, T, V]
+        return Qwen3Output(logits=logits, router_logits=router_logits)
+
+    def hidden_states(self, input_ids: torch.Tensor, position_ids: torch.Tensor | None = None,
+                      document_ids: torch.Tensor | None = None, kv_cache: KVCache | None = None
+                      ) -> tuple[torch.Tensor, list[torch.Tensor]]:
+        """The final-norm hidden states [B, T, H] and the router logits, without the output head (for scorers
+        and chunked losses that never materialise [B, T, V]). Arguments as ``forward``."""
         b, t = input_ids.shape
         past = kv_cache.length if kv_cache is not None else 0
         if position_ids is None:
@@ -400,11 +409,9 @@ class Qwen3ForCausalLM(nn.Module):
             x, r = layer(x, cos, sin, attn, kv_cache)
             if r is not None:
                 router_logits.append(r)
-        x = self.model.norm(x)
-        logits = F.linear(x, self.output_weight())  # [B, T, V]
         if kv_cache is not None:
             kv_cache.length += t
-        return Qwen3Output(logits=logits, router_logits=router_logits)
+        return self.model.norm(x), router_logits
 
     @torch.no_grad()
     def init_weights(self) -> None:

@@ -172,3 +172,13 @@ def test_flex_attention_backend_equals_sdpa_on_cpu() -> None:
         flex = model(ids, position_ids=pos, document_ids=doc).logits
     torch.testing.assert_close(flex, dense, atol=1e-5, rtol=1e-5)
     assert not qwen3._flex_failed  # flex really ran; it did not fall back to SDPA
+
+
+def test_hidden_states_times_head_is_forward() -> None:
+    model = _model("tiny-moe")
+    ids = torch.randint(0, 512, (1, 8))
+    with torch.no_grad():
+        hidden, routers = model.hidden_states(ids)
+        out = model(ids)
+    torch.testing.assert_close(hidden @ model.output_weight().T, out.logits)
+    assert len(routers) == len(out.router_logits) == 2
