@@ -19,12 +19,15 @@ on multi-node runs), as DCP requires.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
 import re
 import shutil
 import signal
+import warnings
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -57,6 +60,15 @@ def _barrier() -> None:
 
 def _distributed() -> bool:
     return dist.is_available() and dist.is_initialized()
+
+
+@contextlib.contextmanager
+def _quiet_single_process() -> Iterator[None]:
+    """DCP warns that it assumes one process whenever no process group exists; that is the intent here."""
+    with warnings.catch_warnings():
+        if not _distributed():
+            warnings.filterwarnings("ignore", message="torch.distributed is disabled")
+        yield
 
 
 def _rank() -> int:
@@ -130,7 +142,9 @@ class Checkpointer:
             (tmp / "rng").mkdir(parents=True)
         _barrier()
         model_state, optim_state = get_state_dict(model, optimizer)
-        dcp.save({"model": model_state, "optim": optim_state}, checkpoint_id=str(tmp), no_dist=not _distributed())
+        with _quiet_single_process():
+            dcp.save({"model": model_state, "optim": optim_state}, checkpoint_id=str(tmp),
+                     no_dist=not _distributed())
         torch.save(rng_state(), tmp / "rng" / f"rank_{rank:05d}.pt")
         if rank == 0:
             (tmp / TRAINER_STATE).write_text(json.dumps(trainer_state, indent=1, sort_keys=True) + "\n",
@@ -165,7 +179,8 @@ class Checkpointer:
             raise FileNotFoundError(f"{path} is not a complete checkpoint (no {COMPLETE} marker)")
         model_state, optim_state = get_state_dict(model, optimizer)
         state = {"model": model_state, "optim": optim_state}
-        dcp.load(state, checkpoint_id=str(path), no_dist=not _distributed())
+        with _quiet_single_process():
+            dcp.load(state, checkpoint_id=str(path), no_dist=not _distributed())
         set_state_dict(model, optimizer, model_state_dict=state["model"], optim_state_dict=state["optim"])
         rng_file = path / "rng" / f"rank_{_rank():05d}.pt"
         if rng_file.is_file():
@@ -181,5 +196,6 @@ def load_model_weights(path: str | Path, model: torch.nn.Module) -> None:
     if not (path / COMPLETE).is_file():
         raise FileNotFoundError(f"{path} is not a complete checkpoint (no {COMPLETE} marker)")
     state = {"model": get_model_state_dict(model, options=StateDictOptions())}
-    dcp.load(state, checkpoint_id=str(path), no_dist=not _distributed())
+    with _quiet_single_process():
+        dcp.load(state, checkpoint_id=str(path), no_dist=not _distributed())
     model.load_state_dict(state["model"], strict=True)
