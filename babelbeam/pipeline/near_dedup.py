@@ -112,14 +112,19 @@ def check_index(index_dir: str, config: MinHashConfig) -> str:
     matches = FileSystems.match([pattern])[0].metadata_list
     if not matches:
         raise ConfigError(f"minhash.index_dir: no signature files match {pattern}")
-    with FileSystems.open(matches[0].path) as f:
-        metadata = pq.read_schema(f).metadata or {}
-    stored = {k.decode()[len("babelbeam.minhash.") :]: v.decode() for k, v in metadata.items()
-              if k.decode().startswith("babelbeam.minhash.")}
     wanted = config.index_params()
-    if stored != wanted:
-        diff = ", ".join(f"{k}: index {stored.get(k)!r} vs run {v!r}" for k, v in wanted.items() if stored.get(k) != v)
-        raise ConfigError(f"minhash.index_dir: {index_dir} was written with other MinHash parameters ({diff})")
+    for match in matches:  # every file's footer: a truncated file is named here, not deep inside a worker
+        try:
+            with FileSystems.open(match.path) as f:
+                metadata = pq.read_schema(f).metadata or {}
+        except (OSError, pa.ArrowException) as e:
+            raise ConfigError(f"minhash.index_dir: {match.path} is not a readable signature file ({e})") from None
+        stored = {k.decode()[len("babelbeam.minhash.") :]: v.decode() for k, v in metadata.items()
+                  if k.decode().startswith("babelbeam.minhash.")}
+        if stored != wanted:
+            diff = ", ".join(f"{k}: index {stored.get(k)!r} vs run {v!r}" for k, v in wanted.items()
+                             if stored.get(k) != v)
+            raise ConfigError(f"minhash.index_dir: {match.path} was written with other MinHash parameters ({diff})")
     return pattern
 
 

@@ -109,7 +109,10 @@ def plan_run(inputs: list[str], output_dir: str, config: RunConfig, files_per_wa
             raise InputError(f"{output_dir} already holds a run; pass --resume to continue it, --overwrite to "
                              "replace it, or choose another --output")
         _delete_matching(_output_patterns(output_dir))
-    write_atomically(plan_path, (json.dumps(plan, indent=2, sort_keys=True) + "\n").encode("utf-8"))
+    try:
+        write_atomically(plan_path, (json.dumps(plan, indent=2, sort_keys=True) + "\n").encode("utf-8"))
+    except OSError as e:  # fail before any work: unwritable directory, full disk, bad bucket
+        raise InputError(f"cannot write to the output directory {output_dir}: {e.strerror or e}") from None
     return plan
 
 
