@@ -1,0 +1,50 @@
+"""Train a quality regression head (FineWeb-Edu style) on a Qwen3 backbone from JSONL (text, score) labels.
+
+    babelbeam train-scorer --labels labels.jsonl --init out/hf --output out/scorer
+    babelbeam run ... --scorer out/scorer
+
+``--init`` is the backbone: a Hugging Face Qwen3 directory, a ``babelbeam train`` run or checkpoint, or a
+preset name (random weights: for tests). The output directory holds the backbone, ``head.safetensors`` and
+``scorer.json``; ``babelbeam score`` and the pipeline's scoring stage load it. Prints the held-out MSE and
+Spearman correlation as JSON.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from dataclasses import asdict, fields
+
+from babelbeam.schemas.config_base import ConfigError
+from babelbeam.schemas.scorer_config import TrainScorerConfig
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--labels", required=True, help="JSONL file of {\"text\": ..., \"score\": ...} records")
+    parser.add_argument("--output", required=True, help="directory to write the scorer into")
+    defaults = TrainScorerConfig()
+    for f in fields(TrainScorerConfig):
+        if f.name in ("labels", "output"):
+            continue
+        value = getattr(defaults, f.name)
+        flag = "--" + f.name.replace("_", "-")
+        if isinstance(value, bool):
+            parser.add_argument(flag, action=argparse.BooleanOptionalAction, default=value,
+                                help=f"(default {value})")
+        else:
+            parser.add_argument(flag, type=type(value), default=value, help=f"(default {value})")
+
+
+def main(args: argparse.Namespace) -> int:
+    from babelbeam.model.train_scorer import train_scorer
+
+    values = {f.name: getattr(args, f.name) for f in fields(TrainScorerConfig)}
+    try:
+        config = TrainScorerConfig(**values)
+        result = train_scorer(config)
+    except (ConfigError, FileNotFoundError, ValueError) as e:
+        print(f"babelbeam train-scorer: {e}", file=sys.stderr)
+        return 2
+    print(json.dumps(asdict(result), indent=2, sort_keys=True))
+    return 0

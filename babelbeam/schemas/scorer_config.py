@@ -1,0 +1,165 @@
+"""Configuration of the model-based quality scorer and of ``babelbeam train-scorer``.
+
+In the run config this is the ``scorer`` section::
+
+    scorer:
+      enabled: true
+      model: out/scorer            # HF Qwen3 dir, a `babelbeam train` run/checkpoint, or a train-scorer dir
+      kind: auto                   # perplexity | head | auto (head when the directory holds scorer.json)
+      max_tokens: 512              # score the first 512 tokens of each document
+      batch_tokens: 16384          # padded tokens per forward pass
+      tail_percentile: 33.33       # CCNet: bottom third of a language = tail
+      head_percentile: 66.67       #        top third = head
+      min_percentile: {"*": 10}    # optional: remove the lowest 10% of every language
+      min_score: {eng_Latn: -4.0}  # optional: absolute floor per language (score units, higher is better)
+
+A score is always "higher is better": the perplexity scorer's score is the mean log-likelihood per token
+(minus the mean token cross-entropy, in nats) of the first ``max_tokens`` tokens; the head scorer's score
+is the regression head's output in the units of its training labels.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from babelbeam.schemas.config_base import ConfigError
+from babelbeam.schemas.languages import LANGUAGES, UNDETERMINED
+
+SCORER_KINDS = ("auto", "perplexity", "head")
+DEVICES = ("auto", "cpu", "cuda")
+DTYPES = ("auto", "float32", "bfloat16")
+ALL_LANGUAGES = "*"
+"""Key of ``min_score`` / ``min_percentile`` applying to every language without its own entry."""
+
+
+def _check_language_keys(name: str, values: dict[str, float]) -> None:
+    for lang in values:
+        if lang != ALL_LANGUAGES and lang not in LANGUAGES and lang != UNDETERMINED:
+            raise ConfigError(f"scorer.{name}.{lang}: not one of the 119 registry codes, 'und' or '*'")
+
+
+@dataclass
+class ScorerConfig:
+    enabled: bool = False
+    """Run the scoring stage (off by default: it needs a model)."""
+    model: str | None = None
+    """Model directory: a Hugging Face Qwen3 checkpoint (``config.json`` + safetensors), a ``babelbeam train``
+    output directory or checkpoint (``step_XXXXXXXX``), or a ``babelbeam train-scorer`` output (``scorer.json``)."""
+    kind: str = "auto"
+    """``perplexity`` (mean token log-likelihood under the language model, as CCNet), ``head`` (a regression
+    head on the backbone, as FineWeb-Edu), or ``auto``: ``head`` when the model directory holds ``scorer.json``."""
+    tokenizer: str = "qwen3"
+    """Tokenizer of the model: ``qwen3`` (bundled) or a path to a ``tokenizer.json``."""
+    max_tokens: int = 512
+    """Score only each document's first this many tokens (FineWeb-Edu's classifier reads 512)."""
+    batch_tokens: int = 16384
+    """Most padded tokens (rows x longest row) in one forward pass; bounds activation memory."""
+    bucket_window: int = 8
+    """Forward batches' worth of documents gathered and sorted by length before they are cut into batches:
+    larger windows pad less."""
+    device: str = "auto"
+    """``cuda`` when available else ``cpu`` (logged) for ``auto``; or force ``cpu`` / ``cuda``."""
+    dtype: str = "auto"
+    """Compute dtype: ``auto`` is bfloat16 on CUDA and float32 on CPU."""
+    num_threads: int | None = None
+    """CPU threads torch may use per worker (None: torch's default)."""
+    share_model_across_processes: bool = False
+    """Load one model per machine and share it between worker processes (Beam ``MultiProcessShared``);
+    use with multi-process workers (e.g. one GPU and several SDK processes)."""
+    tail_percentile: float = 100.0 / 3.0
+    """Documents scoring below this percentile of their language are ``tail`` (CCNet's bottom third)."""
+    head_percentile: float = 200.0 / 3.0
+    """Documents scoring at or above this percentile of their language are ``head`` (CCNet's top third);
+    the rest are ``middle``."""
+    min_score: dict[str, float] = field(default_factory=dict)
+    """Optional absolute keep threshold per language (``*`` for the rest): documents scoring below it are
+    removed as ``scorer_below_threshold``."""
+    min_percentile: dict[str, float] = field(default_factory=dict)
+    """Optional keep threshold per language (``*`` for the rest) as a percentile (0-100) of the language's
+    scores in this run: documents below it are removed as ``scorer_below_threshold``."""
+
+    def __post_init__(self) -> None:
+        if self.kind not in SCORER_KINDS:
+            raise ConfigError(f"scorer.kind: expected one of {', '.join(SCORER_KINDS)}, got {self.kind!r}")
+        if self.device not in DEVICES:
+            raise ConfigError(f"scorer.device: expected one of {', '.join(DEVICES)}, got {self.device!r}")
+        if self.dtype not in DTYPES:
+            raise ConfigError(f"scorer.dtype: expected one of {', '.join(DTYPES)}, got {self.dtype!r}")
+        if self.max_tokens < 1:
+            raise ConfigError(f"scorer.max_tokens: must be at least 1, got {self.max_tokens}")
+        if self.batch_tokens < self.max_tokens:
+            raise ConfigError(f"scorer.batch_tokens: must be at least max_tokens={self.max_tokens} so the longest "
+                              f"document fits one batch, got {self.batch_tokens}")
+        if self.bucket_window < 1:
+            raise ConfigError(f"scorer.bucket_window: must be at least 1, got {self.bucket_window}")
+        if self.num_threads is not None and self.num_threads < 1:
+            raise ConfigError(f"scorer.num_threads: must be at least 1, got {self.num_threads}")
+        if not 0.0 <= self.tail_percentile <= self.head_percentile <= 100.0:
+            raise ConfigError(f"scorer.tail_percentile/head_percentile: need 0 <= tail <= head <= 100, got "
+                              f"{self.tail_percentile} and {self.head_percentile}")
+        _check_language_keys("min_score", self.min_score)
+        _check_language_keys("min_percentile", self.min_percentile)
+        for lang, p in self.min_percentile.items():
+            if not 0.0 <= p <= 100.0:
+                raise ConfigError(f"scorer.min_percentile.{lang}: must be in 0..100, got {p}")
+        if self.enabled and not self.model:
+            raise ConfigError("scorer.model: a model directory is required when the scorer is enabled")
+
+    def min_score_for(self, lang: str) -> float | None:
+        """The absolute keep threshold of ``lang`` (its own, else ``*``), or None."""
+        return self.min_score.get(lang, self.min_score.get(ALL_LANGUAGES))
+
+    def min_percentile_for(self, lang: str) -> float | None:
+        """The percentile keep threshold of ``lang`` (its own, else ``*``), or None."""
+        return self.min_percentile.get(lang, self.min_percentile.get(ALL_LANGUAGES))
+
+
+@dataclass
+class TrainScorerConfig:
+    """What ``babelbeam train-scorer`` does: fit a regression head on (text, score) labels."""
+
+    labels: str = ""
+    """JSONL file of labelled documents, one ``{"text": ..., "score": ...}`` object a line."""
+    output: str = ""
+    """Directory to write the scorer into (backbone safetensors + ``head.safetensors`` + ``scorer.json``)."""
+    init: str = "tiny"
+    """The backbone: a model directory (as ``ScorerConfig.model``) or a preset name for a randomly
+    initialised backbone (``tiny``: tests only)."""
+    text_field: str = "text"
+    """Field of the text in the labels file."""
+    score_field: str = "score"
+    """Field of the numeric label in the labels file."""
+    tokenizer: str = "qwen3"
+    """Tokenizer of the backbone."""
+    max_tokens: int = 512
+    """Tokens read per document, as at scoring time."""
+    train_backbone: bool = False
+    """Fine-tune the backbone too; by default it is frozen and only the head trains (FineWeb-Edu froze the
+    encoder), which lets its pooled features be computed once."""
+    epochs: int = 20
+    """Passes over the training split."""
+    batch_size: int = 32
+    """Documents per optimizer step."""
+    lr: float = 3e-4
+    """Peak AdamW learning rate (cosine decay to 10% after a 5% warm-up)."""
+    weight_decay: float = 0.0
+    """AdamW weight decay of the head (and backbone matrices when trained)."""
+    validation_fraction: float = 0.1
+    """Share of labelled documents held out (by a seeded shuffle) to report MSE and Spearman on."""
+    batch_tokens: int = 16384
+    """Padded tokens per forward pass when computing features."""
+    device: str = "auto"
+    """``auto``, ``cpu`` or ``cuda``."""
+    seed: int = 0
+    """Seed of the split, the head's initialisation and the batch order."""
+
+    def __post_init__(self) -> None:
+        if self.device not in DEVICES:
+            raise ConfigError(f"--device: expected one of {', '.join(DEVICES)}, got {self.device!r}")
+        for name in ("max_tokens", "epochs", "batch_size", "batch_tokens"):
+            if getattr(self, name) < 1:
+                raise ConfigError(f"--{name.replace('_', '-')}: must be at least 1, got {getattr(self, name)}")
+        if not 0.0 <= self.validation_fraction < 1.0:
+            raise ConfigError(f"--validation-fraction: must be in [0, 1), got {self.validation_fraction}")
+        if self.lr <= 0:
+            raise ConfigError(f"--lr: must be positive, got {self.lr}")
