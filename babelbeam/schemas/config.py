@@ -90,8 +90,9 @@ class OutputConfig:
     shard_tokens: int = 50_000_000
     """Target tokens per shard; a shard closes once it reaches this many."""
     buckets: int = 8
-    """Documents are spread over this many buckets by id hash; each bucket is sorted and cut into shards
-    on one worker, so a bucket must fit in a worker's memory (corpus tokens x 4 bytes / buckets)."""
+    """Documents are spread over this many buckets by a hash of their id; output shards are written per bucket
+    (names ``part-BBBBB-NNNNN``). One (wave, bucket) group is sorted on one worker while a wave is annotated,
+    so its memory is about wave text bytes / buckets: raise this (thousands) for large waves on a cluster."""
     keep_removed: bool = True
     """Write removed documents with their reason under ``DIR/removed/``."""
 
