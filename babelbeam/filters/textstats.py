@@ -28,8 +28,10 @@ def terminal_punctuation() -> frozenset[str]:
     import regex
 
     pattern = regex.compile(r"\p{Sentence_Terminal}")
-    # Sentence terminals live in these blocks; scanning them once costs a few milliseconds.
-    found = {chr(c) for c in range(0x30000) if pattern.match(chr(c))}
+    # Sentence terminals live below U+30000; one findall over all those characters (surrogates left out) is
+    # about ten times faster than matching them one by one, and finds the same set.
+    every = "".join(chr(c) for c in range(0x30000) if not 0xD800 <= c <= 0xDFFF)
+    found = set(pattern.findall(every))
     return frozenset(found | {"\u17d6", "\u17d9", "\u17da"})
 
 
