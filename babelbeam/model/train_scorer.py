@@ -148,7 +148,7 @@ def train_head(texts: Sequence[str], scores: Sequence[float], config: TrainScore
             loss.backward()
             optimizer.step()
             step += 1
-        log.info("epoch %d/%d: last batch mse %.4f (standardised)", epoch + 1, config.epochs, float(loss))
+        log.info("epoch %d/%d: last batch mse %.4f (standardised)", epoch + 1, config.epochs, loss.item())
     model.eval()
 
     def predict(indices: np.ndarray) -> np.ndarray:
