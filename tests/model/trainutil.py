@@ -79,8 +79,25 @@ def text_rows(texts: Sequence[str]) -> list[ShardRow]:
 
 
 def real_manifest(out: Path) -> Path:
-    """Shards of real text: ``babelbeam run`` over ``examples/corpus`` when that works, else stdlib docstrings."""
+    """Shards of real English text (Python's docstrings, about 80k Qwen3 tokens) written with the shard writer."""
     return write_manifest(out, text_rows(stdlib_texts()), docs_per_shard=100)
+
+
+REPO = Path(__file__).resolve().parent.parent.parent
+
+
+def pipeline_manifest(out: Path) -> Path:
+    """Shards made by ``babelbeam run`` from the sample corpus (``make demo``'s input and config)."""
+    import os
+    import subprocess
+    import sys
+
+    proc = subprocess.run([sys.executable, "-m", "babelbeam.cli", "run", "--input", str(REPO / "examples/corpus/*"),
+                           "--output", str(out), "--config", str(REPO / "examples/demo.yaml")],
+                          cwd=REPO, env={**os.environ, "PYTHONPATH": str(REPO)}, capture_output=True, text=True,
+                          timeout=600)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    return out / MANIFEST_NAME
 
 
 def read_json(path: Path) -> dict:
