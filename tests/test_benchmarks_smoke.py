@@ -1,0 +1,90 @@
+"""Smoke test of the benchmark machinery (benchmarks/run_all.py, memory.py, peer_pipeline.py) at a tiny size.
+
+Asserts the shape of what the suite produces, never a speed: a corpus is built
+and reused, every stage has a babelbeam row with a positive rate, each peer that
+is installed has its row, the JSON and the Markdown block are written, and the
+memory helpers see memory that is really allocated.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+BENCH = Path(__file__).resolve().parents[1] / "benchmarks"
+
+
+def _load(name: str):
+    if str(BENCH) not in sys.path:
+        sys.path.insert(0, str(BENCH))
+    spec = importlib.util.spec_from_file_location(f"bench_smoke_{name}", BENCH / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up here
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_measure_sees_allocation_and_cpu() -> None:
+    memory = _load("memory")
+    with memory.Measure(interval=0.005) as m:
+        block = bytearray(64 * 1024 * 1024)
+        for i in range(0, len(block), 4096):  # touch every page so it is resident
+            block[i] = 1
+        sum(range(2_000_000))
+    assert m.result.growth_mb >= 48
+    assert m.result.cpu_s > 0
+    del block
+
+
+def test_run_measured_reports_child_tree(tmp_path: Path) -> None:
+    memory = _load("memory")
+    code = "b = bytearray(40 * 1024 * 1024)\nfor i in range(0, len(b), 4096): b[i] = 1\nimport time; time.sleep(0.6)"
+    m = memory.run_measured([sys.executable, "-c", code], log_path=tmp_path / "log.txt")
+    assert m.returncode == 0
+    assert m.peak_rss_mb >= 40
+    assert m.cpu_s > 0
+
+
+def test_run_all_tiny(tmp_path: Path) -> None:
+    run_all = _load("run_all")
+    out, md = tmp_path / "bench", tmp_path / "performance.md"
+    md.write_text("# Performance\n\nhand-written text\n\n<!-- run_all:begin -->\nold\n<!-- run_all:end -->\n\ntail\n")
+    argv = ["--docs", "80", "--stage-docs", "80", "--e2e", "none", "--no-scaling", "--out", str(out),
+            "--markdown", str(md)]
+    assert run_all.main(argv) == 0
+    results = json.loads((out / "results-80.json").read_text())
+    assert results["documents"] == 80
+    assert len(list((out / "corpus-80").glob("part-*.jsonl.gz"))) >= 2  # split so two workers share files
+    rows = results["rows"]
+    stages = {r["stage"] for r in rows if r["impl"].startswith("babelbeam")}
+    for stage in ("normalize", "language ID", "quality chain, run config (all languages)",
+                  "MinHash text -> LSH bands", "MinHash signature from shingles", "tokenize"):
+        assert stage in stages
+    assert all(r["docs_per_s_core"] > 0 and r["peak_rss_mb"] > 0 for r in rows)
+    impls = {r["impl"] for r in rows}
+    for module, impl in (("datatrove", "datatrove"), ("datasketch", "datasketch"), ("rensa", "rensa"),
+                         ("tiktoken", "tiktoken (raw, NFC input)")):
+        if importlib.util.find_spec(module) is not None:
+            assert impl in impls, impl
+    text = md.read_text()
+    assert "hand-written text" in text and text.rstrip().endswith("tail") and "\nold\n" not in text
+    assert "| language ID | babelbeam |" in text
+    # the corpus is reused, not rewritten, when its spec is unchanged
+    stamp = (out / "corpus-80" / "manifest.json").stat().st_mtime_ns
+    run_all.build_corpus(80, 0, out / "corpus-80")
+    assert (out / "corpus-80" / "manifest.json").stat().st_mtime_ns == stamp
+
+
+def test_peer_pipeline_builds(tmp_path: Path) -> None:
+    pytest.importorskip("datatrove")
+    pytest.importorskip("spacy")
+    pytest.importorskip("orjson")
+    peer = _load("peer_pipeline")
+    steps = peer.build_steps(tmp_path / "in", tmp_path / "work", tmp_path / "tokenizer.json", 0.5)
+    names = [name for name, _ in steps]
+    assert names[0] == "lid" and names[-1] == "tokenize"
+    assert {"exact_signatures", "quality", "minhash_signatures", "minhash_buckets", "minhash_cluster"} <= set(names)
