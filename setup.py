@@ -34,6 +34,10 @@ TEST = MODEL + [
     "datasketch",
     "tokenizers",
     "transformers>=5",
+    # docs/reading-shards.md's snippets are tested with these readers
+    "polars",
+    "duckdb",
+    "datasets",
 ]
 
 BENCH = TEST + [

@@ -5,7 +5,8 @@ A config file mirrors these dataclasses::
     input: {text_field: text, id_field: id}
     langid: {model: null, threshold: 0.5, thresholds: {jpn_Jpan: 0.8}}
     quality: {...}
-    dedup: {exact: true, minhash: {...}}
+    exact_dedup: {enabled: true}
+    minhash: {bands: 14, rows: 8}
     output: {shard_tokens: 50000000}
 
 Components that later issues deepen own their sub-config here; each field has a
@@ -100,13 +101,21 @@ class OutputConfig:
 @dataclass
 class RunConfig:
     input: InputConfig = field(default_factory=InputConfig)
+    """Where the text, id and URL are in each input record; size limits."""
     normalize: NormalizeConfig = field(default_factory=NormalizeConfig)
+    """Unicode normalisation before anything else."""
     langid: LangIdConfig = field(default_factory=LangIdConfig)
+    """Language identification over the 119 Qwen3 languages."""
     exact_dedup: ExactDedupConfig = field(default_factory=ExactDedupConfig)
+    """Exact duplicate removal on the normalised text."""
     quality: QualityConfig = field(default_factory=QualityConfig)
+    """Heuristic quality filters (Gopher, FineWeb, C4, boilerplate lines)."""
     minhash: MinHashConfig = field(default_factory=MinHashConfig)
+    """MinHash-LSH near-duplicate removal."""
     tokenize: TokenizeConfig = field(default_factory=TokenizeConfig)
+    """The tokenizer that turns kept documents into token ids."""
     output: OutputConfig = field(default_factory=OutputConfig)
+    """How shards are cut and what else is written."""
 
     def __post_init__(self) -> None:
         self.minhash.validate()
