@@ -321,7 +321,7 @@ class ValidationSet:
         self.seq_len = seq_len
         self.sample_ids = list(range(rank, usable, world_size))
         self.plans = [plans[i] for i in self.sample_ids]
-        if usable == 0:
+        if usable == 0 and len(docs):
             log.warning("validation split too small for one %d-token sample per rank: validation is off", seq_len)
 
     def batches(self, micro_batch_size: int) -> list[Batch]:

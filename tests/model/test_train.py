@@ -164,3 +164,16 @@ def test_export_refuses_a_directory_without_a_complete_checkpoint(tmp_path):
     export_cli.add_arguments(parser)
     assert export_cli.main(parser.parse_args([str(tmp_path), str(tmp_path / "hf")])) == 2
     assert not (tmp_path / "hf").exists()
+
+
+def test_activation_checkpointing_changes_memory_not_results(manifest, tmp_path):
+    results = []
+    for ac in (False, True):
+        trainer = Trainer(TrainConfig.from_dict(small_config(manifest, tmp_path / str(ac), steps=2, **{
+            "model.activation_checkpointing": ac})), show_progress=False)
+        results.append([trainer.train_step(trainer.loader.next_step()) for _ in range(2)])
+        results[-1].append(weights(trainer))
+    plain, checkpointed = results
+    assert [r.loss for r in plain[:2]] == [r.loss for r in checkpointed[:2]]
+    for key, value in plain[2].items():
+        torch.testing.assert_close(checkpointed[2][key], value, rtol=0, atol=1e-6)

@@ -21,9 +21,10 @@ SEQ = 32
 STEPS = 3
 
 
-def config(manifest: Path, out: Path, preset: str, micro: int) -> dict:
+def config(manifest: Path, out: Path, preset: str, micro: int, fsdp: bool = True) -> dict:
     # 2 ranks x micro 1 x accumulation 2 == 1 rank x micro 2 x accumulation 2 == 4 samples per step
     return {"model": {"preset": preset}, "steps": STEPS, "output_dir": str(out), "seed": 3,
+            "parallel": {"fsdp": fsdp},
             "data": {"manifests": [str(manifest)], "seq_len": SEQ, "batch_tokens": 4 * SEQ,
                      "micro_batch_size": micro, "validation_fraction": 0.05, "seed": 5},
             "optimizer": {"lr": 3e-3}, "schedule": {"warmup_steps": 1}}
@@ -39,6 +40,10 @@ def runs(tmp_path_factory):
         path = root / f"{preset}.json"
         path.write_text(json.dumps(config(manifest, root / f"out-{preset}", preset, micro=1)))
         configs.append(str(path))
+    # the DDP path (parallel.fsdp=false) on the dense preset
+    path = root / "tiny-ddp.json"
+    path.write_text(json.dumps(config(manifest, root / "out-ddp", "tiny", micro=1, fsdp=False)))
+    configs.append(str(path))
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(REPO), str(HERE)]), "OMP_NUM_THREADS": "1"}
     env.pop("WORLD_SIZE", None)
     with socket.socket() as s:  # a free port for the rendezvous
@@ -63,11 +68,14 @@ def runs(tmp_path_factory):
         weights = torch.load(root / kind / preset / "weights.pt", weights_only=True)
         return [json.loads(r.read_text()) for r in ranks], weights
 
-    return {(kind, preset): load(kind, preset) for kind in ("one", "two") for preset in ("tiny", "tiny-moe")}
+    runs = {(kind, preset): load(kind, preset) for kind in ("one", "two") for preset in ("tiny", "tiny-moe")}
+    runs[("two", "tiny-ddp")] = load("two", "tiny-ddp")
+    runs[("one", "tiny-ddp")] = runs[("one", "tiny")]
+    return runs
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("preset", ["tiny", "tiny-moe"])
+@pytest.mark.parametrize("preset", ["tiny", "tiny-moe", "tiny-ddp"])
 def test_two_ranks_train_like_one_rank_with_twice_the_micro_batch(runs, preset):
     two, two_weights = runs[("two", preset)]
     (one,), one_weights = runs[("one", preset)]
@@ -76,7 +84,7 @@ def test_two_ranks_train_like_one_rank_with_twice_the_micro_batch(runs, preset):
     assert two[0]["losses"] == pytest.approx(one["losses"], rel=1e-5)
     assert one["losses"][-1] < one["losses"][0]
     for key, value in one_weights.items():
-        if preset == "tiny":
+        if preset != "tiny-moe":
             torch.testing.assert_close(two_weights[key], value, rtol=1e-4, atol=1e-5)
         else:
             # MoE router and expert gradients are small enough that Adam's g / sqrt(v) turns fp32 summation-order
