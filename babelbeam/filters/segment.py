@@ -98,14 +98,35 @@ class _AstralMap:
         return u16 - bisect.bisect_left(self._u16, u16)
 
 
+_RECENT = 4
+"""Segmentations remembered per thread. The quality chain and the MinHash shingles segment the same document
+one after the other in one fused Beam stage; remembering the last few makes the second call a lookup."""
+
+
 def words(text: str, lang: str) -> list[str]:
     """The word-like segments of ``text`` in reading order (no spaces, no punctuation).
 
     ``lang`` is a registry code (``tha_Thai``) or ``und``; it picks the ICU
     locale. Words keep their case and inner punctuation (``don't``, ``3.5``).
+    Each call returns a new list.
     """
     if not text:
         return []
+    recent = getattr(_local, "recent", None)
+    if recent is None:
+        recent = _local.recent = {}
+    key = (lang, text)
+    found = recent.get(key)
+    if found is not None:
+        return list(found)
+    out = _segment_words(text, lang)
+    if len(recent) >= _RECENT:
+        del recent[next(iter(recent))]  # the oldest: dicts keep insertion order
+    recent[key] = tuple(out)
+    return out
+
+
+def _segment_words(text: str, lang: str) -> list[str]:
     it = _iterator("word", icu_locale(lang))
     it.setText(text)
     out: list[str] = []
