@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 
 from babelbeam.model.train_config import TrainConfig
@@ -67,7 +68,7 @@ def main(args: argparse.Namespace) -> int:
     from babelbeam.model.train import train
 
     result = train(config, stop_after=args.stop_after, show_progress=not args.quiet)
-    if result.validation and not args.quiet:
+    if result.validation and not args.quiet and os.environ.get("RANK", "0") == "0":
         first, last = min(result.validation), max(result.validation)
         print(f"validation loss {result.validation[first]:.4f} at step {first} -> "
               f"{result.validation[last]:.4f} at step {last}", file=sys.stderr)
