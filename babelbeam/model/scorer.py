@@ -256,8 +256,9 @@ class Scorer:
         self.device = device
         self.max_tokens = max_tokens
         self.batch_tokens = batch_tokens
-        # Logits of at most this many elements exist at once (fp32): 256 MB on CPU, 2 GB on a GPU.
-        self.logit_chunk_elements = logit_chunk_elements or (2**29 if device.type == "cuda" else 2**26)
+        # Logits of at most this many elements exist at once (fp32): 32 MB on CPU (cache-friendlier: 1.6x faster
+        # than 256 MB chunks, measured), 2 GB on a GPU.
+        self.logit_chunk_elements = logit_chunk_elements or (2**29 if device.type == "cuda" else 2**23)
         self.documents = 0
         """Documents scored so far."""
         self.tokens = 0
