@@ -48,6 +48,25 @@ def duplicates(items: list[str]) -> tuple[int, int]:
     return dup_items, dup_chars
 
 
+def _group(key: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``np.unique(key, return_index=True, return_inverse=True, return_counts=True)`` without the unique values:
+    (dense id of each position, first position of each id, count of each id), ids in sorted key order.
+
+    The same stable sort and the same arrays, without ``np.unique``'s Python layers, which cost more than
+    the sort itself on the few hundred n-grams of a typical document.
+    """
+    n = len(key)
+    order = np.argsort(key, kind="stable")  # stable: the first position of each id is its first occurrence
+    ordered = key[order]
+    new = np.empty(n, dtype=bool)
+    new[:1] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=new[1:])
+    starts = np.flatnonzero(new)
+    inverse = np.empty(n, dtype=np.intp)
+    inverse[order] = np.cumsum(new) - 1
+    return inverse, order[starts], np.diff(starts, append=n)
+
+
 class NgramTable:
     """Exact word n-gram statistics over a word list: top n-gram character share and duplicated n-gram coverage."""
 
@@ -73,9 +92,7 @@ class NgramTable:
             prev = self._ngrams(n - 1)[0]
             # pair the (n-1)-gram at i with the word at i+n-1; both ids are < len(words), so no overflow
             key = prev[:-1] * self._vocab_size + self._base[n - 1 :]
-        # a stable sort inside unique makes ``first`` the first occurrence of each n-gram
-        _, first, inverse, counts = np.unique(key, return_index=True, return_inverse=True, return_counts=True)
-        got = self._ids[n] = (inverse, first, counts)
+        got = self._ids[n] = _group(key)
         return got
 
     def top_ngram_chars(self, n: int) -> int:
