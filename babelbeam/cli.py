@@ -18,6 +18,8 @@ COMMANDS: dict[str, str] = {
     "inspect": "babelbeam.tokenize.inspect",
     "langid": "babelbeam.filters.langid_cli",
     "report": "babelbeam.report",
+    "train": "babelbeam.model.train_cli",
+    "export-hf": "babelbeam.model.export_cli",
 }
 
 
