@@ -20,6 +20,8 @@ COMMANDS: dict[str, str] = {
     "report": "babelbeam.report",
     "train": "babelbeam.model.train_cli",
     "export-hf": "babelbeam.model.export_cli",
+    "train-scorer": "babelbeam.model.train_scorer_cli",
+    "score": "babelbeam.pipeline.score_cli",
 }
 
 

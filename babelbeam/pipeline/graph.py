@@ -25,4 +25,10 @@ def document_stages(config: RunConfig) -> list[tuple[str, beam.PTransform]]:
     ]
     if config.quality.enabled:
         stages.append(("QualityFilter", QualityFilter(config.quality)))
+    if config.scorer.enabled:
+        from babelbeam.pipeline.score_stage import ScoreDocuments  # imports torch: only when scoring
+
+        # The scorer's token ids are kept for the shards when it uses the run's tokenizer.
+        same_tokenizer = config.scorer.tokenizer == config.tokenize.tokenizer
+        stages.append(("ScoreDocuments", ScoreDocuments(config.scorer, keep_tokens=same_tokenizer)))
     return stages

@@ -196,6 +196,11 @@ class AnnotateWave(beam.PTransform):
             result = docs | label >> stage
             docs = result[KEPT]
             removed.append(result[REMOVED])
+            if "percentiles" in result:  # the scorer's per-language score summaries, for stats.json
+                scorer_path = work_path(output_dir, "counts", f"{name}.scorer.json")
+                _ = (result["percentiles"] | "ScoreSummaries" >> beam.combiners.ToList()
+                     | "WriteScoreSummaries" >> beam.Map(lambda items, path=scorer_path: write_atomically(
+                         path, (json.dumps(sorted(items), sort_keys=True) + "\n").encode("utf-8"))))
         all_removed = removed | "AllRemoved" >> beam.Flatten()
         _ = (
             docs
@@ -370,7 +375,10 @@ class _WriteOutputBucketFn(beam.DoFn):
                     line = json.dumps(doc.to_json_dict(), ensure_ascii=False, sort_keys=True) + "\n"
                     removed_file.write(line.encode("utf-8"))
                 continue
-            tokens = np.concatenate([self.tokenizer.encode_array(doc.text), self.eos])
+            if doc.tokens is not None:  # tokenized by the scorer already (EOS included)
+                tokens = doc.tokens
+            else:
+                tokens = np.concatenate([self.tokenizer.encode_array(doc.text), self.eos])
             self.tokens.inc(len(tokens))
             part.append(ShardRow(id=doc.id, lang=doc.lang, tokens=tokens, source=doc.source,
                                  lang_score=doc.lang_score, dup_cluster_size=doc.dup_cluster_size,

@@ -53,6 +53,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                              "removed (reads DIR/minhash/)")
     parser.add_argument("--keep-removed", action=argparse.BooleanOptionalAction, default=None,
                         help="write removed documents with their reason under DIR/removed/ (default: config)")
+    parser.add_argument("--scorer", default=None, metavar="PATH",
+                        help="score every document with this model (a babelbeam train run, a train-scorer output "
+                             "or a Hugging Face Qwen3 folder) and bucket it per language")
     parser.add_argument("--langid-model", default=None, metavar="PATH",
                         help="any fastText language-ID model file (GlotLID, OpenLID, your own); default lid.176")
 
@@ -176,6 +179,16 @@ def finalize(output_dir: str, config: RunConfig, waves: int) -> dict[str, Any]:
         counts += [(tuple(k), n) for k, n in marker["counts"]]
         entries += [ShardEntry(**e) for e in marker["entries"]]
     stats = build_stats(counts, entries)
+    if config.scorer.enabled:
+        from babelbeam.pipeline.score_stage import score_stats
+
+        # Quantiles are computed per wave: with one wave (the default) they are the run's own.
+        waves_scored = []
+        for wave in range(waves):
+            path = work_path(output_dir, "counts", f"wave-{wave:05d}.scorer.json")
+            items = [(lang, summary) for lang, summary in _read_json(path)] if _exists(path) else []
+            waves_scored.append(score_stats(items, config.scorer))
+        stats["scorer"] = waves_scored[0] if len(waves_scored) == 1 else {"per_wave": waves_scored}
     write_atomically(FileSystems.join(output_dir, STATS_NAME),
                      (json.dumps(stats, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8"))
     c = stats["conservation"]
@@ -197,6 +210,8 @@ def main(args: argparse.Namespace) -> int:
             config.output.keep_removed = args.keep_removed
         if args.langid_model:
             config.langid.model = args.langid_model
+        if args.scorer:
+            config.scorer.enabled, config.scorer.model = True, args.scorer
         stats = run_pipeline(args.input, args.output, config, args.extra_args, overwrite=args.overwrite,
                              resume=args.resume, files_per_wave=args.files_per_wave)
     except (InputError, ConfigError) as e:

@@ -25,8 +25,9 @@ import yaml
 from babelbeam.schemas.config_base import ConfigError, from_dict
 from babelbeam.schemas.minhash_config import MinHashConfig
 from babelbeam.schemas.quality_config import QualityConfig
+from babelbeam.schemas.scorer_config import ScorerConfig
 
-__all__ = ["ConfigError", "from_dict", "RunConfig", "MinHashConfig", "QualityConfig"]
+__all__ = ["ConfigError", "from_dict", "RunConfig", "MinHashConfig", "QualityConfig", "ScorerConfig"]
 
 
 @dataclass
@@ -112,6 +113,8 @@ class RunConfig:
     """Heuristic quality filters (Gopher, FineWeb, C4, boilerplate lines)."""
     minhash: MinHashConfig = field(default_factory=MinHashConfig)
     """MinHash-LSH near-duplicate removal."""
+    scorer: ScorerConfig = field(default_factory=ScorerConfig)
+    """Model-based quality scores and per-language quality buckets (off unless a scorer model is given)."""
     tokenize: TokenizeConfig = field(default_factory=TokenizeConfig)
     """The tokenizer that turns kept documents into token ids."""
     output: OutputConfig = field(default_factory=OutputConfig)

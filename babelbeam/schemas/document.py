@@ -14,6 +14,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
 
 
@@ -122,6 +123,8 @@ DOCUMENT_ARROW_SCHEMA = pa.schema(
         pa.field("lang_top", pa.string()),
         pa.field("metadata", pa.string()),
         pa.field("measurements", pa.string()),
+        # Token ids (EOS appended) when a stage already tokenized, so the write phase does not do it again.
+        pa.field("tokens", pa.list_(pa.uint32())),
     ]
 )
 """Arrow schema of annotated documents persisted between the stages of a run (``DIR/work/docs/``)."""
@@ -136,6 +139,7 @@ def documents_to_table(docs: list[Document]) -> pa.Table:
     columns["lang_top"] = [json.dumps(d.lang_top) for d in docs]
     columns["metadata"] = [json.dumps(d.metadata, sort_keys=True) for d in docs]
     columns["measurements"] = [json.dumps(d.measurements, sort_keys=True) for d in docs]
+    columns["tokens"] = [None if d.tokens is None else np.asarray(d.tokens, dtype=np.uint32) for d in docs]
     return pa.Table.from_pydict(columns, schema=DOCUMENT_ARROW_SCHEMA)
 
 
@@ -147,6 +151,7 @@ def rows_to_documents(rows: list[dict[str, Any]]) -> list[Document]:
             lang_top=[(code, score) for code, score in json.loads(row["lang_top"])],
             metadata=json.loads(row["metadata"]),
             measurements=json.loads(row["measurements"]),
+            tokens=None if row.get("tokens") is None else np.asarray(row["tokens"], dtype=np.uint32),
         )
         for row in rows
     ]
