@@ -392,8 +392,10 @@ def _worker_init() -> None:
                    tok=load_tokenizer(config.tokenize.tokenizer))
 
 
-def _stage_work(chunk: list[tuple[str, str]]) -> int:
-    """babelbeam's per-document stage work (normalise, LID, quality, MinHash bands, tokens) for a chunk."""
+def _stage_work(chunk: list[tuple[str, str]]) -> float:
+    """babelbeam's per-document stage work (normalise, LID, quality, MinHash bands, tokens) for a chunk;
+    returns the CPU seconds it took in this worker."""
+    started = time.process_time()
     w = _WORKER
     config, mh = w["config"], w["config"].minhash
     tokens = 0
@@ -409,7 +411,7 @@ def _stage_work(chunk: list[tuple[str, str]]) -> int:
                             mh.bands, mh.rows)
             tokens += len(w["tok"].encode(doc.text))
     del config
-    return tokens
+    return time.process_time() - started
 
 
 def worker_scaling(sample: list[tuple[dict, dict]], processes: int = 2, chunk: int = 50) -> dict:
@@ -422,12 +424,18 @@ def worker_scaling(sample: list[tuple[dict, dict]], processes: int = 2, chunk: i
         with ctx.Pool(p, initializer=_worker_init) as pool:
             pool.map(_stage_work, [items[:5]] * p)  # every worker has loaded its models
             start = time.perf_counter()
-            pool.map(_stage_work, chunks, chunksize=1)
+            cpu = sum(pool.map(_stage_work, chunks, chunksize=1))
             out[f"wall_s_{p}"] = round(time.perf_counter() - start, 3)
+            out[f"cpu_s_{p}"] = round(cpu, 3)
     out["speedup"] = round(out["wall_s_1"] / out[f"wall_s_{processes}"], 3)
+    # What the wall speed-up would be with `processes` idle cores: the work split evenly, each process as
+    # fast per document as it was measured to be (only CPU contention between them can slow it).
+    out["speedup_if_cores_idle"] = round(processes * out["cpu_s_1"] / out[f"cpu_s_{processes}"], 3)
     out["processes"] = processes
-    log.info("per-stage work, %d docs: %.1f s in 1 process, %.1f s in %d: %.2fx", len(items), out["wall_s_1"],
-             out[f"wall_s_{processes}"], processes, out["speedup"])
+    out["load_average"] = os.getloadavg()
+    log.info("per-stage work, %d docs: %.1f s wall in 1 process, %.1f s in %d: %.2fx (CPU %.1f vs %.1f s: "
+             "%.2fx on idle cores)", len(items), out["wall_s_1"], out[f"wall_s_{processes}"], processes,
+             out["speedup"], out["cpu_s_1"], out[f"cpu_s_{processes}"], out["speedup_if_cores_idle"])
     return out
 
 
@@ -535,9 +543,13 @@ def markdown(results: dict) -> str:
     scaling = results.get("scaling")
     if scaling:
         many = scaling[f"wall_s_{scaling['processes']}"]
+        many_cpu = scaling[f"cpu_s_{scaling['processes']}"]
         lines += ["", f"Per-stage work in {scaling['processes']} processes vs 1 ({scaling['docs']:,} documents, "
                   f"multiprocessing pool, models loaded before timing): {scaling['wall_s_1']:.1f} s vs "
-                  f"{many:.1f} s wall, **{scaling['speedup']:.2f}x**."]
+                  f"{many:.1f} s wall, **{scaling['speedup']:.2f}x** measured on the shared machine (load "
+                  f"{scaling['load_average'][0]:.1f}); CPU {scaling['cpu_s_1']:.1f} s vs "
+                  f"{many_cpu:.1f} s, i.e. "
+                  f"{scaling['speedup_if_cores_idle']:.2f}x on idle cores."]
     if results.get("peer_notes"):
         lines += [""] + [f"- {k}: {v}" for k, v in sorted(results["peer_notes"].items())]
     lines += ["", "Versions: " + ", ".join(f"{k} {v}" for k, v in results["versions"].items()) + "."]

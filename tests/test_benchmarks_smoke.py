@@ -79,6 +79,16 @@ def test_run_all_tiny(tmp_path: Path) -> None:
     assert (out / "corpus-80" / "manifest.json").stat().st_mtime_ns == stamp
 
 
+def test_worker_scaling_tiny(tmp_path: Path) -> None:
+    run_all = _load("run_all")
+    manifest = run_all.build_corpus(12, 0, tmp_path / "corpus")
+    sample = run_all.read_sample(tmp_path / "corpus", manifest, 1)
+    assert len(sample) == 12
+    out = run_all.worker_scaling(sample, processes=2, chunk=3)
+    assert out["docs"] == 12 and out["processes"] == 2
+    assert out["wall_s_1"] > 0 and out["cpu_s_1"] > 0 and out["cpu_s_2"] > 0 and out["speedup_if_cores_idle"] > 0
+
+
 def test_peer_pipeline_builds(tmp_path: Path) -> None:
     pytest.importorskip("datatrove")
     pytest.importorskip("spacy")
