@@ -83,6 +83,8 @@ STAGE_DOCS = {"small": 4000, "large": 20000}
 """Documents in the per-stage sample of each named size (the whole runs read every document)."""
 MIN_FILES = 8
 """The corpus is written in at least this many files: files are the unit two Beam workers split."""
+WAVE_DOCS = 100_000
+"""Most documents in one wave of the end-to-end runs (``--files-per-wave`` is derived from it)."""
 BEGIN, END = "<!-- run_all:begin -->", "<!-- run_all:end -->"
 PEER_NOTE = {}
 
@@ -452,13 +454,17 @@ def end_to_end(corpus_dir: Path, manifest: dict, out_dir: Path, which: str, runn
     cli = str(Path(sys.executable).parent / "babelbeam")
     inputs = str(corpus_dir / "part-*")
     runs = []
+    # Phase 1 holds one wave's documents (about 12 KB of RSS each, docs/scaling.md): waves of at most
+    # WAVE_DOCS documents keep a run's memory bounded whatever the corpus size.
+    per_file = max(1, -(-n // max(len(manifest["files"]), 1)))
+    waves = ["--files-per-wave", str(max(1, WAVE_DOCS // per_file))]
     if which in ("all", "babelbeam"):
         runs.append(("babelbeam run, FnApiRunner 1 process", [
             cli, "run", "--input", inputs, "--output", str(out_dir / "e2e-babelbeam"),
-            "--overwrite"]))
+            "--overwrite", *waves]))
         runs.append((f"babelbeam run, {workers} worker processes", [
             cli, "run", "--input", inputs, "--output", str(out_dir / "e2e-babelbeam-mp"),
-            "--overwrite", "--direct_running_mode=multi_processing", f"--direct_num_workers={workers}"]))
+            "--overwrite", *waves, "--direct_running_mode=multi_processing", f"--direct_num_workers={workers}"]))
     if which in ("all", "peer"):
         runs.append(("datatrove 0.10.1 pipeline (peer_pipeline.py)", [
             py, str(REPO / "benchmarks" / "peer_pipeline.py"), "--input", str(corpus_dir),
