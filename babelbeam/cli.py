@@ -18,6 +18,7 @@ COMMANDS: dict[str, str] = {
     "inspect": "babelbeam.tokenize.inspect",
     "langid": "babelbeam.filters.langid_cli",
     "report": "babelbeam.report",
+    "stopwords": "babelbeam.pipeline.stopwords_cli",
     "train": "babelbeam.model.train_cli",
     "export-hf": "babelbeam.model.export_cli",
     "train-scorer": "babelbeam.model.train_scorer_cli",
