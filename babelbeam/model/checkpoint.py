@@ -20,6 +20,7 @@ on multi-node runs), as DCP requires.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import logging
 import os
@@ -46,6 +47,7 @@ log = logging.getLogger(__name__)
 COMPLETE = "COMPLETE"
 TRAINER_STATE = "trainer.json"
 CONFIG_NAME = "config.yaml"
+CHECKSUMS = "checksums.json"
 _STEP_DIR = re.compile(r"^step_(\d{8,})$")
 
 # Test hook: when this environment variable holds a step number, the process kills itself with SIGKILL
@@ -120,6 +122,51 @@ def set_rng_state(state: dict[str, torch.Tensor]) -> None:
         torch.cuda.set_rng_state(state["cuda"])
 
 
+class CheckpointError(RuntimeError):
+    """A checkpoint is incomplete, corrupt or unreadable; the message names the file."""
+
+
+def file_checksums(directory: Path) -> dict[str, str]:
+    """SHA-256 of every file under ``directory`` by relative path (the checksum list itself excluded)."""
+    out = {}
+    for file in sorted(p for p in directory.rglob("*") if p.is_file() and p.name not in (CHECKSUMS, COMPLETE)):
+        digest = hashlib.sha256()
+        with open(file, "rb") as f:
+            for block in iter(lambda: f.read(1 << 20), b""):
+                digest.update(block)
+        out[str(file.relative_to(directory))] = digest.hexdigest()
+    return out
+
+
+def verify_checkpoint(path: Path) -> None:
+    """Raise CheckpointError naming the file if ``path`` is incomplete or any file differs from its checksum."""
+    if not (path / COMPLETE).is_file():
+        raise CheckpointError(f"{path} is not a complete checkpoint (no {COMPLETE} marker)")
+    listed = path / CHECKSUMS
+    if not listed.is_file():
+        return  # written before checksums existed
+    try:
+        expected = json.loads(listed.read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as e:
+        raise CheckpointError(f"{listed}: checksum list is corrupt ({e})") from None
+    actual = file_checksums(path)
+    for name, digest in expected.items():
+        if name not in actual:
+            raise CheckpointError(f"{path / name}: missing from checkpoint {path}")
+        if actual[name] != digest:
+            raise CheckpointError(f"{path / name}: checksum mismatch, the checkpoint is corrupt; "
+                                  "resume from an earlier one")
+
+
+@contextlib.contextmanager
+def _named_errors(path: Path) -> Iterator[None]:
+    """Turn a deep torch.distributed.checkpoint failure into one line naming the checkpoint."""
+    try:
+        yield
+    except (RuntimeError, ValueError, OSError, KeyError, EOFError) as e:
+        raise CheckpointError(f"{path}: cannot read checkpoint ({type(e).__name__}: {str(e)[:300]})") from None
+
+
 class Checkpointer:
     """Saves and restores the trainer's state under ``directory``, keeping the last ``keep_last`` checkpoints."""
 
@@ -155,6 +202,9 @@ class Checkpointer:
             log.error("%s=%d: killing this process before the checkpoint is complete", CRASH_ENV, step)
             os.kill(os.getpid(), signal.SIGKILL)
         if rank == 0:
+            # Every file's SHA-256, checked on load: DCP itself would read flipped bytes without a word.
+            (tmp / CHECKSUMS).write_text(json.dumps(file_checksums(tmp), indent=1, sort_keys=True) + "\n",
+                                         encoding="utf-8")
             with open(tmp / COMPLETE, "w", encoding="utf-8") as f:
                 f.write(f"{step}\n")
                 f.flush()
@@ -175,11 +225,10 @@ class Checkpointer:
     def load(self, path: str | Path, model: torch.nn.Module, optimizer: torch.optim.Optimizer) -> dict[str, Any]:
         """Restore model, optimizer and this rank's RNG state from ``path``; returns the trainer state."""
         path = Path(path)
-        if not (path / COMPLETE).is_file():
-            raise FileNotFoundError(f"{path} is not a complete checkpoint (no {COMPLETE} marker)")
+        verify_checkpoint(path)
         model_state, optim_state = get_state_dict(model, optimizer)
         state = {"model": model_state, "optim": optim_state}
-        with _quiet_single_process():
+        with _quiet_single_process(), _named_errors(path):
             dcp.load(state, checkpoint_id=str(path), no_dist=not _distributed())
         set_state_dict(model, optimizer, model_state_dict=state["model"], optim_state_dict=state["optim"])
         rng_file = path / "rng" / f"rank_{_rank():05d}.pt"
@@ -193,9 +242,8 @@ class Checkpointer:
 def load_model_weights(path: str | Path, model: torch.nn.Module) -> None:
     """Load only the model weights of checkpoint ``path`` into an unsharded ``model`` (one process, no optimizer)."""
     path = Path(path)
-    if not (path / COMPLETE).is_file():
-        raise FileNotFoundError(f"{path} is not a complete checkpoint (no {COMPLETE} marker)")
+    verify_checkpoint(path)
     state = {"model": get_model_state_dict(model, options=StateDictOptions())}
-    with _quiet_single_process():
+    with _quiet_single_process(), _named_errors(path):
         dcp.load(state, checkpoint_id=str(path), no_dist=not _distributed())
     model.load_state_dict(state["model"], strict=True)

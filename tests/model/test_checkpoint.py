@@ -10,6 +10,7 @@ import torch
 from babelbeam.model.checkpoint import (
     COMPLETE,
     Checkpointer,
+    CheckpointError,
     complete_checkpoints,
     latest_checkpoint,
     load_model_weights,
@@ -59,7 +60,7 @@ def test_only_complete_checkpoints_count_and_the_last_k_are_kept(tmp_path):
     (tmp_path / ".tmp-step_00000004").mkdir()
     (tmp_path / "step_00000005").mkdir()
     assert latest_checkpoint(tmp_path).name == "step_00000003"
-    with pytest.raises(FileNotFoundError, match="not a complete checkpoint"):
+    with pytest.raises(CheckpointError, match="not a complete checkpoint"):
         ck.load(tmp_path / "step_00000005", model, opt)
     # the next save clears the stale temp dir
     ck.save(6, model, opt, {"step": 6}, "")
@@ -76,3 +77,22 @@ def test_model_weights_load_alone(tmp_path):
     load_model_weights(path, fresh)
     for key, value in model.state_dict().items():
         assert torch.equal(fresh.state_dict()[key], value)
+
+
+@pytest.mark.parametrize("damage", ["flip", "truncate", "delete"])
+def test_a_damaged_checkpoint_file_is_named(tmp_path, damage):
+    model, opt = model_and_optimizer(0)
+    path = Checkpointer(tmp_path).save(1, model, opt, {"step": 1}, "")
+    data_file = sorted(path.glob("*.distcp"))[0]
+    raw = data_file.read_bytes()
+    if damage == "flip":
+        data_file.write_bytes(raw[:-10] + bytes([raw[-10] ^ 0xFF]) + raw[-9:])
+    elif damage == "truncate":
+        data_file.write_bytes(raw[: len(raw) // 2])
+    else:
+        data_file.unlink()
+    other, other_opt = model_and_optimizer(1)
+    with pytest.raises(CheckpointError, match=data_file.name):
+        Checkpointer(tmp_path).load(path, other, other_opt)
+    with pytest.raises(CheckpointError, match=data_file.name):
+        load_model_weights(path, other)
