@@ -43,6 +43,9 @@ TEST = MODEL + [
 BENCH = TEST + [
     "rensa",
     "datatrove==0.10.1",
+    "spacy",  # datatrove's English word tokenizer
+    "orjson",
+    "fasteners",
 ]
 
 setup(
