@@ -183,14 +183,14 @@ class AnnotateWave(beam.PTransform):
     """Phase 1 for one wave of files: per-document stages, then documents and signatures persisted by bucket."""
 
     def __init__(self, files: list[str], output_dir: str, wave: int, config: RunConfig,
-                 stages: list[tuple[str, beam.PTransform]]) -> None:
+                 stages: list[tuple[str, beam.PTransform]], id_root: str) -> None:
         super().__init__()
-        self._files, self._output_dir, self._wave = files, output_dir, wave
+        self._files, self._output_dir, self._wave, self._id_root = files, output_dir, wave, id_root
         self._config, self._stages = config, stages
 
     def expand(self, pbegin: beam.pvalue.PBegin) -> beam.PCollection:
         config, output_dir, name = self._config, self._output_dir, f"wave-{self._wave:05d}"
-        read = pbegin | "Read" >> ReadDocuments(self._files, config.input)
+        read = pbegin | "Read" >> ReadDocuments(self._files, config.input, id_root=self._id_root)
         docs, removed = read["documents"], []
         for label, stage in self._stages:
             result = docs | label >> stage

@@ -25,7 +25,7 @@ from babelbeam.pipeline.graph import document_stages
 from babelbeam.pipeline.options import pipeline_options
 from babelbeam.pipeline.phases import AnnotateWave, DedupSignatures, WriteOutputBuckets, work_path
 from babelbeam.pipeline.sinks import REJECTED_DIR, REMOVED_DIR, build_stats, write_atomically
-from babelbeam.pipeline.sources import InputError, match_inputs
+from babelbeam.pipeline.sources import InputError, input_root, match_inputs
 from babelbeam.schemas.config import ConfigError, RunConfig
 from babelbeam.schemas.shard import MANIFEST_NAME, SHARDS_DIR, STATS_NAME
 from babelbeam.tokenize.shards import ShardEntry, make_manifest
@@ -146,7 +146,7 @@ def run_pipeline(inputs: list[str], output_dir: str, config: RunConfig, beam_arg
         _LOG.info("annotating wave %d/%d (%d files)", wave + 1, len(waves), len(files))
         if files:
             _run_beam(beam_args, lambda p, w=wave, f=files: p | f"AnnotateWave{w}" >> AnnotateWave(
-                f, output_dir, w, config, stages))
+                f, output_dir, w, config, stages, input_root(plan["inputs"])))
         else:
             write_atomically(work_path(output_dir, "counts", f"wave-{wave:05d}.json"), b"[]\n")
         write_atomically(done, b"done\n")

@@ -14,6 +14,7 @@ import hashlib
 import io
 import json
 import logging
+import os
 import zlib
 from collections.abc import Iterator
 from typing import IO
@@ -112,15 +113,23 @@ def open_decompressed(path: str, limit: int) -> tuple[IO[bytes], _LimitedReader]
 
 
 def derived_id(source: str, position: int) -> str:
-    """Deterministic id for a record without one: a hash of where it came from."""
+    """Deterministic id for a record without one: a hash of where it came from (``source`` relative to the
+    inputs' common directory, so the same corpus gets the same ids wherever it is checked out)."""
     return hashlib.sha1(f"{source}\x00{position}".encode()).hexdigest()[:20]
+
+
+def input_root(paths: list[str]) -> str:
+    """The directory prefix (ending in ``/``) that every input path shares; ids are derived below it."""
+    prefix = os.path.commonprefix(paths) if paths else ""
+    return prefix[: prefix.rfind("/") + 1]
 
 
 class RecordParser:
     """Turns one raw record (a JSON object or Parquet row) into a Document or a RejectedRecord."""
 
-    def __init__(self, config: InputConfig) -> None:
+    def __init__(self, config: InputConfig, id_root: str = "") -> None:
         self.config = config
+        self.id_root = id_root
 
     def from_mapping(self, record: object, source: str, position: int, raw: str) -> Document | RejectedRecord:
         cfg = self.config
@@ -143,12 +152,15 @@ class RecordParser:
         url = record.get(cfg.url_field)
         metadata = {k: str(record[k]) for k in cfg.keep_fields if record.get(k) is not None}
         return Document(
-            id=str(doc_id) if doc_id not in (None, "") else derived_id(source, position),
+            id=str(doc_id) if doc_id not in (None, "") else derived_id(self._relative(source), position),
             text=text,
             source=source,
             url=str(url) if url is not None else None,
             metadata=metadata,
         )
+
+    def _relative(self, source: str) -> str:
+        return source[len(self.id_root):] if self.id_root and source.startswith(self.id_root) else source
 
 
 def read_jsonl(stream: IO[bytes], source: str, parser: RecordParser) -> Iterator[Document | RejectedRecord]:
@@ -215,9 +227,13 @@ def read_text(stream: IO[bytes], source: str, parser: RecordParser) -> Iterator[
 READERS = {"jsonl": read_jsonl, "parquet": read_parquet, "text": read_text}
 
 
-def read_file(path: str, config: InputConfig) -> Iterator[Document | RejectedRecord]:
-    """Read every record of one file. A file that breaks mid-way yields what it read, then one rejection naming it."""
-    parser = RecordParser(config)
+def read_file(path: str, config: InputConfig, id_root: str = "") -> Iterator[Document | RejectedRecord]:
+    """Read every record of one file. A file that breaks mid-way yields what it read, then one rejection naming it.
+
+    ``id_root`` is the inputs' common directory (``input_root``): ids of records without one derive from the
+    path below it.
+    """
+    parser = RecordParser(config, id_root)
     reader = READERS[file_format(path)]
     last_position = 0
     limited = None
@@ -241,16 +257,17 @@ def read_file(path: str, config: InputConfig) -> Iterator[Document | RejectedRec
 class ReadFileFn(beam.DoFn):
     """One file in, its documents out; records that cannot be parsed go to the ``rejected`` output."""
 
-    def __init__(self, config: InputConfig) -> None:
+    def __init__(self, config: InputConfig, id_root: str = "") -> None:
         super().__init__()
         self.config = config
+        self.id_root = id_root
         self.documents = Metrics.counter(METRICS_NAMESPACE, "read.documents")
         self.rejected = Metrics.counter(METRICS_NAMESPACE, "read.rejected")
         self.files = Metrics.counter(METRICS_NAMESPACE, "read.files")
 
     def process(self, path: str) -> Iterator[object]:
         self.files.inc()
-        for item in read_file(path, self.config):
+        for item in read_file(path, self.config, self.id_root):
             if isinstance(item, RejectedRecord):
                 self.rejected.inc()
                 _LOG.info("rejected %s:%d (%s): %s", item.source, item.position, item.error, item.detail)
@@ -263,16 +280,18 @@ class ReadFileFn(beam.DoFn):
 class ReadDocuments(beam.PTransform):
     """File paths -> ``{"documents": PCollection[Document], "rejected": PCollection[RejectedRecord]}``."""
 
-    def __init__(self, paths: list[str], config: InputConfig) -> None:
+    def __init__(self, paths: list[str], config: InputConfig, id_root: str | None = None) -> None:
         super().__init__()
         self._paths = paths
         self._config = config
+        # A run read in waves passes the root of all its inputs, so ids do not depend on the waves.
+        self._id_root = input_root(paths) if id_root is None else id_root
 
     def expand(self, pbegin: beam.pvalue.PBegin) -> dict[str, beam.PCollection]:
         results = (
             pbegin
             | "ListFiles" >> beam.Create(self._paths)
             | "SpreadFiles" >> beam.Reshuffle()
-            | "ReadFiles" >> beam.ParDo(ReadFileFn(self._config)).with_outputs(REJECTED, main="documents")
+            | "ReadFiles" >> beam.ParDo(ReadFileFn(self._config, self._id_root)).with_outputs(REJECTED, main="documents")
         )
         return {"documents": results["documents"], REJECTED: results[REJECTED]}

@@ -72,7 +72,7 @@ def test_run_end_to_end_conserves_every_record(tmp_path):
     assert langs == set(TEXTS)
     removed = [json.loads(line) for f in (tmp_path / "out" / "removed").glob("*.jsonl") for line in f.open()]
     # The near pair's representative is the smaller id: the derived (hex) id of the record without one.
-    near = derived_id(str(inputs / "a.jsonl"), 10)
+    near = derived_id("a.jsonl", 10)  # derived below the inputs' common directory
     assert near < "fra_Latn-1"
     assert sorted((r["id"], r["removed_reason"]) for r in removed) == [
         ("empty", "normalize_empty"), ("fra_Latn-1", "minhash_duplicate"), ("zz-copy", "exact_duplicate")]
@@ -168,3 +168,16 @@ def test_inspect_cli(tmp_path, capsys, flag):
     shard.write_bytes(shard.read_bytes()[:-40])
     assert cli_main(["inspect", str(tmp_path / "out"), "--validate"]) == 1
     assert shard.name in capsys.readouterr().err
+
+
+def test_ids_and_tokens_do_not_depend_on_where_the_corpus_lies(tmp_path):
+    import shutil
+
+    inputs = _corpus(tmp_path)
+    moved = tmp_path / "elsewhere" / "copy"
+    shutil.copytree(inputs, moved)
+    runs = {}
+    for name, where in (("here", inputs), ("there", moved)):
+        run_pipeline([str(where / "*.jsonl")], str(tmp_path / name), _config())
+        runs[name] = [(s.documents, s.tokens, open_shard(s.path).ids) for s in read_manifest(tmp_path / name).shards]
+    assert runs["here"] == runs["there"]
