@@ -30,12 +30,13 @@ import json
 import logging
 import sys
 import sysconfig
-import time
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from memory import timed  # noqa: E402  (benchmarks/ is on sys.path when run or imported by run_all)
 
 from babelbeam.filters.c4 import C4QualityFilter  # noqa: E402
 from babelbeam.filters.fineweb import FineWebQualityFilter  # noqa: E402
@@ -250,15 +251,6 @@ def cause(name: str, ours_reason: str | None, dt_reason: str | None, text: str =
 
 
 # --- timing -------------------------------------------------------------------------------------------
-
-
-def timed(fn: Callable[[], None], repeat: int) -> float:
-    best = float("inf")
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        best = min(best, time.perf_counter() - start)
-    return best
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -22,6 +22,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from memory import timed
+
 from babelbeam.filters.langid import LanguageIdentifier
 from babelbeam.filters.minhash import MinHasher, hash_shingles, shingles
 from babelbeam.filters.normalize import exact_dedup_key, normalize_text
@@ -31,16 +33,6 @@ from babelbeam.pipeline.sources import match_inputs, read_file
 from babelbeam.schemas import Document
 from babelbeam.schemas.config import InputConfig, LangIdConfig, RunConfig
 from babelbeam.tokenize import load_tokenizer
-
-
-def timed(fn: Callable[[], object], repeat: int) -> float:
-    """Best wall time of ``repeat`` runs (the least disturbed by other work on a shared machine)."""
-    best = float("inf")
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        best = min(best, time.perf_counter() - start)
-    return best
 
 
 def main() -> None:

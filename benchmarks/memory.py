@@ -180,3 +180,13 @@ def run_measured(cmd: list[str], *, cwd: str | Path | None = None, env: dict | N
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     return Measured(wall_s=wall, cpu_s=cpu, peak_rss_mb=peak / MB, returncode=proc.returncode)
+
+
+def timed(fn, repeat: int) -> float:  # noqa: ANN001 - any zero-argument callable
+    """Best wall time of ``repeat`` runs of ``fn()`` (the least disturbed by other work on a shared machine)."""
+    best = float("inf")
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        best = min(best, time.perf_counter() - start)
+    return best
