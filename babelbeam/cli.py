@@ -12,6 +12,8 @@ import importlib
 import logging
 import sys
 
+from babelbeam.log_setup import configure_logging
+
 # subcommand -> module implementing it
 COMMANDS: dict[str, str] = {
     "run": "babelbeam.pipeline.run",
@@ -45,20 +47,11 @@ def build_parser(argv: list[str] | None = None) -> tuple[argparse.ArgumentParser
     return parser, modules
 
 
-class _QuietImportNoise(logging.Filter):
-    """Drops Beam's import-time note about optional GCP client libraries, which says nothing about the run."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        return not record.getMessage().startswith("apitools not found")
-
-
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     verbose = "-v" in argv or "--verbose" in argv
     # Configure logging before Beam is imported: its import logs a warning on the root logger.
-    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING,
-                        format="%(levelname)s %(name)s: %(message)s", force=True)
-    logging.getLogger().addFilter(_QuietImportNoise())
+    configure_logging(logging.INFO if verbose else logging.WARNING)
     parser, modules = build_parser(argv)
     args, extra = parser.parse_known_args(argv)
     module = modules[args.command]

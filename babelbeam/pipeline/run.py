@@ -5,9 +5,11 @@ Usage: babelbeam run --input GLOB [GLOB ...] --output DIR [--config FILE] [--res
 The run goes in three phases (annotate each wave of files, dedup over
 signatures, write each bucket's shards), each unit marked done under
 DIR/work/ when it finishes, so --resume after a crash redoes only what is
-missing. Any Beam option passes through (--runner DataflowRunner --project ...,
---direct_running_mode multi_processing); without --runner the local in-process
-FnApiRunner runs each phase.
+missing. Any Beam option passes through (--runner DataflowRunner --project ...);
+without --runner the local in-process FnApiRunner runs each phase. On one
+machine, --processes N runs N waves (and then N groups of output buckets) at
+once, each in its own process with the in-process runner: the units share
+nothing but files, so no element crosses a process boundary.
 """
 
 from __future__ import annotations
@@ -22,7 +24,8 @@ import apache_beam as beam
 from apache_beam.io.filesystems import FileSystems
 
 from babelbeam.pipeline.graph import document_stages
-from babelbeam.pipeline.options import pipeline_options
+from babelbeam.pipeline.local_processes import LocalProcesses
+from babelbeam.pipeline.options import DEFAULT_RUNNER, pipeline_options
 from babelbeam.pipeline.phases import AnnotateWave, DedupSignatures, WriteOutputBuckets, work_path
 from babelbeam.pipeline.sinks import REJECTED_DIR, REMOVED_DIR, build_stats, write_atomically
 from babelbeam.pipeline.sources import InputError, input_root, match_inputs
@@ -32,6 +35,8 @@ from babelbeam.tokenize.shards import ShardEntry, make_manifest
 
 ACCEPTS_EXTRA_ARGS = True  # Beam options pass through
 PLAN_NAME = "plan.json"
+LOCAL_RUNNERS = (DEFAULT_RUNNER, "DirectRunner", "BundleBasedDirectRunner")
+"""Runners that execute in this process, so --processes can give each unit its own."""
 _LOG = logging.getLogger(__name__)
 
 
@@ -47,7 +52,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="continue an interrupted run in DIR: only unfinished waves, dedup and buckets run again")
     parser.add_argument("--overwrite", action="store_true", help="delete what DIR holds from an earlier run first")
     parser.add_argument("--files-per-wave", type=int, default=None, metavar="N",
-                        help="annotate input files N at a time (default: all in one wave); a failure costs one wave")
+                        help="annotate input files N at a time (default: all in one wave, or --processes waves); "
+                             "a failure costs one wave")
+    parser.add_argument("--processes", type=int, default=1, metavar="N",
+                        help="local runs: run up to N waves, then N groups of output buckets, at once, each in its "
+                             "own process (about N x one wave's memory); without --files-per-wave the files are "
+                             "split into N waves")
     parser.add_argument("--dedup-index", default=None, metavar="DIR",
                         help="an earlier run's output directory: documents that near-duplicate its documents are "
                              "removed (reads DIR/minhash/)")
@@ -89,11 +99,48 @@ def _run_beam(beam_args: list[str], build: Any) -> None:
         build(pipeline)
 
 
+def _check_processes(processes: int, beam_args: list[str]) -> None:
+    if processes < 1:
+        raise InputError(f"--processes must be >= 1, got {processes}")
+    runner = pipeline_options(beam_args).get_all_options()["runner"]
+    if processes > 1 and runner not in LOCAL_RUNNERS:
+        raise InputError(f"--processes runs local in-process pipelines; with --runner {runner} the runner spreads "
+                         "the work over its workers, so leave --processes out")
+
+
+def _annotate_wave(output_dir: str, config: RunConfig, beam_args: list[str], wave: int, files: list[str],
+                   id_root: str) -> None:
+    """Phase 1 for one wave, from a clean slate to its done marker."""
+    _delete_matching([work_path(output_dir, "docs", f"wave-{wave:05d}", "*"),
+                      work_path(output_dir, "signatures", f"wave-{wave:05d}-*"),
+                      FileSystems.join(output_dir, REMOVED_DIR, f"wave-{wave:05d}-*"),
+                      FileSystems.join(output_dir, REJECTED_DIR, f"wave-{wave:05d}-*")])
+    if files:
+        stages = document_stages(config)
+        _run_beam(beam_args, lambda p: p | f"AnnotateWave{wave}" >> AnnotateWave(
+            files, output_dir, wave, config, stages, id_root))
+    else:
+        write_atomically(work_path(output_dir, "counts", f"wave-{wave:05d}.json"), b"[]\n")
+    write_atomically(work_path(output_dir, "waves", f"wave-{wave:05d}.done"), b"done\n")
+
+
+def _dedup(output_dir: str, config: RunConfig, beam_args: list[str]) -> None:
+    """Phase 2, from a clean slate to its done marker."""
+    _delete_matching([work_path(output_dir, "dedup", "*"), FileSystems.join(output_dir, "minhash", "*")])
+    if FileSystems.match([work_path(output_dir, "signatures", "*.parquet")])[0].metadata_list:
+        _run_beam(beam_args, lambda p: p | "Dedup" >> DedupSignatures(output_dir, config))
+    write_atomically(work_path(output_dir, "dedup", "_DONE"), b"done\n")
+
+
+def _write_buckets(output_dir: str, config: RunConfig, beam_args: list[str], buckets: list[int], waves: int) -> None:
+    _run_beam(beam_args, lambda p: p | "Write" >> WriteOutputBuckets(buckets, output_dir, config, waves))
+
+
 def plan_run(inputs: list[str], output_dir: str, config: RunConfig, files_per_wave: int | None,
-             resume: bool, overwrite: bool) -> dict[str, Any]:
+             resume: bool, overwrite: bool, processes: int = 1) -> dict[str, Any]:
     """Decide the waves and check the output directory; returns the plan saved under DIR/work/."""
     paths = match_inputs(inputs)
-    per_wave = files_per_wave or max(len(paths), 1)
+    per_wave = files_per_wave or max(-(-len(paths) // processes), 1)
     if per_wave < 1:
         raise InputError(f"--files-per-wave must be >= 1, got {files_per_wave}")
     plan = {"inputs": paths, "waves": [paths[i:i + per_wave] for i in range(0, len(paths), per_wave)] or [[]],
@@ -104,8 +151,9 @@ def plan_run(inputs: list[str], output_dir: str, config: RunConfig, files_per_wa
             raise InputError(f"{output_dir} holds no run to resume (no work/{PLAN_NAME})")
         saved = _read_json(plan_path)
         if saved != json.loads(json.dumps(plan)):
-            raise InputError(f"--resume: the inputs, --files-per-wave or config differ from the run in {output_dir}; "
-                             "resume with the same arguments, or start again with --overwrite")
+            raise InputError(f"--resume: the inputs, waves (--files-per-wave, or --processes without it) or config "
+                             f"differ from the run in {output_dir}; resume with the same arguments, or start again "
+                             "with --overwrite")
         return plan
     if _exists(FileSystems.join(output_dir, MANIFEST_NAME)) or _exists(plan_path):
         if not overwrite:
@@ -120,49 +168,41 @@ def plan_run(inputs: list[str], output_dir: str, config: RunConfig, files_per_wa
 
 
 def run_pipeline(inputs: list[str], output_dir: str, config: RunConfig, beam_args: list[str] | None = None,
-                 overwrite: bool = False, resume: bool = False, files_per_wave: int | None = None) -> dict:
+                 overwrite: bool = False, resume: bool = False, files_per_wave: int | None = None,
+                 processes: int = 1) -> dict:
     """Run (or resume) the three phases and return stats.json's content.
 
+    ``processes`` > 1 runs that many waves, then that many groups of output buckets, at once in separate local
+    processes; the bytes written are those of a one-process run with the same waves.
     Raises InputError / ConfigError on bad arguments and ConservationError if the records do not add up.
     """
     beam_args = beam_args or []
+    _check_processes(processes, beam_args)
     if config.minhash.enabled and config.minhash.index_dir:
         from babelbeam.pipeline.near_dedup import check_index
 
         check_index(config.minhash.index_dir, config.minhash)  # fail before any work, naming the index
-    plan = plan_run(inputs, output_dir, config, files_per_wave, resume, overwrite)
+    plan = plan_run(inputs, output_dir, config, files_per_wave, resume, overwrite, processes)
     if resume and _exists(FileSystems.join(output_dir, MANIFEST_NAME)):
         return _read_json(FileSystems.join(output_dir, STATS_NAME))
-    stages = document_stages(config)
     waves = plan["waves"]
-    for wave, files in enumerate(waves):
-        done = work_path(output_dir, "waves", f"wave-{wave:05d}.done")
-        if _exists(done):
-            continue
-        _delete_matching([work_path(output_dir, "docs", f"wave-{wave:05d}", "*"),
-                          work_path(output_dir, "signatures", f"wave-{wave:05d}-*"),
-                          FileSystems.join(output_dir, REMOVED_DIR, f"wave-{wave:05d}-*"),
-                          FileSystems.join(output_dir, REJECTED_DIR, f"wave-{wave:05d}-*")])
-        _LOG.info("annotating wave %d/%d (%d files)", wave + 1, len(waves), len(files))
-        if files:
-            _run_beam(beam_args, lambda p, w=wave, f=files: p | f"AnnotateWave{w}" >> AnnotateWave(
-                f, output_dir, w, config, stages, input_root(plan["inputs"])))
-        else:
-            write_atomically(work_path(output_dir, "counts", f"wave-{wave:05d}.json"), b"[]\n")
-        write_atomically(done, b"done\n")
-    dedup_done = work_path(output_dir, "dedup", "_DONE")
-    if not _exists(dedup_done):
-        _delete_matching([work_path(output_dir, "dedup", "*"), FileSystems.join(output_dir, "minhash", "*")])
-        if FileSystems.match([work_path(output_dir, "signatures", "*.parquet")])[0].metadata_list:
+    with LocalProcesses(processes) as local:
+        pending = [w for w in range(len(waves)) if not _exists(work_path(output_dir, "waves", f"wave-{w:05d}.done"))]
+        if pending:
+            _LOG.info("annotating %d of %d waves (%d files) in %d process(es)", len(pending), len(waves),
+                      sum(len(waves[w]) for w in pending), min(processes, len(pending)))
+            id_root = input_root(plan["inputs"])
+            local.run([(_annotate_wave, (output_dir, config, beam_args, w, waves[w], id_root)) for w in pending])
+        if not _exists(work_path(output_dir, "dedup", "_DONE")):
             _LOG.info("dedup over signatures")
-            _run_beam(beam_args, lambda p: p | "Dedup" >> DedupSignatures(output_dir, config))
-        write_atomically(dedup_done, b"done\n")
-    pending = [b for b in range(config.output.buckets)
-               if not _exists(work_path(output_dir, "write", f"bucket-{b:05d}.json"))]
-    if pending:
-        _delete_matching([FileSystems.join(output_dir, SHARDS_DIR, f"part-{b:05d}-*") for b in pending])
-        _LOG.info("writing %d buckets", len(pending))
-        _run_beam(beam_args, lambda p: p | "Write" >> WriteOutputBuckets(pending, output_dir, config, len(waves)))
+            local.run([(_dedup, (output_dir, config, beam_args))])
+        buckets = [b for b in range(config.output.buckets)
+                   if not _exists(work_path(output_dir, "write", f"bucket-{b:05d}.json"))]
+        if buckets:
+            _delete_matching([FileSystems.join(output_dir, SHARDS_DIR, f"part-{b:05d}-*") for b in buckets])
+            groups = [buckets[i::processes] for i in range(min(processes, len(buckets)))]
+            _LOG.info("writing %d buckets in %d process(es)", len(buckets), len(groups))
+            local.run([(_write_buckets, (output_dir, config, beam_args, g, len(waves))) for g in groups])
     return finalize(output_dir, config, len(waves))
 
 
@@ -213,7 +253,7 @@ def main(args: argparse.Namespace) -> int:
         if args.scorer:
             config.scorer.enabled, config.scorer.model = True, args.scorer
         stats = run_pipeline(args.input, args.output, config, args.extra_args, overwrite=args.overwrite,
-                             resume=args.resume, files_per_wave=args.files_per_wave)
+                             resume=args.resume, files_per_wave=args.files_per_wave, processes=args.processes)
     except (InputError, ConfigError) as e:
         print(f"babelbeam run: {e}", file=sys.stderr)
         return 2

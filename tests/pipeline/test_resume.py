@@ -33,9 +33,9 @@ def _files(run: Path) -> dict[str, bytes]:
     return out
 
 
-def _start(output: Path) -> subprocess.Popen:
+def _start(output: Path, *extra: str) -> subprocess.Popen:
     cmd = [sys.executable, "-m", "babelbeam.cli", "run", "--input", CORPUS, "--output", str(output),
-           "--config", CONFIG, "--files-per-wave", "3"]
+           "--config", CONFIG, "--files-per-wave", "3", *extra]
     return subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
@@ -93,6 +93,66 @@ def test_resume_refuses_changed_arguments_and_empty_directories(tmp_path, uninte
     # A finished run resumes to itself without work.
     stats = run_pipeline([CORPUS], str(out), RunConfig.from_yaml(CONFIG), resume=True, files_per_wave=3)
     assert stats["conservation"]["holds"] and _files(out) == uninterrupted
+
+
+def test_two_local_processes_write_the_same_bytes_as_one(tmp_path, uninterrupted):
+    out = tmp_path / "run"
+    assert cli_main(["run", "--input", CORPUS, "--output", str(out), "--config", CONFIG, "--files-per-wave", "3",
+                     "--processes", "2"]) == 0
+    assert _files(out) == uninterrupted
+
+
+def test_processes_without_files_per_wave_plan_that_many_waves(tmp_path, uninterrupted):
+    out = tmp_path / "run"
+    stats = run_pipeline([CORPUS], str(out), RunConfig.from_yaml(CONFIG), processes=2)
+    plan = json.loads((out / "work" / "plan.json").read_text())
+    assert [len(w) for w in plan["waves"]] == [5, 4]  # 9 files
+    assert stats["conservation"]["holds"]
+    shards = {k: v for k, v in _files(out).items() if k.startswith("shards")}
+    assert shards == {k: v for k, v in uninterrupted.items() if k.startswith("shards")}
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        found += [int(c) for c in (task / "children").read_text().split()]
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split(") ")[1][0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_killed_parallel_run_takes_its_workers_along_and_resumes(tmp_path, uninterrupted):
+    out = tmp_path / "run"
+    proc = _start(out, "--processes", "2")
+    workers: set[int] = set()
+
+    def first_wave_done() -> bool:
+        workers.update(_children(proc.pid))
+        return (out / "work" / "waves").exists() and any((out / "work" / "waves").glob("*.done"))
+
+    assert _kill_when(proc, first_wave_done), "the run finished before a wave was done"
+    assert workers, "no worker process was seen"
+    deadline = time.monotonic() + 30
+    while any(_alive(w) for w in workers) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not any(_alive(w) for w in workers), "worker processes outlived the killed run"
+    args = ["run", "--input", CORPUS, "--output", str(out), "--config", CONFIG, "--files-per-wave", "3"]
+    assert cli_main(args + ["--resume", "--processes", "2"]) == 0
+    assert _files(out) == uninterrupted
+
+
+def test_processes_refuse_a_cluster_runner(tmp_path):
+    with pytest.raises(InputError, match="--processes"):
+        run_pipeline([CORPUS], str(tmp_path / "run"), RunConfig(), ["--runner=DataflowRunner"], processes=2)
+    with pytest.raises(InputError, match="--processes must be >= 1"):
+        run_pipeline([CORPUS], str(tmp_path / "run"), RunConfig(), processes=0)
+    assert not (tmp_path / "run").exists()
 
 
 def test_unwritable_output_fails_fast_with_a_clear_message(tmp_path, capsys):
