@@ -17,9 +17,10 @@ What it does, in one process (the whole runs in child processes):
    shingles vs datasketch and rensa, and text -> LSH bands vs datatrove's
    signature step; tokenization vs raw tiktoken and Hugging Face tokenizers
    (``bench_tokenizer.make_engines``).
-3. End to end: ``babelbeam run`` on the whole corpus (one process, then two
-   worker processes), and ``benchmarks/peer_pipeline.py`` (datatrove doing the
-   same steps), each as a child process tree with CPU time and peak RSS.
+3. End to end: ``babelbeam run`` on the whole corpus (one process, then
+   ``--processes 2``, then Beam's own ``multi_processing`` runner with two
+   workers), and ``benchmarks/peer_pipeline.py`` (datatrove doing the same
+   steps), each as a child process tree with CPU time, wall time and peak RSS.
 4. Worker scaling of the per-stage work: the same documents through babelbeam's
    stage functions in one and in two processes.
 
@@ -462,7 +463,11 @@ def end_to_end(corpus_dir: Path, manifest: dict, out_dir: Path, which: str, runn
         runs.append(("babelbeam run, FnApiRunner 1 process", [
             cli, "run", "--input", inputs, "--output", str(out_dir / "e2e-babelbeam"),
             "--overwrite", *waves]))
-        runs.append((f"babelbeam run, {workers} worker processes", [
+        # --processes splits the files into `workers` waves; the 1-process run keeps them in one (same shards).
+        runs.append((f"babelbeam run, --processes {workers}", [
+            cli, "run", "--input", inputs, "--output", str(out_dir / "e2e-babelbeam-processes"),
+            "--overwrite", "--processes", str(workers)]))
+        runs.append((f"babelbeam run, Beam multi_processing, {workers} workers", [
             cli, "run", "--input", inputs, "--output", str(out_dir / "e2e-babelbeam-mp"),
             "--overwrite", *waves, "--direct_running_mode=multi_processing", f"--direct_num_workers={workers}"]))
     if which in ("all", "peer"):
@@ -529,8 +534,8 @@ def markdown(results: dict) -> str:
     """The tables for docs/performance.md."""
     lines = [f"Corpus: `{results['corpus']}`, {results['documents']:,} documents, {results['mb']:.1f} MB of text; "
              f"per-stage sample {results['sample']['sample_docs']:,} documents. Machine: {results['machine']['cpu']}, "
-             f"{results['machine']['cores']} cores, {results['machine']['memory_gib']} GiB, shared with other work "
-             f"(load average {results['machine']['load_average_at_start'][0]:.1f} at the start): rates are per CPU "
+             f"{results['machine']['cores']} cores, {results['machine']['memory_gib']} GiB, load average "
+             f"{results['machine']['load_average_at_start'][0]:.1f} at the start: rates are per CPU "
              "second, wall seconds are in the JSON. Command: `" + results["command"] + "`.", ""]
     lines += ["| stage | implementation | docs | docs/s per core | MB/s per core | babelbeam / this | "
               "peak RSS MB (growth) | note |", "|---|---|---:|---:|---:|---:|---:|---|"]
@@ -552,10 +557,16 @@ def markdown(results: dict) -> str:
         many_cpu = scaling[f"cpu_s_{scaling['processes']}"]
         lines += ["", f"Per-stage work in {scaling['processes']} processes vs 1 ({scaling['docs']:,} documents, "
                   f"multiprocessing pool, models loaded before timing): {scaling['wall_s_1']:.1f} s vs "
-                  f"{many:.1f} s wall, **{scaling['speedup']:.2f}x** measured on the shared machine (load "
+                  f"{many:.1f} s wall, **{scaling['speedup']:.2f}x** measured (load average "
                   f"{scaling['load_average'][0]:.1f}); CPU {scaling['cpu_s_1']:.1f} s vs "
                   f"{many_cpu:.1f} s, i.e. "
                   f"{scaling['speedup_if_cores_idle']:.2f}x on idle cores."]
+    e2e = {r["impl"]: r for r in results["rows"] if r["stage"] == "end to end" and r["impl"].startswith("babelbeam")}
+    one = e2e.get("babelbeam run, FnApiRunner 1 process")
+    if one and len(e2e) > 1:
+        lines += ["", "Whole run, wall seconds: 1 process " + f"{one['wall_s']:.1f} s; " + "; ".join(
+            f"{impl.removeprefix('babelbeam run, ')} {r['wall_s']:.1f} s (**{one['wall_s'] / r['wall_s']:.2f}x**)"
+            for impl, r in e2e.items() if r is not one) + "."]
     if results.get("peer_notes"):
         lines += [""] + [f"- {k}: {v}" for k, v in sorted(results["peer_notes"].items())]
     lines += ["", "Versions: " + ", ".join(f"{k} {v}" for k, v in results["versions"].items()) + "."]
@@ -603,7 +614,7 @@ def main(argv: list[str] | None = None) -> int:
         "command": "benchmarks/run_all.py " + " ".join(argv if argv is not None else sys.argv[1:]),
         "corpus": str(corpus_dir.relative_to(REPO) if corpus_dir.is_relative_to(REPO) else corpus_dir),
         "documents": manifest["documents"], "mb": manifest["text_bytes"] / 1e6,
-        "machine": machine(), "versions": versions(), "shared_machine": True,
+        "machine": machine(), "versions": versions(),
     }
     results["sample"] = stage_benchmarks(sample, runner)
     if not args.no_scaling:
