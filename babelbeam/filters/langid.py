@@ -128,12 +128,13 @@ def resolve_model_path(model: str | None) -> Path:
     return path
 
 
-def sample_lines(text: str, max_lines: int) -> tuple[str, bool]:
-    """Join at most ``max_lines`` evenly spaced non-empty pieces of ``text`` into one line for fastText.
+MIN_PIECE_CHARS = 100
+"""Shortest piece of a line kept under ``max_sample_chars`` when lines must be cut: a sample of more, shorter
+pieces would be mostly cut words. A 2,000-character cap so reads up to 20 pieces spread over the document."""
 
-    Lines longer than ``MAX_LINE_CHARS`` are cut into pieces first. Returns the sample and whether it is
-    smaller than the text.
-    """
+
+def _pieces(text: str) -> list[str]:
+    """Non-empty stripped lines of ``text``, lines longer than ``MAX_LINE_CHARS`` cut into pieces that long."""
     pieces: list[str] = []
     for line in text.splitlines():
         line = line.strip()
@@ -143,13 +144,65 @@ def sample_lines(text: str, max_lines: int) -> tuple[str, bool]:
             pieces.append(line)
         else:
             pieces.extend(line[i : i + MAX_LINE_CHARS] for i in range(0, len(line), MAX_LINE_CHARS))
-    if len(pieces) <= max_lines:
+    return pieces
+
+
+def _evenly_spaced(pieces: list[str], k: int) -> list[str]:
+    """``k`` pieces evenly spaced over ``pieces`` (first and last included), in document order."""
+    if len(pieces) <= k:
+        return pieces
+    if k <= 1:
+        return [pieces[len(pieces) // 2]]
+    step = (len(pieces) - 1) / (k - 1)
+    return [pieces[i] for i in sorted({round(i * step) for i in range(k)})]
+
+
+def _fair_share(lengths: list[int], budget: int) -> int:
+    """The largest per-piece length ``t`` with ``sum(min(l, t)) <= budget``: short pieces stay whole and the
+    characters they leave over go to the long ones (water filling)."""
+    remaining, left = budget, len(lengths)
+    for n in sorted(lengths):
+        if n * left > remaining:
+            return max(remaining // left, 0)
+        remaining -= n
+        left -= 1
+    return max(lengths, default=0)
+
+
+def _cut(piece: str, limit: int) -> str:
+    """The first ``limit`` characters of ``piece``, ending at a space when one is in their second half (so the
+    sample has no cut word there; texts without spaces are cut at the limit)."""
+    if len(piece) <= limit:
+        return piece
+    head = piece[:limit]
+    space = head.rfind(" ")
+    return head[:space] if space > limit // 2 else head
+
+
+def sample_lines(text: str, max_lines: int, max_chars: int | None = None) -> tuple[str, bool]:
+    """Join evenly spaced non-empty pieces of ``text`` into one line for fastText: at most ``max_lines``
+    pieces and, when ``max_chars`` is set, at most ``max_chars`` characters.
+
+    Lines longer than ``MAX_LINE_CHARS`` are cut into pieces first. Under the character cap the pieces stay
+    spread over the whole document (so a header of navigation or another language cannot fill the sample):
+    as many evenly spaced pieces as fit when the lines are short, else ``max_chars // MIN_PIECE_CHARS``
+    pieces, each cut to an equal share of the cap. Returns the sample and whether it is smaller than the text.
+    """
+    pieces = _pieces(text)
+    n = len(pieces)
+    total = sum(map(len, pieces)) + max(n - 1, 0)
+    if n <= max_lines and (max_chars is None or total <= max_chars):
         return " ".join(pieces), False
-    if max_lines <= 1:
-        return pieces[len(pieces) // 2], True
-    step = (len(pieces) - 1) / (max_lines - 1)
-    chosen = sorted({round(i * step) for i in range(max_lines)})
-    return " ".join(pieces[i] for i in chosen), True
+    if max_chars is None:
+        return " ".join(_evenly_spaced(pieces, max_lines)), True
+    mean = max(total // n, 1)
+    k = max(1, min(max_lines, n, max(max_chars // MIN_PIECE_CHARS, max_chars // mean)))
+    chosen = _evenly_spaced(pieces, k)
+    budget = max_chars - (len(chosen) - 1)  # the joining spaces count toward the cap
+    if sum(map(len, chosen)) > budget:
+        limit = max(_fair_share([len(p) for p in chosen], budget), 1)
+        chosen = [c for c in (_cut(p, limit) for p in chosen) if c]
+    return " ".join(chosen), True
 
 
 def _script_matches(code: str, seen: str) -> bool:
@@ -179,6 +232,10 @@ def validate_config(config: LangIdConfig) -> None:
         raise ConfigError(f"langid.min_chars: {config.min_chars} must not be negative")
     if config.max_sample_lines < 1:
         raise ConfigError(f"langid.max_sample_lines: {config.max_sample_lines} must be at least 1")
+    if config.max_sample_chars is not None and config.max_sample_chars < MIN_PIECE_CHARS:
+        raise ConfigError(
+            f"langid.max_sample_chars: {config.max_sample_chars} must be at least {MIN_PIECE_CHARS} (or null for no cap)"
+        )
 
 
 # Close relatives that lid.176 tells apart poorly, with grammatical words (copulas, negation, pronouns,
@@ -291,7 +348,9 @@ class LanguageIdentifier:
         self.model = model
         self.config = config
         self.model_path = model_path
-        self.labels: list[str] = [strip_label(label) for label in model.get_labels()]
+        raw_labels = list(model.get_labels())
+        self.labels: list[str] = [strip_label(label) for label in raw_labels]
+        self._names: dict[str, str] = dict(zip(raw_labels, self.labels, strict=True))
         self._k = max(config.top_k, MIN_MODEL_K)
 
     @classmethod
@@ -308,13 +367,19 @@ class LanguageIdentifier:
         """The model's raw (label, probability) list for a one-line sample, best first (``k`` labels, by
         default ``max(top_k, 10)``; -1 for all)."""
         labels, probs = self.model.predict(sample, k=self._k if k is None else k)
-        return [(strip_label(label), min(float(p), 1.0)) for label, p in zip(labels, probs, strict=True)]
+        names = self._names
+        # Labels are looked up in a per-model table and the probabilities read as one list: per-label Python
+        # work here cost about as much as the prediction itself on a short sample.
+        return [
+            (names[label] if label in names else strip_label(label), min(p, 1.0))
+            for label, p in zip(labels, probs.tolist() if hasattr(probs, "tolist") else probs, strict=True)
+        ]
 
     def identify(self, text: str) -> LangResult:
         """Identify the language of ``text`` (no thresholds applied; see ``annotate``)."""
         if not scripts.at_least_weight(text, self.config.min_chars):
             return LangResult(UNDETERMINED, 0.0, (), None, (FLAG_TOO_SHORT,))
-        sample, sampled = sample_lines(text, self.config.max_sample_lines)
+        sample, sampled = sample_lines(text, self.config.max_sample_lines, self.config.max_sample_chars)
         flags: list[str] = [FLAG_SAMPLED] if sampled else []
         seen = scripts.dominant_script(sample)
         ranking = _Ranking(self.predict_labels(sample), sample, seen)

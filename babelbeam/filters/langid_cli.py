@@ -40,8 +40,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--config", type=Path, help="run config YAML; its `langid` section is the base")
     parser.add_argument("--threshold", type=float, help="global minimum score (langid.threshold)")
     parser.add_argument("--min-chars", type=int, help="shorter texts are marked too short (langid.min_chars)")
+    parser.add_argument("--max-sample-chars", type=_cap, metavar="N|none", default=argparse.SUPPRESS,
+                        help="longest sample scored per text, `none` for no cap (langid.max_sample_chars)")
     parser.add_argument("--json", type=Path, help="with --eval or --coverage: also write the figures as JSON")
     parser.add_argument("--confusions", type=int, default=25, help="confusion pairs to print (--eval)")
+
+
+def _cap(value: str) -> int | None:
+    """``--max-sample-chars`` value: a character count or ``none``."""
+    return None if value.lower() in ("none", "null") else int(value)
 
 
 def config_from_args(args: argparse.Namespace) -> LangIdConfig:
@@ -54,6 +61,8 @@ def config_from_args(args: argparse.Namespace) -> LangIdConfig:
         overrides["threshold"] = args.threshold
     if getattr(args, "min_chars", None) is not None:
         overrides["min_chars"] = args.min_chars
+    if getattr(args, "max_sample_chars", "unset") != "unset":
+        overrides["max_sample_chars"] = args.max_sample_chars
     return dataclasses.replace(config, **overrides)
 
 

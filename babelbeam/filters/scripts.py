@@ -85,6 +85,9 @@ def script_counts(text: str) -> Counter[str]:
 def dominant_script(text: str) -> str | None:
     """The script with most letters in ``text``; Japanese kana with Han count as ``Jpan``, Hangul with Han
     as ``Hang``; None when the text has no letters."""
+    if text.isascii():
+        # Only ASCII letters can be counted, all Latin: the census would give the same answer.
+        return "Latn" if any(ch.isalpha() for ch in text) else None
     counts = script_counts(text)
     if not counts:
         return None
@@ -145,11 +148,12 @@ def han_variant_counts(text: str) -> tuple[int, int]:
     """(Simplified-only, Traditional-only) character counts in ``text``."""
     tables = han_tables()
     simp = trad = 0
-    for ch in text:
+    # Each distinct character is looked up once (a Chinese text repeats most of its characters).
+    for ch, n in Counter(text).items():
         if ch in tables.simplified_only:
-            simp += 1
+            simp += n
         elif ch in tables.traditional_only:
-            trad += 1
+            trad += n
     return simp, trad
 
 
@@ -217,8 +221,9 @@ def text_weight(text: str) -> int:
 
 def at_least_weight(text: str, minimum: int) -> bool:
     """``text_weight(text) >= minimum``, answered without a Python loop for all but short texts."""
-    # Every non-space character weighs at least 1, so enough of them settles it at C speed.
-    if len("".join(text.split())) >= minimum:
+    # Every non-space character weighs at least 1, so enough of them settles it at C speed; a prefix has no
+    # more of them than the whole text, so a long document is settled by its first few hundred characters.
+    if len("".join(text[: 4 * minimum + 64].split())) >= minimum or len("".join(text.split())) >= minimum:
         return True
     return text_weight(text) >= minimum
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 import dataclasses
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from babelbeam.filters import scripts
 from babelbeam.filters.langid import (
@@ -15,11 +17,13 @@ from babelbeam.filters.langid import (
     FLAG_SAMPLED,
     FLAG_SCRIPT_MISMATCH,
     FLAG_TOO_SHORT,
+    MIN_PIECE_CHARS,
     REASON_LOW_SCORE,
     REASON_NOT_SELECTED,
     REASON_TOO_SHORT,
     REASON_UNDETERMINED,
     LanguageIdentifier,
+    _fair_share,
     coverage,
     sample_lines,
     sibling_by_markers,
@@ -295,3 +299,97 @@ def test_nynorsk_text_is_nno(lid: LanguageIdentifier) -> None:
     text = "Eg veit ikkje kva dei skal gjere i morgon, men ho sa at det var eit fint vêr heile veka."
     result = lid.identify(text)
     assert result.code == "nno_Latn", result.top
+
+
+# -- the sample's character cap (langid.max_sample_chars) --------------------------------------------------
+
+GERMAN_BODY = [
+    "Die Stadtbibliothek bleibt wegen der Renovierung bis Ende des Monats geschlossen.",
+    "Ausgeliehene Bücher können in dieser Zeit am Rathaus zurückgegeben werden.",
+    "Für Schulklassen bieten wir ab dem nächsten Jahr wieder Führungen durch das Archiv an.",
+    "Die Öffnungszeiten am Wochenende werden nach der Wiedereröffnung verlängert.",
+    "Wir bitten alle Leserinnen und Leser um Verständnis für die Unannehmlichkeiten.",
+]
+ENGLISH_HEADER = [
+    "Skip to main content", "Home", "About the library", "Opening hours and locations", "Contact us",
+    "Search the catalogue", "Sign in to your account", "Privacy policy and cookie settings",
+    "Subscribe to our newsletter for news and events", "Follow us on social media",
+]
+
+
+def test_cap_is_honoured_and_the_sample_spans_the_document() -> None:
+    text = "\n".join(f"line {i} " + "wort " * 60 for i in range(1000))
+    sample, sampled = sample_lines(text, 64, 1000)
+    assert sampled and len(sample) <= 1000
+    assert sample.startswith("line 0 ") and "line 999 " in sample  # first and last line both read
+    assert sample.count("line ") == 1000 // MIN_PIECE_CHARS
+    assert "  " not in sample and not sample.endswith(" ")
+    # A text under the cap is scored whole, as without a cap.
+    short = "\n".join(GERMAN_BODY)
+    assert sample_lines(short, 64, 1000) == sample_lines(short, 64) == (" ".join(GERMAN_BODY), False)
+    # Without spaces (Chinese) pieces are cut at the share; one huge line is still bounded.
+    assert len(sample_lines("\n".join(["汉字" * 400] * 50), 64, 1000)[0]) <= 1000
+    assert len(sample_lines("word " * 100_000, 64, 500)[0]) <= 500
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    lines=st.lists(st.text(alphabet="ab \u4e00", min_size=0, max_size=1500), min_size=0, max_size=80),
+    cap=st.integers(min_value=MIN_PIECE_CHARS, max_value=5000),
+    max_lines=st.integers(min_value=1, max_value=64),
+)
+def test_cap_holds_for_any_text(lines: list[str], cap: int, max_lines: int) -> None:
+    text = "\n".join(lines)
+    sample, sampled = sample_lines(text, max_lines, cap)
+    assert len(sample) <= cap
+    uncapped, _ = sample_lines(text, max_lines)
+    if len(uncapped) <= cap and not sampled:
+        assert sample == uncapped
+    if text.strip():
+        assert sample.strip()  # something is always scored
+
+
+def test_fair_share_is_the_largest_fitting_length() -> None:
+    lengths = [10, 50, 500, 1000]
+    t = _fair_share(lengths, 600)
+    assert sum(min(n, t) for n in lengths) <= 600 < sum(min(n, t + 1) for n in lengths)
+    assert _fair_share([10, 20], 100) == 20
+
+
+def test_english_header_does_not_decide_a_long_document(lid: LanguageIdentifier) -> None:
+    # Navigation in English first, then a long German body: reading the start would say English, the evenly
+    # spaced sample under the default 1,000-character cap says German.
+    text = "\n".join(ENGLISH_HEADER * 4 + GERMAN_BODY * 12)
+    assert lid.config.max_sample_chars == 1000
+    assert lid.identify(text[:1000].replace("\n", " ")).code == "eng_Latn"
+    result = lid.identify(text)
+    assert result.code == "deu_Latn" and FLAG_SAMPLED in result.flags
+    assert with_config(lid, max_sample_chars=None).identify(text).code == "deu_Latn"
+
+
+def test_cap_keeps_short_text_results_identical(lid: LanguageIdentifier) -> None:
+    uncapped = with_config(lid, max_sample_chars=None)
+    for code, text in TEXTS.items():
+        assert lid.identify(text) == uncapped.identify(text), code
+
+
+def test_cap_config_error_names_the_flag(lid: LanguageIdentifier) -> None:
+    with pytest.raises(ConfigError, match="langid.max_sample_chars"):
+        LanguageIdentifier(lid.model, LangIdConfig(max_sample_chars=MIN_PIECE_CHARS - 1))
+    LanguageIdentifier(lid.model, LangIdConfig(max_sample_chars=None))  # no cap is allowed
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.characters(codec="ascii"), max_size=3000))
+def test_ascii_fast_path_matches_the_census(text: str) -> None:
+    counts = scripts.script_counts(text)
+    expected = max(sorted(counts), key=lambda k: counts[k]) if counts else None
+    assert scripts.dominant_script(text) == expected
+
+
+def test_han_variant_counts_count_every_occurrence() -> None:
+    tables = scripts.han_tables()
+    text = "这个国家" * 3 + "這個國家" * 5 + "人人" * 7
+    simp = sum(ch in tables.simplified_only for ch in text)
+    trad = sum(ch in tables.traditional_only for ch in text)
+    assert scripts.han_variant_counts(text) == (simp, trad) and simp > 0 and trad > simp

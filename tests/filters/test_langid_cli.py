@@ -74,3 +74,13 @@ def test_bad_input_names_the_line(tmp_path: Path) -> None:
     src.write_text('{"text": "fine text here for the model"}\n{not json\n', encoding="utf-8")
     with pytest.raises(ValueError, match="bad.jsonl:2"):
         run_langid(["--input", str(src), "--output", str(tmp_path / "o.jsonl")])
+
+
+def test_max_sample_chars_flag() -> None:
+    parser = argparse.ArgumentParser()
+    langid_cli.add_arguments(parser)
+    assert langid_cli.config_from_args(parser.parse_args(["--coverage"])).max_sample_chars == 1000
+    none = parser.parse_args(["--coverage", "--max-sample-chars", "none"])
+    assert langid_cli.config_from_args(none).max_sample_chars is None
+    cap = parser.parse_args(["--coverage", "--max-sample-chars", "2000"])
+    assert langid_cli.config_from_args(cap).max_sample_chars == 2000
