@@ -98,3 +98,19 @@ def test_peer_pipeline_builds(tmp_path: Path) -> None:
     names = [name for name, _ in steps]
     assert names[0] == "lid" and names[-1] == "tokenize"
     assert {"exact_signatures", "quality", "minhash_signatures", "minhash_buckets", "minhash_cluster"} <= set(names)
+
+
+def test_phase_memory_splits_a_run_into_its_phases(tmp_path: Path) -> None:
+    phase_memory = _load("phase_memory")
+    root = BENCH.parent
+    result = phase_memory.measure(["--input", str(root / "examples" / "corpus" / "*"), "--config",
+                                   str(root / "examples" / "demo.yaml"), "--output", str(tmp_path / "run"),
+                                   "--files-per-wave", "3", "--processes", "2"], interval=0.1, log_path=None)
+    assert result["returncode"] == 0
+    assert [p["phase"] for p in result["phases"]] == ["start", "annotate", "dedup", "write", "exit"]
+    assert "166 records" in result["phases"][-1]["summary"]
+    # Two worker processes each load Beam and the models: the annotate phase holds more than the planning start.
+    annotate = result["phases"][1]
+    assert annotate["peak_rss_mb"] > result["phases"][0]["peak_rss_mb"] > 0
+    assert result["peak_rss_mb"] == max(p["peak_rss_mb"] for p in result["phases"])
+    assert abs(sum(p["wall_s"] for p in result["phases"]) - result["wall_s"]) < 0.5
