@@ -43,9 +43,21 @@ MAX_HASH = np.uint64((1 << 32) - 1)
 """Largest signature value (also the value of an empty signature)."""
 
 # Punctuation and symbols become word breaks; every decimal digit (any script) folds to 0 so that
-# "page 12" and "page 13" shingle alike.
+# "page 12" and "page 13" shingle alike. ``_NOT_WORD`` defines the words; the helpers below only compute the same
+# split faster (see ``_normalized_text``).
 _NOT_WORD = regex.compile(r"[\p{P}\p{S}\p{Z}\s]+", regex.V1)
 _DIGIT = regex.compile(r"\p{Nd}")
+# Runs of characters that are neither letters, marks, numbers nor the ASCII space. Every character of _NOT_WORD
+# except " " is one (P, S, Z and White_Space lie outside L, M, N), so text where this finds nothing splits on " "
+# alone. One general-category test per character scans several times faster than _NOT_WORD's union of properties.
+_SUSPECT = regex.compile(r"[^\p{L}\p{M}\p{N} ]+")
+# ASCII text (a quarter of a multilingual corpus) folds digits and blanks separators in one str.translate; the
+# table is built from the two patterns above, so it cannot disagree with them.
+_ASCII_FOLD = {
+    c: ("0" if _DIGIT.fullmatch(chr(c)) else " ")
+    for c in range(128)
+    if _DIGIT.fullmatch(chr(c)) or _NOT_WORD.fullmatch(chr(c))
+}
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -66,18 +78,50 @@ def _segmenter() -> object | None:
         return None
 
 
-def normalize_words(text: str, lang: str = "und", *, segment: bool = True) -> list[str]:
-    """The document's words for shingling: segmented, lowercased, punctuation and symbols dropped, digits -> 0.
+def _blank_separators(match: regex.Match) -> str:
+    return _NOT_WORD.sub(" ", match.group())
 
-    ``lang`` is a registry code (``tha_Thai``) passed to the segmenter; ``segment=False`` forces whitespace words.
+
+def _normalized_text(text: str, lang: str, segment: bool) -> str:
+    """The normalised words of ``text`` separated by one or more ASCII spaces (possibly with leading or trailing
+    spaces): ``[w for w in result.split(" ") if w]`` is exactly the split of the lowercased, digit-folded text on
+    ``_NOT_WORD``.
+
+    Why it is the same split: every separator character (a character ``_NOT_WORD`` matches) becomes at least one
+    space, no other character changes, and the text holds no space that was not a separator. So the maximal runs of
+    non-separators, the words, are the same.
     """
     segmenter = _segmenter() if segment else None
     if segmenter is not None:
         # A word that is all punctuation vanishes; one with inner punctuation ("don't") splits like the
         # whitespace path does, so both paths fold alike.
         text = " ".join(segmenter(text, lang))
-    text = _DIGIT.sub("0", text.lower())
-    return [w for w in _NOT_WORD.split(text) if w]
+    text = text.lower()
+    if text.isascii():
+        return text.translate(_ASCII_FOLD)
+    # Only the (few) runs that hold something other than letters, marks, numbers and spaces need _NOT_WORD;
+    # after ICU segmentation those are mostly inner apostrophes and zero-width joiners.
+    return _SUSPECT.sub(_blank_separators, _DIGIT.sub("0", text))
+
+
+def normalize_words(text: str, lang: str = "und", *, segment: bool = True) -> list[str]:
+    """The document's words for shingling: segmented, lowercased, punctuation and symbols dropped, digits -> 0.
+
+    ``lang`` is a registry code (``tha_Thai``) passed to the segmenter; ``segment=False`` forces whitespace words.
+    """
+    return list(filter(None, _normalized_text(text, lang, segment).split(" ")))
+
+
+def _ngrams(words: Sequence, ngram: int, sep: str | bytes) -> list:
+    """Distinct ``sep``-joined ``ngram``-grams of ``words`` (str or bytes) in first-occurrence order; fewer than
+    ``ngram`` words (but at least one) give one gram of all of them."""
+    if not words:
+        return []
+    if len(words) < ngram:
+        return [sep.join(words)]
+    # zip over ngram shifted copies yields each n-gram as a tuple; joining tuples in map() avoids a slice per gram.
+    count = len(words) - ngram + 1
+    return list(dict.fromkeys(map(sep.join, zip(*[words[i : i + count] for i in range(ngram)], strict=True))))
 
 
 def shingles_from_words(words: Sequence[str], ngram: int = 5) -> list[str]:
@@ -86,11 +130,7 @@ def shingles_from_words(words: Sequence[str], ngram: int = 5) -> list[str]:
     A document with fewer than ``ngram`` words (but at least one) gives one shingle of all its words, so short
     documents still get a signature; no words give no shingles.
     """
-    if not words:
-        return []
-    if len(words) < ngram:
-        return [" ".join(words)]
-    return list(dict.fromkeys(" ".join(words[i : i + ngram]) for i in range(len(words) - ngram + 1)))
+    return _ngrams(words, ngram, " ")
 
 
 def shingles(text: str, lang: str = "und", *, ngram: int = 5, segment: bool = True) -> list[str]:
@@ -98,8 +138,43 @@ def shingles(text: str, lang: str = "und", *, ngram: int = 5, segment: bool = Tr
     return shingles_from_words(normalize_words(text, lang, segment=segment), ngram)
 
 
+def shingle_bytes(text: str, lang: str = "und", *, ngram: int = 5, segment: bool = True) -> list[bytes]:
+    """``shingles(...)`` as UTF-8 bytes, same order, built without encoding each shingle.
+
+    The normalised text is encoded once and split on the space byte (UTF-8 never puts byte 0x20 inside another
+    character), and the n-grams are joined as bytes: one encode per document instead of one per shingle.
+    """
+    words = list(filter(None, _normalized_text(text, lang, segment).encode("utf-8").split(b" ")))
+    return _ngrams(words, ngram, b" ")
+
+
+def shingle_hashes(
+    text: str, lang: str = "und", *, ngram: int = 5, segment: bool = True, hash_function: str = "sha1"
+) -> np.ndarray:
+    """``hash_shingles(shingles(text, lang, ...), hash_function)``: one uint32 per distinct shingle, same order,
+    the cheapest way from text to the input of ``MinHasher.signature_from_hashes`` and ``unique_hashes``."""
+    return hash_shingles(shingle_bytes(text, lang, ngram=ngram, segment=segment), hash_function)
+
+
 # ---------------------------------------------------------------------------------------------------------------
 # Hashing and signatures
+
+
+_DIGEST = type(hashlib.sha1()).digest
+"""The unbound ``digest`` method of hashlib's SHA-1 objects, so ``map`` can call it without a Python frame."""
+_FMIX = (np.uint32(16), np.uint32(0x85EBCA6B), np.uint32(13), np.uint32(0xC2B2AE35))
+"""MurmurHash3 fmix32 shift and multiplier constants, made once rather than per call."""
+
+
+def _utf8(items: Iterable[str | bytes]) -> Sequence[bytes]:
+    """Each item as UTF-8 bytes; a list of bytes comes back as it is."""
+    items = items if isinstance(items, (list, tuple)) else list(items)
+    kinds = set(map(type, items))
+    if kinds <= {bytes}:
+        return items
+    if kinds == {str}:
+        return list(map(str.encode, items))  # UTF-8 without a Python-level call per item
+    return [s.encode("utf-8") if isinstance(s, str) else s for s in items]
 
 
 def hash_shingles(items: Iterable[str | bytes], hash_function: str = "sha1") -> np.ndarray:
@@ -108,23 +183,30 @@ def hash_shingles(items: Iterable[str | bytes], hash_function: str = "sha1") -> 
     ``sha1``: datasketch's ``sha1_hash32`` (first 4 digest bytes, little endian). ``crc32``: ``zlib.crc32``,
     about 4x cheaper but not datasketch-compatible.
     """
-    encoded = [s.encode("utf-8") if isinstance(s, str) else s for s in items]
+    encoded = _utf8(items)
     if hash_function == "sha1":
-        sha1 = hashlib.sha1
-        # One join and one frombuffer instead of an int per shingle: the Python-level cost is one sha1 call each.
-        return np.frombuffer(b"".join([sha1(s).digest()[:4] for s in encoded]), dtype="<u4").astype(np.uint32)
+        # sha1 and digest chained through map() and whole 20-byte digests joined: the only per-shingle cost is
+        # OpenSSL's; the first 4 bytes of each digest are then a strided uint32 view.
+        digests = b"".join(map(_DIGEST, map(hashlib.sha1, encoded)))
+        return np.frombuffer(digests, dtype="<u4")[::5].astype(np.uint32)
     if hash_function == "crc32":
         return np.fromiter(map(zlib.crc32, encoded), dtype=np.uint32, count=len(encoded))
     raise ValueError(f"hash_function must be one of {HASH_FUNCTIONS}, got {hash_function!r}")
 
 
 def _fmix32(h: np.ndarray) -> np.ndarray:
-    """MurmurHash3's 32-bit finalizer (datasketch's pre-mix for ``affine32``); wraps modulo 2^32."""
-    h = h ^ (h >> np.uint32(16))
-    h = h * np.uint32(0x85EBCA6B)
-    h = h ^ (h >> np.uint32(13))
-    h = h * np.uint32(0xC2B2AE35)
-    return h ^ (h >> np.uint32(16))
+    """MurmurHash3's 32-bit finalizer (datasketch's pre-mix for ``affine32``) of uint32 ``h``; wraps modulo 2^32.
+    Returns a new array (``h`` is not changed)."""
+    s16, m1, s13, m2 = _FMIX
+    h = h ^ (h >> s16)  # the one new array; the rest works in place on it
+    t = np.empty_like(h)  # scratch for the shifted values
+    np.multiply(h, m1, out=h)
+    np.right_shift(h, s13, out=t)
+    np.bitwise_xor(h, t, out=h)
+    np.multiply(h, m2, out=h)
+    np.right_shift(h, s16, out=t)
+    np.bitwise_xor(h, t, out=h)
+    return h
 
 
 def permutations(num_perm: int, seed: int, scheme: str = "affine32") -> tuple[np.ndarray, np.ndarray]:
@@ -182,21 +264,24 @@ class MinHasher:
 
     def signature_from_hashes(self, hashes: np.ndarray) -> np.ndarray:
         """Signature (``num_perm`` values, uint32 for affine32, uint64 for legacy) of already hashed shingles."""
-        out = self.empty()
-        if self.scheme == "legacy":
-            hv = hashes.astype(np.uint64)
-        else:
-            hv = _fmix32(hashes.astype(np.uint32))
+        if len(hashes) == 0:
+            return self.empty()
+        legacy = self.scheme == "legacy"
+        hv = hashes.astype(np.uint64) if legacy else _fmix32(hashes.astype(np.uint32, copy=False))
+        out = None
         for start in range(0, len(hv), self.chunk):
             block = hv[start : start + self.chunk, None]
             buf = self._buf[: len(block)]
             # a*h + b wraps modulo 2^64 (legacy) or 2^32 (affine32), exactly as datasketch's numpy code does.
             np.multiply(block, self.a, out=buf)
             np.add(buf, self.b, out=buf)
-            if self.scheme == "legacy":
+            if legacy:
                 _mod_mersenne61(buf)
                 np.bitwise_and(buf, MAX_HASH, out=buf)
-            np.minimum(out, buf.min(axis=0), out=out)
+            # Every value is <= MAX_HASH, so starting from the first block's minimum equals datasketch's start
+            # from a signature full of MAX_HASH.
+            low = buf.min(axis=0)
+            out = low if out is None else np.minimum(out, low, out=out)
         return out
 
     def signature(self, items: Iterable[str | bytes]) -> np.ndarray:
@@ -206,26 +291,38 @@ class MinHasher:
 
 def _mod_mersenne61(x: np.ndarray) -> None:
     """In place ``x %= 2^61 - 1`` for uint64 ``x``, by folding (2^61 = 1 mod p) instead of a slow division."""
-    high = x >> np.uint64(61)
+    t = x >> np.uint64(61)
     np.bitwise_and(x, MERSENNE_PRIME, out=x)
-    np.add(x, high, out=x)  # < 2^61 + 8: at most one subtraction left
-    np.subtract(x, MERSENNE_PRIME, out=x, where=x >= MERSENNE_PRIME)
+    np.add(x, t, out=x)  # < 2^61 + 8 < 2p: at most one subtraction left
+    # x - p wraps above x when x < p, so the smaller of the two is x mod p: no boolean mask, no where=.
+    np.subtract(x, MERSENNE_PRIME, out=t)
+    np.minimum(x, t, out=x)
 
 
 # ---------------------------------------------------------------------------------------------------------------
 # LSH bands
 
 
+@lru_cache(maxsize=8)
+def _band_prefixes(bands: int) -> tuple[bytes, ...]:
+    return tuple(i.to_bytes(2, "little") for i in range(bands))
+
+
 def band_hashes(signature: np.ndarray, bands: int, rows: int) -> list[int]:
     """One signed 64-bit hash per band: BLAKE2b-64 of (band index, the band's ``rows`` values as little-endian
     uint32 bytes). Equal band values in the same band give equal hashes; the band index keeps bands apart.
     """
-    values = np.ascontiguousarray(signature[: bands * rows], dtype="<u4").reshape(bands, rows)
-    out = []
-    for i in range(bands):
-        digest = hashlib.blake2b(i.to_bytes(2, "little") + values[i].tobytes(), digest_size=8).digest()
-        out.append(int.from_bytes(digest, "little", signed=True))
-    return out
+    raw = np.ascontiguousarray(signature[: bands * rows], dtype="<u4").tobytes()
+    width = rows * 4  # bytes per band
+    blake2b = hashlib.blake2b
+    digests = b"".join(
+        [
+            blake2b(prefix + raw[i * width : (i + 1) * width], digest_size=8).digest()
+            for i, prefix in enumerate(_band_prefixes(bands))
+        ]
+    )
+    # Each 8-byte digest read as a little-endian signed int64: int.from_bytes(digest, "little", signed=True).
+    return np.frombuffer(digests, dtype="<i8").tolist()
 
 
 def candidate_probability(similarity: float | np.ndarray, bands: int, rows: int) -> float | np.ndarray:
@@ -294,4 +391,12 @@ def jaccard(a: np.ndarray | set | frozenset, b: np.ndarray | set | frozenset) ->
 
 def unique_hashes(hashes: np.ndarray) -> np.ndarray:
     """Sorted distinct uint32 shingle hashes: the compact shingle set used by the Jaccard check (4 B a shingle)."""
-    return np.unique(hashes.astype(np.uint32))
+    out = np.sort(hashes.astype(np.uint32))
+    if len(out) > 1:
+        # np.unique's result, without its general-purpose overhead (tens of microseconds on a few hundred values).
+        distinct = np.empty(len(out), dtype=bool)
+        distinct[0] = True
+        np.not_equal(out[1:], out[:-1], out=distinct[1:])
+        if not distinct.all():
+            out = out[distinct]
+    return out

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import hashlib
 import random
 
 import numpy as np
 import pytest
+import regex
 from datasketch import MinHash
 from datasketch.lsh import _optimal_param
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from babelbeam.filters import minhash
 from babelbeam.filters.minhash import (
     MinHasher,
     band_hashes,
@@ -17,8 +22,11 @@ from babelbeam.filters.minhash import (
     jaccard,
     normalize_words,
     optimal_param,
+    shingle_bytes,
+    shingle_hashes,
     shingles,
     shingles_from_words,
+    unique_hashes,
 )
 from babelbeam.schemas.config import ConfigError
 from babelbeam.schemas.minhash_config import MinHashConfig
@@ -158,3 +166,126 @@ def test_scripts_without_spaces_get_real_words() -> None:
     # Segmented and whitespace paths fold Latin text alike.
     text = "Hello, World! It's 3.5 o'clock"
     assert normalize_words(text, "eng_Latn") == normalize_words(text, "eng_Latn", segment=False)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The fast paths compute exactly what the plain definitions compute.
+
+# Characters that stress the word split: separators outside ASCII, controls that Python's str.split() would treat
+# as spaces but _NOT_WORD does not, format characters (ZWNJ, soft hyphen), marks, digits of other scripts, case
+# mappings that change length or leave ASCII (İ, Kelvin sign), astral letters and symbols, private use.
+TRICKY = (
+    "aZ09 ,.'-_!?\t\n\r\x0b\x0c\x1c\x1d\x1e\x1f\x00\x7f\x85\xa0\xad\u1680\u2000\u200b\u200c\u200d"
+    "\u2028\u2029\u202f\u205f\u3000\u2019\u2014«»İKßſǅ٣३๓कि्ไทย中文한😀𝒜\U00010400\ue000\u0301\u0660"
+)
+_REFERENCE_NOT_WORD = regex.compile(r"[\p{P}\p{S}\p{Z}\s]+", regex.V1)
+_REFERENCE_DIGIT = regex.compile(r"\p{Nd}")
+
+
+def _reference_words(text: str, lang: str, segment: bool) -> list[str]:
+    """The definition of the normalised words (split on _NOT_WORD), as babelbeam computed it before the fast path."""
+    if segment:
+        from babelbeam.filters.segment import words
+
+        text = " ".join(words(text, lang))
+    return [w for w in _REFERENCE_NOT_WORD.split(_REFERENCE_DIGIT.sub("0", text.lower())) if w]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=TRICKY, max_size=60) | st.text(max_size=40), st.booleans())
+def test_normalize_words_equals_the_plain_split(text: str, segment: bool) -> None:
+    assert normalize_words(text, "und", segment=segment) == _reference_words(text, "und", segment)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.text(alphabet=st.characters(max_codepoint=127), max_size=80))
+def test_ascii_fold_equals_the_plain_split(text: str) -> None:
+    assert normalize_words(text, segment=False) == _reference_words(text, "und", False)
+
+
+def test_every_separator_but_space_is_suspect() -> None:
+    """The premise of the fast split, checked over every code point of the installed regex module's tables: text
+    in which _SUSPECT finds nothing holds no _NOT_WORD character except the ASCII space."""
+    everything = "".join(map(chr, range(0x110000)))
+    separators = "".join(_REFERENCE_NOT_WORD.findall(everything))
+    assert " " in separators and "\u3000" in separators and "\u2028" in separators
+    left = minhash._SUSPECT.sub("", separators)
+    assert left == " " * left.count(" ") and left
+    # ... and _SUSPECT never takes a letter, mark or number (those must stay inside words untouched).
+    assert not minhash._SUSPECT.search("aZ09ß中ไทย\u0301\u0660" + "कि")
+
+
+@pytest.mark.parametrize("lang", ["eng_Latn", "fra_Latn", "tha_Thai", "zho_Hans", "pes_Arab", "hin_Deva", "und"])
+def test_segmented_words_equal_the_plain_split(lang: str) -> None:
+    rng = random.Random(lang)
+    for _ in range(20):
+        text = "".join(rng.choice([rng.choice(TRICKY), " ", "word", "l'homme", "3.5", "e-mail"]) for _ in range(60))
+        assert normalize_words(text, lang) == _reference_words(text, lang, True)
+
+
+@pytest.mark.parametrize("segment", [True, False])
+@pytest.mark.parametrize("ngram", [1, 3, 5])
+def test_shingle_bytes_and_hashes_equal_the_str_path(segment: bool, ngram: int) -> None:
+    rng = random.Random(ngram)
+    texts = ["", " ... ", "one", "one two", "Ünïcödé wörds, ١٢٣ and 中文 text"] + [
+        " ".join(rng.choice(TRICKY.split() + ["a", "b", "ç", "ж", "ไทย"]) for _ in range(rng.randint(1, 40)))
+        for _ in range(30)
+    ]
+    for text in texts:
+        plain = shingles(text, "und", ngram=ngram, segment=segment)
+        assert shingle_bytes(text, "und", ngram=ngram, segment=segment) == [s.encode("utf-8") for s in plain]
+        for hash_function in ("sha1", "crc32"):
+            ours = shingle_hashes(text, "und", ngram=ngram, segment=segment, hash_function=hash_function)
+            assert ours.dtype == np.uint32
+            np.testing.assert_array_equal(ours, hash_shingles(plain, hash_function))
+
+
+def test_hash_shingles_is_sha1_hash32_for_any_input_kind() -> None:
+    items = ["a b c", "ü ö", "中文"]
+    expected = [int.from_bytes(hashlib.sha1(s.encode()).digest()[:4], "little") for s in items]
+    as_bytes = [s.encode() for s in items]
+    for given_items in (items, tuple(items), iter(items), as_bytes, [items[0], as_bytes[1], items[2]]):
+        out = hash_shingles(given_items)
+        assert out.dtype == np.uint32 and out.flags.c_contiguous and out.flags.writeable
+        assert out.tolist() == expected
+    assert hash_shingles([]).shape == (0,)
+
+
+def _reference_band_hashes(signature: np.ndarray, bands: int, rows: int) -> list[int]:
+    values = np.ascontiguousarray(signature[: bands * rows], dtype="<u4").reshape(bands, rows)
+    return [
+        int.from_bytes(
+            hashlib.blake2b(i.to_bytes(2, "little") + values[i].tobytes(), digest_size=8).digest(), "little", signed=True
+        )
+        for i in range(bands)
+    ]
+
+
+@pytest.mark.parametrize("scheme", ["affine32", "legacy"])
+def test_band_hashes_equal_their_definition(scheme: str) -> None:
+    rng = random.Random(9)
+    hasher = MinHasher(112, 3, scheme=scheme)
+    for bands, rows in [(14, 8), (9, 12), (1, 112), (20, 5)]:
+        signature = hasher.signature(_random_shingles(rng, 80))
+        ours = band_hashes(signature, bands, rows)
+        assert ours == _reference_band_hashes(signature, bands, rows)
+        assert all(type(h) is int for h in ours)
+
+
+def test_unique_hashes_equal_numpy_unique() -> None:
+    rng = np.random.default_rng(4)
+    for values in [np.array([], np.uint32), np.array([7], np.uint32), np.array([5, 5, 5], np.uint32),
+                   rng.integers(0, 50, 300).astype(np.uint32), rng.integers(0, 2**32, 500, dtype=np.uint64)]:
+        ours = unique_hashes(values)
+        assert ours.dtype == np.uint32
+        np.testing.assert_array_equal(ours, np.unique(values.astype(np.uint32)))
+
+
+def test_mod_mersenne61_equals_python_modulo() -> None:
+    p = (1 << 61) - 1
+    rng = random.Random(6)
+    values = [0, 1, p - 1, p, p + 1, 2 * p - 1, 2 * p, (1 << 61) + 7, (1 << 62) - 1, (1 << 64) - 1, (1 << 64) - 2]
+    values += [rng.getrandbits(64) for _ in range(2000)]
+    x = np.array(values, dtype=np.uint64)
+    minhash._mod_mersenne61(x)
+    assert x.tolist() == [v % p for v in values]
