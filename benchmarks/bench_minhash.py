@@ -5,19 +5,31 @@
    ``MinHasher``, ``datasketch.MinHash.update_batch`` and ``rensa.RMinHash``
    in one process, one at a time; babelbeam's signatures are checked equal to
    datasketch's for the same scheme.
-2. End to end: a generated corpus with known duplicate structure (originals in
+2. Text -> LSH bands on real benchmark-corpus documents (``--corpus-dir``,
+   default ``out/bench/corpus-small`` written by ``benchmarks/run_all.py``):
+   the per-document path of the pipeline (ICU words, shingles, SHA-1, signature,
+   band hashes, the Jaccard-check hash set) step by step, next to datatrove,
+   and signatures of the same shingle sets next to datasketch and rensa.
+   ``--baseline FILE`` times an earlier ``babelbeam/filters/minhash.py`` (e.g.
+   ``git show REV:babelbeam/filters/minhash.py > before.py``) on the same
+   documents, interleaved with the current one, and checks both give the same
+   bands: the before/after figures of a speed change.
+3. End to end: a generated corpus with known duplicate structure (originals in
    six scripts, exact copies, near copies at Jaccard 0.3..0.95) goes through
    ``NearDedup`` on the FnApiRunner (in-memory, one process). Reports docs/s,
    recall of pairs at Jaccard >= 0.8, the false-positive rate at Jaccard <= 0.5,
    and the measured detection curve next to the theoretical S-curve (``--plot``
    writes it as a PNG).
 
-Run: ``.venv/bin/python benchmarks/bench_minhash.py [--docs 300] [--corpus 1200] [--json out.json] [--plot s.png]``
+Run: ``.venv/bin/python benchmarks/bench_minhash.py [--docs 300] [--text-docs 3000] [--baseline before.py]
+[--corpus 1200] [--json out.json] [--plot s.png]``
 """
 
 from __future__ import annotations
 
 import argparse
+import gzip
+import importlib.util
 import json
 import logging
 import random
@@ -28,6 +40,7 @@ from pathlib import Path
 
 import numpy as np
 
+from babelbeam.filters import minhash as current
 from babelbeam.filters.minhash import MinHasher, candidate_probability, jaccard, shingles
 from babelbeam.schemas import Document
 from babelbeam.schemas.minhash_config import MinHashConfig
@@ -96,7 +109,17 @@ def generate_corpus(originals: int, seed: int, words_per_doc: tuple[int, int] = 
 # 1. Signatures
 
 
-def bench_signatures(n_docs: int, seed: int) -> dict:
+def load_baseline(path: str | None):
+    """An earlier copy of ``babelbeam/filters/minhash.py`` loaded as its own module, or None."""
+    if not path:
+        return None
+    spec = importlib.util.spec_from_file_location("minhash_baseline", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def bench_signatures(n_docs: int, seed: int, baseline=None) -> dict:
     rng = random.Random(seed)
     vocab = vocabulary("Latn", 20000, rng)
     # 1,804 words give 1,800 word 5-grams, the size FACTS.md's peer numbers were taken at.
@@ -120,6 +143,12 @@ def bench_signatures(n_docs: int, seed: int) -> dict:
     for scheme in ("affine32", "legacy"):
         hasher = MinHasher(config.num_perm, config.seed, scheme=scheme)
         signatures[scheme] = timed(f"babelbeam sha1 {scheme}", lambda s, h=hasher: [h.signature(x) for x in s])
+    if baseline is not None:
+        for scheme in ("affine32", "legacy"):
+            old = baseline.MinHasher(config.num_perm, config.seed, scheme=scheme)
+            before = timed(f"babelbeam before (--baseline) sha1 {scheme}", lambda s, h=old: [h.signature(x) for x in s])
+            results[f"baseline_equal_{scheme}"] = all(
+                np.array_equal(a, b) for a, b in zip(before, signatures[scheme], strict=True))
     fast = MinHasher(config.num_perm, config.seed, hash_function="crc32")
     timed("babelbeam crc32 affine32 (not datasketch-compatible)", lambda s: [fast.signature(x) for x in s])
 
@@ -176,7 +205,237 @@ def bench_signatures(n_docs: int, seed: int) -> dict:
 
 
 # ---------------------------------------------------------------------------------------------------------------
-# 2. End to end
+# 2. Text -> LSH bands on benchmark-corpus documents
+
+
+def read_corpus(directory: Path, n_docs: int) -> list[tuple[str, str]]:
+    """About ``n_docs`` ``(text, lang)`` pairs spread evenly over the corpus (junk documents left out, as the
+    quality filters would remove them before MinHash), in corpus order; ``lang`` is the generator's label."""
+    manifest = json.loads((directory / "manifest.json").read_text())
+    every = max(1, manifest["documents"] // max(n_docs, 1))
+
+    def lines(name: str):
+        with gzip.open(directory / name, "rt", encoding="utf-8") as f:
+            yield from f
+
+    records = (line for name in manifest["files"] for line in lines(name))
+    out = []
+    for i, (record, label) in enumerate(zip(records, lines(manifest["labels"]), strict=True)):
+        if i % every == 0:
+            meta = json.loads(label)
+            if meta["kind"] != "junk":
+                out.append((json.loads(record)["text"], meta["lang"]))
+        if len(out) >= n_docs:
+            break
+    return out
+
+
+def _text_to_bands(module, config: MinHashConfig):
+    """The per-document path of the pipeline's _DedupKeysFn with ``module``'s functions: bands and shingle set."""
+    hasher = module.MinHasher.from_config(config)
+
+    def run(docs: list[tuple[str, str]]) -> list:
+        out = []
+        for text, lang in docs:
+            items = module.shingles(text, lang, ngram=config.ngram, segment=config.segment_words)
+            if items:
+                hashes = module.hash_shingles(items, config.hash_function)
+                out.append((module.band_hashes(hasher.signature_from_hashes(hashes), config.bands, config.rows),
+                            module.unique_hashes(hashes).tobytes()))
+        return out
+
+    return run
+
+
+def _text_to_bands_fused(config: MinHashConfig):
+    """The same with ``shingle_hashes`` (bytes all the way, one encode per document)."""
+    hasher = MinHasher.from_config(config)
+
+    def run(docs: list[tuple[str, str]]) -> list:
+        out = []
+        for text, lang in docs:
+            hashes = current.shingle_hashes(text, lang, ngram=config.ngram, segment=config.segment_words,
+                                            hash_function=config.hash_function)
+            if len(hashes):
+                out.append((current.band_hashes(hasher.signature_from_hashes(hashes), config.bands, config.rows),
+                            current.unique_hashes(hashes).tobytes()))
+        return out
+
+    return run
+
+
+def _steps(module, config: MinHashConfig, docs: list[tuple[str, str]]) -> dict:
+    """Callables timing each step of text -> bands on its own, fed by the previous step's output."""
+    from babelbeam.filters import segment
+
+    hasher = module.MinHasher.from_config(config)
+    words = [module.normalize_words(t, lang, segment=config.segment_words) for t, lang in docs]
+    sets = [module.shingles_from_words(w, config.ngram) for w in words]
+    hashes = [module.hash_shingles(s, config.hash_function) for s in sets if s]
+    sigs = [hasher.signature_from_hashes(h) for h in hashes]
+    # segment.words remembers its last few texts; _segment_words is the uncached work.
+    return {
+        "ICU segmentation (segment.py)": lambda: [segment._segment_words(t, lang) for t, lang in docs],
+        "normalize_words (incl. ICU)": lambda: [module.normalize_words(t, lang, segment=config.segment_words)
+                                                for t, lang in docs],
+        "shingles_from_words": lambda: [module.shingles_from_words(w, config.ngram) for w in words],
+        "hash_shingles (sha1, str)": lambda: [module.hash_shingles(s, config.hash_function) for s in sets],
+        "signature_from_hashes": lambda: [hasher.signature_from_hashes(h) for h in hashes],
+        "band_hashes": lambda: [module.band_hashes(s, config.bands, config.rows) for s in sigs],
+        "unique_hashes": lambda: [module.unique_hashes(h) for h in hashes],
+    }
+
+
+def bench_text_to_bands(directory: Path, n_docs: int, repeats: int, baseline=None) -> dict:
+    if not (directory / "manifest.json").is_file():
+        print(f"\n(no benchmark corpus at {directory}: run benchmarks/run_all.py once, or pass --corpus-dir; "
+              "the text -> bands section is skipped)")
+        return {"skipped": f"no corpus at {directory}"}
+    docs = read_corpus(directory, n_docs)
+    mb = sum(len(t.encode("utf-8")) for t, _ in docs) / 1e6
+    config = MinHashConfig()
+    results: dict = {"docs": len(docs), "mb": mb, "corpus": str(directory), "repeats": repeats}
+    best: dict[str, float] = {}
+
+    def measure(name: str, fn) -> list:
+        start = time.process_time()
+        out = fn()
+        best[name] = min(best.get(name, float("inf")), time.process_time() - start)
+        return out
+
+    # Whole path: implementations interleaved, best of ``repeats`` CPU times (the machine is shared).
+    paths = {"babelbeam (pipeline path: shingles + hash_shingles)": _text_to_bands(current, config),
+             "babelbeam (shingle_hashes, bytes path)": _text_to_bands_fused(config)}
+    if baseline is not None:
+        paths["babelbeam before (--baseline)"] = _text_to_bands(baseline, config)
+    datatrove_run = None
+    try:
+        from datatrove.pipeline.dedup.minhash import MinhashConfig, MinhashDedupSignature
+        from datatrove.utils.hashing import HashConfig
+
+        dt_sig = MinhashDedupSignature(tempfile.gettempdir(), config=MinhashConfig(
+            n_grams=config.ngram, num_buckets=config.bands, hashes_per_bucket=config.rows, seed=config.seed,
+            hash_config=HashConfig(hash_fc="sha1")))
+
+        def datatrove_run(docs: list[tuple[str, str]]) -> list:
+            out = []
+            for text, _ in docs:
+                sh = dt_sig.get_shingles(text)
+                if len(sh):
+                    out.append(dt_sig.get_signature(sh))
+            return out
+        paths["datatrove 0.10.1 (spaCy words, sha1 64-bit)"] = datatrove_run
+    except ImportError:
+        log.warning("datatrove is not installed (pip install datatrove==0.10.1 spacy): its row is missing")
+    for fn in paths.values():
+        fn(docs[:20])  # warm-up: ICU iterators, spaCy, lazy tables
+    outputs = {}
+    for _ in range(repeats):
+        for name, fn in paths.items():
+            outputs[name] = measure(name, lambda fn=fn: fn(docs))
+    names = list(paths)
+    results["fused_equal"] = outputs[names[1]] == outputs[names[0]]
+    if baseline is not None:
+        results["baseline_equal"] = outputs["babelbeam before (--baseline)"] == outputs[names[0]]
+    for name in names:
+        results[name] = {"cpu_s": best[name], "docs_per_s": len(docs) / best[name], "mb_per_s": mb / best[name]}
+
+    # Signatures of the same shingle sets, as bytes: the permutation step against datasketch and rensa.
+    sets = [[s.encode("utf-8") for s in shingles(t, lang, ngram=config.ngram)] for t, lang in docs]
+    sets = [s for s in sets if s]
+    mean_shingles = float(np.mean([len(s) for s in sets]))
+    hasher = MinHasher.from_config(config)
+    sig_paths = {"babelbeam MinHasher.signature": lambda: [hasher.signature(s) for s in sets]}
+    if baseline is not None:
+        old = baseline.MinHasher.from_config(config)
+        sig_paths["babelbeam before (--baseline)"] = lambda: [old.signature(s) for s in sets]
+    try:
+        from datasketch import MinHash
+
+        def run_datasketch() -> list:
+            out = []
+            for items in sets:
+                m = MinHash(num_perm=config.num_perm, seed=config.seed, scheme=config.scheme)
+                m.update_batch(items)
+                out.append(m.hashvalues)
+            return out
+        sig_paths["datasketch 2.0 MinHash.update_batch"] = run_datasketch
+    except ImportError:
+        log.warning("datasketch is not installed: pip install datasketch")
+    try:
+        import rensa
+
+        def run_rensa() -> list:
+            out = []
+            for items in sets:
+                m = rensa.RMinHash(num_perm=config.num_perm, seed=config.seed)
+                m.update(items)
+                out.append(m.digest())
+            return out
+        sig_paths["rensa RMinHash (own hashing)"] = run_rensa
+    except ImportError:
+        log.warning("rensa is not installed (pip install rensa): its row is missing")
+    sig_out = {}
+    for _ in range(repeats):
+        for name, fn in sig_paths.items():
+            sig_out[name] = measure("sig:" + name, fn)
+    if "datasketch 2.0 MinHash.update_batch" in sig_out:
+        results["signatures_equal_datasketch"] = all(np.array_equal(a, b) for a, b in zip(
+            sig_out["babelbeam MinHasher.signature"], sig_out["datasketch 2.0 MinHash.update_batch"], strict=True))
+
+    # Each step on its own (current, and baseline when given), interleaved.
+    modules = {"now": current, **({"before": baseline} if baseline is not None else {})}
+    steps = {tag: _steps(m, config, docs) for tag, m in modules.items()}
+    for _ in range(repeats):
+        for step in steps["now"]:
+            for tag in modules:
+                measure(f"step:{tag}:{step}", steps[tag][step])
+
+    n = len(docs)
+    print(f"\n### MinHash text -> LSH bands, {n} documents of {directory.name} ({mb:.1f} MB, "
+          f"{len(set(lang for _, lang in docs))} languages), {config.bands}x{config.rows}, {config.scheme}, "
+          f"best of {repeats} CPU times, one core of a shared 2-core machine\n")
+    ref = best.get("babelbeam before (--baseline)")
+    print("| implementation | docs/s | MB/s | ms/doc | vs before |")
+    print("|---|---:|---:|---:|---:|")
+    for name in names:
+        sec = best[name]
+        print(f"| {name} | {n / sec:,.0f} | {mb / sec:.2f} | {sec * 1e3 / n:.3f} | "
+              f"{f'{ref / sec:.2f}x' if ref else 'n/a'} |")
+    print(f"\nsame bands and shingle sets: shingle_hashes path {results['fused_equal']}"
+          + (f", before vs now {results['baseline_equal']}" if baseline is not None else ""))
+    print("\n#### Steps (microseconds per document; each step fed by the previous step's output)\n")
+    print("| step | now | " + ("before | speed-up |" if baseline is not None else ""))
+    print("|---|---:|" + ("---:|---:|" if baseline is not None else ""))
+    results["steps_us_per_doc"] = {}
+    for step in steps["now"]:
+        now = best[f"step:now:{step}"] * 1e6 / n
+        line = f"| {step} | {now:,.1f} |"
+        entry = {"now": now}
+        if baseline is not None:
+            before = best[f"step:before:{step}"] * 1e6 / n
+            line += f" {before:,.1f} | {before / now:.2f}x |"
+            entry["before"] = before
+        results["steps_us_per_doc"][step] = entry
+        print(line)
+    print(f"\n#### Signatures of the same shingle sets ({len(sets)} documents, mean {mean_shingles:.0f} shingles)\n")
+    base = best.get("sig:datasketch 2.0 MinHash.update_batch")
+    rensa_s = best.get("sig:rensa RMinHash (own hashing)")
+    print("| implementation | docs/s | vs datasketch | vs rensa |")
+    print("|---|---:|---:|---:|")
+    results["signatures"] = {"docs": len(sets), "mean_shingles": mean_shingles}
+    for name in sig_paths:
+        sec = best["sig:" + name]
+        results["signatures"][name] = {"docs_per_s": len(sets) / sec}
+        print(f"| {name} | {len(sets) / sec:,.0f} | {f'{base / sec:.2f}x' if base else 'n/a'} | "
+              f"{f'{rensa_s / sec:.2f}x' if rensa_s else 'n/a'} |")
+    if "signatures_equal_datasketch" in results:
+        print(f"\nsignatures equal to datasketch ({config.scheme}): {results['signatures_equal_datasketch']}")
+    return results
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# 3. End to end
 
 
 def bench_end_to_end(originals: int, seed: int, plot: str | None) -> dict:
@@ -266,11 +525,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--json", help="write the results as JSON here")
     parser.add_argument("--plot", help="write the detection curve next to the S-curve as a PNG here")
-    parser.add_argument("--skip-e2e", action="store_true", help="only the signature benchmark")
+    parser.add_argument("--text-docs", type=int, default=3000, help="corpus documents for text -> bands (0: skip)")
+    parser.add_argument("--corpus-dir", default="out/bench/corpus-small",
+                        help="benchmark corpus written by benchmarks/run_all.py")
+    parser.add_argument("--repeats", type=int, default=3, help="timings per implementation (best counts)")
+    parser.add_argument("--baseline", help="an earlier babelbeam/filters/minhash.py to time as 'before'")
+    parser.add_argument("--skip-signatures", action="store_true", help="skip the generated-shingle signatures")
+    parser.add_argument("--skip-e2e", action="store_true", help="skip the NearDedup end-to-end run")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING)
     print("Figures taken on a shared 2-core machine: other engineers' jobs may slow any row; compare ratios.")
-    results = {"signatures": bench_signatures(args.docs, args.seed)}
+    baseline = load_baseline(args.baseline)
+    results: dict = {}
+    if not args.skip_signatures:
+        results["signatures"] = bench_signatures(args.docs, args.seed, baseline)
+    if args.text_docs > 0:
+        results["text_to_bands"] = bench_text_to_bands(Path(args.corpus_dir), args.text_docs, args.repeats, baseline)
     if not args.skip_e2e:
         results["end_to_end"] = bench_end_to_end(args.corpus, args.seed, args.plot)
     if args.json:
