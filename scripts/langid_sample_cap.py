@@ -2,7 +2,8 @@
 
 For each cap (``none`` = no cap) it reports, with everything else at the default config:
 
-- **docs/s**: ``LanguageIdentifier.annotate`` documents per CPU second (``time.process_time``, one core) on
+- **docs/s**, **scored chars/doc** (characters fastText reads per document, load-independent):
+  ``LanguageIdentifier.annotate`` documents per CPU second (``time.process_time``, one core) on
   every k-th document of the benchmark corpus (``benchmarks/corpus.py``, NFC-normalised as ``babelbeam run``
   does), best of ``--repeats`` passes;
 - **corpus agreement** with the generator's true language (documents whose label has one) and with the
@@ -38,7 +39,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from babelbeam.filters.langid import LanguageIdentifier  # noqa: E402  (needs the repo root on sys.path)
+from babelbeam.filters.langid import LanguageIdentifier, sample_lines  # noqa: E402  (repo root on sys.path)
 from babelbeam.filters.langid_cli import evaluate  # noqa: E402
 from babelbeam.filters.normalize import normalize_text  # noqa: E402
 from babelbeam.schemas import Document  # noqa: E402
@@ -156,6 +157,8 @@ def main(argv: list[str] | None = None) -> int:
     for cap in caps:
         identifier = LanguageIdentifier(base.model, dataclasses.replace(LangIdConfig(), max_sample_chars=cap))
         rate, codes = cpu_rate(identifier, docs, args.repeats)
+        # Characters fastText scores per document: what the cap saves, independent of the machine's load.
+        scored = sum(len(sample_lines(d.text, identifier.config.max_sample_lines, cap)[0]) for d in docs)
         if cap is None:
             reference = codes
         labelled = [(c, g) for c, (_, g) in zip(codes, corpus, strict=True) if g is not None]
@@ -163,6 +166,7 @@ def main(argv: list[str] | None = None) -> int:
             "cap": cap,
             "docs": len(docs),
             "docs_per_cpu_s": round(rate, 1),
+            "scored_chars_per_doc": round(scored / len(docs), 1),
             "corpus_true": round(sum(c == g for c, g in labelled) / len(labelled), 4),
             "corpus_labelled": len(labelled),
         }
@@ -179,12 +183,12 @@ def main(argv: list[str] | None = None) -> int:
 
     names = list(checks)
     print("Language ID vs the sample's character cap (CPU time, one core, shared 2-core machine).\n")
-    print("| max_sample_chars | docs/s (corpus) | corpus: true lang | corpus: = uncapped | UDHR macro (covered) "
+    print("| max_sample_chars | docs/s (corpus) | scored chars/doc | corpus: true lang | corpus: = uncapped | UDHR macro (covered) "
           "| UDHR paragraphs | " + " | ".join(f"long: {n}" for n in names) + " |")
-    print("|---|---:|---:|---:|---:|---:|" + "---:|" * len(names))
+    print("|---|---:|---:|---:|---:|---:|---:|" + "---:|" * len(names))
     for r in rows:
         agree = f"{100 * r['corpus_vs_uncapped']:.2f}%" if "corpus_vs_uncapped" in r else "-"
-        print(f"| {r['cap'] or 'none'} | {r['docs_per_cpu_s']:,.0f} | {100 * r['corpus_true']:.2f}% | {agree} "
+        print(f"| {r['cap'] or 'none'} | {r['docs_per_cpu_s']:,.0f} | {r['scored_chars_per_doc']:,.0f} | {100 * r['corpus_true']:.2f}% | {agree} "
               f"| {100 * r['udhr_macro_covered']:.1f}% | {100 * r['udhr_micro']:.1f}% | "
               + " | ".join(r[f"long_{n}"] for n in names) + " |")
     if args.json:
