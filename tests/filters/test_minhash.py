@@ -289,3 +289,12 @@ def test_mod_mersenne61_equals_python_modulo() -> None:
     x = np.array(values, dtype=np.uint64)
     minhash._mod_mersenne61(x)
     assert x.tolist() == [v % p for v in values]
+
+
+@pytest.mark.parametrize("scheme", ["affine32", "legacy"])
+def test_signature_leaves_its_hashes_alone(scheme: str) -> None:
+    """The pipeline reuses the same hash array for the Jaccard-check set after the signature: it must not change."""
+    hashes = hash_shingles(_random_shingles(random.Random(8), 200))
+    kept = hashes.copy()
+    MinHasher(112, 1, scheme=scheme, chunk=64).signature_from_hashes(hashes)
+    np.testing.assert_array_equal(hashes, kept)
