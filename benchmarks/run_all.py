@@ -71,7 +71,7 @@ sys.path.insert(0, str(REPO / "benchmarks"))
 import corpus as corpus_mod  # noqa: E402  (benchmarks/ on sys.path)
 from memory import Measure, Measured, run_measured  # noqa: E402
 
-from babelbeam.filters.minhash import MinHasher, band_hashes, hash_shingles, shingles  # noqa: E402
+from babelbeam.filters.minhash import MinHasher, band_hashes, shingle_hashes, shingles  # noqa: E402
 from babelbeam.filters.normalize import exact_dedup_key, normalize_text  # noqa: E402
 from babelbeam.filters.quality import QualityChain  # noqa: E402
 from babelbeam.schemas import Document  # noqa: E402
@@ -289,10 +289,10 @@ def stage_benchmarks(sample: list[tuple[dict, dict]], runner: Runner) -> dict[st
     def babel_bands() -> list:
         out = []
         for d in survivors:
-            items = shingles(d.text, d.lang, ngram=mh.ngram, segment=mh.segment_words)
-            if items:
-                out.append(band_hashes(hasher.signature_from_hashes(hash_shingles(items, mh.hash_function)),
-                                       mh.bands, mh.rows))
+            hashes = shingle_hashes(d.text, d.lang, ngram=mh.ngram, segment=mh.segment_words,
+                                    hash_function=mh.hash_function)
+            if len(hashes):
+                out.append(band_hashes(hasher.signature_from_hashes(hashes), mh.bands, mh.rows))
         return out
 
     runner.time("MinHash text -> LSH bands", "babelbeam", len(survivors), surv_mb, babel_bands,
@@ -408,10 +408,10 @@ def _stage_work(chunk: list[tuple[str, str]]) -> float:
         if doc.removed_reason is None:
             doc = w["chain"].apply(doc)
         if doc.removed_reason is None:
-            items = shingles(doc.text, doc.lang, ngram=mh.ngram, segment=mh.segment_words)
-            if items:
-                band_hashes(w["hasher"].signature_from_hashes(hash_shingles(items, mh.hash_function)),
-                            mh.bands, mh.rows)
+            hashes = shingle_hashes(doc.text, doc.lang, ngram=mh.ngram, segment=mh.segment_words,
+                                    hash_function=mh.hash_function)
+            if len(hashes):
+                band_hashes(w["hasher"].signature_from_hashes(hashes), mh.bands, mh.rows)
             tokens += len(w["tok"].encode(doc.text))
     del config
     return time.process_time() - started

@@ -50,7 +50,7 @@ import pyarrow as pa
 from apache_beam.io.filesystems import FileSystems
 from apache_beam.metrics import Metrics
 
-from babelbeam.filters.minhash import MinHasher, band_hashes, hash_shingles, jaccard, shingles, unique_hashes
+from babelbeam.filters.minhash import MinHasher, band_hashes, jaccard, shingle_hashes, unique_hashes
 from babelbeam.pipeline.stage import KEPT, METRICS_NAMESPACE, REMOVED
 from babelbeam.schemas import Document
 from babelbeam.schemas.config import ConfigError
@@ -148,12 +148,12 @@ class _SignatureFn(beam.DoFn):
         config = self._config
         yield beam.pvalue.TaggedOutput(_RANK, (doc.id, rank_key(doc.id, doc.quality_score)))
         self._docs.inc()
-        items = shingles(doc.text, doc.lang, ngram=config.ngram, segment=config.segment_words)
-        if not items:
+        hashes = shingle_hashes(doc.text, doc.lang, ngram=config.ngram, segment=config.segment_words,
+                                hash_function=config.hash_function)
+        if not len(hashes):
             # No words: the empty signature would put every such document into one bucket; they stay singletons.
             self._no_shingles.inc()
             return
-        hashes = hash_shingles(items, config.hash_function)
         bands = band_hashes(self._hasher.signature_from_hashes(hashes), config.bands, config.rows)
         for key in bands:
             yield key, doc.id

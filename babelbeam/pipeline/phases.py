@@ -40,7 +40,7 @@ import pyarrow.parquet as pq
 from apache_beam.io.filesystems import FileSystems
 from apache_beam.metrics import Metrics
 
-from babelbeam.filters.minhash import MinHasher, band_hashes, hash_shingles, shingles, unique_hashes
+from babelbeam.filters.minhash import MinHasher, band_hashes, shingle_hashes, unique_hashes
 from babelbeam.filters.normalize import exact_dedup_key
 from babelbeam.pipeline.near_dedup import (
     INDEX_PREFIX,
@@ -129,9 +129,9 @@ class _DedupKeysFn(beam.DoFn):
         bands: list[int] = []
         shingle_bytes = None
         if self.hasher is not None:
-            items = shingles(doc.text, doc.lang, ngram=cfg.ngram, segment=cfg.segment_words)
-            if items:
-                hashes = hash_shingles(items, cfg.hash_function)
+            hashes = shingle_hashes(doc.text, doc.lang, ngram=cfg.ngram, segment=cfg.segment_words,
+                                    hash_function=cfg.hash_function)
+            if len(hashes):
                 bands = band_hashes(self.hasher.signature_from_hashes(hashes), cfg.bands, cfg.rows)
                 if cfg.jaccard_check:
                     shingle_bytes = unique_hashes(hashes).tobytes()
