@@ -28,7 +28,6 @@ Run: ``.venv/bin/python benchmarks/bench_minhash.py [--docs 300] [--text-docs 30
 from __future__ import annotations
 
 import argparse
-import gzip
 import importlib.util
 import json
 import logging
@@ -105,6 +104,34 @@ def generate_corpus(originals: int, seed: int, words_per_doc: tuple[int, int] = 
     return docs, pairs
 
 
+def datasketch_signatures(sets: list, num_perm: int, seed: int, scheme: str) -> list:
+    """datasketch 2.0's MinHash of each shingle set (bytes items): the peer of ``MinHasher.signature``."""
+    from datasketch import MinHash
+
+    out = []
+    for items in sets:
+        m = MinHash(num_perm=num_perm, seed=seed, scheme=scheme)
+        m.update_batch(items)
+        out.append(m.hashvalues)
+    return out
+
+
+def rensa_signatures(sets: list, num_perm: int, seed: int) -> list:
+    """rensa's RMinHash of each shingle set (its own hashing, not datasketch-compatible)."""
+    import rensa
+
+    out = []
+    for items in sets:
+        m = rensa.RMinHash(num_perm=num_perm, seed=seed)
+        m.update(items)
+        out.append(m.digest())
+    return out
+
+
+def installed(module: str) -> bool:
+    return importlib.util.find_spec(module) is not None
+
+
 # ---------------------------------------------------------------------------------------------------------------
 # 1. Signatures
 
@@ -152,41 +179,20 @@ def bench_signatures(n_docs: int, seed: int, baseline=None) -> dict:
     fast = MinHasher(config.num_perm, config.seed, hash_function="crc32")
     timed("babelbeam crc32 affine32 (not datasketch-compatible)", lambda s: [fast.signature(x) for x in s])
 
-    try:
-        from datasketch import MinHash
-    except ImportError:
+    if not installed("datasketch"):
         log.warning("datasketch is not installed: pip install datasketch")
-        MinHash = None
-    if MinHash is not None:
+    else:
         for scheme in ("affine32", "legacy"):
-            def run_datasketch(s: list, scheme: str = scheme) -> list:
-                out = []
-                for items in s:
-                    m = MinHash(num_perm=config.num_perm, seed=config.seed, scheme=scheme)
-                    m.update_batch(items)
-                    out.append(m.hashvalues)
-                return out
-
-            reference = timed(f"datasketch {scheme}", run_datasketch)
+            reference = timed(f"datasketch {scheme}", lambda s, scheme=scheme: datasketch_signatures(
+                s, config.num_perm, config.seed, scheme))
             equal = all(np.array_equal(a, b) for a, b in zip(reference, signatures[scheme], strict=True))
             results[f"equal_to_datasketch_{scheme}"] = equal
             if not equal:
                 log.error("babelbeam signatures differ from datasketch's (%s)", scheme)
-    try:
-        import rensa
-    except ImportError:
+    if not installed("rensa"):
         log.warning("rensa is not installed (pip install rensa): its column is missing")
-        rensa = None
-    if rensa is not None:
-        def run_rensa(s: list) -> list:
-            out = []
-            for items in s:
-                m = rensa.RMinHash(num_perm=config.num_perm, seed=config.seed)
-                m.update(items)
-                out.append(m.digest())
-            return out
-
-        timed("rensa RMinHash (own hashing)", run_rensa)
+    else:
+        timed("rensa RMinHash (own hashing)", lambda s: rensa_signatures(s, config.num_perm, config.seed))
 
     base = results.get("datasketch affine32", {}).get("docs_per_s")
     print(f"\n### MinHash signatures, {config.num_perm} permutations, {n_docs} docs x {mean_shingles:.0f} shingles, "
@@ -211,20 +217,14 @@ def bench_signatures(n_docs: int, seed: int, baseline=None) -> dict:
 def read_corpus(directory: Path, n_docs: int) -> list[tuple[str, str]]:
     """About ``n_docs`` ``(text, lang)`` pairs spread evenly over the corpus (junk documents left out, as the
     quality filters would remove them before MinHash), in corpus order; ``lang`` is the generator's label."""
+    from corpus import labelled_records  # benchmarks/ is this script's directory
+
     manifest = json.loads((directory / "manifest.json").read_text())
     every = max(1, manifest["documents"] // max(n_docs, 1))
-
-    def lines(name: str):
-        with gzip.open(directory / name, "rt", encoding="utf-8") as f:
-            yield from f
-
-    records = (line for name in manifest["files"] for line in lines(name))
     out = []
-    for i, (record, label) in enumerate(zip(records, lines(manifest["labels"]), strict=True)):
-        if i % every == 0:
-            meta = json.loads(label)
-            if meta["kind"] != "junk":
-                out.append((json.loads(record)["text"], meta["lang"]))
+    for i, (record, meta) in enumerate(labelled_records(directory)):
+        if i % every == 0 and meta["kind"] != "junk":
+            out.append((record["text"], meta["lang"]))
         if len(out) >= n_docs:
             break
     return out
@@ -349,31 +349,14 @@ def bench_text_to_bands(directory: Path, n_docs: int, repeats: int, baseline=Non
     if baseline is not None:
         old = baseline.MinHasher.from_config(config)
         sig_paths["babelbeam before (--baseline)"] = lambda: [old.signature(s) for s in sets]
-    try:
-        from datasketch import MinHash
-
-        def run_datasketch() -> list:
-            out = []
-            for items in sets:
-                m = MinHash(num_perm=config.num_perm, seed=config.seed, scheme=config.scheme)
-                m.update_batch(items)
-                out.append(m.hashvalues)
-            return out
-        sig_paths["datasketch 2.0 MinHash.update_batch"] = run_datasketch
-    except ImportError:
+    if installed("datasketch"):
+        sig_paths["datasketch 2.0 MinHash.update_batch"] = lambda: datasketch_signatures(
+            sets, config.num_perm, config.seed, config.scheme)
+    else:
         log.warning("datasketch is not installed: pip install datasketch")
-    try:
-        import rensa
-
-        def run_rensa() -> list:
-            out = []
-            for items in sets:
-                m = rensa.RMinHash(num_perm=config.num_perm, seed=config.seed)
-                m.update(items)
-                out.append(m.digest())
-            return out
-        sig_paths["rensa RMinHash (own hashing)"] = run_rensa
-    except ImportError:
+    if installed("rensa"):
+        sig_paths["rensa RMinHash (own hashing)"] = lambda: rensa_signatures(sets, config.num_perm, config.seed)
+    else:
         log.warning("rensa is not installed (pip install rensa): its row is missing")
     sig_out = {}
     for _ in range(repeats):

@@ -108,6 +108,19 @@ class _Pool:
     """`` `` between words and sentences, ``""`` for scripts without spaces."""
 
 
+def labelled_records(directory: Path) -> Iterator[tuple[dict, dict]]:
+    """Every ``(record, label)`` of a written corpus, in corpus order, streamed."""
+    manifest = json.loads((directory / "manifest.json").read_text())
+
+    def lines(name: str) -> Iterator[str]:
+        with gzip.open(directory / name, "rt", encoding="utf-8") as f:
+            yield from f
+
+    records = (line for name in manifest["files"] for line in lines(name))
+    for record, label in zip(records, lines(manifest["labels"]), strict=True):
+        yield json.loads(record), json.loads(label)
+
+
 def _load_sample_texts() -> list:
     name = "make_sample_corpus"
     if name not in sys.modules:

@@ -48,7 +48,6 @@ for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
 
 import argparse  # noqa: E402
 import cProfile  # noqa: E402
-import gzip  # noqa: E402
 import importlib.metadata  # noqa: E402
 import io  # noqa: E402
 import json  # noqa: E402
@@ -59,7 +58,7 @@ import pstats  # noqa: E402
 import sys  # noqa: E402
 import time  # noqa: E402
 import unicodedata  # noqa: E402
-from collections.abc import Callable, Iterator  # noqa: E402
+from collections.abc import Callable  # noqa: E402
 from dataclasses import asdict  # noqa: E402
 from pathlib import Path  # noqa: E402
 from typing import Any  # noqa: E402
@@ -69,6 +68,7 @@ sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "benchmarks"))
 
 import corpus as corpus_mod  # noqa: E402  (benchmarks/ on sys.path)
+from bench_minhash import datasketch_signatures, installed, rensa_signatures  # noqa: E402
 from memory import Measure, Measured, run_measured  # noqa: E402
 
 from babelbeam.filters.minhash import MinHasher, band_hashes, shingle_hashes, shingles  # noqa: E402
@@ -113,18 +113,9 @@ def build_corpus(docs: int, seed: int, directory: Path) -> dict:
     return corpus_mod.write_corpus(spec, directory)
 
 
-def read_sample(directory: Path, manifest: dict, every: int) -> list[tuple[dict, dict]]:
+def read_sample(directory: Path, every: int) -> list[tuple[dict, dict]]:
     """Every ``every``-th ``(record, label)`` of the written corpus, in corpus order."""
-    def lines(name: str) -> Iterator[str]:
-        with gzip.open(directory / name, "rt", encoding="utf-8") as f:
-            yield from f
-
-    records = (line for name in manifest["files"] for line in lines(name))
-    out = []
-    for i, (record, label) in enumerate(zip(records, lines(manifest["labels"]), strict=True)):
-        if i % every == 0:
-            out.append((json.loads(record), json.loads(label)))
-    return out
+    return [pair for i, pair in enumerate(corpus_mod.labelled_records(directory)) if i % every == 0]
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -325,34 +316,16 @@ def stage_benchmarks(sample: list[tuple[dict, dict]], runner: Runner) -> dict[st
     note = f"same shingle sets, mean {mean:.0f} shingles"
     runner.time("MinHash signature from shingles", "babelbeam", len(sets), surv_mb,
                 lambda: [hasher.signature(s) for s in sets], note=note)
-    try:
-        from datasketch import MinHash
-
-        def datasketch_sigs() -> list:
-            out = []
-            for s in sets:
-                m = MinHash(num_perm=mh.num_perm, seed=mh.seed, scheme=mh.scheme)
-                m.update_batch(s)
-                out.append(m.hashvalues)
-            return out
-
-        runner.time("MinHash signature from shingles", "datasketch", len(sets), surv_mb, datasketch_sigs, note=note)
-    except ImportError:
+    if installed("datasketch"):
+        runner.time("MinHash signature from shingles", "datasketch", len(sets), surv_mb,
+                    lambda: datasketch_signatures(sets, mh.num_perm, mh.seed, mh.scheme), note=note)
+    else:
         PEER_NOTE["datasketch"] = "datasketch not installed"
-    try:
-        import rensa
-
-        def rensa_sigs() -> list:
-            out = []
-            for s in sets:
-                m = rensa.RMinHash(num_perm=mh.num_perm, seed=mh.seed)
-                m.update(s)
-                out.append(m.digest())
-            return out
-
-        runner.time("MinHash signature from shingles", "rensa", len(sets), surv_mb, rensa_sigs,
+    if installed("rensa"):
+        runner.time("MinHash signature from shingles", "rensa", len(sets), surv_mb,
+                    lambda: rensa_signatures(sets, mh.num_perm, mh.seed),
                     note=note + "; rensa hashes with its own (non-cryptographic) function")
-    except ImportError:
+    else:
         PEER_NOTE["rensa"] = "rensa not installed: pip install rensa"
 
     # tokenization
@@ -608,7 +581,7 @@ def main(argv: list[str] | None = None) -> int:
     corpus_dir = args.out / f"corpus-{tag}"
     started = time.perf_counter()
     manifest = build_corpus(docs, args.seed, corpus_dir)
-    sample = read_sample(corpus_dir, manifest, max(1, docs // stage_docs))
+    sample = read_sample(corpus_dir, max(1, docs // stage_docs))
     runner = Runner(args.out if args.profile else None)
     results: dict[str, Any] = {
         "command": "benchmarks/run_all.py " + " ".join(argv if argv is not None else sys.argv[1:]),

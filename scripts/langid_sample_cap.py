@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import gzip
 import json
 import logging
 import sys
@@ -38,6 +37,9 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+
+from corpus import labelled_records  # noqa: E402  (benchmarks/ on sys.path)
 
 from babelbeam.filters.langid import LanguageIdentifier, sample_lines  # noqa: E402  (repo root on sys.path)
 from babelbeam.filters.langid_cli import evaluate  # noqa: E402
@@ -65,16 +67,9 @@ def read_corpus(directory: Path, docs: int) -> list[tuple[Document, str | None]]
     manifest = json.loads((directory / "manifest.json").read_text())
     every = max(1, manifest["documents"] // docs)
     norm = RunConfig().normalize
-
-    def lines(name: str):  # noqa: ANN202  (a local generator)
-        with gzip.open(directory / name, "rt", encoding="utf-8") as f:
-            yield from f
-
-    records = (line for name in manifest["files"] for line in lines(name))
     out = []
-    for i, (record, label) in enumerate(zip(records, lines(manifest["labels"]), strict=True)):
+    for i, (r, lab) in enumerate(labelled_records(directory)):
         if i % every == 0:
-            r, lab = json.loads(record), json.loads(label)
             text = normalize_text(r["text"], norm.form, norm.strip_control)
             out.append((Document(id=r["id"], text=text), lab.get("lang")))
     return out

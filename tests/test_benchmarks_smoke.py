@@ -81,8 +81,8 @@ def test_run_all_tiny(tmp_path: Path) -> None:
 
 def test_worker_scaling_tiny(tmp_path: Path) -> None:
     run_all = _load("run_all")
-    manifest = run_all.build_corpus(12, 0, tmp_path / "corpus")
-    sample = run_all.read_sample(tmp_path / "corpus", manifest, 1)
+    run_all.build_corpus(12, 0, tmp_path / "corpus")
+    sample = run_all.read_sample(tmp_path / "corpus", 1)
     assert len(sample) == 12
     out = run_all.worker_scaling(sample, processes=2, chunk=3)
     assert out["docs"] == 12 and out["processes"] == 2

@@ -158,8 +158,7 @@ def test_config_validation_names_the_key() -> None:
 
 
 def test_scripts_without_spaces_get_real_words() -> None:
-    """With the ICU segmenter installed, Thai and Chinese shingle over words, not over one run of characters."""
-    pytest.importorskip("babelbeam.filters.segment")
+    """With the ICU segmenter (always installed), Thai and Chinese shingle over words, not one run of characters."""
     assert normalize_words("ภาษาไทยง่ายนิดเดียว", "tha_Thai") == ["ภาษา", "ไทย", "ง่าย", "นิด", "เดียว"]
     chinese = normalize_words("我们今天去北京天安门广场。", "zho_Hans")
     assert len(chinese) >= 4 and "北京" in chinese

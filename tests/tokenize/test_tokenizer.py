@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 import tiktoken
+import tokenizers  # the test extra installs it: a missing one must fail, not skip
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -26,8 +27,6 @@ from babelbeam.tokenize.tokenizer import (
     TokenizerLoadError,
     read_tiktoken_ranks,
 )
-
-tokenizers = pytest.importorskip("tokenizers")
 
 
 def nfc(text: str) -> str:
