@@ -21,8 +21,9 @@ What it does, in one process (the whole runs in child processes):
    ``--processes 2``, then Beam's own ``multi_processing`` runner with two
    workers), and ``benchmarks/peer_pipeline.py`` (datatrove doing the same
    steps), each as a child process tree with CPU time, wall time and peak RSS.
-4. Worker scaling of the per-stage work: the same documents through babelbeam's
-   stage functions in one and in two processes.
+4. Worker scaling of the per-stage work: the same documents through each of
+   babelbeam's stage functions (and all of them in a row) in one and in two
+   processes, three interleaved repeats, the median speed-up reported.
 
 Per core means per CPU second: every rate is ``documents / CPU seconds`` of the
 code that did the work (``time.process_time`` in process, ``RUSAGE_CHILDREN``
@@ -55,6 +56,7 @@ import logging  # noqa: E402
 import multiprocessing  # noqa: E402
 import platform  # noqa: E402
 import pstats  # noqa: E402
+import statistics  # noqa: E402
 import sys  # noqa: E402
 import time  # noqa: E402
 import unicodedata  # noqa: E402
@@ -354,11 +356,14 @@ def stage_benchmarks(sample: list[tuple[dict, dict]], runner: Runner) -> dict[st
 # ---------------------------------------------------------------------------------------------------------------
 # Worker scaling of the per-stage work
 
-
+SCALING_STAGES = ("language ID", "quality chain", "MinHash bands", "tokenize", "all stages")
 _WORKER: dict[str, Any] = {}
+_INPUTS: dict[str, list] = {}  # set before the scaling pools fork
 
 
-def _worker_init() -> None:
+def _worker_init(warm_up: list[tuple[str, str]] | None = None, ready: Any = None) -> None:
+    """Load the models; with ``warm_up``, run all stages on those documents (one per language, so the
+    per-language chains and segmenters are built before timing) and then wait at the ``ready`` barrier."""
     from babelbeam.filters.langid import LanguageIdentifier
     from babelbeam.tokenize import load_tokenizer
 
@@ -366,53 +371,123 @@ def _worker_init() -> None:
     _WORKER.update(config=config, lid=LanguageIdentifier.from_config(config.langid),
                    chain=QualityChain.from_config(config.quality), hasher=MinHasher.from_config(config.minhash),
                    tok=load_tokenizer(config.tokenize.tokenizer))
+    if warm_up:
+        _stage_work("all stages", warm_up)
+    if ready is not None:
+        ready.wait()
 
 
-def _stage_work(chunk: list[tuple[str, str]]) -> float:
-    """babelbeam's per-document stage work (normalise, LID, quality, MinHash bands, tokens) for a chunk;
-    returns the CPU seconds it took in this worker."""
+def _bands(doc: Document) -> None:
+    mh = _WORKER["config"].minhash
+    hashes = shingle_hashes(doc.text, doc.lang, ngram=mh.ngram, segment=mh.segment_words,
+                            hash_function=mh.hash_function)
+    if len(hashes):
+        band_hashes(_WORKER["hasher"].signature_from_hashes(hashes), mh.bands, mh.rows)
+
+
+def _stage_range(task: tuple[str, int, int]) -> float:
+    """``_stage_work`` on ``_INPUTS[stage][start:stop]``: the inputs came with the fork, as a worker in a run
+    reads its own files, so the parent process only hands out index ranges."""
+    stage, start, stop = task
+    return _stage_work(stage, _INPUTS[stage][start:stop])
+
+
+def _stage_work(stage: str, chunk: list) -> float:
+    """One stage's work (``SCALING_STAGES``) on a chunk of its inputs in this process; returns its CPU seconds.
+    The inputs are what the stage gets in a run: raw ``(id, text)`` for language ID and for all stages,
+    annotated ``Document``s for the quality chain, quality survivors for MinHash and the tokenizer."""
     started = time.process_time()
     w = _WORKER
-    config, mh = w["config"], w["config"].minhash
-    tokens = 0
-    for doc_id, text in chunk:
-        doc = w["lid"].annotate(Document(id=doc_id, text=normalize_text(text)))
-        exact_dedup_key(doc.text)
-        if doc.removed_reason is None:
-            doc = w["chain"].apply(doc)
-        if doc.removed_reason is None:
-            hashes = shingle_hashes(doc.text, doc.lang, ngram=mh.ngram, segment=mh.segment_words,
-                                    hash_function=mh.hash_function)
-            if len(hashes):
-                band_hashes(w["hasher"].signature_from_hashes(hashes), mh.bands, mh.rows)
-            tokens += len(w["tok"].encode(doc.text))
-    del config
+    if stage == "language ID":
+        for doc_id, text in chunk:
+            w["lid"].annotate(Document(id=doc_id, text=normalize_text(text)))
+    elif stage == "quality chain":
+        for doc in chunk:
+            w["chain"].apply(doc)
+    elif stage == "MinHash bands":
+        for doc in chunk:
+            _bands(doc)
+    elif stage == "tokenize":
+        for doc in chunk:
+            w["tok"].encode(doc.text)
+    else:
+        for doc_id, text in chunk:
+            doc = w["lid"].annotate(Document(id=doc_id, text=normalize_text(text)))
+            exact_dedup_key(doc.text)
+            if doc.removed_reason is None:
+                doc = w["chain"].apply(doc)
+            if doc.removed_reason is None:
+                _bands(doc)
+                w["tok"].encode(doc.text)
     return time.process_time() - started
 
 
-def worker_scaling(sample: list[tuple[dict, dict]], processes: int = 2, chunk: int = 50) -> dict:
-    """Wall seconds of the per-stage work over the sample in 1 and in ``processes`` processes (model load excluded)."""
-    items = [(r["id"], r["text"]) for r, _ in sample]
-    chunks = [items[i : i + chunk] for i in range(0, len(items), chunk)]
-    out: dict[str, Any] = {"docs": len(items)}
+def scaling_inputs(sample: list[tuple[dict, dict]], seconds: float = 3.0) -> dict[str, list]:
+    """Each scaling stage's inputs, from the sample. Language ID and quality run here once to get the
+    later stages' inputs, and each stage is timed once on one core: a stage that takes under ``seconds``
+    gets its inputs repeated until it takes about that long, so no figure rests on a sub-second wall time."""
+    _worker_init()
+    raw = [(r["id"], r["text"]) for r, _ in sample]
+    annotated = [_WORKER["lid"].annotate(Document(id=i, text=normalize_text(t))) for i, t in raw]
+    kept = [d for d in annotated if d.removed_reason is None]
+    survivors = [d for d in (_WORKER["chain"].apply(d) for d in kept) if d.removed_reason is None]
+    inputs = {"language ID": raw, "quality chain": kept, "MinHash bands": survivors, "tokenize": survivors,
+              "all stages": raw}
+    for stage, xs in inputs.items():
+        once = _stage_work(stage, xs)
+        inputs[stage] = xs * max(1, round(seconds / max(once, 1e-3)))
+    _WORKER.clear()
+    return inputs
+
+
+def worker_scaling(sample: list[tuple[dict, dict]], processes: int = 2, repeats: int = 5, chunk: int = 50,
+                   seconds: float = 3.0) -> dict:
+    """Wall seconds of each stage's work over the sample in 1 and in ``processes`` worker processes.
+
+    Both pools are started first (models loaded and warmed up in every worker, then idle). Per stage,
+    the two pools then take turns ``repeats`` times, the order alternating, so the two halves of each
+    ratio run seconds apart and a slow spell of this shared machine falls on both; the figure is the
+    median of the per-repeat speed-ups (wall seconds in 1 process over wall seconds in N). Each stage
+    is about ``seconds`` of one core's work (``scaling_inputs``); a stage with no inputs is left out."""
+    inputs = {stage: xs for stage, xs in scaling_inputs(sample, seconds).items() if xs}
+    _INPUTS.update(inputs)
+    tasks = {s: [(s, i, i + chunk) for i in range(0, len(xs), chunk)] for s, xs in inputs.items()}
+    first_of_language: dict[str, tuple[str, str]] = {}
+    for record, label in sample:
+        first_of_language.setdefault(label.get("lang", ""), (record["id"], record["text"]))
+    warm_up = list(first_of_language.values())
     ctx = multiprocessing.get_context("fork")
+    pools = {}
     for p in (1, processes):
-        with ctx.Pool(p, initializer=_worker_init) as pool:
-            pool.map(_stage_work, [items[:5]] * p)  # every worker has loaded its models
-            start = time.perf_counter()
-            cpu = sum(pool.map(_stage_work, chunks, chunksize=1))
-            out[f"wall_s_{p}"] = round(time.perf_counter() - start, 3)
-            out[f"cpu_s_{p}"] = round(cpu, 3)
-    out["speedup"] = round(out["wall_s_1"] / out[f"wall_s_{processes}"], 3)
-    # What the wall speed-up would be with `processes` idle cores: the work split evenly, each process as
-    # fast per document as it was measured to be (only CPU contention between them can slow it).
-    out["speedup_if_cores_idle"] = round(processes * out["cpu_s_1"] / out[f"cpu_s_{processes}"], 3)
-    out["processes"] = processes
-    out["load_average"] = os.getloadavg()
-    log.info("per-stage work, %d docs: %.1f s wall in 1 process, %.1f s in %d: %.2fx (CPU %.1f vs %.1f s: "
-             "%.2fx on idle cores)", len(items), out["wall_s_1"], out[f"wall_s_{processes}"], processes,
-             out["speedup"], out["cpu_s_1"], out[f"cpu_s_{processes}"], out["speedup_if_cores_idle"])
-    return out
+        ready = ctx.Barrier(p + 1)
+        pools[p] = ctx.Pool(p, initializer=_worker_init, initargs=(warm_up, ready))
+        ready.wait()  # every worker has loaded its models and run the warm-up
+    stages = {}
+    try:
+        for stage in inputs:
+            runs = []
+            for rep in range(repeats):
+                timed = {}
+                for p in (1, processes) if rep % 2 == 0 else (processes, 1):
+                    start = time.perf_counter()
+                    cpu = sum(pools[p].map(_stage_range, tasks[stage], chunksize=1))
+                    timed[p] = (time.perf_counter() - start, cpu)
+                runs.append({"wall_s_1": round(timed[1][0], 3), f"wall_s_{processes}": round(timed[processes][0], 3),
+                             "cpu_s_1": round(timed[1][1], 3), f"cpu_s_{processes}": round(timed[processes][1], 3),
+                             "speedup": round(timed[1][0] / timed[processes][0], 3)})
+            speedups = [r["speedup"] for r in runs]
+            stages[stage] = {"docs": len(inputs[stage]), "speedup": statistics.median(speedups),
+                             "speedup_min": min(speedups), "speedup_max": max(speedups)}
+            for key in ("wall_s_1", f"wall_s_{processes}", "cpu_s_1", f"cpu_s_{processes}"):
+                stages[stage][key] = statistics.median(r[key] for r in runs)
+            stages[stage]["repeats"] = runs
+            log.info("%s, %d docs, %d vs 1 processes: median %.2fx (%.2f-%.2f over %d repeats)", stage,
+                     len(inputs[stage]), processes, stages[stage]["speedup"], min(speedups), max(speedups), repeats)
+    finally:
+        for pool in pools.values():
+            pool.terminate()
+        _INPUTS.clear()
+    return {"processes": processes, "repeats": repeats, "stages": stages, "load_average": os.getloadavg()}
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -525,15 +600,17 @@ def markdown(results: dict) -> str:
                      f"{r['mb_per_s_core']:.2f} | {ratio} | {r['peak_rss_mb']:,.0f} ({r['growth_mb']:,.0f}) | "
                      f"{r['note']} |")
     scaling = results.get("scaling")
-    if scaling:
-        many = scaling[f"wall_s_{scaling['processes']}"]
-        many_cpu = scaling[f"cpu_s_{scaling['processes']}"]
-        lines += ["", f"Per-stage work in {scaling['processes']} processes vs 1 ({scaling['docs']:,} documents, "
-                  f"multiprocessing pool, models loaded before timing): {scaling['wall_s_1']:.1f} s vs "
-                  f"{many:.1f} s wall, **{scaling['speedup']:.2f}x** measured (load average "
-                  f"{scaling['load_average'][0]:.1f}); CPU {scaling['cpu_s_1']:.1f} s vs "
-                  f"{many_cpu:.1f} s, i.e. "
-                  f"{scaling['speedup_if_cores_idle']:.2f}x on idle cores."]
+    if scaling and "stages" in scaling:
+        n = scaling["processes"]
+        lines += ["", f"Worker scaling: each stage's work in {n} processes vs 1 (multiprocessing pool, models loaded "
+                  f"before timing; per stage the two pools take turns {scaling['repeats']} times; load average "
+                  f"{scaling['load_average'][0]:.1f} at the end):", "",
+                  f"| stage | docs | wall s, 1 process | wall s, {n} processes | speed-up (median) | range | "
+                  f"CPU s, 1 vs {n} |", "|---|---:|---:|---:|---:|---:|---:|"]
+        for stage, s in scaling["stages"].items():
+            lines.append(f"| {stage} | {s['docs']:,} | {s['wall_s_1']:.2f} | {s[f'wall_s_{n}']:.2f} | "
+                         f"**{s['speedup']:.2f}x** | {s['speedup_min']:.2f}-{s['speedup_max']:.2f} | "
+                         f"{s['cpu_s_1']:.2f} vs {s[f'cpu_s_{n}']:.2f} |")
     e2e = {r["impl"]: r for r in results["rows"] if r["stage"] == "end to end" and r["impl"].startswith("babelbeam")}
     one = e2e.get("babelbeam run, FnApiRunner 1 process")
     if one and len(e2e) > 1:

@@ -84,9 +84,19 @@ def test_worker_scaling_tiny(tmp_path: Path) -> None:
     run_all.build_corpus(12, 0, tmp_path / "corpus")
     sample = run_all.read_sample(tmp_path / "corpus", 1)
     assert len(sample) == 12
-    out = run_all.worker_scaling(sample, processes=2, chunk=3)
-    assert out["docs"] == 12 and out["processes"] == 2
-    assert out["wall_s_1"] > 0 and out["cpu_s_1"] > 0 and out["cpu_s_2"] > 0 and out["speedup_if_cores_idle"] > 0
+    out = run_all.worker_scaling(sample, processes=2, repeats=2, chunk=3, seconds=0.05)
+    assert out["processes"] == 2 and out["repeats"] == 2
+    stages = out["stages"]
+    assert "language ID" in stages and "all stages" in stages
+    assert stages["all stages"]["docs"] >= 12 and stages["all stages"]["docs"] % 12 == 0  # whole passes
+    for figures in stages.values():
+        assert len(figures["repeats"]) == 2
+        assert figures["speedup_min"] <= figures["speedup"] <= figures["speedup_max"]
+        assert figures["wall_s_1"] > 0 and figures["cpu_s_1"] > 0 and figures["cpu_s_2"] > 0
+    table = run_all.markdown({"corpus": "c", "documents": 12, "mb": 0.1, "sample": {"sample_docs": 12},
+                              "machine": {"cpu": "x", "cores": 2, "memory_gib": 1, "load_average_at_start": [0.0]},
+                              "command": "run_all.py", "rows": [], "versions": {}, "scaling": out})
+    assert "| all stages | " in table
 
 
 def test_peer_pipeline_builds(tmp_path: Path) -> None:
