@@ -54,6 +54,8 @@ def main(argv: list[str] | None = None) -> int:
     configure_logging(logging.INFO if verbose else logging.WARNING)
     parser, modules = build_parser(argv)
     args, extra = parser.parse_known_args(argv)
+    # -v after the command name is not parsed by the top-level parser; it is ours, not Beam's.
+    extra = [a for a in extra if a not in ("-v", "--verbose")]
     module = modules[args.command]
     if extra and not getattr(module, "ACCEPTS_EXTRA_ARGS", False):
         parser.error(f"unrecognized arguments: {' '.join(extra)}")

@@ -25,3 +25,13 @@ def test_unknown_command_is_an_error():
     parser, _ = build_parser(["nope"])
     with pytest.raises(SystemExit):
         parser.parse_args(["nope"])
+
+
+def test_verbose_after_the_command_is_ours_not_beams(monkeypatch):
+    from babelbeam import cli
+
+    run_module = importlib.import_module(COMMANDS["run"])
+    seen = {}
+    monkeypatch.setattr(run_module, "main", lambda args: seen.setdefault("extra", args.extra_args) and 0)
+    assert cli.main(["run", "-v", "--input", "x.jsonl", "--output", "out", "--runner", "DirectRunner"]) == 0
+    assert seen["extra"] == ["--runner", "DirectRunner"]

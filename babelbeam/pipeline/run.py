@@ -18,6 +18,7 @@ import argparse
 import json
 import logging
 import sys
+import time
 from typing import Any
 
 import apache_beam as beam
@@ -116,9 +117,11 @@ def _annotate_wave(output_dir: str, config: RunConfig, beam_args: list[str], wav
                       FileSystems.join(output_dir, REMOVED_DIR, f"wave-{wave:05d}-*"),
                       FileSystems.join(output_dir, REJECTED_DIR, f"wave-{wave:05d}-*")])
     if files:
+        started = time.perf_counter()
         stages = document_stages(config)
         _run_beam(beam_args, lambda p: p | f"AnnotateWave{wave}" >> AnnotateWave(
             files, output_dir, wave, config, stages, id_root))
+        _LOG.info("wave %d: %d files annotated in %.1f s", wave, len(files), time.perf_counter() - started)
     else:
         write_atomically(work_path(output_dir, "counts", f"wave-{wave:05d}.json"), b"[]\n")
     write_atomically(work_path(output_dir, "waves", f"wave-{wave:05d}.done"), b"done\n")
@@ -192,17 +195,23 @@ def run_pipeline(inputs: list[str], output_dir: str, config: RunConfig, beam_arg
             _LOG.info("annotating %d of %d waves (%d files) in %d process(es)", len(pending), len(waves),
                       sum(len(waves[w]) for w in pending), min(processes, len(pending)))
             id_root = input_root(plan["inputs"])
+            started = time.perf_counter()
             local.run([(_annotate_wave, (output_dir, config, beam_args, w, waves[w], id_root)) for w in pending])
+            _LOG.info("annotated in %.1f s", time.perf_counter() - started)
         if not _exists(work_path(output_dir, "dedup", "_DONE")):
             _LOG.info("dedup over signatures")
+            started = time.perf_counter()
             local.run([(_dedup, (output_dir, config, beam_args))])
+            _LOG.info("dedup done in %.1f s", time.perf_counter() - started)
         buckets = [b for b in range(config.output.buckets)
                    if not _exists(work_path(output_dir, "write", f"bucket-{b:05d}.json"))]
         if buckets:
             _delete_matching([FileSystems.join(output_dir, SHARDS_DIR, f"part-{b:05d}-*") for b in buckets])
             groups = [buckets[i::processes] for i in range(min(processes, len(buckets)))]
             _LOG.info("writing %d buckets in %d process(es)", len(buckets), len(groups))
+            started = time.perf_counter()
             local.run([(_write_buckets, (output_dir, config, beam_args, g, len(waves))) for g in groups])
+            _LOG.info("buckets written in %.1f s", time.perf_counter() - started)
     return finalize(output_dir, config, len(waves))
 
 
