@@ -41,6 +41,8 @@ def build_parser(argv: list[str] | None = None) -> tuple[argparse.ArgumentParser
             modules[name] = module
             doc = (module.__doc__ or "").strip().splitlines()
             sp = sub.add_parser(name, help=doc[0] if doc else None, description=(module.__doc__ or "").strip())
+            # -v after the command name too; SUPPRESS keeps the subparser from resetting one given before it.
+            sp.add_argument("-v", "--verbose", action="store_true", default=argparse.SUPPRESS, help="log at INFO level")
             module.add_arguments(sp)
         else:
             sub.add_parser(name, add_help=False)
@@ -54,8 +56,6 @@ def main(argv: list[str] | None = None) -> int:
     configure_logging(logging.INFO if verbose else logging.WARNING)
     parser, modules = build_parser(argv)
     args, extra = parser.parse_known_args(argv)
-    # -v after the command name is not parsed by the top-level parser; it is ours, not Beam's.
-    extra = [a for a in extra if a not in ("-v", "--verbose")]
     module = modules[args.command]
     if extra and not getattr(module, "ACCEPTS_EXTRA_ARGS", False):
         parser.error(f"unrecognized arguments: {' '.join(extra)}")

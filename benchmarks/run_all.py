@@ -23,7 +23,8 @@ What it does, in one process (the whole runs in child processes):
    steps), each as a child process tree with CPU time, wall time and peak RSS.
 4. Worker scaling of the per-stage work: the same documents through each of
    babelbeam's stage functions (and all of them in a row) in one and in two
-   processes, three interleaved repeats, the median speed-up reported.
+   processes, the two pools taking turns five times per stage, the median
+   speed-up reported.
 
 Per core means per CPU second: every rate is ``documents / CPU seconds`` of the
 code that did the work (``time.process_time`` in process, ``RUSAGE_CHILDREN``
@@ -377,6 +378,10 @@ def _worker_init(warm_up: list[tuple[str, str]] | None = None, ready: Any = None
         ready.wait()
 
 
+def _annotate(doc_id: str, text: str) -> Document:
+    return _WORKER["lid"].annotate(Document(id=doc_id, text=normalize_text(text)))
+
+
 def _bands(doc: Document) -> None:
     mh = _WORKER["config"].minhash
     hashes = shingle_hashes(doc.text, doc.lang, ngram=mh.ngram, segment=mh.segment_words,
@@ -400,7 +405,7 @@ def _stage_work(stage: str, chunk: list) -> float:
     w = _WORKER
     if stage == "language ID":
         for doc_id, text in chunk:
-            w["lid"].annotate(Document(id=doc_id, text=normalize_text(text)))
+            _annotate(doc_id, text)
     elif stage == "quality chain":
         for doc in chunk:
             w["chain"].apply(doc)
@@ -412,7 +417,7 @@ def _stage_work(stage: str, chunk: list) -> float:
             w["tok"].encode(doc.text)
     else:
         for doc_id, text in chunk:
-            doc = w["lid"].annotate(Document(id=doc_id, text=normalize_text(text)))
+            doc = _annotate(doc_id, text)
             exact_dedup_key(doc.text)
             if doc.removed_reason is None:
                 doc = w["chain"].apply(doc)
@@ -428,7 +433,7 @@ def scaling_inputs(sample: list[tuple[dict, dict]], seconds: float = 3.0) -> dic
     gets its inputs repeated until it takes about that long, so no figure rests on a sub-second wall time."""
     _worker_init()
     raw = [(r["id"], r["text"]) for r, _ in sample]
-    annotated = [_WORKER["lid"].annotate(Document(id=i, text=normalize_text(t))) for i, t in raw]
+    annotated = [_annotate(i, t) for i, t in raw]
     kept = [d for d in annotated if d.removed_reason is None]
     survivors = [d for d in (_WORKER["chain"].apply(d) for d in kept) if d.removed_reason is None]
     inputs = {"language ID": raw, "quality chain": kept, "MinHash bands": survivors, "tokenize": survivors,
@@ -600,7 +605,7 @@ def markdown(results: dict) -> str:
                      f"{r['mb_per_s_core']:.2f} | {ratio} | {r['peak_rss_mb']:,.0f} ({r['growth_mb']:,.0f}) | "
                      f"{r['note']} |")
     scaling = results.get("scaling")
-    if scaling and "stages" in scaling:
+    if scaling:
         n = scaling["processes"]
         lines += ["", f"Worker scaling: each stage's work in {n} processes vs 1 (multiprocessing pool, models loaded "
                   f"before timing; per stage the two pools take turns {scaling['repeats']} times; load average "

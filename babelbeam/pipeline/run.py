@@ -15,10 +15,12 @@ nothing but files, so no element crosses a process boundary.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import logging
 import sys
 import time
+from collections.abc import Iterator
 from typing import Any
 
 import apache_beam as beam
@@ -95,6 +97,14 @@ def _output_patterns(output_dir: str) -> list[str]:
             work_path(output_dir, "*"), work_path(output_dir, "*", "*"), work_path(output_dir, "docs", "*", "*")]
 
 
+@contextlib.contextmanager
+def _log_time(what: str) -> Iterator[None]:
+    """Log at INFO how long the block took (`babelbeam run -v`), to see which phase a run spends its time in."""
+    started = time.perf_counter()
+    yield
+    _LOG.info("%s in %.1f s", what, time.perf_counter() - started)
+
+
 def _run_beam(beam_args: list[str], build: Any) -> None:
     with beam.Pipeline(options=pipeline_options(beam_args)) as pipeline:
         build(pipeline)
@@ -117,11 +127,10 @@ def _annotate_wave(output_dir: str, config: RunConfig, beam_args: list[str], wav
                       FileSystems.join(output_dir, REMOVED_DIR, f"wave-{wave:05d}-*"),
                       FileSystems.join(output_dir, REJECTED_DIR, f"wave-{wave:05d}-*")])
     if files:
-        started = time.perf_counter()
         stages = document_stages(config)
-        _run_beam(beam_args, lambda p: p | f"AnnotateWave{wave}" >> AnnotateWave(
-            files, output_dir, wave, config, stages, id_root))
-        _LOG.info("wave %d: %d files annotated in %.1f s", wave, len(files), time.perf_counter() - started)
+        with _log_time(f"wave {wave}: {len(files)} files annotated"):
+            _run_beam(beam_args, lambda p: p | f"AnnotateWave{wave}" >> AnnotateWave(
+                files, output_dir, wave, config, stages, id_root))
     else:
         write_atomically(work_path(output_dir, "counts", f"wave-{wave:05d}.json"), b"[]\n")
     write_atomically(work_path(output_dir, "waves", f"wave-{wave:05d}.done"), b"done\n")
@@ -195,23 +204,20 @@ def run_pipeline(inputs: list[str], output_dir: str, config: RunConfig, beam_arg
             _LOG.info("annotating %d of %d waves (%d files) in %d process(es)", len(pending), len(waves),
                       sum(len(waves[w]) for w in pending), min(processes, len(pending)))
             id_root = input_root(plan["inputs"])
-            started = time.perf_counter()
-            local.run([(_annotate_wave, (output_dir, config, beam_args, w, waves[w], id_root)) for w in pending])
-            _LOG.info("annotated in %.1f s", time.perf_counter() - started)
+            with _log_time("annotated"):
+                local.run([(_annotate_wave, (output_dir, config, beam_args, w, waves[w], id_root)) for w in pending])
         if not _exists(work_path(output_dir, "dedup", "_DONE")):
             _LOG.info("dedup over signatures")
-            started = time.perf_counter()
-            local.run([(_dedup, (output_dir, config, beam_args))])
-            _LOG.info("dedup done in %.1f s", time.perf_counter() - started)
+            with _log_time("dedup done"):
+                local.run([(_dedup, (output_dir, config, beam_args))])
         buckets = [b for b in range(config.output.buckets)
                    if not _exists(work_path(output_dir, "write", f"bucket-{b:05d}.json"))]
         if buckets:
             _delete_matching([FileSystems.join(output_dir, SHARDS_DIR, f"part-{b:05d}-*") for b in buckets])
             groups = [buckets[i::processes] for i in range(min(processes, len(buckets)))]
             _LOG.info("writing %d buckets in %d process(es)", len(buckets), len(groups))
-            started = time.perf_counter()
-            local.run([(_write_buckets, (output_dir, config, beam_args, g, len(waves))) for g in groups])
-            _LOG.info("buckets written in %.1f s", time.perf_counter() - started)
+            with _log_time("buckets written"):
+                local.run([(_write_buckets, (output_dir, config, beam_args, g, len(waves))) for g in groups])
     return finalize(output_dir, config, len(waves))
 
 
