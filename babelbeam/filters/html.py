@@ -44,7 +44,7 @@ DETECT_SAMPLE_BYTES = 64 * 1024
 # WHATWG decoders for labels whose Python codec of the same name is a strict subset of what pages use.
 _WHATWG_SUPERSETS = {
     "shift_jis": "cp932", "euc_kr": "cp949", "gb2312": "gb18030", "gbk": "gb18030", "big5": "big5hkscs",
-    "latin_1": "cp1252", "ascii": "cp1252", "iso8859-9": "cp1254", "iso8859-11": "cp874", "tis-620": "cp874",
+    "iso8859-1": "cp1252", "latin_1": "cp1252", "ascii": "cp1252", "iso8859-9": "cp1254", "iso8859-11": "cp874", "tis-620": "cp874",
     "utf-16-le": "utf-8", "utf-16-be": "utf-8", "utf-16": "utf-8", "utf-32": "utf-8",  # not ASCII-compatible:
     # the standard treats such a declaration in an ASCII-readable page as UTF-8 (a real UTF-16 page has a BOM)
 }
