@@ -13,7 +13,7 @@ and resiliparse's ``extract_plain_text(main_content=True)``."""
 ENGINE_PACKAGES = {"trafilatura": "trafilatura", "trafilatura_fast": "trafilatura", "resiliparse": "resiliparse"}
 
 WARC_READERS = ("fastwarc", "warcio")
-"""WARC parsers: FastWARC (resiliparse project, C++) and warcio (pure Python, the ``web-extra`` extra)."""
+"""WARC parsers: FastWARC (resiliparse project, C++) and warcio (pure Python, the ``warcio`` extra)."""
 WARC_READER_PACKAGES = {"fastwarc": "fastwarc", "warcio": "warcio"}
 
 
