@@ -22,17 +22,32 @@ def record_id(name: str) -> str:
     return f"<urn:uuid:{uuid.UUID(hashlib.md5(name.encode()).hexdigest())}>"
 
 
-def warc_record(rtype: str, uri: str, block: bytes, *, name: str | None = None, date: str = DATE,
-                content_type: str | None = None, extra: tuple[str, ...] = ()) -> bytes:
+def warc_record(
+    rtype: str,
+    uri: str,
+    block: bytes,
+    *,
+    name: str | None = None,
+    date: str = DATE,
+    content_type: str | None = None,
+    extra: tuple[str, ...] = (),
+) -> bytes:
     """One WARC/1.0 record: header lines, a blank line, the block, and the closing blank line."""
     if content_type is None:
-        content_type = {"response": "application/http; msgtype=response",
-                        "request": "application/http; msgtype=request",
-                        "revisit": "application/http; msgtype=response",
-                        "metadata": "application/warc-fields", "warcinfo": "application/warc-fields",
-                        "conversion": "text/plain"}[rtype]
-    lines = ["WARC/1.0", f"WARC-Type: {rtype}", f"WARC-Record-ID: {record_id(name or rtype + uri)}",
-             f"WARC-Date: {date}"]
+        content_type = {
+            "response": "application/http; msgtype=response",
+            "request": "application/http; msgtype=request",
+            "revisit": "application/http; msgtype=response",
+            "metadata": "application/warc-fields",
+            "warcinfo": "application/warc-fields",
+            "conversion": "text/plain",
+        }[rtype]
+    lines = [
+        "WARC/1.0",
+        f"WARC-Type: {rtype}",
+        f"WARC-Record-ID: {record_id(name or rtype + uri)}",
+        f"WARC-Date: {date}",
+    ]
     if uri:
         lines.append(f"WARC-Target-URI: {uri}")
     lines += list(extra)
@@ -40,8 +55,12 @@ def warc_record(rtype: str, uri: str, block: bytes, *, name: str | None = None, 
     return ("\r\n".join(lines) + "\r\n\r\n").encode("utf-8") + block + b"\r\n\r\n"
 
 
-def http_response(body: bytes, content_type: str | None = "text/html; charset=utf-8",
-                  status: str = "200 OK", headers: tuple[str, ...] = ()) -> bytes:
+def http_response(
+    body: bytes,
+    content_type: str | None = "text/html; charset=utf-8",
+    status: str = "200 OK",
+    headers: tuple[str, ...] = (),
+) -> bytes:
     lines = [f"HTTP/1.1 {status}"]
     if content_type is not None:
         lines.append(f"Content-Type: {content_type}")
@@ -96,8 +115,14 @@ class Crawl:
         meta = b"fetchTimeMs: 120\r\ncharset-detected: none\r\n"
         return self.add(f"{name}:metadata", warc_record("metadata", uri, meta, name=f"{name}:metadata"))
 
-    def write(self, path: Path, *, gzip_members: bool = True, corrupt: tuple[str, ...] = (),
-              cut: dict[str, int] | None = None) -> dict[str, int]:
+    def write(
+        self,
+        path: Path,
+        *,
+        gzip_members: bool = True,
+        corrupt: tuple[str, ...] = (),
+        cut: dict[str, int] | None = None,
+    ) -> dict[str, int]:
         """Write the file; ``corrupt`` names records whose gzip member gets garbled, ``cut`` records that lose
         their last N bytes. Returns each record's offset in the written file."""
         cut = cut or {}

@@ -43,9 +43,21 @@ DETECT_SAMPLE_BYTES = 64 * 1024
 
 # WHATWG decoders for labels whose Python codec of the same name is a strict subset of what pages use.
 _WHATWG_SUPERSETS = {
-    "shift_jis": "cp932", "euc_kr": "cp949", "gb2312": "gb18030", "gbk": "gb18030", "big5": "big5hkscs",
-    "iso8859-1": "cp1252", "latin_1": "cp1252", "ascii": "cp1252", "iso8859-9": "cp1254", "iso8859-11": "cp874", "tis-620": "cp874",
-    "utf-16-le": "utf-8", "utf-16-be": "utf-8", "utf-16": "utf-8", "utf-32": "utf-8",  # not ASCII-compatible:
+    "shift_jis": "cp932",
+    "euc_kr": "cp949",
+    "gb2312": "gb18030",
+    "gbk": "gb18030",
+    "big5": "big5hkscs",
+    "iso8859-1": "cp1252",
+    "latin_1": "cp1252",
+    "ascii": "cp1252",
+    "iso8859-9": "cp1254",
+    "iso8859-11": "cp874",
+    "tis-620": "cp874",
+    "utf-16-le": "utf-8",
+    "utf-16-be": "utf-8",
+    "utf-16": "utf-8",
+    "utf-32": "utf-8",  # not ASCII-compatible:
     # the standard treats such a declaration in an ASCII-readable page as UTF-8 (a real UTF-16 page has a BOM)
 }
 _BOMS = ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"))
@@ -113,7 +125,7 @@ def decode_html(body: bytes, http_charset: str | None = None, max_invalid_ratio:
     """
     for bom, encoding in _BOMS:
         if body.startswith(bom):
-            text = body[len(bom):].decode(encoding, "replace")
+            text = body[len(bom) :].decode(encoding, "replace")
             if _invalid_ratio(text) <= max_invalid_ratio:
                 return DecodedHtml(text, encoding, "bom")
     if not body.isascii():
@@ -125,8 +137,11 @@ def decode_html(body: bytes, http_charset: str | None = None, max_invalid_ratio:
             if _invalid_ratio(text) <= max_invalid_ratio:
                 return DecodedHtml(text, "utf-8", "utf8")
     tried: set[str] = set()
-    candidates = (("http", lambda: http_charset), ("meta", lambda: charset_from_meta(body)),
-                  ("detected", lambda: detect_charset(body)))
+    candidates = (
+        ("http", lambda: http_charset),
+        ("meta", lambda: charset_from_meta(body)),
+        ("detected", lambda: detect_charset(body)),
+    )
     for source, label in candidates:
         encoding = python_codec(label())
         if encoding is None or encoding in tried:
@@ -139,8 +154,10 @@ def decode_html(body: bytes, http_charset: str | None = None, max_invalid_ratio:
         text = body.decode("ascii")
         if _invalid_ratio(text) <= max_invalid_ratio:
             return DecodedHtml(text, "ascii", "utf8")
-    raise HtmlDecodeError(f"no charset decodes the body (tried {', '.join(sorted(tried)) or 'none'}; "
-                          f"at most {max_invalid_ratio:.0%} invalid characters allowed)")
+    raise HtmlDecodeError(
+        f"no charset decodes the body (tried {', '.join(sorted(tried)) or 'none'}; "
+        f"at most {max_invalid_ratio:.0%} invalid characters allowed)"
+    )
 
 
 _BLANK_RUNS = re.compile(r"[ \t]+\n")
@@ -173,15 +190,32 @@ class MainTextExtractor:
         """The page's main text ('' when the engine finds none)."""
         if self.engine == "resiliparse":
             # Alt texts, form fields and comment sections are not main text; lists keep their bullets.
-            text = self._resiliparse(html, preserve_formatting=True, main_content=True, alt_texts=False,
-                                     comments=False, form_fields=False, links=False, noscript=False)
+            text = self._resiliparse(
+                html,
+                preserve_formatting=True,
+                main_content=True,
+                alt_texts=False,
+                comments=False,
+                form_fields=False,
+                links=False,
+                noscript=False,
+            )
         else:
             # No cross-page deduplication (its cache would make a page's text depend on the pages before it)
             # and no comments; tables are main text.
-            text = self._trafilatura.extract(
-                html, include_comments=False, include_tables=True, include_images=False, include_links=False,
-                deduplicate=False, fast=self.engine == "trafilatura_fast", with_metadata=False,
-            ) or ""
+            text = (
+                self._trafilatura.extract(
+                    html,
+                    include_comments=False,
+                    include_tables=True,
+                    include_images=False,
+                    include_links=False,
+                    deduplicate=False,
+                    fast=self.engine == "trafilatura_fast",
+                    with_metadata=False,
+                )
+                or ""
+            )
         return _tidy(text)
 
 
@@ -203,8 +237,12 @@ class HtmlText:
     """``no_main_text`` when the page decoded but holds no main text."""
 
 
-def html_to_text(body: bytes | str, extractor: MainTextExtractor, http_charset: str | None = None,
-                 max_invalid_ratio: float = 0.01) -> HtmlText:
+def html_to_text(
+    body: bytes | str,
+    extractor: MainTextExtractor,
+    http_charset: str | None = None,
+    max_invalid_ratio: float = 0.01,
+) -> HtmlText:
     """Decode (unless already text) and extract one page; never raises for bad input."""
     if isinstance(body, str):
         decoded = DecodedHtml(body, "utf-8", "text")
@@ -218,8 +256,12 @@ def html_to_text(body: bytes | str, extractor: MainTextExtractor, http_charset: 
     try:
         text = extractor.extract(decoded.text)
     except Exception as e:  # an engine's parser error on one page must not end the file: reject the page
-        return HtmlText(encoding=decoded.encoding, charset_source=decoded.source, error=EXTRACTION_FAILED,
-                        detail=f"{type(e).__name__}: {e}")
+        return HtmlText(
+            encoding=decoded.encoding,
+            charset_source=decoded.source,
+            error=EXTRACTION_FAILED,
+            detail=f"{type(e).__name__}: {e}",
+        )
     if not text:
         return HtmlText(encoding=decoded.encoding, charset_source=decoded.source, skipped=NO_MAIN_TEXT)
     return HtmlText(text=text, encoding=decoded.encoding, charset_source=decoded.source)

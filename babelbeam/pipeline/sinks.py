@@ -86,8 +86,8 @@ def build_stats(counts: Iterable[tuple[tuple[str, str, str], int]], entries: lis
     Input is every record read: documents, rejections and skips (WARC records that are not documents by
     definition, counted by reason); it must equal kept + removed + duplicates + rejected + skipped.
     """
-    stats: dict[str, Any] = {"input": 0, "documents_read": 0, "kept": 0, "tokens": 0,
-                             "removed": {}, "duplicates": {}, "rejected": {}, "skipped": {}, "by_language": {}}
+    stats: dict[str, Any] = {"input": 0, "documents_read": 0, "kept": 0, "tokens": 0, "removed": {},
+                             "duplicates": {}, "rejected": {}, "skipped": {}, "by_language": {}}
 
     def lang_row(lang: str) -> dict[str, Any]:
         return stats["by_language"].setdefault(lang, {"input": 0, "kept": 0, "tokens": 0, "removed": {}})
@@ -110,7 +110,8 @@ def build_stats(counts: Iterable[tuple[tuple[str, str, str], int]], entries: lis
             row["kept"] += n
             row["input"] += n
             row["tokens"] += entry.language_tokens.get(lang, 0)
-    stats["input"] = stats["documents_read"] + sum(stats["rejected"].values()) + sum(stats["skipped"].values())
+    stats["input"] = (stats["documents_read"] + sum(stats["rejected"].values())
+                      + sum(stats["skipped"].values()))
     removed, duplicates, rejected, skipped = (sum(stats[k].values())
                                               for k in ("removed", "duplicates", "rejected", "skipped"))
     stats["conservation"] = {

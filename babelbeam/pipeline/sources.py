@@ -1,12 +1,12 @@
-"""Read raw documents: JSONL, Parquet, plain text and WARC/WET, gzip or zstd, from any path Beam's FileSystems handle.
+"""Read raw documents (JSONL, Parquet, text, WARC/WET; gzip or zstd) from any path Beam's FileSystems handle.
 
 Every input record ends as a ``Document``, a ``RejectedRecord`` (tagged output
 ``rejected``) or, for records that are not documents by definition (a WARC
 request, a non-HTML response), a skip counted by reason (tagged output
-``skipped``: ``(reason, count)`` pairs per file), never silently dropped. Files are the unit of work: a ``Reshuffle``
-after matching spreads them over workers, and each file is streamed record by
-record, so memory per worker is bounded by the largest record
-(``input.max_document_bytes``), not by the file.
+``skipped``: ``(reason, count)`` pairs per file), never silently dropped.
+Files are the unit of work: a ``Reshuffle`` after matching spreads them over
+workers, and each file is streamed record by record, so memory per worker is
+bounded by the largest record (``input.max_document_bytes``), not by the file.
 """
 
 from __future__ import annotations
@@ -174,7 +174,7 @@ class RecordParser:
 
     def _html_to_text_field(self, record: dict, source: str, position: int,
                             raw: str) -> dict | RejectedRecord | SkippedRecord:
-        """``input.html_field``: the record with its HTML's main text as ``text_field``, or why there is none."""
+        """``input.html_field``: the record with its HTML's main text as ``text_field``, or why not."""
         from babelbeam.pipeline.warc import html_field_text
 
         return html_field_text(self, record, source, position, raw)

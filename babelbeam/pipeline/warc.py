@@ -1,4 +1,4 @@
-"""Read WARC and WET files (``.warc``, ``.warc.gz``, ``.warc.wet.gz``, ``.wet``): one file, streamed, in records.
+"""Read WARC and WET files (``.warc``, ``.warc.gz``, ``.warc.wet.gz``, ``.wet``): one file streamed by record.
 
 What a record becomes (docs/web-input.md has the table):
 
@@ -60,7 +60,7 @@ def is_warc(path_without_compression: str) -> bool:
     return path_without_compression.lower().endswith(WARC_SUFFIXES)
 
 
-# ---------------------------------------------------------------------------------------------------------------
+# ------------------------------------------------------------------------------------------------------------
 # One record, whichever parser read it
 
 
@@ -75,17 +75,26 @@ class WarcEntry:
     http_content_type: str | None
     http_charset: str | None
     http_encoded: bool
-    """The payload has a Content-Encoding or Transfer-Encoding (decoded by the parser, so its length differs)."""
+    """The payload has a Content-Encoding or Transfer-Encoding (the parser decodes it: its length differs)."""
     read_payload: Callable[[int], tuple[bytes, bool]]
-    """``limit -> (payload[:limit + 1], complete)``; complete is False when the record ends before its length."""
+    """``limit -> (payload[:limit + 1], complete)``; not complete when the record ends before its length."""
 
 
 def _fastwarc_entries(stream: IO[bytes]) -> Iterator[WarcEntry]:
     from fastwarc.warc import ArchiveIterator, WarcRecordType
 
     # WarcRecordType values are not hashable: a list of pairs, not a dict.
-    names = [(getattr(WarcRecordType, n), n) for n in ("response", "request", "metadata", "warcinfo", "revisit",
-                                                       "conversion", "resource", "continuation")]
+    types = (
+        "response",
+        "request",
+        "metadata",
+        "warcinfo",
+        "revisit",
+        "conversion",
+        "resource",
+        "continuation",
+    )
+    names = [(getattr(WarcRecordType, n), n) for n in types]
     for record in ArchiveIterator(stream, parse_http=True, auto_decode="all"):
         rtype = next((name for value, name in names if record.record_type == value), "unknown")
         http = record.http_headers if record.is_http else None
@@ -97,9 +106,16 @@ def _fastwarc_entries(stream: IO[bytes]) -> Iterator[WarcEntry]:
             data = record.reader.read(limit + 1)
             return data, len(data) > limit or len(data) >= expected
 
-        yield WarcEntry(record.stream_pos, rtype, dict(record.headers.items()), status,
-                        record.http_content_type if http is not None else None,
-                        record.http_charset if http is not None else None, encoded, read)
+        yield WarcEntry(
+            record.stream_pos,
+            rtype,
+            dict(record.headers.items()),
+            status,
+            record.http_content_type if http is not None else None,
+            record.http_charset if http is not None else None,
+            encoded,
+            read,
+        )
 
 
 def _warcio_entries(stream: IO[bytes]) -> Iterator[WarcEntry]:
@@ -115,7 +131,9 @@ def _warcio_entries(stream: IO[bytes]) -> Iterator[WarcEntry]:
                 status = int(http.get_statuscode())
             except (TypeError, ValueError):
                 status = None
-        encoded = http is not None and bool(http.get_header("Content-Encoding") or http.get_header("Transfer-Encoding"))
+        encoded = http is not None and bool(
+            http.get_header("Content-Encoding") or http.get_header("Transfer-Encoding")
+        )
         mime = content_type.split(";")[0].strip().lower() if content_type else None
         charset = None
         if content_type and "charset=" in content_type.lower():
@@ -127,14 +145,22 @@ def _warcio_entries(stream: IO[bytes]) -> Iterator[WarcEntry]:
             return data, len(data) > limit or getattr(record.raw_stream, "limit", 0) == 0
 
         # ``offset``, not ``get_record_offset()``: the latter reads the record to its end first.
-        yield WarcEntry(iterator.offset, record.rec_type,
-                        {k: v for k, v in record.rec_headers.headers}, status, mime, charset, encoded, read)
+        yield WarcEntry(
+            iterator.offset,
+            record.rec_type,
+            {k: v for k, v in record.rec_headers.headers},
+            status,
+            mime,
+            charset,
+            encoded,
+            read,
+        )
 
 
 ENTRY_READERS = {"fastwarc": _fastwarc_entries, "warcio": _warcio_entries}
 
 
-# ---------------------------------------------------------------------------------------------------------------
+# ------------------------------------------------------------------------------------------------------------
 # Finding where to start again after damage
 
 
@@ -219,12 +245,12 @@ def _framing_ok(block: bytes) -> bool:
     if length is None:
         return False
     close = end + 4 + length
-    return block[close:close + 4] == b"\r\n\r\n"
+    return block[close : close + 4] == b"\r\n\r\n"
 
 
 def _record_end(stream: IO[bytes], start: int, gzip: bool, max_record: int) -> int | None:
-    """Where the record at ``start`` ends when it is whole (its member's end for gzip), None when it is cut short
-    or swallowed bytes that are not its own."""
+    """Where the record at ``start`` ends when it is whole (its member's end for gzip), None when it is cut
+    short or swallowed bytes that are not its own."""
     if gzip:
         try:
             end, data = _inflate_member(stream, start, max_record)
@@ -253,7 +279,7 @@ def _record_end(stream: IO[bytes], start: int, gzip: bool, max_record: int) -> i
     return close + 4
 
 
-# ---------------------------------------------------------------------------------------------------------------
+# ------------------------------------------------------------------------------------------------------------
 # Records to documents
 
 
@@ -275,20 +301,27 @@ def _looks_like_html(payload: bytes) -> bool:
 class WarcRecordReader:
     """Turns a file's ``WarcEntry`` stream into documents, skips and rejections; one per worker and config."""
 
-    def __init__(self, config: InputConfig, id_root: str = "", extractor: MainTextExtractor | None = None) -> None:
+    def __init__(
+        self, config: InputConfig, id_root: str = "", extractor: MainTextExtractor | None = None
+    ) -> None:
         self.config = config
         self.id_root = id_root
         self.extractor = extractor or MainTextExtractor(config.web.engine)
 
     def _relative(self, source: str) -> str:
-        return source[len(self.id_root):] if self.id_root and source.startswith(self.id_root) else source
+        return source[len(self.id_root) :] if self.id_root and source.startswith(self.id_root) else source
 
     def to_item(self, entry: WarcEntry, source: str) -> Item:
         names = {k.lower() for k in entry.headers}
         if "warc-type" not in names or "content-length" not in names:
             # Only a header cut short lacks these two (a gzip member that ends mid-header does that).
-            return RejectedRecord(source, entry.offset, "damaged_record", "the WARC header has no WARC-Type or "
-                                  f"Content-Length (headers: {', '.join(sorted(names)) or 'none'})")
+            return RejectedRecord(
+                source,
+                entry.offset,
+                "damaged_record",
+                "the WARC header has no WARC-Type or Content-Length "
+                f"(headers: {', '.join(sorted(names)) or 'none'})",
+            )
         skip = self._skip_reason(entry)
         if skip is not None:
             return SkippedRecord(source, entry.offset, skip)
@@ -297,11 +330,17 @@ class WarcRecordReader:
         payload, complete = entry.read_payload(limit)
         raw = payload[:RAW_PREFIX_BYTES].decode("utf-8", "replace")
         if len(payload) > limit:
-            return RejectedRecord(source, entry.offset, "document_too_large",
-                                  f"{entry.record_type} payload is over {limit} bytes", raw)
+            return RejectedRecord(
+                source,
+                entry.offset,
+                "document_too_large",
+                f"{entry.record_type} payload is over {limit} bytes",
+                raw,
+            )
         if not complete and not entry.http_encoded:
-            return RejectedRecord(source, entry.offset, "truncated_record",
-                                  "the record ends before its Content-Length", raw)
+            return RejectedRecord(
+                source, entry.offset, "truncated_record", "the record ends before its Content-Length", raw
+            )
         if not payload.strip():
             return SkippedRecord(source, entry.offset, "empty_body")
         metadata: dict[str, str] = {}
@@ -322,8 +361,13 @@ class WarcRecordReader:
             text = result.text
             metadata["charset"] = result.encoding
         if len(text.encode("utf-8", "surrogatepass")) > self.config.max_document_bytes:
-            return RejectedRecord(source, entry.offset, "document_too_large",
-                                  f"text is over {self.config.max_document_bytes} bytes", raw)
+            return RejectedRecord(
+                source,
+                entry.offset,
+                "document_too_large",
+                f"text is over {self.config.max_document_bytes} bytes",
+                raw,
+            )
         headers = {k.lower(): v for k, v in entry.headers.items()}
         url = headers.get("warc-target-uri") or None
         if headers.get("warc-date"):
@@ -336,8 +380,13 @@ class WarcRecordReader:
         record_id = (headers.get("warc-record-id") or "").strip()
         from babelbeam.pipeline.sources import derived_id
 
-        return Document(id=record_id or derived_id(self._relative(source), entry.offset), text=text,
-                        source=source, url=url, metadata=dict(sorted(metadata.items())))
+        return Document(
+            id=record_id or derived_id(self._relative(source), entry.offset),
+            text=text,
+            source=source,
+            url=url,
+            metadata=dict(sorted(metadata.items())),
+        )
 
     @staticmethod
     def _skip_reason(entry: WarcEntry) -> str | None:
@@ -354,8 +403,9 @@ class WarcRecordReader:
         return None
 
 
-def read_warc_file(path: str, config: InputConfig, id_root: str = "",
-                   records: WarcRecordReader | None = None) -> Iterator[Item]:
+def read_warc_file(
+    path: str, config: InputConfig, id_root: str = "", records: WarcRecordReader | None = None
+) -> Iterator[Item]:
     """Every record of one WARC/WET file as a Document, SkippedRecord or RejectedRecord, in file order.
 
     Damage is rejected once per damaged stretch (kind ``damaged_record``, or ``truncated_record`` for a record
@@ -389,14 +439,18 @@ def read_warc_file(path: str, config: InputConfig, id_root: str = "",
                     held, held_offset = [records.to_item(entry, path)], entry.offset
                 yield from held
                 return
-            except Exception as e:  # each parser raises its own types (OSError, ArchiveLoadFailed): all damage
+            except Exception as e:  # each parser raises its own types (OSError, ArchiveLoadFailed): damage
                 error = f"{type(e).__name__}: {e}"
             if held_offset is not None:
                 # The next header did not parse: the held record is kept only if it ends where it says.
                 end = _record_end(probe, held_offset, gzip, max_record)
                 if end is None:
-                    yield RejectedRecord(path, held_offset, "truncated_record",
-                                         f"the record does not end where its Content-Length says ({error})")
+                    yield RejectedRecord(
+                        path,
+                        held_offset,
+                        "truncated_record",
+                        f"the record does not end where its Content-Length says ({error})",
+                    )
                     damage = held_offset
                 else:
                     yield from held
@@ -409,12 +463,13 @@ def read_warc_file(path: str, config: InputConfig, id_root: str = "",
             start = None if compression == "zstd" else next_record(probe, damage + 1)
 
 
-# ---------------------------------------------------------------------------------------------------------------
+# ------------------------------------------------------------------------------------------------------------
 # HTML held in a JSONL/Parquet field (``input.html_field``): the same decoding and extraction
 
 
-def html_field_text(parser: Any, record: dict, source: str, position: int,
-                    raw: str) -> dict | RejectedRecord | SkippedRecord:
+def html_field_text(
+    parser: Any, record: dict, source: str, position: int, raw: str
+) -> dict | RejectedRecord | SkippedRecord:
     """``record`` with the main text of its ``input.html_field`` as its ``text_field``, or why there is none.
 
     ``parser`` is the file's ``sources.RecordParser``; its extractor is made on first use and kept on it.
@@ -424,12 +479,22 @@ def html_field_text(parser: Any, record: dict, source: str, position: int,
     if value is None:
         return RejectedRecord(source, position, "missing_html", f"no {cfg.html_field!r} field", raw)
     if not isinstance(value, str | bytes):
-        return RejectedRecord(source, position, "html_not_string",
-                              f"{cfg.html_field!r} is {type(value).__name__}, not a string or bytes", raw)
+        return RejectedRecord(
+            source,
+            position,
+            "html_not_string",
+            f"{cfg.html_field!r} is {type(value).__name__}, not a string or bytes",
+            raw,
+        )
     size = len(value) if isinstance(value, bytes) else len(value.encode("utf-8", "surrogatepass"))
     if size > cfg.web.max_html_bytes:
-        return RejectedRecord(source, position, "document_too_large",
-                              f"{cfg.html_field!r} is over {cfg.web.max_html_bytes} bytes", raw)
+        return RejectedRecord(
+            source,
+            position,
+            "document_too_large",
+            f"{cfg.html_field!r} is over {cfg.web.max_html_bytes} bytes",
+            raw,
+        )
     extractor = getattr(parser, "html_extractor", None)
     if extractor is None:
         extractor = parser.html_extractor = MainTextExtractor(cfg.web.engine)

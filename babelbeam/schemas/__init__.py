@@ -3,4 +3,5 @@
 from babelbeam.schemas.document import Document, RejectedRecord, SkippedRecord
 from babelbeam.schemas.languages import LANGUAGES, Language, language, language_codes
 
-__all__ = ["Document", "RejectedRecord", "SkippedRecord", "LANGUAGES", "Language", "language", "language_codes"]
+__all__ = ["Document", "RejectedRecord", "SkippedRecord", "LANGUAGES", "Language", "language",
+           "language_codes"]

@@ -94,8 +94,8 @@ class RejectedRecord:
     source: str
     """The input file."""
     position: int
-    """Line number (JSONL, 1-based), row index (Parquet), 0 (whole file), or for WARC/WET the byte offset where
-    the record or damage starts (in the compressed file for ``.gz``)."""
+    """Line number (JSONL, 1-based), row index (Parquet), 0 (whole file), or for WARC/WET the byte offset
+    where the record or damage starts (in the compressed file for ``.gz``)."""
     error: str
     """A stable error kind, e.g. ``invalid_json``, ``missing_text``, ``invalid_utf8``, ``unreadable_file``."""
     detail: str = ""

@@ -10,7 +10,11 @@ from babelbeam.schemas.config_base import ConfigError
 ENGINES = ("trafilatura", "trafilatura_fast", "resiliparse")
 """Main-text engines: trafilatura with its fallback extractors, trafilatura without them (``fast=True``),
 and resiliparse's ``extract_plain_text(main_content=True)``."""
-ENGINE_PACKAGES = {"trafilatura": "trafilatura", "trafilatura_fast": "trafilatura", "resiliparse": "resiliparse"}
+ENGINE_PACKAGES = {
+    "trafilatura": "trafilatura",
+    "trafilatura_fast": "trafilatura",
+    "resiliparse": "resiliparse",
+}
 
 WARC_READERS = ("fastwarc", "warcio")
 """WARC parsers: FastWARC (resiliparse project, C++) and warcio (pure Python, the ``warcio`` extra)."""
@@ -34,10 +38,10 @@ class WebConfig:
     ``trafilatura`` (with them) or ``resiliparse``. The default is the fastest engine within 5% of the best F1
     on the evaluation pages (docs/web-input.md)."""
     warc_reader: str = "fastwarc"
-    """WARC parser: ``fastwarc`` or ``warcio`` (same records, several times slower; needs ``warcio`` installed)."""
+    """WARC parser: ``fastwarc`` or ``warcio`` (the same records, about half as fast; needs ``warcio``)."""
     max_html_bytes: int = 4 * 1024 * 1024
-    """HTML payloads larger than this are rejected as ``document_too_large`` unread (Common Crawl cuts payloads
-    at 1 MiB); it bounds a reader's memory, which is about ten times this while one page is parsed."""
+    """HTML payloads larger than this are rejected as ``document_too_large`` unread (Common Crawl cuts
+    payloads at 1 MiB); it bounds a reader's memory, about ten times this while one page is parsed."""
     max_invalid_ratio: float = 0.01
     """Largest share of replacement characters and control characters a decoded page may hold; above it in
     every candidate charset the page is rejected as ``html_undecodable``."""
@@ -48,14 +52,19 @@ class WebConfig:
         if problem is not None:
             raise ConfigError(f"input.web.engine: {problem}")
         if self.warc_reader not in WARC_READERS:
-            raise ConfigError(f"input.web.warc_reader: must be one of {', '.join(WARC_READERS)}, "
-                              f"got {self.warc_reader!r}")
+            raise ConfigError(
+                f"input.web.warc_reader: must be one of {', '.join(WARC_READERS)}, got {self.warc_reader!r}"
+            )
         package = WARC_READER_PACKAGES[self.warc_reader]
         if importlib.util.find_spec(package) is None:
-            raise ConfigError(f"input.web.warc_reader: {self.warc_reader!r} needs the {package!r} package: "
-                              f"pip install {package}")
+            raise ConfigError(
+                f"input.web.warc_reader: {self.warc_reader!r} needs the {package!r} package: "
+                f"pip install {package}"
+            )
         if self.max_html_bytes < 1:
             raise ConfigError(f"input.web.max_html_bytes: must be >= 1, got {self.max_html_bytes!r}")
         if not 0.0 <= self.max_invalid_ratio <= 1.0:
-            raise ConfigError(f"input.web.max_invalid_ratio: must be in [0, 1], got {self.max_invalid_ratio!r}")
+            raise ConfigError(
+                f"input.web.max_invalid_ratio: must be in [0, 1], got {self.max_invalid_ratio!r}"
+            )
         return self

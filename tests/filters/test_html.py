@@ -65,7 +65,9 @@ def test_labels_decode_as_browsers_do() -> None:
     assert python_codec("ISO-8859-1") == "cp1252" and python_codec("EUC-KR") == "cp949"
     assert python_codec("Big5") == "big5hkscs" and python_codec("x-no-such-charset") is None
     assert charset_from_content_type('text/html; charset="Shift_JIS"') == "Shift_JIS"
-    assert charset_from_meta(b'<meta http-equiv="Content-Type" content="text/html; charset=euc-kr">') == "euc-kr"
+    assert (
+        charset_from_meta(b'<meta http-equiv="Content-Type" content="text/html; charset=euc-kr">') == "euc-kr"
+    )
     assert charset_from_meta(b" " * 2000 + b'<meta charset="big5">') is None  # past the 1,024-byte pre-scan
 
 
@@ -91,7 +93,9 @@ def test_engines_keep_the_article_and_drop_the_boilerplate(engine) -> None:
 
 @pytest.mark.parametrize("engine", ENGINES)
 def test_page_without_main_text_is_skipped(engine) -> None:
-    result = html_to_text(b"<html><head><title>x</title></head><body></body></html>", MainTextExtractor(engine))
+    result = html_to_text(
+        b"<html><head><title>x</title></head><body></body></html>", MainTextExtractor(engine)
+    )
     assert result.skipped == NO_MAIN_TEXT and result.error is None
 
 
@@ -99,11 +103,14 @@ def test_engine_choice_fails_clearly(monkeypatch) -> None:
     with pytest.raises(ConfigError, match="input.web.engine: must be one of"):
         WebConfig(engine="magic").validate()
     real = importlib.util.find_spec
-    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "warcio" else real(name, *a))
+    monkeypatch.setattr(
+        importlib.util, "find_spec", lambda name, *a: None if name == "warcio" else real(name, *a)
+    )
     with pytest.raises(ConfigError, match="input.web.warc_reader: 'warcio' needs the 'warcio' package"):
         WebConfig(warc_reader="warcio").validate()
-    monkeypatch.setattr(importlib.util, "find_spec",
-                        lambda name, *a: None if name == "trafilatura" else real(name, *a))
+    monkeypatch.setattr(
+        importlib.util, "find_spec", lambda name, *a: None if name == "trafilatura" else real(name, *a)
+    )
     with pytest.raises(ConfigError, match="pip install trafilatura"):
         WebConfig(engine="trafilatura").validate()
 
