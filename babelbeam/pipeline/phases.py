@@ -58,7 +58,7 @@ from babelbeam.pipeline.sinks import (
     removed_key,
     write_atomically,
 )
-from babelbeam.pipeline.sources import REJECTED, ReadDocuments
+from babelbeam.pipeline.sources import REJECTED, SKIPPED, ReadDocuments
 from babelbeam.pipeline.stage import KEPT, METRICS_NAMESPACE, REMOVED
 from babelbeam.schemas import Document, RejectedRecord
 from babelbeam.schemas.config import RunConfig
@@ -160,16 +160,23 @@ class _WriteWaveBucketFn(beam.DoFn):
         yield docs_path
 
 
-def count_keys(read: beam.PCollection, removed: beam.PCollection, rejected: beam.PCollection) -> beam.PCollection:
-    """(kind, reason, lang) -> count for the records of one phase: a single list element."""
+def count_keys(read: beam.PCollection, removed: beam.PCollection, rejected: beam.PCollection,
+               skipped: beam.PCollection | None = None) -> beam.PCollection:
+    """(kind, reason, lang) -> count for the records of one phase: a single list element.
+
+    ``skipped`` holds ``(reason, count)`` pairs (a file's skips come counted already).
+    """
+    keyed = [
+        read | "ReadKeys" >> beam.Map(lambda _: (("read", "", ""), 1)),
+        removed | "RemovedKeys" >> beam.Map(lambda d: (removed_key(d), 1)),
+        rejected | "RejectedKeys" >> beam.Map(lambda r: (("rejected", r.error, ""), 1)),
+    ]
+    if skipped is not None:
+        keyed.append(skipped | "SkippedKeys" >> beam.Map(lambda kv: (("skipped", kv[0], ""), kv[1])))
     return (
-        (
-            read | "ReadKeys" >> beam.Map(lambda _: ("read", "", "")),
-            removed | "RemovedKeys" >> beam.Map(removed_key),
-            rejected | "RejectedKeys" >> beam.Map(lambda r: ("rejected", r.error, "")),
-        )
+        keyed
         | "AllKeys" >> beam.Flatten()
-        | "CountKeys" >> beam.combiners.Count.PerElement()
+        | "CountKeys" >> beam.CombinePerKey(sum)
         | "OneList" >> beam.combiners.ToList()
     )
 
@@ -217,7 +224,7 @@ class AnnotateWave(beam.PTransform):
             to_dict=RejectedRecord.to_json_dict, buckets=1, name=name)
         counts_path = work_path(output_dir, "counts", f"{name}.json")
         return (
-            count_keys(read["documents"], all_removed, read[REJECTED])
+            count_keys(read["documents"], all_removed, read[REJECTED], read[SKIPPED])
             | "WriteCounts" >> beam.Map(lambda counts: write_counts(counts_path, counts))
         )
 

@@ -44,11 +44,12 @@ _LOG = logging.getLogger(__name__)
 
 
 class ConservationError(RuntimeError):
-    """Input records do not add up to kept + removed + duplicates + rejected."""
+    """Input records do not add up to kept + removed + duplicates + rejected + skipped."""
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--input", nargs="+", required=True, help="input files or globs (JSONL, Parquet, text; .gz/.zst)")
+    parser.add_argument("--input", nargs="+", required=True,
+                        help="input files or globs (JSONL, Parquet, text, WARC/WET; .gz/.zst)")
     parser.add_argument("--output", required=True, help="output directory (local or a Beam filesystem path)")
     parser.add_argument("--config", default=None, help="YAML run config (see docs/configuration.md)")
     parser.add_argument("--resume", action="store_true",
@@ -250,7 +251,8 @@ def finalize(output_dir: str, config: RunConfig, waves: int) -> dict[str, Any]:
     if not c["holds"]:
         raise ConservationError(
             f"records do not add up: input {c['input']} != kept {c['kept']} + removed {c['removed']} + "
-            f"duplicates {c['duplicates']} + rejected {c['rejected']} (see {STATS_NAME}); no manifest written")
+            f"duplicates {c['duplicates']} + rejected {c['rejected']} + skipped {c.get('skipped', 0)} "
+            f"(see {STATS_NAME}); no manifest written")
     manifest = make_manifest(load_tokenizer(config.tokenize.tokenizer).identity(), entries)
     write_atomically(FileSystems.join(output_dir, MANIFEST_NAME), manifest.to_json().encode("utf-8"))
     return stats
@@ -274,5 +276,6 @@ def main(args: argparse.Namespace) -> int:
         return 2
     c = stats["conservation"]
     print(f"{c['input']} records: {c['kept']} kept ({stats['tokens']} tokens), {c['removed']} removed, "
-          f"{c['duplicates']} duplicates, {c['rejected']} rejected -> {args.output}")
+          f"{c['duplicates']} duplicates, {c['rejected']} rejected, {c.get('skipped', 0)} skipped "
+          f"-> {args.output}")
     return 0

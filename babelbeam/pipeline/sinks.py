@@ -27,7 +27,7 @@ DUPLICATE_SUFFIX = "_duplicate"
 
 
 class ConservationError(RuntimeError):
-    """Input records do not add up to kept + removed + duplicates + rejected."""
+    """Input records do not add up to kept + removed + duplicates + rejected + skipped."""
 
 
 def bucket_of(key: str, buckets: int) -> int:
@@ -81,9 +81,13 @@ def removed_key(doc: Document) -> tuple[str, str, str]:
 
 
 def build_stats(counts: Iterable[tuple[tuple[str, str, str], int]], entries: list[ShardEntry]) -> dict[str, Any]:
-    """Assemble stats.json from the per-(kind, reason, lang) counts and the shard entries; check conservation."""
-    stats: dict[str, Any] = {"input": 0, "documents_read": 0, "kept": 0, "tokens": 0,
-                             "removed": {}, "duplicates": {}, "rejected": {}, "by_language": {}}
+    """Assemble stats.json from the per-(kind, reason, lang) counts and the shard entries; check conservation.
+
+    Input is every record read: documents, rejections and skips (WARC records that are not documents by
+    definition, counted by reason); it must equal kept + removed + duplicates + rejected + skipped.
+    """
+    stats: dict[str, Any] = {"input": 0, "documents_read": 0, "kept": 0, "tokens": 0, "removed": {},
+                             "duplicates": {}, "rejected": {}, "skipped": {}, "by_language": {}}
 
     def lang_row(lang: str) -> dict[str, Any]:
         return stats["by_language"].setdefault(lang, {"input": 0, "kept": 0, "tokens": 0, "removed": {}})
@@ -91,8 +95,8 @@ def build_stats(counts: Iterable[tuple[tuple[str, str, str], int]], entries: lis
     for (kind, reason, lang), n in counts:
         if kind == "read":
             stats["documents_read"] += n
-        elif kind == "rejected":
-            stats["rejected"][reason] = stats["rejected"].get(reason, 0) + n
+        elif kind in ("rejected", "skipped"):
+            stats[kind][reason] = stats[kind].get(reason, 0) + n
         else:
             stats[kind][reason] = stats[kind].get(reason, 0) + n
             row = lang_row(lang)
@@ -106,14 +110,16 @@ def build_stats(counts: Iterable[tuple[tuple[str, str, str], int]], entries: lis
             row["kept"] += n
             row["input"] += n
             row["tokens"] += entry.language_tokens.get(lang, 0)
-    stats["input"] = stats["documents_read"] + sum(stats["rejected"].values())
-    removed, duplicates, rejected = (sum(stats[k].values()) for k in ("removed", "duplicates", "rejected"))
+    stats["input"] = (stats["documents_read"] + sum(stats["rejected"].values())
+                      + sum(stats["skipped"].values()))
+    removed, duplicates, rejected, skipped = (sum(stats[k].values())
+                                              for k in ("removed", "duplicates", "rejected", "skipped"))
     stats["conservation"] = {
         "input": stats["input"], "kept": stats["kept"], "removed": removed,
-        "duplicates": duplicates, "rejected": rejected,
-        "holds": stats["input"] == stats["kept"] + removed + duplicates + rejected,
+        "duplicates": duplicates, "rejected": rejected, "skipped": skipped,
+        "holds": stats["input"] == stats["kept"] + removed + duplicates + rejected + skipped,
     }
-    for key in ("removed", "duplicates", "rejected"):
+    for key in ("removed", "duplicates", "rejected", "skipped"):
         stats[key] = dict(sorted(stats[key].items()))
     for row in stats["by_language"].values():
         row["removed"] = dict(sorted(row["removed"].items()))

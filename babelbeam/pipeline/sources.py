@@ -1,10 +1,12 @@
-"""Read raw documents: JSONL, Parquet and plain text, gzip or zstd, from any path Beam's FileSystems handle.
+"""Read raw documents (JSONL, Parquet, text, WARC/WET; gzip or zstd) from any path Beam's FileSystems handle.
 
-Every input record ends as a ``Document`` or a ``RejectedRecord`` (tagged output
-``rejected``), never silently dropped. Files are the unit of work: a ``Reshuffle``
-after matching spreads them over workers, and each file is streamed record by
-record, so memory per worker is bounded by the largest record
-(``input.max_document_bytes``), not by the file.
+Every input record ends as a ``Document``, a ``RejectedRecord`` (tagged output
+``rejected``) or, for records that are not documents by definition (a WARC
+request, a non-HTML response), a skip counted by reason (tagged output
+``skipped``: ``(reason, count)`` pairs per file), never silently dropped.
+Files are the unit of work: a ``Reshuffle`` after matching spreads them over
+workers, and each file is streamed record by record, so memory per worker is
+bounded by the largest record (``input.max_document_bytes``), not by the file.
 """
 
 from __future__ import annotations
@@ -27,10 +29,12 @@ from apache_beam.io.filesystems import FileSystems
 from apache_beam.metrics import Metrics
 
 from babelbeam.pipeline.stage import METRICS_NAMESPACE
-from babelbeam.schemas import Document, RejectedRecord
+from babelbeam.pipeline.warc import is_warc, read_warc_file
+from babelbeam.schemas import Document, RejectedRecord, SkippedRecord
 from babelbeam.schemas.config import InputConfig
 
 REJECTED = "rejected"
+SKIPPED = "skipped"
 RAW_PREFIX_CHARS = 1000
 _LOG = logging.getLogger(__name__)
 
@@ -70,6 +74,8 @@ def split_compression(path: str) -> tuple[str, str]:
 def file_format(path: str) -> str:
     base, _ = split_compression(path)
     lower = base.lower()
+    if is_warc(lower):
+        return "warc"
     if lower.endswith(JSONL_SUFFIXES):
         return "jsonl"
     if lower.endswith(PARQUET_SUFFIXES):
@@ -135,6 +141,10 @@ class RecordParser:
         cfg = self.config
         if not isinstance(record, dict):
             return RejectedRecord(source, position, "not_an_object", f"expected a JSON object, got {type(record).__name__}", raw)
+        if cfg.html_field is not None:
+            record = self._html_to_text_field(record, source, position, raw)
+            if not isinstance(record, dict):
+                return record
         if cfg.text_field not in record or record[cfg.text_field] is None:
             return RejectedRecord(source, position, "missing_text", f"no {cfg.text_field!r} field", raw)
         text = record[cfg.text_field]
@@ -161,6 +171,13 @@ class RecordParser:
 
     def _relative(self, source: str) -> str:
         return source[len(self.id_root):] if self.id_root and source.startswith(self.id_root) else source
+
+    def _html_to_text_field(self, record: dict, source: str, position: int,
+                            raw: str) -> dict | RejectedRecord | SkippedRecord:
+        """``input.html_field``: the record with its HTML's main text as ``text_field``, or why not."""
+        from babelbeam.pipeline.warc import html_field_text
+
+        return html_field_text(self, record, source, position, raw)
 
 
 def read_jsonl(stream: IO[bytes], source: str, parser: RecordParser) -> Iterator[Document | RejectedRecord]:
@@ -233,6 +250,9 @@ def read_file(path: str, config: InputConfig, id_root: str = "") -> Iterator[Doc
     ``id_root`` is the inputs' common directory (``input_root``): ids of records without one derive from the
     path below it.
     """
+    if file_format(path) == "warc":  # WARC/WET files open, resync after damage and decompress themselves
+        yield from read_warc_file(path, config, id_root)
+        return
     parser = RecordParser(config, id_root)
     reader = READERS[file_format(path)]
     last_position = 0
@@ -255,7 +275,8 @@ def read_file(path: str, config: InputConfig, id_root: str = "") -> Iterator[Doc
 
 
 class ReadFileFn(beam.DoFn):
-    """One file in, its documents out; records that cannot be parsed go to the ``rejected`` output."""
+    """One file in, its documents out; records that cannot be parsed go to the ``rejected`` output, and the
+    file's skip counts (``(reason, count)``) to ``skipped``."""
 
     def __init__(self, config: InputConfig, id_root: str = "") -> None:
         super().__init__()
@@ -264,10 +285,15 @@ class ReadFileFn(beam.DoFn):
         self.documents = Metrics.counter(METRICS_NAMESPACE, "read.documents")
         self.rejected = Metrics.counter(METRICS_NAMESPACE, "read.rejected")
         self.files = Metrics.counter(METRICS_NAMESPACE, "read.files")
+        self.skipped = Metrics.counter(METRICS_NAMESPACE, "read.skipped")
 
     def process(self, path: str) -> Iterator[object]:
         self.files.inc()
+        skipped: dict[str, int] = {}
         for item in read_file(path, self.config, self.id_root):
+            if isinstance(item, SkippedRecord):
+                skipped[item.reason] = skipped.get(item.reason, 0) + 1
+                continue
             if isinstance(item, RejectedRecord):
                 self.rejected.inc()
                 _LOG.info("rejected %s:%d (%s): %s", item.source, item.position, item.error, item.detail)
@@ -275,10 +301,14 @@ class ReadFileFn(beam.DoFn):
             else:
                 self.documents.inc()
                 yield item
+        for reason, n in sorted(skipped.items()):
+            self.skipped.inc(n)
+            yield beam.pvalue.TaggedOutput(SKIPPED, (reason, n))
 
 
 class ReadDocuments(beam.PTransform):
-    """File paths -> ``{"documents": PCollection[Document], "rejected": PCollection[RejectedRecord]}``."""
+    """File paths -> ``{"documents": PCollection[Document], "rejected": PCollection[RejectedRecord],
+    "skipped": PCollection[(reason, count)]}``."""
 
     def __init__(self, paths: list[str], config: InputConfig, id_root: str | None = None) -> None:
         super().__init__()
@@ -292,6 +322,7 @@ class ReadDocuments(beam.PTransform):
             pbegin
             | "ListFiles" >> beam.Create(self._paths)
             | "SpreadFiles" >> beam.Reshuffle()
-            | "ReadFiles" >> beam.ParDo(ReadFileFn(self._config, self._id_root)).with_outputs(REJECTED, main="documents")
+            | "ReadFiles" >> beam.ParDo(ReadFileFn(self._config, self._id_root)).with_outputs(
+                REJECTED, SKIPPED, main="documents")
         )
-        return {"documents": results["documents"], REJECTED: results[REJECTED]}
+        return {"documents": results["documents"], REJECTED: results[REJECTED], SKIPPED: results[SKIPPED]}

@@ -26,6 +26,7 @@ from babelbeam.schemas.config_base import ConfigError, from_dict
 from babelbeam.schemas.minhash_config import MinHashConfig
 from babelbeam.schemas.quality_config import QualityConfig
 from babelbeam.schemas.scorer_config import ScorerConfig
+from babelbeam.schemas.web_config import WebConfig
 
 __all__ = ["ConfigError", "from_dict", "RunConfig", "MinHashConfig", "QualityConfig", "ScorerConfig"]
 
@@ -44,6 +45,11 @@ class InputConfig:
     """Records longer than this (UTF-8 bytes) are rejected as ``document_too_large``."""
     max_file_bytes: int = 16 * 1024 * 1024 * 1024
     """Decompressed size at which a file is cut off and the rest rejected (guards against decompression bombs)."""
+    html_field: str | None = None
+    """Field holding a page's HTML in JSONL and Parquet input (a string, or bytes whose charset is detected):
+    its main text, extracted as for WARC input, becomes the document text instead of ``text_field``."""
+    web: WebConfig = field(default_factory=WebConfig)
+    """WARC/WET reading and HTML main-text extraction (docs/web-input.md)."""
 
 
 @dataclass
@@ -127,6 +133,7 @@ class RunConfig:
 
     def __post_init__(self) -> None:
         self.minhash.validate()
+        self.input.web.validate()
 
     @classmethod
     def from_yaml(cls, path: str | Path | None) -> RunConfig:

@@ -94,7 +94,8 @@ class RejectedRecord:
     source: str
     """The input file."""
     position: int
-    """Line number (JSONL, 1-based), row index (Parquet) or 0 (whole file)."""
+    """Line number (JSONL, 1-based), row index (Parquet), 0 (whole file), or for WARC/WET the byte offset
+    where the record or damage starts (in the compressed file for ``.gz``)."""
     error: str
     """A stable error kind, e.g. ``invalid_json``, ``missing_text``, ``invalid_utf8``, ``unreadable_file``."""
     detail: str = ""
@@ -104,6 +105,19 @@ class RejectedRecord:
 
     def to_json_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
+
+
+@dataclass
+class SkippedRecord:
+    """An input record that is not a document by definition (a WARC request, a non-HTML response, a page
+    without main text): counted by reason in stats.json, never written out."""
+
+    source: str
+    """The input file."""
+    position: int
+    """Where the record starts (a byte offset for WARC/WET, in the compressed file for ``.gz``)."""
+    reason: str
+    """A stable reason, e.g. ``warc_request``, ``not_html``, ``http_status_404``, ``no_main_text``."""
 
 
 # Columns of the removed-documents log (DIR/removed/*.jsonl) are Document.to_json_dict().
