@@ -216,6 +216,24 @@ def load_backbone(path_or_preset: str | os.PathLike[str], device: torch.device |
     return model
 
 
+def check_model(path_or_preset: str | os.PathLike[str]) -> None:
+    """Refuse, before any work, a ``babelbeam train`` run or checkpoint whose metadata is corrupt or crafted.
+
+    Reads only the checkpoint's metadata, through the restricted reader (``babelbeam.model.dcp_reader``).
+    Hugging Face and ``train-scorer`` directories (JSON and safetensors: nothing to unpickle), preset names
+    and paths this machine does not see pass; the model itself loads later, on the workers. Raises
+    CheckpointError (UnsafeCheckpointError for a crafted file) naming the file, or FileNotFoundError for a
+    directory without a complete checkpoint.
+    """
+    path = Path(path_or_preset)
+    if (path / "config.json").is_file() or not path.exists():
+        return
+    from babelbeam.model.checkpoint import read_checkpoint_metadata
+    from babelbeam.model.export_cli import resolve_checkpoint
+
+    read_checkpoint_metadata(resolve_checkpoint(path))
+
+
 def scorer_kind(path: str | os.PathLike[str]) -> str:
     """``head`` when ``path`` holds a ``scorer.json``, else ``perplexity``."""
     return HEAD if (Path(path) / SCORER_JSON).is_file() else PERPLEXITY
