@@ -31,11 +31,11 @@ from typing import Any
 import numpy as np
 import torch
 import torch.nn.functional as F
-from safetensors.torch import load_file, save_file
+from safetensors.torch import load_file
 from torch import nn
 
 from babelbeam.model.config import ENDOFTEXT_ID, preset
-from babelbeam.model.hf import load_hf_checkpoint, save_hf_checkpoint
+from babelbeam.model.hf import load_hf_checkpoint, save_hf_checkpoint, save_safetensors
 from babelbeam.model.qwen3 import Qwen3ForCausalLM, build_attention_mask, rope_cos_sin
 
 log = logging.getLogger(__name__)
@@ -169,9 +169,9 @@ class QualityHeadModel(nn.Module):
         """Write the scorer directory (backbone HF checkpoint, head, ``scorer.json``); returns it."""
         path = Path(path)
         save_hf_checkpoint(self.lm, path)
-        save_file({"weight": self.head.weight.detach().float().cpu().contiguous(),
-                   "bias": self.head.bias.detach().float().cpu().contiguous()},
-                  str(path / HEAD_FILE), metadata={"format": "pt"})
+        save_safetensors({"weight": self.head.weight.detach().float().cpu().contiguous(),
+                          "bias": self.head.bias.detach().float().cpu().contiguous()},
+                         path / HEAD_FILE, metadata={"format": "pt"})
         meta = {"kind": HEAD, "pooling": "mean", "label_mean": self.label_mean, "label_std": self.label_std,
                 "max_tokens": max_tokens, **(extra or {})}
         (path / SCORER_JSON).write_text(json.dumps(meta, indent=2, sort_keys=True) + "\n", encoding="utf-8")
