@@ -50,7 +50,13 @@ from torch.distributed.checkpoint.state_dict import (
 )
 
 from babelbeam.model.checkpoint_errors import CheckpointError, UnsafeCheckpointError
-from babelbeam.model.dcp_reader import PlainDataLoadPlanner, VettedReader, load_plain_data, read_metadata
+from babelbeam.model.dcp_reader import (
+    NOTHING_RAN,
+    PlainDataLoadPlanner,
+    VettedReader,
+    load_plain_data,
+    read_metadata,
+)
 
 log = logging.getLogger(__name__)
 
@@ -222,7 +228,7 @@ def _read_rng_state(file: Path) -> dict[str, torch.Tensor]:
         state = load_plain_data(file)
     except pickle.UnpicklingError:
         raise UnsafeCheckpointError(f"{file}: refused to load: it holds a pickled object that is not plain "
-                                    "data (a crafted checkpoint runs code this way); nothing in it was run") from None
+                                    f"data {NOTHING_RAN}") from None
     except (RuntimeError, OSError, EOFError, ValueError) as e:
         raise CheckpointError(f"{file}: cannot read the RNG state ({_one_line(e)})") from None
     if not (isinstance(state, dict) and isinstance(state.get("cpu"), torch.Tensor)):

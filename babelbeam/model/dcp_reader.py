@@ -48,6 +48,8 @@ from torch.distributed.checkpoint.planner import ReadItem
 from babelbeam.model.checkpoint_errors import CheckpointError, UnsafeCheckpointError
 
 METADATA_NAME = ".metadata"
+NOTHING_RAN = "(a crafted checkpoint runs code this way); nothing in it was run"
+"""How every refusal ends: why it matters, and that the refused object was never built."""
 
 _DCP_CLASSES: tuple[type, ...] = (Metadata, MetadataIndex, StorageMeta, TensorStorageMetadata,
                                   BytesStorageMetadata, ChunkStorageMetadata, TensorProperties, _StorageInfo)
@@ -85,14 +87,14 @@ class _RestrictedUnpickler(pickle._Unpickler):
         except KeyError:
             raise UnsafeCheckpointError(
                 f"{self._path}: refused to load: it names {module}.{name}, which is not checkpoint metadata "
-                "(a crafted checkpoint runs code this way); nothing in it was run") from None
+                f"{NOTHING_RAN}") from None
 
     def _load_build(self) -> None:
         target = self.stack[-2]  # the stack ends with the object, then the state to give it
         if type(target) not in _DCP_CLASSES:
             raise UnsafeCheckpointError(
-                f"{self._path}: refused to load: it sets the state of a {type(target).__name__}, which is not "
-                "checkpoint metadata; nothing in it was run")
+                f"{self._path}: refused to load: it sets the state of a {type(target).__name__}, which is "
+                "not checkpoint metadata; nothing in it was run")
         pickle._Unpickler.load_build(self)
 
     dispatch[pickle.BUILD[0]] = _load_build
@@ -126,7 +128,7 @@ def read_metadata(checkpoint: str | os.PathLike[str]) -> Metadata:
                               f"(holds a {type(metadata).__name__})")
     for info in metadata.storage_data.values():
         if not isinstance(info, _StorageInfo):
-            raise CheckpointError(f"{path}: storage entry of type {type(info).__name__}, expected _StorageInfo")
+            raise CheckpointError(f"{path}: a storage entry of type {type(info).__name__}, not _StorageInfo")
         if not _plain_file_name(info.relative_path):
             raise UnsafeCheckpointError(f"{path}: refused to load: it points at the data file "
                                         f"{info.relative_path!r}, which is outside the checkpoint")
@@ -171,8 +173,8 @@ class PlainDataLoadPlanner(DefaultLoadPlanner):
             assert self.metadata is not None  # set by set_up_planner before any read
             file = self._checkpoint / self.metadata.storage_data[read_item.storage_index].relative_path
             raise UnsafeCheckpointError(
-                f"{file}: refused to load: the value of {read_item.dest_index.fqn} is a pickled object that is "
-                "not plain data (a crafted checkpoint runs code this way); nothing in it was run") from None
+                f"{file}: refused to load: the value of {read_item.dest_index.fqn} is a pickled object that "
+                f"is not plain data {NOTHING_RAN}") from None
         # The rest as in DefaultLoadPlanner.load_bytes.
         if self.flatten_state_dict:
             set_element(self.original_state_dict, self.mappings[read_item.dest_index.fqn], loaded)

@@ -304,7 +304,7 @@ class Tokenizer:
         path = Path(path)
         text = json.dumps(self.to_tokenizer_json(), ensure_ascii=False, separators=(",", ":"))
         path.parent.mkdir(parents=True, exist_ok=True)
-        # open(), not tempfile.mkstemp: mkstemp's file is mode 0600 whatever the umask, and the rename keeps it.
+        # open(), not tempfile.mkstemp: mkstemp's file is mode 0600 whatever the umask; the rename keeps it.
         tmp = path.with_name(f".{path.name}.tmp-{uuid.uuid4().hex}")
         try:
             with open(tmp, "x", encoding="utf-8") as f:

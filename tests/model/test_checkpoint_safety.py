@@ -167,9 +167,10 @@ def test_export_hf_refuses_a_crafted_checkpoint(tmp_path, capsys):
 
 def train_args(tmp_path: Path, out: Path) -> list[str]:
     manifest = write_manifest(tmp_path / "data", synthetic_rows(40))
+    settings = ["data.seq_len=32", "data.batch_tokens=64", "data.micro_batch_size=1",
+                "data.validation_fraction=0", "logging.eval_interval=0"]
     return ["train", "--manifest", str(manifest.parent), "--output", str(out), "--preset", "tiny",
-            "--steps", "2", "--resume", "--quiet", "--set", "data.seq_len=32", "--set", "data.batch_tokens=64",
-            "--set", "data.micro_batch_size=1", "--set", "logging.eval_interval=0", "--set", "data.validation_fraction=0"]
+            "--steps", "2", "--resume", "--quiet", *[arg for s in settings for arg in ("--set", s)]]
 
 
 def test_train_resume_refuses_a_crafted_checkpoint(tmp_path, capsys):
@@ -196,7 +197,7 @@ def test_train_scorer_init_refuses_a_crafted_checkpoint(tmp_path, capsys):
 
 @pytest.fixture(scope="module")
 def trained_run(tmp_path_factory) -> Path:
-    """A real one-step training run of the tiny preset (its data under ``data/``, the run under ``train/``)."""
+    """A real one-step training run of the tiny preset: its data under ``data/``, the run under ``train/``."""
     root = tmp_path_factory.mktemp("trained")
     args = train_args(root, root / "train")
     args[args.index("--steps") + 1] = "1"
@@ -214,7 +215,8 @@ def test_a_corrupt_checkpoint_is_named_in_one_line(trained_run, tmp_path, capsys
     data_file = sorted(checkpoint.glob("*.distcp"))[0]
     data_file.write_bytes(data_file.read_bytes()[:1000])
     (checkpoint / CHECKSUMS).unlink()
-    argv = train_args(tmp_path, out) if command == "train --resume" else ["export-hf", str(out), str(tmp_path / "hf")]
+    export = ["export-hf", str(out), str(tmp_path / "hf")]
+    argv = train_args(tmp_path, out) if command == "train --resume" else export
     assert cli_main(argv) != 0
     line = one_line_naming(capsys.readouterr().err, checkpoint)
     assert "cannot read checkpoint" in line

@@ -136,4 +136,5 @@ def test_checkpoints_of_every_layout_load_through_the_restricted_reader(runs, pr
         records, _ = runs[(kind, preset)]
         assert [r["restored_step"] for r in records] == [STEPS] * len(records)
         checkpoint = Path(records[0]["checkpoint"])
-        assert read_metadata(checkpoint) == pickle.loads((checkpoint / ".metadata").read_bytes())  # our own save
+        own_save = pickle.loads((checkpoint / ".metadata").read_bytes())
+        assert read_metadata(checkpoint) == own_save

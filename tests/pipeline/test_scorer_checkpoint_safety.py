@@ -20,14 +20,14 @@ def test_a_crafted_scorer_checkpoint_is_refused_before_any_work(tmp_path, capsys
     marker = tmp_path / "pwned"
     checkpoint = crafted_checkpoint(tmp_path / "model" / "checkpoints" / "step_00000001", marker)
     docs = write_jsonl(tmp_path / "docs.jsonl", DOCS)
-    out = tmp_path / "out"
+    out, model = tmp_path / "out", str(tmp_path / "model")
     if command == "score":
-        argv = ["score", "--input", str(docs), "--model", str(tmp_path / "model"), "--output", str(out),
-                "--no-langid", *FNAPI]
+        argv = ["score", "--input", str(docs), "--model", model, "--output", str(out), "--no-langid", *FNAPI]
     else:
-        argv = ["run", "--input", str(docs), "--output", str(out), "--scorer", str(tmp_path / "model"), *FNAPI]
+        argv = ["run", "--input", str(docs), "--output", str(out), "--scorer", model, *FNAPI]
     assert cli_main(argv) != 0
     assert not marker.exists()
     lines = capsys.readouterr().err.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith(f"babelbeam {command}: {checkpoint / '.metadata'}: refused")
+    assert len(lines) == 1
+    assert lines[0].startswith(f"babelbeam {command}: {checkpoint / '.metadata'}: refused")
     assert not out.exists()  # refused before the output directory was touched
