@@ -13,6 +13,9 @@ import argparse
 import sys
 from pathlib import Path
 
+from babelbeam.model.checkpoint_errors import CheckpointError
+from babelbeam.schemas.config import ConfigError
+
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("checkpoint", help="a checkpoint directory (step_XXXXXXXX) or a training output "
@@ -59,7 +62,7 @@ def export(checkpoint: str | Path, out: str | Path, dtype: str = "bfloat16") -> 
 def main(args: argparse.Namespace) -> int:
     try:
         files = export(args.checkpoint, args.out, args.dtype)
-    except FileNotFoundError as e:
+    except (FileNotFoundError, CheckpointError, ConfigError) as e:
         print(f"babelbeam export-hf: {e}", file=sys.stderr)
         return 2
     for f in files:

@@ -19,6 +19,7 @@ import logging
 import os
 import sys
 
+from babelbeam.model.checkpoint_errors import CheckpointError
 from babelbeam.model.train_config import TrainConfig
 from babelbeam.schemas.config import ConfigError
 
@@ -67,7 +68,11 @@ def main(args: argparse.Namespace) -> int:
         return 2
     from babelbeam.model.train import train
 
-    result = train(config, stop_after=args.stop_after, show_progress=not args.quiet)
+    try:
+        result = train(config, stop_after=args.stop_after, show_progress=not args.quiet)
+    except CheckpointError as e:  # --resume from a corrupt or crafted checkpoint
+        print(f"babelbeam train: {e}", file=sys.stderr)
+        return 2
     if result.validation and not args.quiet and os.environ.get("RANK", "0") == "0":
         first, last = min(result.validation), max(result.validation)
         print(f"validation loss {result.validation[first]:.4f} at step {first} -> "

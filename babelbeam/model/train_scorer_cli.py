@@ -16,6 +16,7 @@ import json
 import sys
 from dataclasses import asdict, fields
 
+from babelbeam.model.checkpoint_errors import CheckpointError
 from babelbeam.schemas.config_base import ConfigError
 from babelbeam.schemas.scorer_config import TrainScorerConfig
 
@@ -43,7 +44,7 @@ def main(args: argparse.Namespace) -> int:
     try:
         config = TrainScorerConfig(**values)
         result = train_scorer(config)
-    except (ConfigError, FileNotFoundError, ValueError) as e:
+    except (ConfigError, CheckpointError, FileNotFoundError, ValueError) as e:
         print(f"babelbeam train-scorer: {e}", file=sys.stderr)
         return 2
     print(json.dumps(asdict(result), indent=2, sort_keys=True))

@@ -26,6 +26,7 @@ from typing import Any
 import apache_beam as beam
 from apache_beam.io.filesystems import FileSystems
 
+from babelbeam.model.checkpoint_errors import CheckpointError
 from babelbeam.pipeline.graph import document_stages
 from babelbeam.pipeline.local_processes import LocalProcesses
 from babelbeam.pipeline.options import DEFAULT_RUNNER, pipeline_options
@@ -195,6 +196,10 @@ def run_pipeline(inputs: list[str], output_dir: str, config: RunConfig, beam_arg
         from babelbeam.pipeline.near_dedup import check_index
 
         check_index(config.minhash.index_dir, config.minhash)  # fail before any work, naming the index
+    if config.scorer.enabled and config.scorer.model:
+        from babelbeam.model.scorer import check_model
+
+        check_model(config.scorer.model)  # a crafted or corrupt checkpoint fails here, not inside a worker
     plan = plan_run(inputs, output_dir, config, files_per_wave, resume, overwrite, processes)
     if resume and _exists(FileSystems.join(output_dir, MANIFEST_NAME)):
         return _read_json(FileSystems.join(output_dir, STATS_NAME))
@@ -271,7 +276,7 @@ def main(args: argparse.Namespace) -> int:
             config.scorer.enabled, config.scorer.model = True, args.scorer
         stats = run_pipeline(args.input, args.output, config, args.extra_args, overwrite=args.overwrite,
                              resume=args.resume, files_per_wave=args.files_per_wave, processes=args.processes)
-    except (InputError, ConfigError) as e:
+    except (InputError, ConfigError, CheckpointError) as e:
         print(f"babelbeam run: {e}", file=sys.stderr)
         return 2
     c = stats["conservation"]
