@@ -169,6 +169,8 @@ def metadata_text(value: object) -> tuple[str | None, str | None]:
     """
     if isinstance(value, str):
         text = value
+    elif not isinstance(value, (bool, int, float, list, dict)):
+        text = str(value)
     else:
         try:
             text = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str)
@@ -408,7 +410,7 @@ class RejectedLog:
 
 
 class ReadFileFn(beam.DoFn):
-    """``(index, path)`` in, the file's documents out; rejections go to ``rejected`` (or straight to the
+    """``(index, path as bytes)`` in, the file's documents out; rejections go to ``rejected`` (or straight to the
     file's log under ``rejected_prefix``) and one summary per file to ``summaries``."""
 
     def __init__(self, config: InputConfig, id_root: str = "", rejected_prefix: str | None = None) -> None:
@@ -421,8 +423,9 @@ class ReadFileFn(beam.DoFn):
         self.repaired = Metrics.counter(METRICS_NAMESPACE, "read.repaired")
         self.files = Metrics.counter(METRICS_NAMESPACE, "read.files")
 
-    def process(self, element: tuple[int, str]) -> Iterator[object]:
-        index, path = element
+    def process(self, element: tuple[int, bytes]) -> Iterator[object]:
+        index, name = element
+        path = name.decode("utf-8", "surrogateescape")  # as ReadDocuments encoded it (path_bytes)
         self.files.inc()
         log = RejectedLog(f"{self.rejected_prefix}-{index:05d}.jsonl") if self.rejected_prefix else None
         kinds: Counter[str] = Counter()
@@ -475,7 +478,8 @@ class ReadDocuments(beam.PTransform):
         fn = ReadFileFn(self._config, self._id_root, self._rejected_prefix)
         results = (
             pbegin
-            | "ListFiles" >> beam.Create(list(enumerate(self._paths)))
+            # Paths travel as bytes: a local name that is not UTF-8 is a str no Beam string coder can encode.
+            | "ListFiles" >> beam.Create([(i, path_bytes(p)) for i, p in enumerate(self._paths)])
             | "SpreadFiles" >> beam.Reshuffle()
             | "ReadFiles" >> beam.ParDo(fn).with_outputs(REJECTED, SUMMARIES, main="documents")
         )

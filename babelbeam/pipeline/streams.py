@@ -259,17 +259,11 @@ class DecodedStream:
             if content is None:
                 return
             if len(content) < (1 if block_type == 1 else block_size):
+                if block_type == 0 and content:
+                    yield content  # a raw block stores its bytes as they are: what is there is good data
                 self._truncated("zstd block", block_start, source)
                 return
             feed += block_header + content
-            if last and checksum:
-                digest = source.take(4)
-                if digest is None:
-                    return
-                if len(digest) < 4:
-                    self._truncated("zstd frame checksum", block_start, source)
-                    return
-                feed += digest
             try:
                 out = decompressor.decompress(feed)
             except zstandard.ZstdError as e:
@@ -280,7 +274,22 @@ class DecodedStream:
             if out:
                 yield out
             if last:
+                break
+        if checksum:  # fed on its own, so the last block is delivered before the checksum is judged
+            digest_start = source.offset
+            digest = source.take(4)
+            if digest is None:
                 return
+            if len(digest) < 4:
+                self._truncated("zstd frame checksum", digest_start, source)
+                return
+            try:
+                decompressor.decompress(digest)
+            except zstandard.ZstdError as e:
+                self._fail(CORRUPT_DATA, f"zstd frame checksum at offset {digest_start} does not match: {e}",
+                           digest_start)
+                return
+            self.raw_offset = source.offset
 
 
 class _ByteSource:
@@ -336,11 +345,13 @@ class Line:
 class LineSplitter:
     """Lines of a ``DecodedStream``, each held whole only up to ``limit`` bytes.
 
+    A line longer than ``limit`` is skipped without being held (only its first
+    ``prefix`` bytes are kept) and yielded ``too_long`` once its newline is seen.
     A last line without a newline is a line when the stream ended cleanly; when
-    the stream was damaged it is the start of the damaged tail and is not
-    yielded. After iteration ``tail_offset`` is the decompressed offset where
-    that tail starts, ``tail_prefix`` its first ``prefix`` bytes and
-    ``next_number`` the line number it would have had.
+    the stream was damaged it (oversized or not) is the start of the damaged
+    tail and is not yielded. After iteration ``tail_offset`` is the decompressed
+    offset where that tail starts, ``tail_prefix`` its first ``prefix`` bytes
+    and ``next_number`` the line number it would have had.
     """
 
     def __init__(self, stream: DecodedStream, limit: int, prefix: int = 1000) -> None:
@@ -351,9 +362,9 @@ class LineSplitter:
 
     def __iter__(self) -> Iterator[Line]:
         limit = self._limit
-        pieces: list[bytes] = []  # the current line so far (empty while skipping an oversized one)
+        pieces: list[bytes] = []  # the current line so far (only its head once it is over the limit)
         size = 0
-        skipping = False
+        skipping = False  # the current line is over the limit: its bytes are not kept
         offset = 0  # decompressed offset of the current chunk's first byte
         start = 0  # decompressed offset of the current line's first byte
         for chunk in self._stream.chunks():
@@ -361,30 +372,28 @@ class LineSplitter:
             while True:
                 newline = chunk.find(b"\n", pos)
                 end = len(chunk) if newline < 0 else newline
-                if not skipping:
-                    if size + end - pos > limit:
-                        head = b"".join(pieces)[:self._prefix]
-                        head += chunk[pos:pos + self._prefix - len(head)]
-                        yield Line(self.next_number, start, head, too_long=True)
-                        self.next_number += 1
-                        pieces, size, skipping = [], 0, True
-                    elif newline >= 0:
+                if not skipping and size + end - pos > limit:
+                    head = b"".join(pieces)[:self._prefix]
+                    pieces, skipping = [head + chunk[pos:pos + self._prefix - len(head)]], True
+                if newline >= 0:
+                    if skipping:
+                        yield Line(self.next_number, start, pieces[0], too_long=True)
+                    else:
                         part = chunk[pos:newline]
                         yield Line(self.next_number, start, b"".join(pieces) + part if pieces else part)
-                        self.next_number += 1
-                        pieces, size = [], 0
-                    else:
-                        pieces.append(chunk[pos:])
-                        size += len(chunk) - pos
-                if newline < 0:
-                    break
-                skipping = False
-                pos = newline + 1
-                start = offset + pos
+                    self.next_number += 1
+                    pieces, size, skipping = [], 0, False
+                    pos = newline + 1
+                    start = offset + pos
+                    continue
+                if not skipping:
+                    pieces.append(chunk[pos:])
+                    size += len(chunk) - pos
+                break
             offset += len(chunk)
-        self.tail_offset = start if not skipping else offset
+        self.tail_offset = start
         self.tail_prefix = b"".join(pieces)[:self._prefix]
         if self._stream.damage is None and pieces:
-            yield Line(self.next_number, start, b"".join(pieces))
+            yield Line(self.next_number, start, pieces[0] if skipping else b"".join(pieces), too_long=skipping)
             self.next_number += 1
             self.tail_offset, self.tail_prefix = offset, b""
