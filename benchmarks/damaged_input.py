@@ -1,4 +1,4 @@
-"""``babelbeam run`` on damaged and odd input: records kept and rejected, exit status and peak memory per case.
+"""``babelbeam run`` on damaged and odd input: records kept and rejected, exit status and peak RSS per case.
 
     .venv/bin/python benchmarks/damaged_input.py --work out/bench/damaged [--cases gz5000 zst200 ...]
 
@@ -63,7 +63,8 @@ def _cut(data: bytes, share: float) -> bytes:
 
 def case_gz5000(d: Path) -> list[str]:
     rng = random.Random(5000)
-    data = gzip.compress(_jsonl([{"id": f"r{i:05d}", "text": _sentence(rng, i, 80)} for i in range(5000)]), mtime=0)
+    records = [{"id": f"r{i:05d}", "text": _sentence(rng, i, 80)} for i in range(5000)]
+    data = gzip.compress(_jsonl(records), mtime=0)
     (d / "cut.jsonl.gz").write_bytes(_cut(data, 0.6))
     return [str(d / "cut.jsonl.gz")]
 
@@ -150,8 +151,8 @@ def run_case(name: str, work: Path, rss_cap_mb: float, interval: float) -> dict:
                       damaged=stats.get("damaged"), holds=stats["conservation"]["holds"])
     else:
         result["stats"] = "none"
-    result["rejected_log_lines"] = sum(
-        sum(1 for _ in open(p, "rb")) for p in sorted((out / "rejected").glob("*.jsonl"))) if out.exists() else 0
+    logs = sorted((out / "rejected").glob("*.jsonl")) if out.exists() else []
+    result["rejected_log_lines"] = sum(len(p.read_bytes().splitlines()) for p in logs)
     tail = log_path.read_bytes().decode("utf-8", "replace").strip().splitlines()
     result["last_line"] = tail[-1][:200] if tail else ""
     return result
@@ -161,7 +162,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--work", type=Path, default=REPO / "out" / "bench" / "damaged")
     parser.add_argument("--cases", nargs="+", choices=sorted(CASES), default=list(CASES))
-    parser.add_argument("--rss-cap-mb", type=float, default=3000.0, help="kill a run whose process tree grows over")
+    parser.add_argument("--rss-cap-mb", type=float, default=3000.0,
+                        help="kill a run whose process tree grows over this")
     parser.add_argument("--interval", type=float, default=0.1, help="seconds between memory samples")
     parser.add_argument("--json", type=Path, default=None, help="write the results here")
     args = parser.parse_args(argv)

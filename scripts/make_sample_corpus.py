@@ -971,8 +971,8 @@ def render(seed: int = SEED) -> dict[str, bytes]:
     out["corrupt/bad.jsonl"] = bad
     good_part = _gzip(_jsonl([{"id": "truncated-ok-1", "text": "This record decompresses fine."}] * 1))
     rest = _gzip(_jsonl([{"id": f"truncated-{i}", "text": "Lost after the cut. " * 20} for i in range(20)]))
-    # A valid gzip member followed by one cut short: the reader keeps the first member's record and rejects the
-    # cut member as one truncated_file (its one decoded line has no newline, so it is part of the damaged tail).
+    # A valid gzip member followed by one cut short: the reader keeps the first member's record and rejects
+    # the cut member as one truncated_file (its one decoded line has no newline: it is the damaged tail).
     out["corrupt/truncated.jsonl.gz"] = good_part + rest[: len(rest) // 2]
     out["corpus_labels.json"] = (json.dumps({
         "about": "What each document of examples/corpus is meant to be; written by scripts/make_sample_corpus.py.",

@@ -166,7 +166,8 @@ def _read_keys(doc: Document) -> list[tuple[tuple[str, str, str], int]]:
     return [(("read", "", ""), 1)] + [(("repaired", fix, ""), 1) for fix in doc.repaired]
 
 
-def count_keys(read: beam.PCollection, removed: beam.PCollection, summaries: beam.PCollection) -> beam.PCollection:
+def count_keys(read: beam.PCollection, removed: beam.PCollection,
+               summaries: beam.PCollection) -> beam.PCollection:
     """(kind, reason, lang) -> count for the records of one phase: a single list element. Rejections are
     counted from the readers' per-file summaries (they are written by the reader, never held as elements)."""
     return (
@@ -205,8 +206,9 @@ class AnnotateWave(beam.PTransform):
     def expand(self, pbegin: beam.pvalue.PBegin) -> beam.PCollection:
         config, output_dir, name = self._config, self._output_dir, f"wave-{self._wave:05d}"
         # The reader writes each file's rejections to rejected/<wave>-<file index>.jsonl itself.
+        rejected_prefix = FileSystems.join(output_dir, REJECTED_DIR, name)
         read = pbegin | "Read" >> ReadDocuments(self._files, config.input, id_root=self._id_root,
-                                                rejected_prefix=FileSystems.join(output_dir, REJECTED_DIR, name))
+                                                rejected_prefix=rejected_prefix)
         docs, removed = read["documents"], []
         for label, stage in self._stages:
             result = docs | label >> stage

@@ -85,7 +85,8 @@ def build_stats(counts: Iterable[tuple[tuple[str, str, str], int]], entries: lis
     """Assemble stats.json from the per-(kind, reason, lang) counts, the shard entries and the damaged regions
     (``DamagedRegion.to_json_dict``, each also one ``rejected`` record); check conservation."""
     stats: dict[str, Any] = {"input": 0, "documents_read": 0, "kept": 0, "tokens": 0,
-                             "removed": {}, "duplicates": {}, "rejected": {}, "repaired": {}, "by_language": {},
+                             "removed": {}, "duplicates": {}, "rejected": {}, "repaired": {},
+                             "by_language": {},
                              "damaged": sorted(damaged, key=lambda r: (r["source"], r["position"]))}
 
     def lang_row(lang: str) -> dict[str, Any]:

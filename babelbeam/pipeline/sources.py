@@ -165,7 +165,8 @@ def metadata_text(value: object) -> tuple[str | None, str | None]:
     """A kept field's value as text: ``(text, repair or None)``; ``(None, repair)`` when it cannot be written.
 
     Strings stay as they are; other JSON values become compact JSON text (``5``, ``true``, ``{"a":1}``), other
-    Parquet values (timestamps, bytes) Python's ``str()``. Lone surrogates become U+FFFD (``metadata_invalid_utf8``).
+    Parquet values (timestamps, bytes) Python's ``str()``. Lone surrogates become U+FFFD
+    (``metadata_invalid_utf8``).
     """
     if isinstance(value, str):
         text = value
@@ -182,7 +183,7 @@ def metadata_text(value: object) -> tuple[str | None, str | None]:
 
 
 class RecordParser:
-    """Turns one raw record (a JSON value or Parquet row) into a Document or a RejectedRecord; never raises."""
+    """One raw record (a JSON value or Parquet row) -> a Document or a RejectedRecord; never raises."""
 
     def __init__(self, config: InputConfig, id_root: str = "") -> None:
         self.config = config
@@ -265,11 +266,12 @@ class _FileReader:
         message = f"{detail} ({where_text}records read before it: {self.records})"
         return RejectedRecord(self.source, position, kind, message, raw, damaged=region)
 
-    def stream_damage(self, stream: DecodedStream, position: int, tail_offset: int, raw: str) -> RejectedRecord:
+    def stream_damage(self, stream: DecodedStream, position: int, tail_offset: int,
+                      raw: str) -> RejectedRecord:
         damage = stream.damage
         assert damage is not None
-        return self.damaged(damage.kind, position, damage.detail, raw, compressed_offset=damage.compressed_offset,
-                            decompressed_offset=tail_offset)
+        return self.damaged(damage.kind, position, damage.detail, raw,
+                            compressed_offset=damage.compressed_offset, decompressed_offset=tail_offset)
 
     def parse_line(self, number: int, line: bytes) -> Document | RejectedRecord:
         raw = line[:RAW_PREFIX_CHARS].decode("utf-8", "replace")
@@ -279,7 +281,7 @@ class _FileReader:
             return self.rejected(number, "invalid_utf8", str(e), raw)
         try:
             value = json.loads(decoded)
-        except (ValueError, RecursionError) as e:  # JSONDecodeError, integers over Python's digit limit, nesting
+        except (ValueError, RecursionError) as e:  # JSONDecodeError, integers over the digit limit, nesting
             return self.rejected(number, "invalid_json", f"{type(e).__name__}: {e}"[:RAW_PREFIX_CHARS], raw)
         return self.record(value, number, raw)
 
@@ -339,7 +341,8 @@ def read_parquet(reader: _FileReader) -> Iterator[Document | RejectedRecord]:
     with _open_raw(reader.path) as raw:
         try:
             table_file = pq.ParquetFile(raw)
-            groups = [table_file.metadata.row_group(g).num_rows for g in range(table_file.metadata.num_row_groups)]
+            metadata = table_file.metadata
+            groups = [metadata.row_group(g).num_rows for g in range(metadata.num_row_groups)]
         except Exception as e:  # noqa: BLE001 - see above
             yield reader.damaged(UNREADABLE_FILE, 0, f"not a readable Parquet file: {type(e).__name__}: {e}")
             return
@@ -410,8 +413,8 @@ class RejectedLog:
 
 
 class ReadFileFn(beam.DoFn):
-    """``(index, path as bytes)`` in, the file's documents out; rejections go to ``rejected`` (or straight to the
-    file's log under ``rejected_prefix``) and one summary per file to ``summaries``."""
+    """``(index, path as bytes)`` in, the file's documents out; rejections go to ``rejected`` (or straight
+    to the file's log under ``rejected_prefix``) and one summary per file to ``summaries``."""
 
     def __init__(self, config: InputConfig, id_root: str = "", rejected_prefix: str | None = None) -> None:
         super().__init__()

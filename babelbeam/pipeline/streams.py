@@ -55,6 +55,7 @@ FILE_TOO_LARGE = "file_too_large"
 """The decompressed size passed ``input.max_file_bytes``; the rest was not read."""
 
 GZIP_MAGIC = b"\x1f\x8b"
+NOT_GZIP = "not a gzip member (bytes after the last member are not gzip data)"
 ZSTD_MAGIC = 0xFD2FB528
 ZSTD_SKIPPABLE_MASK, ZSTD_SKIPPABLE = 0xFFFFFFF0, 0x184D2A50
 ZSTD_MAX_BLOCK = 128 * 1024
@@ -70,7 +71,7 @@ class StreamDamage:
     compressed_offset: int
     """Byte offset in the file (as stored, compressed) where the damage was detected."""
     decompressed_offset: int
-    """Decompressed bytes delivered before the damage (all of them decoded correctly as far as can be told)."""
+    """Decompressed bytes delivered before the damage (all decoded correctly as far as can be told)."""
     detail: str
     """The underlying message."""
 
@@ -96,7 +97,8 @@ class DecodedStream:
                 if room:
                     self.delivered += room
                     yield chunk[:room]
-                self._fail(FILE_TOO_LARGE, f"decompressed size is over {self._limit} bytes; the rest was not read")
+                self._fail(FILE_TOO_LARGE,
+                           f"decompressed size is over {self._limit} bytes; the rest was not read")
                 source.close()
                 return
             self.delivered += len(chunk)
@@ -111,7 +113,8 @@ class DecodedStream:
 
     def _truncated(self, what: str, started: int, source: _ByteSource) -> None:
         """The file ended inside ``what`` (which began at byte ``started``): damage where the data ends."""
-        self._fail(TRUNCATED_FILE, f"the file ends inside a {what} that starts at offset {started}", source.offset)
+        self._fail(TRUNCATED_FILE, f"the file ends inside a {what} that starts at offset {started}",
+                   source.offset)
 
     def _read(self, size: int = READ_SIZE) -> bytes | None:
         """The next bytes of the raw file (b"" at its end), or None after recording an I/O error."""
@@ -150,7 +153,7 @@ class DecodedStream:
                     elif pending.strip(b"\x00"):
                         kind = TRUNCATED_FILE if pending.lstrip(b"\x00") == GZIP_MAGIC[:1] else CORRUPT_DATA
                         self._fail(kind, "the file ends inside a gzip header" if kind == TRUNCATED_FILE
-                                   else "not a gzip member (bytes after the last member are not gzip data)")
+                                   else NOT_GZIP)
                     return
                 pending += more
                 continue
@@ -161,7 +164,7 @@ class DecodedStream:
                 if len(pending) < len(GZIP_MAGIC):
                     continue
                 if not pending.startswith(GZIP_MAGIC):
-                    self._fail(CORRUPT_DATA, "not a gzip member (bytes after the last member are not gzip data)")
+                    self._fail(CORRUPT_DATA, NOT_GZIP)
                     return
                 member = zlib.decompressobj(wbits=31)  # 31: gzip header and trailer, CRC-32 and size checked
             before = member.copy()
@@ -267,7 +270,8 @@ class DecodedStream:
             try:
                 out = decompressor.decompress(feed)
             except zstandard.ZstdError as e:
-                self._fail(CORRUPT_DATA, f"invalid zstd data in the block at offset {block_start}: {e}", block_start)
+                self._fail(CORRUPT_DATA, f"invalid zstd data in the block at offset {block_start}: {e}",
+                           block_start)
                 return
             self.raw_offset = source.offset
             feed = b""
@@ -394,6 +398,7 @@ class LineSplitter:
         self.tail_offset = start
         self.tail_prefix = b"".join(pieces)[:self._prefix]
         if self._stream.damage is None and pieces:
-            yield Line(self.next_number, start, pieces[0] if skipping else b"".join(pieces), too_long=skipping)
+            data = pieces[0] if skipping else b"".join(pieces)
+            yield Line(self.next_number, start, data, too_long=skipping)
             self.next_number += 1
             self.tail_offset, self.tail_prefix = offset, b""

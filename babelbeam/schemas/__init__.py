@@ -3,4 +3,5 @@
 from babelbeam.schemas.document import DamagedRegion, Document, RejectedRecord
 from babelbeam.schemas.languages import LANGUAGES, Language, language, language_codes
 
-__all__ = ["DamagedRegion", "Document", "RejectedRecord", "LANGUAGES", "Language", "language", "language_codes"]
+__all__ = ["DamagedRegion", "Document", "RejectedRecord", "LANGUAGES", "Language", "language",
+           "language_codes"]

@@ -100,7 +100,8 @@ class DamagedRegion:
     source: str
     """The input file."""
     kind: str
-    """``truncated_file``, ``corrupt_data``, ``corrupt_row_group``, ``unreadable_file`` or ``file_too_large``."""
+    """One of ``truncated_file``, ``corrupt_data``, ``corrupt_row_group``, ``unreadable_file``,
+    ``file_too_large``."""
     position: int
     """Position its rejected record has: the line number the first unread line would have (JSONL), the first
     unread row (Parquet), 0 (a whole file)."""
@@ -149,7 +150,8 @@ class RejectedRecord:
 
 def json_line(record: dict[str, Any]) -> bytes:
     """One JSONL line (sorted keys, UTF-8) that can always be written: a lone surrogate left in a string
-    (a raw prefix, a message) is written as its ``\\udXXX`` JSON escape, which reads back as the same string."""
+    (a raw prefix, a message) is written as its ``\\udXXX`` JSON escape, which reads back as the same
+    string."""
     text = json.dumps(record, ensure_ascii=False, sort_keys=True)
     return text.encode("utf-8", "backslashreplace") + b"\n"
 

@@ -211,7 +211,8 @@ def test_decompression_limit_keeps_complete_lines_and_rejects_the_rest_once(tmp_
 
 def _parquet_with_corrupt_row_group(path: Path, rows: int = 300, group_size: int = 100, bad: int = 1) -> None:
     rng = random.Random(6)
-    table = pa.table({"id": [f"p{i:03d}" for i in range(rows)], "text": [rng.randbytes(60).hex() for _ in range(rows)]})
+    table = pa.table({"id": [f"p{i:03d}" for i in range(rows)],
+                      "text": [rng.randbytes(60).hex() for _ in range(rows)]})
     pq.write_table(table, path, row_group_size=group_size, use_dictionary=False)
     column = pq.ParquetFile(path).metadata.row_group(bad).column(1)
     data = bytearray(path.read_bytes())
@@ -249,7 +250,8 @@ def test_stream_splits_lines_exactly_at_chunk_edges(compression):
     """Lines that straddle reads and decoder chunks come out whole, with their number and offset; a line
     over the limit is skipped; a last line without a newline ends a clean stream."""
     rng = random.Random(9)
-    payload = b"".join(rng.randbytes(n).hex().encode() + b"\n\n"[: 1 + n % 2] for n in range(0, 1500, 7)) + b"tail"
+    payload = b"".join(rng.randbytes(n).hex().encode() + b"\n\n"[: 1 + n % 2] for n in range(0, 1500, 7))
+    payload += b"tail"
     data = {"": payload, "gzip": gzip.compress(payload, mtime=0),
             "zstd": zstandard.ZstdCompressor().compress(payload)}[compression]
     stream = DecodedStream(_Trickle(data, 333), compression, 1 << 30)
@@ -282,8 +284,8 @@ def test_damaged_corpus_run_itemises_every_damaged_region(tmp_path):
     stats = run_pipeline([str(corpus / "*")], str(out), config, FNAPI)
     assert stats["documents_read"] == expected_docs
     assert [(r["source"].rsplit("/", 1)[1], r["kind"]) for r in stats["damaged"]] == [
-        ("a.jsonl.gz", "truncated_file"), ("b.jsonl.zst", "truncated_file"), ("c.parquet", "corrupt_row_group"),
-        ("d.jsonl.gz", "truncated_file")]
+        ("a.jsonl.gz", "truncated_file"), ("b.jsonl.zst", "truncated_file"),
+        ("c.parquet", "corrupt_row_group"), ("d.jsonl.gz", "truncated_file")]
     assert stats["rejected"] == {"corrupt_row_group": 1, "truncated_file": 3}
     assert stats["conservation"]["holds"] and stats["input"] == expected_docs + 4
     lines = [json.loads(line) for p in sorted((out / "rejected").glob("*.jsonl")) for line in p.open()]

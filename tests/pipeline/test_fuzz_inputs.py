@@ -34,7 +34,7 @@ MAX_BYTES = 600
 
 CHARACTERS = st.one_of(
     st.characters(),  # any code point but surrogates
-    st.integers(min_value=0xD800, max_value=0xDFFF).map(chr),  # lone surrogates (characters() leaves them out)
+    st.integers(min_value=0xD800, max_value=0xDFFF).map(chr),  # lone surrogates: characters() leaves them out
     st.sampled_from("\x00\n\r\"\\#\u0301"),
 )
 TEXT = st.text(alphabet=CHARACTERS, max_size=30)
@@ -64,7 +64,8 @@ def json_line_bytes(draw: st.DrawFn) -> bytes:
 
 LINE = st.one_of(json_line_bytes(), json_line_bytes(), st.binary(max_size=40))
 SUFFIXES = (".jsonl", ".jsonl.gz", ".jsonl.zst", ".txt", ".txt.zst", ".parquet")
-NAME = st.binary(min_size=1, max_size=10).filter(lambda b: b"/" not in b and b"\0" not in b and b not in (b".", b".."))
+NAME = st.binary(min_size=1, max_size=10).filter(
+    lambda b: b"/" not in b and b"\0" not in b and b not in (b".", b".."))
 
 
 @st.composite
@@ -201,7 +202,8 @@ def test_run_pipeline_on_anything_completes_and_the_counts_hold(files):
         c = stats["conservation"]
         assert c["holds"] and stats["input"] == expected
         assert c["input"] == c["kept"] + c["removed"] + c["duplicates"] + c["rejected"]
-        lines = [json.loads(line) for p in sorted((out / "rejected").glob("*.jsonl")) for line in p.open("rb")]
+        logs = sorted((out / "rejected").glob("*.jsonl"))
+        lines = [json.loads(line) for p in logs for line in p.read_bytes().splitlines()]
         assert len(lines) == c["rejected"] == sum(stats["rejected"].values())
         logged = [line["damaged"] for line in lines if "damaged" in line]
         assert sorted(logged, key=lambda r: (r["source"], r["position"])) == stats["damaged"]

@@ -49,7 +49,7 @@ def test_surrogates_in_id_url_and_metadata(tmp_path):
     lines = [b'{"id": "a\\udc00", "text": "lone surrogate in the id"}',
              b'{"id": "u", "url": "http://x.org/\\ud800", "text": "lone surrogate in the url"}',
              b'{"id": "m", "crawl": "2024-\\udfff", "text": "lone surrogate in kept metadata"}',
-             b'{"id": "pair", "url": "http://x.org/\\ud834\\udd1e", "text": "a surrogate pair is one character"}']
+             b'{"id": "pair", "url": "http://x.org/\\ud834\\udd1e", "text": "a pair is one character"}']
     path = tmp_path / "s.jsonl"
     path.write_bytes(b"\n".join(lines) + b"\n")
     rejected, url_doc, meta_doc, pair_doc = _read(path, keep_fields=["crawl"])
@@ -75,7 +75,8 @@ def test_wrong_types_in_every_field(tmp_path):
     assert [_outcome(i) for i in items] == ["a", "b", "text_not_string", "invalid_id", "missing_text",
                                            "not_an_object", "not_an_object", "not_an_object"]
     a, b = items[0], items[1]
-    assert a.url is None and a.repaired == ["url_not_string"] and a.metadata == {"k": '{"a":1.5,"b":[1,true,null]}'}
+    assert a.url is None and a.repaired == ["url_not_string"]
+    assert a.metadata == {"k": '{"a":1.5,"b":[1,true,null]}'}
     assert b.metadata == {"k": "false"}
 
 
@@ -119,16 +120,17 @@ def test_rejected_log_line_with_surrogates_reads_back():
 @pytest.mark.slow
 def test_odd_fields_and_a_non_utf8_file_name_do_not_stop_a_run(tmp_path):
     corpus = tmp_path / "corpus"
-    lines = [b'{"id": "a\\udc00", "text": "The id of this record holds a lone surrogate, so it is rejected."}',
-             b'{"id": 1, "url": "http://x.org/\\udc00", "crawl": "\\udc00", "text": "An integer id and odd url."}',
-             b'{"id": "1", "url": {"not": "a url"}, "crawl": [1, 2], "text": "A string id that reads as one."}']
+    lines = [b'{"id": "a\\udc00", "text": "The id of this record holds a lone surrogate: rejected."}',
+             b'{"id": 1, "url": "http://x.org/\\udc00", "crawl": "\\udc00", "text": "Integer id, bad url"}',
+             b'{"id": "1", "url": {"not": "a url"}, "crawl": [1, 2], "text": "A string id that reads 1"}']
     corpus.mkdir()
     (corpus / "odd.jsonl").write_bytes(b"\n".join(lines) + b"\n")
-    write_jsonl(corpus / os.fsdecode(b"nam\xe9.jsonl"), [{"text": "A record from a file whose name is not UTF-8."}])
+    write_jsonl(corpus / os.fsdecode(b"nam\xe9.jsonl"), [{"text": "A record from a file named in Latin-1."}])
     config = RunConfig.from_yaml(None)
     config.input.keep_fields = ["crawl"]
     config.quality.enabled, config.exact_dedup.enabled, config.minhash.enabled = False, False, False
     config.langid.threshold, config.langid.keep_undetermined, config.output.buckets = 0.0, True, 1
+    config.langid.min_chars = 0
     out = tmp_path / "out"
     stats = run_pipeline([str(corpus / "*")], str(out), config, FNAPI)
     assert (stats["input"], stats["kept"], stats["rejected"]) == (4, 3, {"invalid_id": 1})

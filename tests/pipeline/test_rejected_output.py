@@ -32,8 +32,8 @@ def _wrong_field_corpus(path: Path, records: int) -> None:
     """Records whose text is in the wrong field: every one is rejected (``missing_text``), each ~450 bytes."""
     with gzip.open(path, "wb", compresslevel=1) as f:
         for i in range(records):
-            f.write(json.dumps({"id": f"w{i:07d}", "content": f"record {i} " + "words in the wrong field " * 16})
-                    .encode() + b"\n")
+            record = {"id": f"w{i:07d}", "content": f"record {i} " + "words in the wrong field " * 16}
+            f.write(json.dumps(record).encode() + b"\n")
 
 
 @pytest.mark.slow
