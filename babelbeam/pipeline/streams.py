@@ -145,7 +145,11 @@ class DecodedStream:
                     if member is not None:
                         # Output zlib still holds (a copy cut by OUTPUT_CHUNK) comes out here, then the member
                         # may turn out complete after all.
-                        out = member.flush()
+                        try:
+                            out = member.flush()
+                        except zlib.error as e:
+                            self._fail(CORRUPT_DATA, f"invalid gzip data: {e}")
+                            return
                         if out:
                             yield out
                         if not member.eof:
