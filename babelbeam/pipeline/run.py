@@ -233,13 +233,16 @@ def finalize(output_dir: str, config: RunConfig, waves: int) -> dict[str, Any]:
 
     counts: list[tuple[tuple[str, str, str], int]] = []
     entries: list[ShardEntry] = []
+    damaged: list[dict[str, Any]] = []
     for wave in range(waves):
         counts += [(tuple(k), n) for k, n in _read_json(work_path(output_dir, "counts", f"wave-{wave:05d}.json"))]
+        if _exists(damaged_path := work_path(output_dir, "counts", f"wave-{wave:05d}.damaged.json")):
+            damaged += _read_json(damaged_path)
     for bucket in range(config.output.buckets):
         marker = _read_json(work_path(output_dir, "write", f"bucket-{bucket:05d}.json"))
         counts += [(tuple(k), n) for k, n in marker["counts"]]
         entries += [ShardEntry(**e) for e in marker["entries"]]
-    stats = build_stats(counts, entries)
+    stats = build_stats(counts, entries, damaged)
     if config.scorer.enabled:
         from babelbeam.pipeline.score_stage import score_stats
 
