@@ -20,6 +20,9 @@ RUNTIME = [
     "pyicu-wheels",
     "stopwordsiso",
     "matplotlib",
+    # NFC with the Unicode tables of Qwen's own tokenizer (tokenize/normalization.py), on every Python;
+    # the bound keeps them fixed (tests/tokenize/test_normalization.py notices a change of tables).
+    "tokenizers>=0.23,<0.24",
 ]
 
 MODEL = [
@@ -32,7 +35,6 @@ TEST = MODEL + [
     "hypothesis",
     "ruff",
     "datasketch",
-    "tokenizers",
     "transformers>=5",
     # docs/reading-shards.md's snippets are tested with these readers
     "polars",
