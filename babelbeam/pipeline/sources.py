@@ -227,13 +227,15 @@ def read_text(stream: IO[bytes], source: str, parser: RecordParser) -> Iterator[
 READERS = {"jsonl": read_jsonl, "parquet": read_parquet, "text": read_text}
 
 
-def read_file(path: str, config: InputConfig, id_root: str = "") -> Iterator[Document | RejectedRecord]:
+def read_file(path: str, config: InputConfig, id_root: str = "",
+              parser: RecordParser | None = None) -> Iterator[Document | RejectedRecord]:
     """Read every record of one file. A file that breaks mid-way yields what it read, then one rejection naming it.
 
     ``id_root`` is the inputs' common directory (``input_root``): ids of records without one derive from the
-    path below it.
+    path below it. ``parser`` replaces the default ``RecordParser(config, id_root)`` (``babelbeam langid``
+    passes one that keeps each record's fields).
     """
-    parser = RecordParser(config, id_root)
+    parser = parser or RecordParser(config, id_root)
     reader = READERS[file_format(path)]
     last_position = 0
     limited = None
