@@ -3,11 +3,17 @@
     babelbeam score --input docs.jsonl --model out/hf --output out/scored
     babelbeam score --input docs.jsonl --model out/scorer --output out/scored --min-percentile 10
 
-Reads the input like ``babelbeam run``, normalises it, identifies each document's language (unless
-``--no-langid``: then every document is ``und``), scores it and writes, deterministically:
-``DIR/scored/scored-NNNNN.jsonl`` (kept documents with ``quality_score`` and ``quality_bucket``, sorted by
-id; ``--with-text`` keeps the text), ``DIR/removed/`` (documents below a threshold or without tokens) and
-``DIR/scores.json`` (per-language percentiles and cut-offs). Beam options pass through.
+Reads the input like ``babelbeam run`` (the same reader: JSONL, Parquet, text, ``.gz``/``.zst``), normalises
+it, identifies each document's language (unless ``--no-langid``: then every document is ``und``), scores it
+and writes, deterministically: ``DIR/scored/scored-NNNNN.jsonl`` (kept documents with ``quality_score`` and
+``quality_bucket``, sorted by id; ``--with-text`` keeps the text), ``DIR/removed/`` (documents removed by
+normalisation, language ID or a score threshold, with their reason), ``DIR/rejected/`` (records that could not
+be read, with their kind and position, as ``run`` writes them) and ``DIR/scores.json`` (per-language
+percentiles and cut-offs, and the record counts: input = scored + removed + rejected, checked).
+
+Nothing is written into DIR until the pipeline has finished: it writes under ``DIR/_incomplete-<id>/``, then
+the results replace those of an earlier run (``scores.json`` last); a failed run leaves DIR as it was.
+Beam options pass through.
 """
 
 from __future__ import annotations
@@ -59,17 +65,87 @@ def scorer_config_from_args(args: argparse.Namespace, base: Any) -> Any:
     return ScorerConfig(**values)
 
 
+STAGING_PREFIX = "_incomplete-"
+OUTPUT_PATTERNS = (f"{SCORED_DIR}/{SCORED_DIR}-*.jsonl", "removed/removed-*.jsonl", "rejected/rejected-*.jsonl")
+"""The files of a finished score run, relative to DIR (``scores.json`` besides)."""
+COUNTS_NAME = "_counts.json"
+
+
+def count_key(kind: str, reason: str = "", lang: str = "") -> tuple[str, str, str]:
+    """Key of one record in the counts: (kind, reason, language)."""
+    return (kind, reason, lang)
+
+
+def records_section(counts: list[tuple[list[str], int]]) -> dict[str, Any]:
+    """The ``records`` section of scores.json from the (kind, reason, lang) counts: input, scored, removed and
+    rejected by reason, and whether ``input == scored + removed + rejected`` holds."""
+    section: dict[str, Any] = {"input": 0, "read": 0, "scored": 0, "removed": {}, "rejected": {}}
+    for (kind, reason, _lang), n in counts:
+        if kind in ("read", "scored"):
+            section[kind] += n
+        else:
+            section[kind][reason] = section[kind].get(reason, 0) + n
+    removed, rejected = sum(section["removed"].values()), sum(section["rejected"].values())
+    section["input"] = section["read"] + rejected
+    section["removed"] = dict(sorted(section["removed"].items()))
+    section["rejected"] = dict(sorted(section["rejected"].items()))
+    section["holds"] = section["read"] == section["scored"] + removed and (
+        section["input"] == section["scored"] + removed + rejected)
+    return section
+
+
+def _publish(staging: str, output: str) -> None:
+    """Move a finished run's files from ``staging`` into ``output``, replacing an earlier run's (scores.json
+    last, so its presence marks a complete result), then delete ``staging``."""
+    from apache_beam.io.filesystems import FileSystems
+
+    from babelbeam.pipeline.sinks import write_atomically
+
+    old = [m.path for pattern in OUTPUT_PATTERNS for m in FileSystems.match([FileSystems.join(output, pattern)])[0]
+           .metadata_list]
+    if old:
+        FileSystems.delete(old)
+    new = [m.path for pattern in OUTPUT_PATTERNS
+           for m in FileSystems.match([FileSystems.join(staging, pattern)])[0].metadata_list]
+    destinations = [FileSystems.join(output, path[len(staging):].lstrip("/")) for path in new]
+    for directory in sorted({d.rsplit("/", 1)[0] for d in destinations}):
+        if not FileSystems.exists(directory):  # local directories; object stores have none to make
+            FileSystems.mkdirs(directory)
+    if new:
+        FileSystems.rename(new, destinations)
+    with FileSystems.open(FileSystems.join(staging, SCORES_NAME)) as f:
+        write_atomically(FileSystems.join(output, SCORES_NAME), f.read())
+    FileSystems.delete([staging])
+
+
+def _delete_staging(output: str) -> None:
+    from apache_beam.io.filesystems import FileSystems
+
+    stale = [m.path for m in FileSystems.match([FileSystems.join(output, STAGING_PREFIX + "*")])[0].metadata_list]
+    if stale:
+        FileSystems.delete(stale)
+
+
 def main(args: argparse.Namespace) -> int:
+    import uuid
+
     import apache_beam as beam
     from apache_beam.io.filesystems import FileSystems
 
     from babelbeam.pipeline.langid_stage import IdentifyLanguage
     from babelbeam.pipeline.options import pipeline_options
     from babelbeam.pipeline.score_stage import PERCENTILES, ScoreDocuments, score_stats
-    from babelbeam.pipeline.sinks import REMOVED_DIR, WriteSortedJsonl, write_atomically
-    from babelbeam.pipeline.sources import InputError, ReadDocuments, match_inputs
+    from babelbeam.pipeline.sinks import (
+        REJECTED_DIR,
+        REMOVED_DIR,
+        ConservationError,
+        WriteSortedJsonl,
+        write_atomically,
+    )
+    from babelbeam.pipeline.sources import REJECTED, InputError, ReadDocuments, match_inputs
     from babelbeam.pipeline.stage import KEPT, REMOVED
     from babelbeam.pipeline.stages import Normalize
+    from babelbeam.schemas import RejectedRecord
     from babelbeam.schemas.config import ConfigError, RunConfig
 
     try:
@@ -85,30 +161,63 @@ def main(args: argparse.Namespace) -> int:
         print(f"babelbeam score: {e}", file=sys.stderr)
         return 2
     output, with_text, buckets = args.output, args.with_text, args.buckets
+    _delete_staging(output)  # what a killed run left
+    staging = FileSystems.join(output, f"{STAGING_PREFIX}{uuid.uuid4().hex[:12]}")
 
-    def write_scores(items: list[tuple[str, dict]]) -> None:
-        data = json.dumps(score_stats(items, scorer), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
-        write_atomically(FileSystems.join(output, SCORES_NAME), data.encode("utf-8"))
+    def write_scores(items: list[tuple[str, dict]], counts: list[tuple[tuple[str, str, str], int]]) -> None:
+        stats = {**score_stats(items, scorer), "records": records_section([(list(k), n) for k, n in counts])}
+        data = json.dumps(stats, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+        write_atomically(FileSystems.join(staging, SCORES_NAME), data.encode("utf-8"))
 
-    with beam.Pipeline(options=pipeline_options(list(getattr(args, "extra_args", []) or []))) as p:
-        docs = (p | "Read" >> ReadDocuments(paths, config.input))["documents"]
-        stages = [("Normalize", Normalize(config.normalize))]
-        if args.langid:
-            stages.append(("IdentifyLanguage", IdentifyLanguage(config.langid)))
-        removed = []
-        for label, stage in stages:
-            result = docs | label >> stage
-            docs = result[KEPT]
-            removed.append(result[REMOVED])
-        scored = docs | "Score" >> ScoreDocuments(scorer, keep_tokens=False)
-        removed.append(scored[REMOVED])
-        _ = scored[KEPT] | "WriteScored" >> WriteSortedJsonl(
-            output, SCORED_DIR, key=lambda d: d.id, to_dict=lambda d: d.to_json_dict(with_text=with_text),
-            buckets=buckets)
-        _ = removed | "AllRemoved" >> beam.Flatten() | "WriteRemoved" >> WriteSortedJsonl(
-            output, REMOVED_DIR, key=lambda d: d.id, to_dict=lambda d: d.to_json_dict(with_text=with_text),
-            buckets=buckets)
-        _ = (scored[PERCENTILES] | "OneList" >> beam.combiners.ToList()
-             | "WriteScores" >> beam.Map(write_scores))
-    print(FileSystems.join(output, SCORES_NAME))
+    try:
+        with beam.Pipeline(options=pipeline_options(list(getattr(args, "extra_args", []) or []))) as p:
+            read = p | "Read" >> ReadDocuments(paths, config.input)
+            docs = read["documents"]
+            stages = [("Normalize", Normalize(config.normalize))]
+            if args.langid:
+                stages.append(("IdentifyLanguage", IdentifyLanguage(config.langid)))
+            removed = []
+            for label, stage in stages:
+                result = docs | label >> stage
+                docs = result[KEPT]
+                removed.append(result[REMOVED])
+            scored = docs | "Score" >> ScoreDocuments(scorer, keep_tokens=False)
+            removed.append(scored[REMOVED])
+            all_removed = removed | "AllRemoved" >> beam.Flatten()
+            _ = scored[KEPT] | "WriteScored" >> WriteSortedJsonl(
+                staging, SCORED_DIR, key=lambda d: d.id, to_dict=lambda d: d.to_json_dict(with_text=with_text),
+                buckets=buckets)
+            _ = all_removed | "WriteRemoved" >> WriteSortedJsonl(
+                staging, REMOVED_DIR, key=lambda d: d.id, to_dict=lambda d: d.to_json_dict(with_text=with_text),
+                buckets=buckets)
+            _ = read[REJECTED] | "WriteRejected" >> WriteSortedJsonl(
+                staging, REJECTED_DIR, key=lambda r: f"{r.source}\x00{r.position:012d}",
+                to_dict=RejectedRecord.to_json_dict, buckets=buckets)
+            # Every record once: read (a document) or rejected; each document once: scored or removed.
+            counts = (
+                (read["documents"] | "ReadKeys" >> beam.Map(lambda _: count_key("read")),
+                 scored[KEPT] | "ScoredKeys" >> beam.Map(lambda d: count_key("scored", "", d.lang)),
+                 all_removed | "RemovedKeys" >> beam.Map(lambda d: count_key("removed", d.removed_reason, d.lang)),
+                 read[REJECTED] | "RejectedKeys" >> beam.Map(lambda r: count_key("rejected", r.error)))
+                | "AllKeys" >> beam.Flatten()
+                | "CountKeys" >> beam.combiners.Count.PerElement()
+                | "CountList" >> beam.combiners.ToList()
+            )
+            _ = (scored[PERCENTILES] | "OneList" >> beam.combiners.ToList()
+                 | "WriteScores" >> beam.Map(write_scores, counts=beam.pvalue.AsSingleton(counts)))
+        with FileSystems.open(FileSystems.join(staging, SCORES_NAME)) as f:
+            records = json.loads(f.read().decode("utf-8"))["records"]
+        removed_n, rejected_n = sum(records["removed"].values()), sum(records["rejected"].values())
+        if not records["holds"]:
+            raise ConservationError(
+                f"records do not add up: input {records['input']} != scored {records['scored']} + removed "
+                f"{removed_n} + rejected {rejected_n}; nothing written to {output}")
+        _publish(staging, output)
+    except BaseException:
+        if FileSystems.exists(staging):
+            FileSystems.delete([staging])
+        raise
+    kinds = ", ".join(f"{kind} {n}" for kind, n in records["rejected"].items())
+    print(f"{records['input']} records: {records['scored']} scored, {removed_n} removed, {rejected_n} rejected"
+          f"{f' ({kinds})' if kinds else ''} -> {output} (scored/, removed/, rejected/, {SCORES_NAME})")
     return 0
