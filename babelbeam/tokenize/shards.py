@@ -344,7 +344,12 @@ def _check_totals(manifest: Manifest) -> list[str]:
     problems = []
     for key, value in expected.items():
         listed = manifest.totals.get(key)
-        if listed != value:
+        if isinstance(value, dict) and isinstance(listed, dict):  # per language: name each one that differs
+            for lang in sorted(set(value) | set(listed)):
+                if listed.get(lang, 0) != value.get(lang, 0):
+                    problems.append(f"{manifest.path}: totals.{key}.{lang} is {listed.get(lang, 0)}, the shards "
+                                    f"hold {value.get(lang, 0)}")
+        elif listed != value:
             problems.append(f"{manifest.path}: totals.{key} is {listed}, the shards hold {value}")
     return problems
 

@@ -78,8 +78,8 @@ def _edit_manifest(tmp_path, edit) -> None:
 @pytest.mark.parametrize(("edit", "expected"), [
     (lambda m: m["totals"].update(documents=m["totals"]["documents"] + 1), "totals.documents is 6, the shards hold 5"),
     (lambda m: m["totals"].update(tokens=1), "totals.tokens is 1, the shards hold 20"),
-    (lambda m: m["totals"]["languages"].update(eng_Latn=3), "totals.languages"),
-    (lambda m: m["totals"]["language_tokens"].pop("tha_Thai"), "totals.language_tokens"),
+    (lambda m: m["totals"]["languages"].update(eng_Latn=3), "totals.languages.eng_Latn is 3, the shards hold 2"),
+    (lambda m: m["totals"]["language_tokens"].pop("tha_Thai"), "totals.language_tokens.tha_Thai is 0"),
     (lambda m: m["shards"][0]["languages"].update(eng_Latn=3, tha_Thai=2), "documents per language"),
     (lambda m: m["shards"][0].update(bytes=7), "7"),
 ], ids=["documents", "tokens", "languages", "language_tokens", "entry_languages", "entry_bytes"])
