@@ -44,7 +44,8 @@ def best_rate(fn: Callable[[str], str], texts: list[str], mb: float, repeats: in
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--input", nargs="+", default=sorted(glob.glob(str(REPO / "examples" / "corpus" / "*"))))
+    corpus = sorted(glob.glob(str(REPO / "examples" / "corpus" / "*")))
+    parser.add_argument("--input", nargs="+", default=corpus)
     parser.add_argument("--repeats", type=int, default=5)
     args = parser.parse_args()
     texts = [d.text for path in args.input for d in read_file(path, InputConfig()) if hasattr(d, "text")]

@@ -61,7 +61,7 @@ class _InputDocument(Document):
 
 
 class _KeepRecordParser(RecordParser):
-    """``RecordParser`` whose documents carry the record they came from (so every field can be written back)."""
+    """``RecordParser`` whose documents carry the record they came from, so every field is written back."""
 
     def from_mapping(self, record: object, source: str, position: int, raw: str) -> Document | RejectedRecord:
         parsed = super().from_mapping(record, source, position, raw)
@@ -133,7 +133,7 @@ def annotate_files(paths: list[str], input_config: InputConfig, identifier: Lang
             counts.rejected[item.error] += 1
             try:
                 line = _json_line(item.to_json_dict())
-            except UnicodeEncodeError:  # a file name that is not UTF-8: escape its surrogates, keep the record
+            except UnicodeEncodeError:  # a file name that is not UTF-8: escape its surrogates, keep it
                 line = (json.dumps(item.to_json_dict(), default=str) + "\n").encode("ascii")
             rejected_file.write(line)
 
@@ -144,7 +144,8 @@ def annotate_files(paths: list[str], input_config: InputConfig, identifier: Lang
                     reject(item)
                     continue
                 assert isinstance(item, _InputDocument), "the readers build documents through the parser"
-                doc = identifier.annotate(Document(id=item.id, text=item.text, source=item.source, url=item.url))
+                doc = identifier.annotate(Document(id=item.id, text=item.text, source=item.source,
+                                                   url=item.url))
                 try:
                     line = _json_line(modes.annotated_record(item.record, doc))
                 except UnicodeEncodeError:
@@ -156,8 +157,9 @@ def annotate_files(paths: list[str], input_config: InputConfig, identifier: Lang
                 counts.marked_removed += doc.removed_reason is not None
         summary = counts.to_json()
         if not summary["holds"]:
-            raise ConservationError(f"records do not add up: input {counts.input} != annotated {counts.annotated} "
-                                    f"+ rejected {sum(counts.rejected.values())}; {output} not written")
+            raise ConservationError(f"records do not add up: input {counts.input} != annotated "
+                                    f"{counts.annotated} + rejected {sum(counts.rejected.values())}; "
+                                    f"{output} not written")
     return counts
 
 
@@ -183,7 +185,8 @@ def main(args: argparse.Namespace) -> int:
     if args.json:
         args.json.write_text(json.dumps(summary, indent=1, sort_keys=True) + "\n", encoding="utf-8")
     kinds = ", ".join(f"{kind} {n}" for kind, n in summary["rejected"].items())
-    print(f"{counts.input} records: {counts.annotated} annotated ({counts.marked_removed} with a removed_reason), "
+    print(f"{counts.input} records: {counts.annotated} annotated ({counts.marked_removed} with a "
+          "removed_reason), "
           f"{sum(counts.rejected.values())} rejected{f' ({kinds})' if kinds else ''} -> {output}; "
           f"rejected records -> {rejected}")
     return 0

@@ -29,7 +29,8 @@ SCORED_DIR = "scored"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--input", nargs="+", required=True, help="input files or globs (JSONL, Parquet, text)")
+    parser.add_argument("--input", nargs="+", required=True,
+                        help="input files or globs (JSONL, Parquet, text; .gz/.zst), read as `run` reads")
     parser.add_argument("--model", required=True, help="HF Qwen3 dir, babelbeam train run/checkpoint, or "
                         "train-scorer output")
     parser.add_argument("--output", required=True, help="output directory")
@@ -66,7 +67,8 @@ def scorer_config_from_args(args: argparse.Namespace, base: Any) -> Any:
 
 
 STAGING_PREFIX = "_incomplete-"
-OUTPUT_PATTERNS = (f"{SCORED_DIR}/{SCORED_DIR}-*.jsonl", "removed/removed-*.jsonl", "rejected/rejected-*.jsonl")
+OUTPUT_PATTERNS = (f"{SCORED_DIR}/{SCORED_DIR}-*.jsonl", "removed/removed-*.jsonl",
+                   "rejected/rejected-*.jsonl")
 """The files of a finished score run, relative to DIR (``scores.json`` besides)."""
 COUNTS_NAME = "_counts.json"
 
@@ -101,12 +103,14 @@ def _publish(staging: str, output: str) -> None:
 
     from babelbeam.pipeline.sinks import write_atomically
 
-    old = [m.path for pattern in OUTPUT_PATTERNS for m in FileSystems.match([FileSystems.join(output, pattern)])[0]
-           .metadata_list]
+    def matching(directory: str) -> list[str]:
+        return [m.path for pattern in OUTPUT_PATTERNS
+                for m in FileSystems.match([FileSystems.join(directory, pattern)])[0].metadata_list]
+
+    old = matching(output)
     if old:
         FileSystems.delete(old)
-    new = [m.path for pattern in OUTPUT_PATTERNS
-           for m in FileSystems.match([FileSystems.join(staging, pattern)])[0].metadata_list]
+    new = matching(staging)
     destinations = [FileSystems.join(output, path[len(staging):].lstrip("/")) for path in new]
     for directory in sorted({d.rsplit("/", 1)[0] for d in destinations}):
         if not FileSystems.exists(directory):  # local directories; object stores have none to make
@@ -121,7 +125,8 @@ def _publish(staging: str, output: str) -> None:
 def _delete_staging(output: str) -> None:
     from apache_beam.io.filesystems import FileSystems
 
-    stale = [m.path for m in FileSystems.match([FileSystems.join(output, STAGING_PREFIX + "*")])[0].metadata_list]
+    pattern = FileSystems.join(output, STAGING_PREFIX + "*")
+    stale = [m.path for m in FileSystems.match([pattern])[0].metadata_list]
     if stale:
         FileSystems.delete(stale)
 
@@ -185,11 +190,11 @@ def main(args: argparse.Namespace) -> int:
             removed.append(scored[REMOVED])
             all_removed = removed | "AllRemoved" >> beam.Flatten()
             _ = scored[KEPT] | "WriteScored" >> WriteSortedJsonl(
-                staging, SCORED_DIR, key=lambda d: d.id, to_dict=lambda d: d.to_json_dict(with_text=with_text),
-                buckets=buckets)
+                staging, SCORED_DIR, key=lambda d: d.id,
+                to_dict=lambda d: d.to_json_dict(with_text=with_text), buckets=buckets)
             _ = all_removed | "WriteRemoved" >> WriteSortedJsonl(
-                staging, REMOVED_DIR, key=lambda d: d.id, to_dict=lambda d: d.to_json_dict(with_text=with_text),
-                buckets=buckets)
+                staging, REMOVED_DIR, key=lambda d: d.id,
+                to_dict=lambda d: d.to_json_dict(with_text=with_text), buckets=buckets)
             _ = read[REJECTED] | "WriteRejected" >> WriteSortedJsonl(
                 staging, REJECTED_DIR, key=lambda r: f"{r.source}\x00{r.position:012d}",
                 to_dict=RejectedRecord.to_json_dict, buckets=buckets)
@@ -197,7 +202,8 @@ def main(args: argparse.Namespace) -> int:
             counts = (
                 (read["documents"] | "ReadKeys" >> beam.Map(lambda _: count_key("read")),
                  scored[KEPT] | "ScoredKeys" >> beam.Map(lambda d: count_key("scored", "", d.lang)),
-                 all_removed | "RemovedKeys" >> beam.Map(lambda d: count_key("removed", d.removed_reason, d.lang)),
+                 all_removed | "RemovedKeys" >> beam.Map(
+                     lambda d: count_key("removed", d.removed_reason, d.lang)),
                  read[REJECTED] | "RejectedKeys" >> beam.Map(lambda r: count_key("rejected", r.error)))
                 | "AllKeys" >> beam.Flatten()
                 | "CountKeys" >> beam.combiners.Count.PerElement()
@@ -218,6 +224,7 @@ def main(args: argparse.Namespace) -> int:
             FileSystems.delete([staging])
         raise
     kinds = ", ".join(f"{kind} {n}" for kind, n in records["rejected"].items())
-    print(f"{records['input']} records: {records['scored']} scored, {removed_n} removed, {rejected_n} rejected"
+    print(f"{records['input']} records: {records['scored']} scored, {removed_n} removed, {rejected_n} "
+          "rejected"
           f"{f' ({kinds})' if kinds else ''} -> {output} (scored/, removed/, rejected/, {SCORES_NAME})")
     return 0

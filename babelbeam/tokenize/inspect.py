@@ -26,9 +26,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("path", help="output directory, manifest.json or one .arrow shard")
     parser.add_argument("--show", type=int, default=0, metavar="N", help="decode and print N documents")
     parser.add_argument("--validate", action="store_true",
-                        help="check every shard against the manifest (checksum, counts, languages, offsets, "
-                             "EOS), the manifest's totals against its shards, unlisted and missing shard files "
-                             "and stats.json's kept counts; exit 1 printing each problem")
+                        help="check every shard against the manifest (checksum, counts, languages, "
+                             "offsets, EOS), the manifest's totals against its shards, unlisted and missing "
+                             "shard files and stats.json's kept counts; exit 1 printing each problem")
     parser.add_argument("--json", action="store_true", help="print the summary as JSON")
 
 
@@ -153,8 +153,8 @@ def main(args: argparse.Namespace) -> int:
     else:
         print(format_summary(summary))
         if args.validate:
-            print(f"\nvalid: every shard matches {MANIFEST_NAME} (checksums, counts, languages, offsets, EOS), "
-                  "its totals match the shards, no shard is missing or unlisted")
+            print(f"\nvalid: every shard matches {MANIFEST_NAME} (checksums, counts, languages, offsets, "
+                  "EOS), its totals match the shards, no shard is missing or unlisted")
     if args.show:
         print()
         print(show_documents(path, args.show))

@@ -263,7 +263,7 @@ def file_sha256(path: str | Path) -> str:
 
 
 class ShardChecksumError(ShardError):
-    """A shard file's size or SHA-256 is not what its manifest lists: it is corrupt or changed after the run."""
+    """A shard file's size or SHA-256 is not what its manifest lists: corrupt, or changed after the run."""
 
 
 _VERIFIED: set[tuple[str, int, int, str]] = set()
@@ -331,7 +331,8 @@ def _check_entry(entry: ShardEntry, eos: int | None) -> list[str]:
         problems.append(f"{entry.path}: a document does not end with EOS {eos}")
     languages, language_tokens = _shard_languages(shard)
     if languages != entry.languages:
-        problems.append(f"{entry.path}: documents per language are {languages}, manifest says {entry.languages}")
+        problems.append(f"{entry.path}: documents per language are {languages}, manifest says "
+                        f"{entry.languages}")
     if language_tokens != entry.language_tokens:
         problems.append(f"{entry.path}: tokens per language are {language_tokens}, manifest says "
                         f"{entry.language_tokens}")
@@ -347,8 +348,8 @@ def _check_totals(manifest: Manifest) -> list[str]:
         if isinstance(value, dict) and isinstance(listed, dict):  # per language: name each one that differs
             for lang in sorted(set(value) | set(listed)):
                 if listed.get(lang, 0) != value.get(lang, 0):
-                    problems.append(f"{manifest.path}: totals.{key}.{lang} is {listed.get(lang, 0)}, the shards "
-                                    f"hold {value.get(lang, 0)}")
+                    problems.append(f"{manifest.path}: totals.{key}.{lang} is {listed.get(lang, 0)}, the "
+                                    f"shards hold {value.get(lang, 0)}")
         elif listed != value:
             problems.append(f"{manifest.path}: totals.{key} is {listed}, the shards hold {value}")
     return problems
@@ -389,8 +390,8 @@ def _check_stats(manifest: Manifest) -> list[str]:
     for lang in sorted(set(languages) | {k for k, (n, _) in by_language.items() if n}):
         if by_language.get(lang, (0, 0)) != (languages.get(lang, 0), language_tokens.get(lang, 0)):
             stats_kept, stats_tokens = by_language.get(lang, (0, 0))
-            problems.append(f"{path}: {lang} kept {stats_kept} documents / {stats_tokens} tokens, the manifest "
-                            f"lists {languages.get(lang, 0)} / {language_tokens.get(lang, 0)}")
+            problems.append(f"{path}: {lang} kept {stats_kept} documents / {stats_tokens} tokens, the "
+                            f"manifest lists {languages.get(lang, 0)} / {language_tokens.get(lang, 0)}")
     return problems
 
 

@@ -1,4 +1,4 @@
-"""``babelbeam langid --input``: reads what ``run`` reads, rejects with a kind, writes atomically, counts add up.
+"""``babelbeam langid --input``: reads what ``run`` reads, rejects with a kind, writes atomically, counts.
 
 Through the real CLI entry and the bundled lid.176; the inputs are written here in every format ``run`` reads.
 """
@@ -21,7 +21,7 @@ from babelbeam.schemas.config import InputConfig
 
 GOOD = [
     {"id": "en", "text": "We stayed at home all weekend because the rain never stopped falling.", "n": 1},
-    {"id": "de", "text": "Wir sind das ganze Wochenende zu Hause geblieben, weil es ununterbrochen regnete.", "n": 2},
+    {"id": "de", "text": "Wir sind das ganze Wochenende zu Hause geblieben, weil es immer regnete.", "n": 2},
 ]
 BAD_LINES = {  # one line each, with the kind the shared reader (or the writer) gives it
     b'{"id": "cut", "text": "this line was cut off': "invalid_json",
@@ -44,7 +44,8 @@ def lines(path: Path) -> list[dict]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
 
 
-def test_bad_lines_are_rejected_with_their_kind_and_counted(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_bad_lines_are_rejected_with_their_kind_and_counted(tmp_path: Path,
+                                                             capsys: pytest.CaptureFixture[str]) -> None:
     src = tmp_path / "mixed.jsonl"
     bad = list(BAD_LINES)
     src.write_bytes(jsonl_bytes(GOOD[:1]) + b"\n".join(bad[:4]) + b"\n" + jsonl_bytes(GOOD[1:])
@@ -60,8 +61,8 @@ def test_bad_lines_are_rejected_with_their_kind_and_counted(tmp_path: Path, caps
     assert [r["position"] for r in rejected] == [2, 3, 4, 5, 7, 8, 9]
     counts = json.loads(counts_json.read_text())
     assert counts == {"input": 9, "annotated": 2, "marked_removed": 0, "holds": True,
-                      "rejected": {"invalid_json": 1, "invalid_utf8": 3, "missing_text": 1, "not_an_object": 1,
-                                   "text_not_string": 1}}
+                      "rejected": {"invalid_json": 1, "invalid_utf8": 3, "missing_text": 1,
+                                   "not_an_object": 1, "text_not_string": 1}}
     assert "9 records: 2 annotated (0 with a removed_reason), 7 rejected (invalid_json 1, invalid_utf8 3" in (
         capsys.readouterr().out)
 
@@ -87,7 +88,8 @@ def test_reads_every_format_run_reads_through_the_same_reader(tmp_path: Path) ->
     items = [item for path in files for item in read_file(str(path), InputConfig())]
     documents = [i for i in items if not hasattr(i, "error")]
     assert len(annotated) == len(documents) and len(rejected) == len(items) - len(documents)
-    assert [r.get("id") for r in annotated] == [None if d.source.endswith(".txt") else d.id for d in documents]
+    expected_ids = [None if d.source.endswith(".txt") else d.id for d in documents]
+    assert [r.get("id") for r in annotated] == expected_ids
     assert {r["lang"] for r in annotated} == {"eng_Latn", "deu_Latn", "fra_Latn"}
     assert [r["n"] for r in annotated[:6]] == [1, 2, 1, 2, 1, 2]  # gz, zst, Parquet rows keep their fields
     assert len(rejected) >= 1 and all(r["source"].endswith("e.jsonl.gz") for r in rejected)
@@ -97,7 +99,8 @@ def test_needs_output_and_a_matching_input(tmp_path: Path, capsys: pytest.Captur
     (tmp_path / "a.jsonl").write_bytes(jsonl_bytes(GOOD))
     assert main(["langid", "--input", str(tmp_path / "a.jsonl")]) == 2
     assert "--output" in capsys.readouterr().err
-    assert main(["langid", "--input", str(tmp_path / "nothing*.jsonl"), "--output", str(tmp_path / "o.jsonl")]) == 2
+    missing = str(tmp_path / "nothing*.jsonl")
+    assert main(["langid", "--input", missing, "--output", str(tmp_path / "o.jsonl")]) == 2
     assert "matches no files" in capsys.readouterr().err
     assert not (tmp_path / "o.jsonl").exists()
 

@@ -184,13 +184,15 @@ def _score(inp, model, out, *flags):
 
 
 def _jsonl_lines(directory):
-    return [json.loads(line) for f in sorted(directory.glob("*.jsonl")) for line in f.read_text().splitlines()]
+    return [json.loads(line) for f in sorted(directory.glob("*.jsonl"))
+            for line in f.read_text().splitlines()]
 
 
 def test_score_cli_accounts_for_every_record(model_dir, tmp_path, capsys):
     good = documents()[:7]
-    bad = [b'{"id": "cut", "text": "this line was cut', b"[1, 2]", b'{"id": "no-text"}', b'{"id": "n", "text": 5}',
-           b'{"id": "latin1", "text": "caf\xe9"}', b'{"id": "lone", "text": "\\udc00"}']
+    bad = [b'{"id": "cut", "text": "this line was cut', b"[1, 2]", b'{"id": "no-text"}',
+           b'{"id": "n", "text": 5}', b'{"id": "latin1", "text": "caf\xe9"}',
+           b'{"id": "lone", "text": "\\udc00"}']
     inp = tmp_path / "in.jsonl"
     inp.write_bytes(b"".join(json.dumps({"id": d.id, "text": d.text}).encode() + b"\n" for d in good)
                     + b"\n".join(bad) + b"\n" + b'{"id": "blank", "text": "\\u0000 \\u0001"}\n')
@@ -199,13 +201,13 @@ def test_score_cli_accounts_for_every_record(model_dir, tmp_path, capsys):
     assert sorted(r["id"] for r in _jsonl_lines(out / "scored")) == sorted(d.id for d in good)
     assert [r["id"] for r in _jsonl_lines(out / "removed")] == ["blank"]  # empty once control characters go
     rejected = _jsonl_lines(out / "rejected")
-    assert sorted(r["error"] for r in rejected) == ["invalid_json", "invalid_utf8", "invalid_utf8", "missing_text",
-                                                    "not_an_object", "text_not_string"]
+    assert sorted(r["error"] for r in rejected) == ["invalid_json", "invalid_utf8", "invalid_utf8",
+                                                    "missing_text", "not_an_object", "text_not_string"]
     assert sorted(r["position"] for r in rejected) == [8, 9, 10, 11, 12, 13]
     records = json.loads((out / "scores.json").read_text())["records"]
     assert records == {"input": 14, "read": 8, "scored": 7, "removed": {"normalize_empty": 1},
-                       "rejected": {"invalid_json": 1, "invalid_utf8": 2, "missing_text": 1, "not_an_object": 1,
-                                    "text_not_string": 1}, "holds": True}
+                       "rejected": {"invalid_json": 1, "invalid_utf8": 2, "missing_text": 1,
+                                    "not_an_object": 1, "text_not_string": 1}, "holds": True}
     assert "14 records: 7 scored, 1 removed, 6 rejected (invalid_json 1" in capsys.readouterr().out
     assert [p.name for p in out.iterdir() if p.name.startswith("_incomplete")] == []
 

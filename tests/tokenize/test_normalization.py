@@ -63,7 +63,8 @@ def test_ids_equal_hugging_faces_on_version_dependent_text(qwen: Tokenizer, hf: 
 
 
 @pytest.mark.parametrize("text", VERSION_DEPENDENT.values(), ids=VERSION_DEPENDENT.keys())
-def test_normalize_stage_text_agrees_with_the_tokens(qwen: Tokenizer, hf: tokenizers.Tokenizer, text: str) -> None:
+def test_normalize_stage_text_agrees_with_the_tokens(qwen: Tokenizer, hf: tokenizers.Tokenizer,
+                                                     text: str) -> None:
     normalized = normalize_text(text)
     assert normalized == HF_NFC.normalize_str(text)
     # Tokenizing the stage's text gives Hugging Face's ids of the raw text: the two NFCs are one.
@@ -80,7 +81,8 @@ def test_the_tables_are_those_of_qwens_tokenizer() -> None:
     assert nfc("\U0001d15e") == "\U0001d157\U0001d165"  # composition-excluded: stays decomposed
 
 
-def test_a_surrogate_pair_held_as_two_code_points_is_normalised(qwen: Tokenizer, hf: tokenizers.Tokenizer) -> None:
+def test_a_surrogate_pair_held_as_two_code_points_is_normalised(qwen: Tokenizer,
+                                                                hf: tokenizers.Tokenizer) -> None:
     pair = "\ud834\udd5e"  # U+1D15E MUSICAL SYMBOL HALF NOTE as a UTF-16 pair: NFC decomposes it
     assert nfc(pair) == "\U0001d157\U0001d165"
     assert nfc("a\u0301" + pair + "e\u0301") == "\u00e1\U0001d157\U0001d165\u00e9"

@@ -76,9 +76,11 @@ def _edit_manifest(tmp_path, edit) -> None:
 
 
 @pytest.mark.parametrize(("edit", "expected"), [
-    (lambda m: m["totals"].update(documents=m["totals"]["documents"] + 1), "totals.documents is 6, the shards hold 5"),
+    (lambda m: m["totals"].update(documents=m["totals"]["documents"] + 1),
+     "totals.documents is 6, the shards hold 5"),
     (lambda m: m["totals"].update(tokens=1), "totals.tokens is 1, the shards hold 20"),
-    (lambda m: m["totals"]["languages"].update(eng_Latn=3), "totals.languages.eng_Latn is 3, the shards hold 2"),
+    (lambda m: m["totals"]["languages"].update(eng_Latn=3),
+     "totals.languages.eng_Latn is 3, the shards hold 2"),
     (lambda m: m["totals"]["language_tokens"].pop("tha_Thai"), "totals.language_tokens.tha_Thai is 0"),
     (lambda m: m["shards"][0]["languages"].update(eng_Latn=3, tha_Thai=2), "documents per language"),
     (lambda m: m["shards"][0].update(bytes=7), "7"),
@@ -95,7 +97,8 @@ def test_validate_reports_unlisted_missing_and_twice_listed_shards(tmp_path):
     listed = tmp_path / entry.path
     (tmp_path / "shards" / "part-00000-00001.arrow").write_bytes(listed.read_bytes())
     problems = validate(tmp_path)
-    assert problems == [f"{tmp_path / 'shards' / 'part-00000-00001.arrow'}: in shards/ but not listed in manifest.json"]
+    unlisted = tmp_path / "shards" / "part-00000-00001.arrow"
+    assert problems == [f"{unlisted}: in shards/ but not listed in manifest.json"]
     _edit_manifest(tmp_path, lambda m: m["shards"].append(dict(m["shards"][0])))
     assert any("listed more than once" in p for p in validate(tmp_path))
     listed.unlink()
