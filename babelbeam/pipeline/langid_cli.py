@@ -143,13 +143,16 @@ def annotate_files(paths: list[str], input_config: InputConfig, identifier: Lang
                 if isinstance(item, RejectedRecord):
                     reject(item)
                     continue
-                assert isinstance(item, _InputDocument), "the readers build documents through the parser"
+                if isinstance(item, _InputDocument):
+                    record, position = item.record, item.position
+                else:  # a document a reader built without the parser: its id and text are what it has
+                    record, position = {"id": item.id, input_config.text_field: item.text}, 0
                 doc = identifier.annotate(Document(id=item.id, text=item.text, source=item.source,
                                                    url=item.url))
                 try:
-                    line = _json_line(modes.annotated_record(item.record, doc))
+                    line = _json_line(modes.annotated_record(record, doc))
                 except UnicodeEncodeError:
-                    reject(RejectedRecord(item.source, item.position, UNWRITABLE,
+                    reject(RejectedRecord(item.source, position, UNWRITABLE,
                                           "a field holds unpaired surrogates", ""))
                     continue
                 output_file.write(line)
