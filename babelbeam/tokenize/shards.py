@@ -305,22 +305,24 @@ def _shard_languages(shard: Shard) -> tuple[dict[str, int], dict[str, int]]:
     return dict(sorted(documents.items())), dict(sorted(tokens.items()))
 
 
-def _check_entry(entry: ShardEntry, eos: int | None) -> list[str]:
-    """Problems of one listed shard: presence, size, checksum, structure, counts, languages, offsets, EOS."""
+def _check_entry(entry: ShardEntry, eos: int | None) -> tuple[list[str], ShardEntry]:
+    """Problems of one listed shard (presence, size, checksum, structure, counts, languages, offsets, EOS),
+    and what the file really holds (the entry itself when the file cannot be read)."""
     path = Path(entry.path)
     if not path.is_file():
-        return [f"{entry.path}: shard file is missing"]
+        return [f"{entry.path}: shard file is missing"], entry
     size = path.stat().st_size
     digest = file_sha256(path)
     if digest != entry.sha256:
-        return [f"{entry.path}: checksum mismatch (manifest {entry.sha256[:12]}..., file {digest[:12]}...)"]
+        mismatch = f"{entry.path}: checksum mismatch (manifest {entry.sha256[:12]}..., file {digest[:12]}...)"
+        return [mismatch], entry
     problems = []
     if size != entry.bytes:
         problems.append(f"{entry.path}: {size} bytes, manifest says {entry.bytes}")
     try:
         shard = open_shard(entry.path)
     except ShardError as e:
-        return problems + [str(e)]
+        return problems + [str(e)], entry
     offsets = shard.offsets
     if shard.num_documents != entry.documents or shard.num_tokens != entry.tokens:
         problems.append(f"{entry.path}: holds {shard.num_documents} documents / {shard.num_tokens} tokens, "
@@ -336,12 +338,14 @@ def _check_entry(entry: ShardEntry, eos: int | None) -> list[str]:
     if language_tokens != entry.language_tokens:
         problems.append(f"{entry.path}: tokens per language are {language_tokens}, manifest says "
                         f"{entry.language_tokens}")
-    return problems
+    actual = ShardEntry(entry.path, shard.num_documents, shard.num_tokens, size, digest, languages,
+                        language_tokens)
+    return problems, actual
 
 
-def _check_totals(manifest: Manifest) -> list[str]:
-    """The manifest's totals against the sum of its shard entries (each checked against its file)."""
-    expected = make_manifest(manifest.tokenizer, manifest.shards).totals
+def _check_totals(manifest: Manifest, shards: list[ShardEntry]) -> list[str]:
+    """The manifest's totals against what its shard files hold (the entry for a file that cannot be read)."""
+    expected = make_manifest(manifest.tokenizer, shards).totals
     problems = []
     for key, value in expected.items():
         listed = manifest.totals.get(key)
@@ -411,6 +415,9 @@ def validate(manifest_path: str | Path, eos_id: int | None = None) -> list[str]:
         return [str(e)]
     eos = eos_id if eos_id is not None else manifest.tokenizer.get("eos_id")
     problems: list[str] = []
+    actual: list[ShardEntry] = []
     for entry in manifest.shards:
-        problems += _check_entry(entry, eos)
-    return problems + _check_totals(manifest) + _check_listing(manifest) + _check_stats(manifest)
+        entry_problems, held = _check_entry(entry, eos)
+        problems += entry_problems
+        actual.append(held)
+    return problems + _check_totals(manifest, actual) + _check_listing(manifest) + _check_stats(manifest)
