@@ -9,7 +9,6 @@ the Python version, and which the ``tokenizers`` tables (Unicode 9.0) do not kno
 from __future__ import annotations
 
 import unicodedata
-from pathlib import Path
 
 import pytest
 import tokenizers
@@ -17,7 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from babelbeam.filters.normalize import normalize_text
-from babelbeam.tokenize import Tokenizer, load_tokenizer
+from babelbeam.tokenize import Tokenizer
 from babelbeam.tokenize.normalization import FORMS, nfc, normalize
 
 HF_NFC = tokenizers.normalizers.NFC()
@@ -40,17 +39,7 @@ VERSION_DEPENDENT = {
 }
 
 
-@pytest.fixture(scope="module")
-def qwen() -> Tokenizer:
-    return load_tokenizer("qwen3")
-
-
-@pytest.fixture(scope="module")
-def hf(qwen: Tokenizer, tmp_path_factory: pytest.TempPathFactory) -> tokenizers.Tokenizer:
-    path: Path = qwen.save_tokenizer_json(tmp_path_factory.mktemp("qwen3") / "tokenizer.json")
-    tok = tokenizers.Tokenizer.from_file(str(path))
-    tok.encode_special_tokens = True
-    return tok
+# qwen (babelbeam's Qwen3 tokenizer) and hf (the tokenizers library's, from the same ranks): conftest.py
 
 
 @pytest.mark.parametrize("text", VERSION_DEPENDENT.values(), ids=VERSION_DEPENDENT.keys())

@@ -37,11 +37,6 @@ def nfc(text: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def qwen() -> Tokenizer:
-    return load_tokenizer("qwen3")
-
-
-@pytest.fixture(scope="module")
 def plain_tiktoken() -> tiktoken.Encoding:
     """A tiktoken Encoding built straight from the ranks file, without babelbeam's reader."""
     ranks = {}
@@ -56,16 +51,7 @@ def plain_tiktoken() -> tiktoken.Encoding:
     )
 
 
-@pytest.fixture(scope="module")
-def exported(qwen: Tokenizer, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return qwen.save_tokenizer_json(tmp_path_factory.mktemp("qwen3") / "tokenizer.json")
-
-
-@pytest.fixture(scope="module")
-def hf(exported: Path):
-    tok = tokenizers.Tokenizer.from_file(str(exported))
-    tok.encode_special_tokens = True
-    return tok
+# qwen, exported and hf: tests/tokenize/conftest.py
 
 
 def hf_ids(tok, text: str) -> list[int]:
