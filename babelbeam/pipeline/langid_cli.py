@@ -73,7 +73,7 @@ class _KeepRecordParser(RecordParser):
 
 @dataclasses.dataclass
 class AnnotateCounts:
-    """What one ``--input`` run did with its records: ``input == annotated + rejected``."""
+    """What one ``--input`` run did with its records: ``input == annotated + rejected + skipped``."""
 
     input: int = 0
     """Records read (each document and each rejection the readers yielded)."""
@@ -83,12 +83,16 @@ class AnnotateCounts:
     """Of the annotated, those given a ``removed_reason`` (too short, low score, ...): still written."""
     rejected: Counter[str] = dataclasses.field(default_factory=Counter)
     """Records written to the rejected file, by kind."""
+    skipped: Counter[str] = dataclasses.field(default_factory=Counter)
+    """Records a reader skips on purpose and counts by reason (neither a document nor a rejection: a WARC
+    reader's request or non-HTML records); none of the readers of JSONL, Parquet or text skips any."""
 
     def to_json(self) -> dict[str, Any]:
-        rejected = sum(self.rejected.values())
+        rejected, skipped = sum(self.rejected.values()), sum(self.skipped.values())
         return {"input": self.input, "annotated": self.annotated, "marked_removed": self.marked_removed,
                 "rejected": dict(sorted(self.rejected.items())),
-                "holds": self.input == self.annotated + rejected}
+                "skipped": dict(sorted(self.skipped.items())),
+                "holds": self.input == self.annotated + rejected + skipped}
 
 
 @contextmanager
@@ -143,6 +147,9 @@ def annotate_files(paths: list[str], input_config: InputConfig, identifier: Lang
                 if isinstance(item, RejectedRecord):
                     reject(item)
                     continue
+                if not isinstance(item, Document):  # skipped on purpose by the reader: counted by reason
+                    counts.skipped[str(getattr(item, "reason", type(item).__name__))] += 1
+                    continue
                 if isinstance(item, _InputDocument):
                     record, position = item.record, item.position
                 else:  # a document a reader built without the parser: its id and text are what it has
@@ -161,8 +168,8 @@ def annotate_files(paths: list[str], input_config: InputConfig, identifier: Lang
         summary = counts.to_json()
         if not summary["holds"]:
             raise ConservationError(f"records do not add up: input {counts.input} != annotated "
-                                    f"{counts.annotated} + rejected {sum(counts.rejected.values())}; "
-                                    f"{output} not written")
+                                    f"{counts.annotated} + rejected {sum(counts.rejected.values())} + "
+                                    f"skipped {sum(counts.skipped.values())}; {output} not written")
     return counts
 
 
@@ -190,6 +197,7 @@ def main(args: argparse.Namespace) -> int:
     kinds = ", ".join(f"{kind} {n}" for kind, n in summary["rejected"].items())
     print(f"{counts.input} records: {counts.annotated} annotated ({counts.marked_removed} with a "
           "removed_reason), "
-          f"{sum(counts.rejected.values())} rejected{f' ({kinds})' if kinds else ''} -> {output}; "
+          f"{sum(counts.rejected.values())} rejected{f' ({kinds})' if kinds else ''}"
+          f"{f', {sum(counts.skipped.values())} skipped' if counts.skipped else ''} -> {output}; "
           f"rejected records -> {rejected}")
     return 0

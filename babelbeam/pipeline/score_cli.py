@@ -79,20 +79,22 @@ def count_key(kind: str, reason: str = "", lang: str = "") -> tuple[str, str, st
 
 
 def records_section(counts: list[tuple[list[str], int]]) -> dict[str, Any]:
-    """The ``records`` section of scores.json from the (kind, reason, lang) counts: input, scored, removed and
-    rejected by reason, and whether ``input == scored + removed + rejected`` holds."""
-    section: dict[str, Any] = {"input": 0, "read": 0, "scored": 0, "removed": {}, "rejected": {}}
+    """The ``records`` section of scores.json from the (kind, reason, lang) counts: input, scored, and
+    removed, rejected and skipped by reason, and whether ``input == scored + removed + rejected + skipped``
+    holds."""
+    section: dict[str, Any] = {"input": 0, "read": 0, "scored": 0, "removed": {}, "rejected": {},
+                               "skipped": {}}
     for (kind, reason, _lang), n in counts:
         if kind in ("read", "scored"):
             section[kind] += n
         else:
             section[kind][reason] = section[kind].get(reason, 0) + n
-    removed, rejected = sum(section["removed"].values()), sum(section["rejected"].values())
-    section["input"] = section["read"] + rejected
-    section["removed"] = dict(sorted(section["removed"].items()))
-    section["rejected"] = dict(sorted(section["rejected"].items()))
+    removed, rejected, skipped = (sum(section[k].values()) for k in ("removed", "rejected", "skipped"))
+    section["input"] = section["read"] + rejected + skipped
+    for key in ("removed", "rejected", "skipped"):
+        section[key] = dict(sorted(section[key].items()))
     section["holds"] = section["read"] == section["scored"] + removed and (
-        section["input"] == section["scored"] + removed + rejected)
+        section["input"] == section["scored"] + removed + rejected + skipped)
     return section
 
 
@@ -199,25 +201,33 @@ def main(args: argparse.Namespace) -> int:
                 staging, REJECTED_DIR, key=lambda r: f"{r.source}\x00{r.position:012d}",
                 to_dict=RejectedRecord.to_json_dict, buckets=buckets)
             # Every record once: read (a document) or rejected; each document once: scored or removed.
+            keyed = [
+                read["documents"] | "ReadKeys" >> beam.Map(lambda _: (count_key("read"), 1)),
+                scored[KEPT] | "ScoredKeys" >> beam.Map(lambda d: (count_key("scored", "", d.lang), 1)),
+                all_removed | "RemovedKeys" >> beam.Map(
+                    lambda d: (count_key("removed", d.removed_reason, d.lang), 1)),
+                read[REJECTED] | "RejectedKeys" >> beam.Map(lambda r: (count_key("rejected", r.error), 1)),
+            ]
+            skipped = read.get("skipped")  # (reason, count) per file, from a reader that skips on purpose
+            if skipped is not None:
+                keyed.append(skipped | "SkippedKeys" >> beam.MapTuple(
+                    lambda reason, n: (count_key("skipped", reason), n)))
             counts = (
-                (read["documents"] | "ReadKeys" >> beam.Map(lambda _: count_key("read")),
-                 scored[KEPT] | "ScoredKeys" >> beam.Map(lambda d: count_key("scored", "", d.lang)),
-                 all_removed | "RemovedKeys" >> beam.Map(
-                     lambda d: count_key("removed", d.removed_reason, d.lang)),
-                 read[REJECTED] | "RejectedKeys" >> beam.Map(lambda r: count_key("rejected", r.error)))
+                keyed
                 | "AllKeys" >> beam.Flatten()
-                | "CountKeys" >> beam.combiners.Count.PerElement()
+                | "CountKeys" >> beam.CombinePerKey(sum)
                 | "CountList" >> beam.combiners.ToList()
             )
             _ = (scored[PERCENTILES] | "OneList" >> beam.combiners.ToList()
                  | "WriteScores" >> beam.Map(write_scores, counts=beam.pvalue.AsSingleton(counts)))
         with FileSystems.open(FileSystems.join(staging, SCORES_NAME)) as f:
             records = json.loads(f.read().decode("utf-8"))["records"]
-        removed_n, rejected_n = sum(records["removed"].values()), sum(records["rejected"].values())
+        removed_n, rejected_n, skipped_n = (sum(records[k].values())
+                                            for k in ("removed", "rejected", "skipped"))
         if not records["holds"]:
             raise ConservationError(
                 f"records do not add up: input {records['input']} != scored {records['scored']} + removed "
-                f"{removed_n} + rejected {rejected_n}; nothing written to {output}")
+                f"{removed_n} + rejected {rejected_n} + skipped {skipped_n}; nothing written to {output}")
         _publish(staging, output)
     except BaseException:
         if FileSystems.exists(staging):
@@ -225,6 +235,6 @@ def main(args: argparse.Namespace) -> int:
         raise
     kinds = ", ".join(f"{kind} {n}" for kind, n in records["rejected"].items())
     print(f"{records['input']} records: {records['scored']} scored, {removed_n} removed, {rejected_n} "
-          "rejected"
-          f"{f' ({kinds})' if kinds else ''} -> {output} (scored/, removed/, rejected/, {SCORES_NAME})")
+          f"rejected{f' ({kinds})' if kinds else ''}{f', {skipped_n} skipped' if skipped_n else ''} -> "
+          f"{output} (scored/, removed/, rejected/, {SCORES_NAME})")
     return 0

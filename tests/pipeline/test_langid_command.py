@@ -60,7 +60,7 @@ def test_bad_lines_are_rejected_with_their_kind_and_counted(tmp_path: Path,
     assert all(r["source"] == str(src) for r in rejected)
     assert [r["position"] for r in rejected] == [2, 3, 4, 5, 7, 8, 9]
     counts = json.loads(counts_json.read_text())
-    assert counts == {"input": 9, "annotated": 2, "marked_removed": 0, "holds": True,
+    assert counts == {"input": 9, "annotated": 2, "marked_removed": 0, "holds": True, "skipped": {},
                       "rejected": {"invalid_json": 1, "invalid_utf8": 3, "missing_text": 1,
                                    "not_an_object": 1, "text_not_string": 1}}
     assert "9 records: 2 annotated (0 with a removed_reason), 7 rejected (invalid_json 1, invalid_utf8 3" in (

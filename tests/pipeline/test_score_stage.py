@@ -207,7 +207,7 @@ def test_score_cli_accounts_for_every_record(model_dir, tmp_path, capsys):
     records = json.loads((out / "scores.json").read_text())["records"]
     assert records == {"input": 14, "read": 8, "scored": 7, "removed": {"normalize_empty": 1},
                        "rejected": {"invalid_json": 1, "invalid_utf8": 2, "missing_text": 1,
-                                    "not_an_object": 1, "text_not_string": 1}, "holds": True}
+                                    "not_an_object": 1, "text_not_string": 1}, "skipped": {}, "holds": True}
     assert "14 records: 7 scored, 1 removed, 6 rejected (invalid_json 1" in capsys.readouterr().out
     assert [p.name for p in out.iterdir() if p.name.startswith("_incomplete")] == []
 
