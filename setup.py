@@ -25,6 +25,9 @@ RUNTIME = [
     "fastwarc==2.0.1",
     "resiliparse==2.0.1",
     "trafilatura==2.3.1",
+    # NFC with the Unicode tables of Qwen's own tokenizer (tokenize/normalization.py), on every Python;
+    # the bound keeps them fixed (tests/tokenize/test_normalization.py notices a change of tables).
+    "tokenizers>=0.23,<0.24",
 ]
 
 WARCIO = ["warcio==1.8.1"]  # input.web.warc_reader: warcio (the slower alternative parser)
@@ -39,7 +42,6 @@ TEST = MODEL + WARCIO + [
     "hypothesis",
     "ruff",
     "datasketch",
-    "tokenizers",
     "transformers>=5",
     # docs/reading-shards.md's snippets are tested with these readers
     "polars",

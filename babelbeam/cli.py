@@ -18,7 +18,7 @@ from babelbeam.log_setup import configure_logging
 COMMANDS: dict[str, str] = {
     "run": "babelbeam.pipeline.run",
     "inspect": "babelbeam.tokenize.inspect",
-    "langid": "babelbeam.filters.langid_cli",
+    "langid": "babelbeam.pipeline.langid_cli",
     "report": "babelbeam.report",
     "stopwords": "babelbeam.pipeline.stopwords_cli",
     "train": "babelbeam.model.train_cli",

@@ -22,7 +22,6 @@ import random
 import sys
 import tempfile
 import time
-import unicodedata
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -35,6 +34,7 @@ sys.path.insert(0, str(REPO))
 
 from babelbeam.tokenize import load_tokenizer  # noqa: E402  (needs the sys.path line above)
 from babelbeam.tokenize._samples import SAMPLE_TEXTS  # noqa: E402
+from babelbeam.tokenize.normalization import nfc  # noqa: E402
 from babelbeam.tokenize.tokenizer import QWEN3_PATTERN  # noqa: E402
 
 logger = logging.getLogger("bench_tokenizer")
@@ -140,7 +140,7 @@ def main(argv: list[str] | None = None) -> int:
         logger.error("no documents to tokenize (source: %s)", source)
         return 1
     n_bytes = sum(len(t.encode("utf-8")) for t in texts)
-    nfc_texts = [unicodedata.normalize("NFC", t) for t in texts]
+    nfc_texts = [nfc(t) for t in texts]
 
     start = time.perf_counter()
     babel = load_tokenizer("qwen3")

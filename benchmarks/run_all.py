@@ -64,7 +64,6 @@ import pstats  # noqa: E402
 import statistics  # noqa: E402
 import sys  # noqa: E402
 import time  # noqa: E402
-import unicodedata  # noqa: E402
 from collections.abc import Callable  # noqa: E402
 from dataclasses import asdict  # noqa: E402
 from pathlib import Path  # noqa: E402
@@ -338,10 +337,10 @@ def stage_benchmarks(sample: list[tuple[dict, dict]], runner: Runner) -> dict[st
     # tokenization
     import bench_tokenizer
 
-    from babelbeam.tokenize import load_tokenizer
+    from babelbeam.tokenize import load_tokenizer, normalization
 
     babel = load_tokenizer(config.tokenize.tokenizer)
-    nfc = [unicodedata.normalize("NFC", t) for t in surv_texts]
+    nfc = [normalization.nfc(t) for t in surv_texts]
     engines, missing, _ = bench_tokenizer.make_engines(babel, surv_texts, nfc)
     for text in surv_texts[:200]:
         babel.encode(text)  # warm tiktoken's caches so the first engine timed is not the cold one

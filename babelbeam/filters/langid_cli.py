@@ -2,8 +2,14 @@
 
 Modes (exactly one):
 
-- ``--input X.jsonl --output Y.jsonl``: annotate each record's ``text`` with ``lang``, ``lang_score``,
-  ``lang_top`` (and ``lang_label``, ``removed_reason`` when they apply); other fields are kept.
+- ``--input FILE_OR_GLOB ... --output Y.jsonl``: annotate each record's text with ``lang``, ``lang_score``,
+  ``lang_top`` (and ``lang_label``, ``removed_reason`` when they apply); its other fields are kept. The
+  input is read as ``babelbeam run`` reads it, by the same reader (JSONL, Parquet or text, plain, ``.gz``
+  or ``.zst``; the ``input`` section of ``--config``). A record that cannot be read goes, with its kind
+  (``invalid_json``, ``missing_text``, ``invalid_utf8``, ...), to ``Y.rejected.jsonl`` beside the output
+  (always written, empty when nothing was rejected). Both files are written under temporary names and
+  renamed when the run is complete: a failed run leaves neither. The closing line counts the records:
+  input = annotated + rejected.
 - ``--eval X.jsonl``: records with a gold ``lang`` field; prints accuracy (recall), precision per language,
   the confusion pairs, coverage and the macro accuracy over the languages the model covers.
 - ``--coverage``: which of the 119 registry languages the model can and cannot emit.
@@ -32,17 +38,21 @@ from babelbeam.schemas.languages import LANGUAGES, UNDETERMINED
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Flags of ``babelbeam langid``."""
     mode = parser.add_mutually_exclusive_group(required=True)
-    mode.add_argument("--input", type=Path, help="JSONL with a `text` field to annotate")
+    mode.add_argument("--input", nargs="+", metavar="FILE_OR_GLOB",
+                      help="files or globs to annotate, read as `babelbeam run` reads them (JSONL, Parquet, "
+                           "text; .gz/.zst)")
     mode.add_argument("--eval", type=Path, metavar="GOLD_JSONL", help="JSONL with `text` and gold `lang`")
     mode.add_argument("--coverage", action="store_true", help="print which of the 119 languages the model emits")
-    parser.add_argument("--output", type=Path, help="annotated JSONL to write (with --input; default stdout)")
+    parser.add_argument("--output", type=Path, help="annotated JSONL to write (required with --input); "
+                        "rejected records go to OUTPUT's name with .rejected.jsonl")
     parser.add_argument("--langid-model", help="fastText LID model file (default: bundled lid.176.ftz)")
     parser.add_argument("--config", type=Path, help="run config YAML; its `langid` section is the base")
     parser.add_argument("--threshold", type=float, help="global minimum score (langid.threshold)")
     parser.add_argument("--min-chars", type=int, help="shorter texts are marked too short (langid.min_chars)")
     parser.add_argument("--max-sample-chars", type=_cap, metavar="N|none", default=argparse.SUPPRESS,
                         help="longest sample scored per text, `none` for no cap (langid.max_sample_chars)")
-    parser.add_argument("--json", type=Path, help="with --eval or --coverage: also write the figures as JSON")
+    parser.add_argument("--json", type=Path, help="also write the figures as JSON (with --input: the record "
+                        "counts)")
     parser.add_argument("--confusions", type=int, default=25, help="confusion pairs to print (--eval)")
 
 
@@ -81,20 +91,25 @@ def read_jsonl(path: Path) -> Iterator[dict[str, Any]]:
             yield record
 
 
+def annotated_record(record: dict[str, Any], doc: Document) -> dict[str, Any]:
+    """``record`` with ``doc``'s ``lang``, ``lang_score``, ``lang_top`` and, when set, ``lang_label`` and
+    ``removed_reason`` (existing fields of those names are replaced)."""
+    out = dict(record)
+    out["lang"] = doc.lang
+    out["lang_score"] = round(doc.lang_score, 6)
+    out["lang_top"] = [[code, round(score, 6)] for code, score in doc.lang_top]
+    for name in ("lang_label", "removed_reason"):
+        out.pop(name, None)
+        if getattr(doc, name) is not None:
+            out[name] = getattr(doc, name)
+    return out
+
+
 def annotate_records(identifier: LanguageIdentifier, records: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
-    """Each record with ``lang``, ``lang_score``, ``lang_top`` and, when set, ``lang_label`` and
-    ``removed_reason`` added (existing fields of those names are replaced)."""
+    """Each record (with a ``text`` field) annotated by ``annotated_record``."""
     for n, record in enumerate(records):
         doc = identifier.annotate(Document(id=str(record.get("id", n)), text=record["text"]))
-        out = dict(record)
-        out["lang"] = doc.lang
-        out["lang_score"] = round(doc.lang_score, 6)
-        out["lang_top"] = [[code, round(score, 6)] for code, score in doc.lang_top]
-        for name in ("lang_label", "removed_reason"):
-            out.pop(name, None)
-            if getattr(doc, name) is not None:
-                out[name] = getattr(doc, name)
-        yield out
+        yield annotated_record(record, doc)
 
 
 @dataclasses.dataclass
@@ -236,7 +251,11 @@ def print_coverage(covered: list[str], uncovered: list[str], out: TextIO) -> Non
 
 
 def main(args: argparse.Namespace) -> int:
-    """Run one mode of ``babelbeam langid``; returns the exit status."""
+    """Run one mode of ``babelbeam langid`` other than ``--input``; returns the exit status."""
+    if getattr(args, "input", None):
+        # --input reads through the pipeline's readers (Beam's FileSystems): `babelbeam langid` runs
+        # babelbeam.pipeline.langid_cli, which handles it and hands the other modes here.
+        raise ValueError("babelbeam langid --input runs through babelbeam.pipeline.langid_cli.main")
     config = config_from_args(args)
     identifier = LanguageIdentifier.from_config(config)
     if args.coverage:
@@ -253,15 +272,6 @@ def main(args: argparse.Namespace) -> int:
         if args.json:
             args.json.write_text(json.dumps(report.to_json(), indent=1, ensure_ascii=False) + "\n")
         return 0
-    records = annotate_records(identifier, read_jsonl(args.input))
-    if args.output:
-        args.output.parent.mkdir(parents=True, exist_ok=True)
-        with args.output.open("w", encoding="utf-8") as f:
-            for record in records:
-                f.write(json.dumps(record, ensure_ascii=False) + "\n")
-    else:
-        for record in records:
-            sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
     return 0
 
 

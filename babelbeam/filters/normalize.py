@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import re
-import unicodedata
+
+from babelbeam.tokenize.normalization import normalize
 
 # C0 and C1 control characters except tab, newline and carriage return, plus DEL.
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
@@ -12,14 +13,16 @@ _SPACES = re.compile(r"\s+")
 
 
 def normalize_text(text: str, form: str = "NFC", strip_control: bool = True) -> str:
-    """Normalise to ``form`` (the Qwen tokenizer's is NFC), drop control characters, unify line ends."""
+    """Normalise to ``form`` (the Qwen tokenizer's is NFC), drop control characters, unify line ends.
+
+    The normalisation is the tokenizer's own (``babelbeam.tokenize.normalization``: the ``tokenizers``
+    library's tables, not the interpreter's), so the text written and the tokens cut from it agree.
+    """
     if strip_control:
         text = _CONTROL.sub("", text)
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if not unicodedata.is_normalized(form, text):
-        text = unicodedata.normalize(form, text)
-    return text
+    return normalize(text, form)
 
 
 def exact_dedup_key(text: str) -> str:

@@ -37,7 +37,7 @@ from typing import Any
 import numpy as np
 import torch
 
-from babelbeam.tokenize.shards import Shard, open_shard, read_manifest
+from babelbeam.tokenize.shards import Shard, open_shard, read_manifest, verify_shard
 
 log = logging.getLogger(__name__)
 
@@ -76,7 +76,9 @@ def _hash_unit(seed: int, doc_id: str) -> float:
 class DocumentTable:
     """Every document of a set of manifests: where its tokens are, its mixing group and its split.
 
-    Rows are in manifest order, then shard order, then document order, so row numbers are stable.
+    Rows are in manifest order, then shard order, then document order, so row numbers are stable. Each
+    shard's size and SHA-256 are checked against its manifest entry before it is opened (once per file per
+    process, streamed): a corrupt or changed shard raises ``ShardChecksumError`` naming it.
     """
 
     def __init__(self, manifests: Sequence[str | Path], *, weight_by: str = "language",
@@ -93,6 +95,7 @@ class DocumentTable:
                 raise ValueError(f"{manifest.path}: EOS id {eos} differs from the other manifests' {self.eos_id}")
             self.eos_id = eos if eos is not None else self.eos_id
             for entry in manifest.shards:
+                verify_shard(entry)  # a flipped byte fails here, naming the shard, not as odd tokens later
                 shard = open_shard(entry.path)
                 index = len(self.shards)
                 self.shards.append(shard)

@@ -3,11 +3,17 @@
     babelbeam score --input docs.jsonl --model out/hf --output out/scored
     babelbeam score --input docs.jsonl --model out/scorer --output out/scored --min-percentile 10
 
-Reads the input like ``babelbeam run``, normalises it, identifies each document's language (unless
-``--no-langid``: then every document is ``und``), scores it and writes, deterministically:
-``DIR/scored/scored-NNNNN.jsonl`` (kept documents with ``quality_score`` and ``quality_bucket``, sorted by
-id; ``--with-text`` keeps the text), ``DIR/removed/`` (documents below a threshold or without tokens) and
-``DIR/scores.json`` (per-language percentiles and cut-offs). Beam options pass through.
+Reads the input like ``babelbeam run`` (the same reader: JSONL, Parquet, text, ``.gz``/``.zst``), normalises
+it, identifies each document's language (unless ``--no-langid``: then every document is ``und``), scores it
+and writes, deterministically: ``DIR/scored/scored-NNNNN.jsonl`` (kept documents with ``quality_score`` and
+``quality_bucket``, sorted by id; ``--with-text`` keeps the text), ``DIR/removed/`` (documents removed by
+normalisation, language ID or a score threshold, with their reason), ``DIR/rejected/`` (records that could not
+be read, with their kind and position, as ``run`` writes them) and ``DIR/scores.json`` (per-language
+percentiles and cut-offs, and the record counts: input = scored + removed + rejected, checked).
+
+Nothing is written into DIR until the pipeline has finished: it writes under ``DIR/_incomplete-<id>/``, then
+the results replace those of an earlier run (``scores.json`` last); a failed run leaves DIR as it was.
+Beam options pass through.
 """
 
 from __future__ import annotations
@@ -23,7 +29,8 @@ SCORED_DIR = "scored"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--input", nargs="+", required=True, help="input files or globs (JSONL, Parquet, text)")
+    parser.add_argument("--input", nargs="+", required=True,
+                        help="input files or globs (JSONL, Parquet, text; .gz/.zst), read as `run` reads")
     parser.add_argument("--model", required=True, help="HF Qwen3 dir, babelbeam train run/checkpoint, or "
                         "train-scorer output")
     parser.add_argument("--output", required=True, help="output directory")
@@ -59,7 +66,76 @@ def scorer_config_from_args(args: argparse.Namespace, base: Any) -> Any:
     return ScorerConfig(**values)
 
 
+STAGING_PREFIX = "_incomplete-"
+OUTPUT_PATTERNS = (f"{SCORED_DIR}/{SCORED_DIR}-*.jsonl", "removed/removed-*.jsonl",
+                   "rejected/rejected-*.jsonl")
+"""The files of a finished score run, relative to DIR (``scores.json`` besides)."""
+COUNTS_NAME = "_counts.json"
+
+
+def count_key(kind: str, reason: str = "", lang: str = "") -> tuple[str, str, str]:
+    """Key of one record in the counts: (kind, reason, language)."""
+    return (kind, reason, lang)
+
+
+def records_section(counts: list[tuple[list[str], int]]) -> dict[str, Any]:
+    """The ``records`` section of scores.json from the (kind, reason, lang) counts: input, scored, and
+    removed, rejected and skipped by reason, and whether ``input == scored + removed + rejected + skipped``
+    holds."""
+    section: dict[str, Any] = {"input": 0, "read": 0, "scored": 0, "removed": {}, "rejected": {},
+                               "skipped": {}}
+    for (kind, reason, _lang), n in counts:
+        if kind in ("read", "scored"):
+            section[kind] += n
+        else:
+            section[kind][reason] = section[kind].get(reason, 0) + n
+    removed, rejected, skipped = (sum(section[k].values()) for k in ("removed", "rejected", "skipped"))
+    section["input"] = section["read"] + rejected + skipped
+    for key in ("removed", "rejected", "skipped"):
+        section[key] = dict(sorted(section[key].items()))
+    section["holds"] = section["read"] == section["scored"] + removed and (
+        section["input"] == section["scored"] + removed + rejected + skipped)
+    return section
+
+
+def _publish(staging: str, output: str) -> None:
+    """Move a finished run's files from ``staging`` into ``output``, replacing an earlier run's (scores.json
+    last, so its presence marks a complete result), then delete ``staging``."""
+    from apache_beam.io.filesystems import FileSystems
+
+    from babelbeam.pipeline.sinks import write_atomically
+
+    def matching(directory: str) -> list[str]:
+        return [m.path for pattern in OUTPUT_PATTERNS
+                for m in FileSystems.match([FileSystems.join(directory, pattern)])[0].metadata_list]
+
+    old = matching(output)
+    if old:
+        FileSystems.delete(old)
+    new = matching(staging)
+    destinations = [FileSystems.join(output, path[len(staging):].lstrip("/")) for path in new]
+    for directory in sorted({d.rsplit("/", 1)[0] for d in destinations}):
+        if not FileSystems.exists(directory):  # local directories; object stores have none to make
+            FileSystems.mkdirs(directory)
+    if new:
+        FileSystems.rename(new, destinations)
+    with FileSystems.open(FileSystems.join(staging, SCORES_NAME)) as f:
+        write_atomically(FileSystems.join(output, SCORES_NAME), f.read())
+    FileSystems.delete([staging])
+
+
+def _delete_staging(output: str) -> None:
+    from apache_beam.io.filesystems import FileSystems
+
+    pattern = FileSystems.join(output, STAGING_PREFIX + "*")
+    stale = [m.path for m in FileSystems.match([pattern])[0].metadata_list]
+    if stale:
+        FileSystems.delete(stale)
+
+
 def main(args: argparse.Namespace) -> int:
+    import uuid
+
     import apache_beam as beam
     from apache_beam.io.filesystems import FileSystems
 
@@ -67,10 +143,17 @@ def main(args: argparse.Namespace) -> int:
     from babelbeam.pipeline.langid_stage import IdentifyLanguage
     from babelbeam.pipeline.options import pipeline_options
     from babelbeam.pipeline.score_stage import PERCENTILES, ScoreDocuments, score_stats
-    from babelbeam.pipeline.sinks import REMOVED_DIR, WriteSortedJsonl, write_atomically
-    from babelbeam.pipeline.sources import InputError, ReadDocuments, match_inputs
+    from babelbeam.pipeline.sinks import (
+        REJECTED_DIR,
+        REMOVED_DIR,
+        ConservationError,
+        WriteSortedJsonl,
+        write_atomically,
+    )
+    from babelbeam.pipeline.sources import REJECTED, InputError, ReadDocuments, match_inputs
     from babelbeam.pipeline.stage import KEPT, REMOVED
     from babelbeam.pipeline.stages import Normalize
+    from babelbeam.schemas import RejectedRecord
     from babelbeam.schemas.config import ConfigError, RunConfig
 
     try:
@@ -89,30 +172,73 @@ def main(args: argparse.Namespace) -> int:
         print(f"babelbeam score: {e}", file=sys.stderr)
         return 2
     output, with_text, buckets = args.output, args.with_text, args.buckets
+    _delete_staging(output)  # what a killed run left
+    staging = FileSystems.join(output, f"{STAGING_PREFIX}{uuid.uuid4().hex[:12]}")
 
-    def write_scores(items: list[tuple[str, dict]]) -> None:
-        data = json.dumps(score_stats(items, scorer), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
-        write_atomically(FileSystems.join(output, SCORES_NAME), data.encode("utf-8"))
+    def write_scores(items: list[tuple[str, dict]], counts: list[tuple[tuple[str, str, str], int]]) -> None:
+        stats = {**score_stats(items, scorer), "records": records_section([(list(k), n) for k, n in counts])}
+        data = json.dumps(stats, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+        write_atomically(FileSystems.join(staging, SCORES_NAME), data.encode("utf-8"))
 
-    with beam.Pipeline(options=pipeline_options(list(getattr(args, "extra_args", []) or []))) as p:
-        docs = (p | "Read" >> ReadDocuments(paths, config.input))["documents"]
-        stages = [("Normalize", Normalize(config.normalize))]
-        if args.langid:
-            stages.append(("IdentifyLanguage", IdentifyLanguage(config.langid)))
-        removed = []
-        for label, stage in stages:
-            result = docs | label >> stage
-            docs = result[KEPT]
-            removed.append(result[REMOVED])
-        scored = docs | "Score" >> ScoreDocuments(scorer, keep_tokens=False)
-        removed.append(scored[REMOVED])
-        _ = scored[KEPT] | "WriteScored" >> WriteSortedJsonl(
-            output, SCORED_DIR, key=lambda d: d.id, to_dict=lambda d: d.to_json_dict(with_text=with_text),
-            buckets=buckets)
-        _ = removed | "AllRemoved" >> beam.Flatten() | "WriteRemoved" >> WriteSortedJsonl(
-            output, REMOVED_DIR, key=lambda d: d.id, to_dict=lambda d: d.to_json_dict(with_text=with_text),
-            buckets=buckets)
-        _ = (scored[PERCENTILES] | "OneList" >> beam.combiners.ToList()
-             | "WriteScores" >> beam.Map(write_scores))
-    print(FileSystems.join(output, SCORES_NAME))
+    try:
+        with beam.Pipeline(options=pipeline_options(list(getattr(args, "extra_args", []) or []))) as p:
+            read = p | "Read" >> ReadDocuments(paths, config.input)
+            docs = read["documents"]
+            stages = [("Normalize", Normalize(config.normalize))]
+            if args.langid:
+                stages.append(("IdentifyLanguage", IdentifyLanguage(config.langid)))
+            removed = []
+            for label, stage in stages:
+                result = docs | label >> stage
+                docs = result[KEPT]
+                removed.append(result[REMOVED])
+            scored = docs | "Score" >> ScoreDocuments(scorer, keep_tokens=False)
+            removed.append(scored[REMOVED])
+            all_removed = removed | "AllRemoved" >> beam.Flatten()
+            _ = scored[KEPT] | "WriteScored" >> WriteSortedJsonl(
+                staging, SCORED_DIR, key=lambda d: d.id,
+                to_dict=lambda d: d.to_json_dict(with_text=with_text), buckets=buckets)
+            _ = all_removed | "WriteRemoved" >> WriteSortedJsonl(
+                staging, REMOVED_DIR, key=lambda d: d.id,
+                to_dict=lambda d: d.to_json_dict(with_text=with_text), buckets=buckets)
+            _ = read[REJECTED] | "WriteRejected" >> WriteSortedJsonl(
+                staging, REJECTED_DIR, key=lambda r: f"{r.source}\x00{r.position:012d}",
+                to_dict=RejectedRecord.to_json_dict, buckets=buckets)
+            # Every record once: read (a document) or rejected; each document once: scored or removed.
+            keyed = [
+                read["documents"] | "ReadKeys" >> beam.Map(lambda _: (count_key("read"), 1)),
+                scored[KEPT] | "ScoredKeys" >> beam.Map(lambda d: (count_key("scored", "", d.lang), 1)),
+                all_removed | "RemovedKeys" >> beam.Map(
+                    lambda d: (count_key("removed", d.removed_reason, d.lang), 1)),
+                read[REJECTED] | "RejectedKeys" >> beam.Map(lambda r: (count_key("rejected", r.error), 1)),
+            ]
+            skipped = read.get("skipped")  # (reason, count) per file, from a reader that skips on purpose
+            if skipped is not None:
+                keyed.append(skipped | "SkippedKeys" >> beam.MapTuple(
+                    lambda reason, n: (count_key("skipped", reason), n)))
+            counts = (
+                keyed
+                | "AllKeys" >> beam.Flatten()
+                | "CountKeys" >> beam.CombinePerKey(sum)
+                | "CountList" >> beam.combiners.ToList()
+            )
+            _ = (scored[PERCENTILES] | "OneList" >> beam.combiners.ToList()
+                 | "WriteScores" >> beam.Map(write_scores, counts=beam.pvalue.AsSingleton(counts)))
+        with FileSystems.open(FileSystems.join(staging, SCORES_NAME)) as f:
+            records = json.loads(f.read().decode("utf-8"))["records"]
+        removed_n, rejected_n, skipped_n = (sum(records[k].values())
+                                            for k in ("removed", "rejected", "skipped"))
+        if not records["holds"]:
+            raise ConservationError(
+                f"records do not add up: input {records['input']} != scored {records['scored']} + removed "
+                f"{removed_n} + rejected {rejected_n} + skipped {skipped_n}; nothing written to {output}")
+        _publish(staging, output)
+    except BaseException:
+        if FileSystems.exists(staging):
+            FileSystems.delete([staging])
+        raise
+    kinds = ", ".join(f"{kind} {n}" for kind, n in records["rejected"].items())
+    print(f"{records['input']} records: {records['scored']} scored, {removed_n} removed, {rejected_n} "
+          f"rejected{f' ({kinds})' if kinds else ''}{f', {skipped_n} skipped' if skipped_n else ''} -> "
+          f"{output} (scored/, removed/, rejected/, {SCORES_NAME})")
     return 0

@@ -262,11 +262,11 @@ class RecordParser:
 class _FileReader:
     """Reads one file's records; ``damaged`` turns what stopped the reading into one rejection."""
 
-    def __init__(self, path: str, config: InputConfig, id_root: str) -> None:
+    def __init__(self, path: str, config: InputConfig, id_root: str, parser: RecordParser | None = None) -> None:
         self.path, self.config = path, config
         self.source, renamed = display_path(path)
         self.repaired = ("source_not_utf8",) if renamed else ()
-        self.parser = RecordParser(config, id_root)
+        self.parser = parser or RecordParser(config, id_root)
         self.records = 0  # records yielded so far (documents and rejected records)
 
     def record(self, value: object, position: int, raw: str) -> Document | RejectedRecord:
@@ -387,17 +387,19 @@ def read_parquet(reader: _FileReader) -> Iterator[Document | RejectedRecord]:
 READERS = {"jsonl": read_jsonl, "parquet": read_parquet, "text": read_text}
 
 
-def read_file(path: str, config: InputConfig, id_root: str = "") -> Iterator[Document | RejectedRecord]:
+def read_file(path: str, config: InputConfig, id_root: str = "",
+              parser: RecordParser | None = None) -> Iterator[Document | RejectedRecord]:
     """Read every record of one file. What stops the reading (a cut or corrupt tail, a bad row group, an
     I/O error) is one rejection with a ``DamagedRegion``, after every record before it.
 
     ``id_root`` is the inputs' common directory (``input_root``): ids of records without one derive from the
-    path below it.
+    path below it. ``parser`` replaces the default ``RecordParser(config, id_root)`` (``babelbeam langid``
+    passes one that keeps each record's fields).
     """
     if file_format(path) == "warc":  # WARC/WET files open, resync after damage and decompress themselves
         yield from read_warc_file(path, config, id_root)
         return
-    reader = _FileReader(path, config, id_root)
+    reader = _FileReader(path, config, id_root, parser)
     try:
         yield from READERS[file_format(path)](reader)
     except OSError as e:  # the file cannot be opened (gone, no permission) or fails outside the decoder

@@ -2,7 +2,10 @@
 
 Usage: babelbeam inspect PATH [--show N] [--validate] [--json]
 
-PATH is an output directory, its manifest.json, or a single shard file.
+PATH is an output directory, its manifest.json, or a single shard file. ``--validate`` prints one
+``INVALID`` line per problem and exits 1: a shard missing, corrupt or not matching its manifest entry,
+manifest totals that do not add up to the shards, a shard file the manifest does not list, or stats.json
+kept counts that differ from the manifest.
 """
 
 from __future__ import annotations
@@ -23,7 +26,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("path", help="output directory, manifest.json or one .arrow shard")
     parser.add_argument("--show", type=int, default=0, metavar="N", help="decode and print N documents")
     parser.add_argument("--validate", action="store_true",
-                        help="recompute checksums and offsets; exit 1 naming the first broken shard")
+                        help="check every shard against the manifest (checksum, counts, languages, "
+                             "offsets, EOS), the manifest's totals against its shards, unlisted and missing "
+                             "shard files and stats.json's kept counts; exit 1 printing each problem")
     parser.add_argument("--json", action="store_true", help="print the summary as JSON")
 
 
@@ -148,7 +153,8 @@ def main(args: argparse.Namespace) -> int:
     else:
         print(format_summary(summary))
         if args.validate:
-            print(f"\nvalid: every shard matches {MANIFEST_NAME} (checksums, counts, offsets, EOS)")
+            print(f"\nvalid: every shard matches {MANIFEST_NAME} (checksums, counts, languages, offsets, "
+                  "EOS), its totals match the shards, no shard is missing or unlisted")
     if args.show:
         print()
         print(show_documents(path, args.show))

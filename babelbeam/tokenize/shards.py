@@ -21,7 +21,14 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 
-from babelbeam.schemas.shard import MANIFEST_NAME, SHARD_SCHEMA, SHARD_SCHEMA_VERSION, major
+from babelbeam.schemas.shard import (
+    MANIFEST_NAME,
+    SHARD_SCHEMA,
+    SHARD_SCHEMA_VERSION,
+    SHARDS_DIR,
+    STATS_NAME,
+    major,
+)
 
 
 class ShardError(ValueError):
@@ -247,6 +254,7 @@ def open_shard(path: str | Path) -> Shard:
 
 
 def file_sha256(path: str | Path) -> str:
+    """SHA-256 of a file, streamed in 1 MiB blocks (memory stays flat whatever the file's size)."""
     digest = hashlib.sha256()
     with open(path, "rb") as f:
         for block in iter(lambda: f.read(1 << 20), b""):
@@ -254,8 +262,150 @@ def file_sha256(path: str | Path) -> str:
     return digest.hexdigest()
 
 
+class ShardChecksumError(ShardError):
+    """A shard file's size or SHA-256 is not what its manifest lists: corrupt, or changed after the run."""
+
+
+_VERIFIED: set[tuple[str, int, int, str]] = set()
+"""Shards verified in this process: (resolved path, size, mtime in ns, expected sha256)."""
+
+
+def verify_shard(entry: ShardEntry) -> None:
+    """Check a shard file against its manifest entry before reading it: its size, then its SHA-256.
+
+    Each file is hashed once per process (again only if its size or modification time changed since), in
+    1 MiB blocks. Raises ShardError if the file is missing, ShardChecksumError if it does not match; both
+    name the file in one line.
+    """
+    path = Path(entry.path)
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        raise ShardError(f"{path}: shard file is missing") from None
+    key = (str(path.resolve()), st.st_size, st.st_mtime_ns, entry.sha256)
+    if key in _VERIFIED:
+        return
+    hint = "the shard is corrupt or changed after the run (babelbeam inspect --validate lists every problem)"
+    if st.st_size != entry.bytes:
+        raise ShardChecksumError(f"{path}: {st.st_size} bytes, the manifest lists {entry.bytes}: {hint}")
+    digest = file_sha256(path)
+    if digest != entry.sha256:
+        raise ShardChecksumError(f"{path}: checksum mismatch (manifest sha256 {entry.sha256[:12]}..., file "
+                                 f"{digest[:12]}...): {hint}")
+    _VERIFIED.add(key)
+
+
+def _shard_languages(shard: Shard) -> tuple[dict[str, int], dict[str, int]]:
+    """Documents and tokens per language of an open shard."""
+    documents: dict[str, int] = {}
+    tokens: dict[str, int] = {}
+    for lang, n in zip(shard.langs, np.diff(shard.offsets).tolist(), strict=True):
+        documents[lang] = documents.get(lang, 0) + 1
+        tokens[lang] = tokens.get(lang, 0) + int(n)
+    return dict(sorted(documents.items())), dict(sorted(tokens.items()))
+
+
+def _check_entry(entry: ShardEntry, eos: int | None) -> tuple[list[str], ShardEntry]:
+    """Problems of one listed shard (presence, size, checksum, structure, counts, languages, offsets, EOS),
+    and what the file really holds (the entry itself when the file cannot be read)."""
+    path = Path(entry.path)
+    if not path.is_file():
+        return [f"{entry.path}: shard file is missing"], entry
+    size = path.stat().st_size
+    digest = file_sha256(path)
+    if digest != entry.sha256:
+        mismatch = f"{entry.path}: checksum mismatch (manifest {entry.sha256[:12]}..., file {digest[:12]}...)"
+        return [mismatch], entry
+    problems = []
+    if size != entry.bytes:
+        problems.append(f"{entry.path}: {size} bytes, manifest says {entry.bytes}")
+    try:
+        shard = open_shard(entry.path)
+    except ShardError as e:
+        return problems + [str(e)], entry
+    offsets = shard.offsets
+    if shard.num_documents != entry.documents or shard.num_tokens != entry.tokens:
+        problems.append(f"{entry.path}: holds {shard.num_documents} documents / {shard.num_tokens} tokens, "
+                        f"manifest says {entry.documents} / {entry.tokens}")
+    elif np.any(np.diff(offsets) <= 0):
+        problems.append(f"{entry.path}: offsets are not strictly increasing (an empty or corrupt document)")
+    elif eos is not None and shard.num_documents and np.any(shard.tokens[offsets[1:] - 1] != eos):
+        problems.append(f"{entry.path}: a document does not end with EOS {eos}")
+    languages, language_tokens = _shard_languages(shard)
+    if languages != entry.languages:
+        problems.append(f"{entry.path}: documents per language are {languages}, manifest says "
+                        f"{entry.languages}")
+    if language_tokens != entry.language_tokens:
+        problems.append(f"{entry.path}: tokens per language are {language_tokens}, manifest says "
+                        f"{entry.language_tokens}")
+    actual = ShardEntry(entry.path, shard.num_documents, shard.num_tokens, size, digest, languages,
+                        language_tokens)
+    return problems, actual
+
+
+def _check_totals(manifest: Manifest, shards: list[ShardEntry]) -> list[str]:
+    """The manifest's totals against what its shard files hold (the entry for a file that cannot be read)."""
+    expected = make_manifest(manifest.tokenizer, shards).totals
+    problems = []
+    for key, value in expected.items():
+        listed = manifest.totals.get(key)
+        if isinstance(value, dict) and isinstance(listed, dict):  # per language: name each one that differs
+            for lang in sorted(set(value) | set(listed)):
+                if listed.get(lang, 0) != value.get(lang, 0):
+                    problems.append(f"{manifest.path}: totals.{key}.{lang} is {listed.get(lang, 0)}, the "
+                                    f"shards hold {value.get(lang, 0)}")
+        elif listed != value:
+            problems.append(f"{manifest.path}: totals.{key} is {listed}, the shards hold {value}")
+    return problems
+
+
+def _check_listing(manifest: Manifest) -> list[str]:
+    """Shard files present in the run's ``shards/`` but not listed, and shards listed twice."""
+    problems = []
+    listed = [str(Path(e.path).resolve()) for e in manifest.shards]
+    for path in sorted({p for p in listed if listed.count(p) > 1}):
+        problems.append(f"{path}: listed more than once in {MANIFEST_NAME}")
+    shards_dir = Path(manifest.path).parent / SHARDS_DIR
+    if shards_dir.is_dir():
+        for path in sorted(p for p in shards_dir.rglob("*") if p.is_file()):
+            if str(path.resolve()) not in listed:
+                problems.append(f"{path}: in {SHARDS_DIR}/ but not listed in {MANIFEST_NAME}")
+    return problems
+
+
+def _check_stats(manifest: Manifest) -> list[str]:
+    """The run's stats.json (when present) against the manifest: kept documents, tokens, per language."""
+    path = Path(manifest.path).parent / STATS_NAME
+    if not path.is_file():
+        return []
+    try:
+        stats = json.loads(path.read_text(encoding="utf-8"))
+        kept, tokens = stats["kept"], stats["tokens"]
+        by_language = {lang: (row.get("kept", 0), row.get("tokens", 0))
+                       for lang, row in stats.get("by_language", {}).items()}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as e:
+        return [f"{path}: not a readable stats file ({type(e).__name__}: {e})"]
+    totals = manifest.totals
+    problems = []
+    if (kept, tokens) != (totals.get("documents"), totals.get("tokens")):
+        problems.append(f"{path}: kept {kept} documents / {tokens} tokens, the manifest lists "
+                        f"{totals.get('documents')} / {totals.get('tokens')}")
+    languages, language_tokens = totals.get("languages") or {}, totals.get("language_tokens") or {}
+    for lang in sorted(set(languages) | {k for k, (n, _) in by_language.items() if n}):
+        if by_language.get(lang, (0, 0)) != (languages.get(lang, 0), language_tokens.get(lang, 0)):
+            stats_kept, stats_tokens = by_language.get(lang, (0, 0))
+            problems.append(f"{path}: {lang} kept {stats_kept} documents / {stats_tokens} tokens, the "
+                            f"manifest lists {languages.get(lang, 0)} / {language_tokens.get(lang, 0)}")
+    return problems
+
+
 def validate(manifest_path: str | Path, eos_id: int | None = None) -> list[str]:
-    """Check every shard of a manifest: file present, checksum, Arrow structure, counts and offsets, EOS ends.
+    """Check a run's shards against its manifest, and the manifest against itself and the run.
+
+    Every listed shard: file present, size, checksum, Arrow structure, document and token counts, documents
+    and tokens per language, offsets, EOS ends. The manifest's totals (shards, documents, tokens, bytes, per
+    language) against its shards; files in ``shards/`` it does not list, and shards it lists twice; and,
+    when the run has a ``stats.json``, its kept documents and tokens (in all and per language).
 
     Returns a list of problems, each naming its file; empty when all is well.
     """
@@ -265,25 +415,9 @@ def validate(manifest_path: str | Path, eos_id: int | None = None) -> list[str]:
         return [str(e)]
     eos = eos_id if eos_id is not None else manifest.tokenizer.get("eos_id")
     problems: list[str] = []
+    actual: list[ShardEntry] = []
     for entry in manifest.shards:
-        if not Path(entry.path).is_file():
-            problems.append(f"{entry.path}: shard file is missing")
-            continue
-        digest = file_sha256(entry.path)
-        if digest != entry.sha256:
-            problems.append(f"{entry.path}: checksum mismatch (manifest {entry.sha256[:12]}..., file {digest[:12]}...)")
-            continue
-        try:
-            shard = open_shard(entry.path)
-        except ShardError as e:
-            problems.append(str(e))
-            continue
-        offsets = shard.offsets
-        if shard.num_documents != entry.documents or shard.num_tokens != entry.tokens:
-            problems.append(f"{entry.path}: holds {shard.num_documents} documents / {shard.num_tokens} tokens, "
-                            f"manifest says {entry.documents} / {entry.tokens}")
-        elif np.any(np.diff(offsets) <= 0):
-            problems.append(f"{entry.path}: offsets are not strictly increasing (an empty or corrupt document)")
-        elif eos is not None and shard.num_documents and np.any(shard.tokens[offsets[1:] - 1] != eos):
-            problems.append(f"{entry.path}: a document does not end with EOS {eos}")
-    return problems
+        entry_problems, held = _check_entry(entry, eos)
+        problems += entry_problems
+        actual.append(held)
+    return problems + _check_totals(manifest, actual) + _check_listing(manifest) + _check_stats(manifest)

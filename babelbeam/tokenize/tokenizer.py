@@ -1,6 +1,7 @@
 """The Qwen3 tokenizer (byte-level BPE on tiktoken) and a loader for any Hugging Face ``tokenizer.json``.
 
-``load_tokenizer("qwen3")`` builds the real Qwen3 tokenizer from the bundled ``qwen.tiktoken`` ranks: NFC,
+``load_tokenizer("qwen3")`` builds the real Qwen3 tokenizer from the bundled ``qwen.tiktoken`` ranks: NFC
+(the ``tokenizers`` library's, so ids do not depend on the Python version: ``normalization.py``),
 the Qwen pre-tokenizer regex, 151,643 BPE ranks, then 26 added special tokens (151,669 ids in all), no BOS.
 tiktoken is the engine because it gives the same ids as Qwen's ``tokenizers`` file at several times the
 speed. Text inside documents is always encoded as plain text: a document that contains
@@ -18,7 +19,6 @@ import hashlib
 import json
 import logging
 import os
-import unicodedata
 import uuid
 from collections.abc import Sequence
 from pathlib import Path
@@ -27,6 +27,7 @@ from typing import Any
 import numpy as np
 
 from babelbeam.assets import asset_path
+from babelbeam.tokenize.normalization import nfc
 
 logger = logging.getLogger(__name__)
 
@@ -230,9 +231,8 @@ class Tokenizer:
     # -- encoding ---------------------------------------------------------------------------------------
 
     def _prepare(self, text: str) -> str:
-        if self._nfc and not unicodedata.is_normalized("NFC", text):
-            return unicodedata.normalize("NFC", text)
-        return text
+        # NFC with the tables of Qwen's Hugging Face tokenizer, not the interpreter's (normalization.py).
+        return nfc(text) if self._nfc else text
 
     def encode(self, text: str) -> list[int]:
         """Token ids of ``text`` (no BOS, no EOS). Special-token strings in the text stay plain text."""

@@ -1,5 +1,6 @@
 """``babelbeam langid`` with the bundled lid.176: annotate, eval and coverage through the real CLI entry
-(``babelbeam.cli.main``) once the subcommand is registered, else through the module's own parser."""
+(``babelbeam.cli.main``) once the subcommand is registered, else through the module's own parser.
+``--input``'s reading, rejections and atomic output: tests/pipeline/test_langid_command.py."""
 
 from __future__ import annotations
 
@@ -67,13 +68,6 @@ def test_coverage_lists_both_sides(capsys: pytest.CaptureFixture[str]) -> None:
     assert covered.startswith("Covered (99 of 119)")
     assert "prs_Arab" in missing and "prs_Arab" not in covered
     assert "zho_Hant" in covered
-
-
-def test_bad_input_names_the_line(tmp_path: Path) -> None:
-    src = tmp_path / "bad.jsonl"
-    src.write_text('{"text": "fine text here for the model"}\n{not json\n', encoding="utf-8")
-    with pytest.raises(ValueError, match="bad.jsonl:2"):
-        run_langid(["--input", str(src), "--output", str(tmp_path / "o.jsonl")])
 
 
 def test_max_sample_chars_flag() -> None:

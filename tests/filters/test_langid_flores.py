@@ -4,7 +4,6 @@ labels on text this test writes, save it, load it with ``LangIdConfig(model=path
 
 from __future__ import annotations
 
-import argparse
 import json
 import random
 import subprocess
@@ -14,7 +13,6 @@ from pathlib import Path
 import fasttext
 import pytest
 
-from babelbeam.filters import langid_cli
 from babelbeam.filters.langid import FLAG_SCRIPT_MISMATCH, LanguageIdentifier, coverage
 from babelbeam.schemas.config import LangIdConfig
 
@@ -127,9 +125,9 @@ def test_trained_flores_model_coverage(flores_model: Path) -> None:
 
 
 def _cli(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser()
-    langid_cli.add_arguments(parser)
-    return langid_cli.main(parser.parse_args(argv))
+    from babelbeam.cli import main
+
+    return main(["langid", *argv])
 
 
 def test_cli_langid_model_annotate_eval_coverage(

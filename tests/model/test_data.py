@@ -147,3 +147,19 @@ def test_validation_is_split_evenly_across_ranks(manifest):
     assert sets[0].total_samples == 8
     assert len(sets[0].plans) == len(sets[1].plans) == 4
     assert not set(sets[0].sample_ids) & set(sets[1].sample_ids)
+
+
+def test_a_shard_with_a_flipped_byte_is_refused_before_training(tmp_path):
+    from babelbeam.tokenize.shards import ShardChecksumError, open_shard, read_manifest
+
+    rows = synthetic_rows(120, seed=5)
+    path = write_manifest(tmp_path, rows, docs_per_shard=50)
+    shard_path = read_manifest(path).shards[1].path
+    data = bytearray(open(shard_path, "rb").read())
+    offset = data.find(rows[50].tokens.tobytes())  # the first document of shard 1, in the token buffer
+    assert offset > 0
+    data[offset] ^= 0x01  # one bit of one token id: the Arrow file stays perfectly readable
+    open(shard_path, "wb").write(bytes(data))
+    assert open_shard(shard_path).num_documents == 50  # the reader alone cannot notice
+    with pytest.raises(ShardChecksumError, match=r"part-00001\.arrow: checksum mismatch"):
+        DocumentTable([path])

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pytest
 
 from babelbeam.tokenize.shards import (
+    ShardChecksumError,
     ShardError,
     ShardRow,
     make_manifest,
@@ -13,6 +16,7 @@ from babelbeam.tokenize.shards import (
     read_manifest,
     serialize_shard,
     validate,
+    verify_shard,
     write_shard,
 )
 
@@ -62,3 +66,93 @@ def test_truncated_shard_and_bad_manifest_raise_shard_error(tmp_path):
     (tmp_path / "manifest.json").write_text("{")
     with pytest.raises(ShardError, match="manifest.json"):
         read_manifest(tmp_path)
+
+
+def _edit_manifest(tmp_path, edit) -> None:
+    path = tmp_path / "manifest.json"
+    data = json.loads(path.read_text())
+    edit(data)
+    path.write_text(json.dumps(data))
+
+
+@pytest.mark.parametrize(("edit", "expected"), [
+    (lambda m: m["totals"].update(documents=m["totals"]["documents"] + 1),
+     "totals.documents is 6, the shards hold 5"),
+    (lambda m: m["totals"].update(tokens=1), "totals.tokens is 1, the shards hold 20"),
+    (lambda m: m["totals"]["languages"].update(eng_Latn=3),
+     "totals.languages.eng_Latn is 3, the shards hold 2"),
+    (lambda m: m["totals"]["language_tokens"].pop("tha_Thai"), "totals.language_tokens.tha_Thai is 0"),
+    (lambda m: m["shards"][0]["languages"].update(eng_Latn=3, tha_Thai=2), "documents per language"),
+    (lambda m: m["shards"][0].update(bytes=7), "7"),
+], ids=["documents", "tokens", "languages", "language_tokens", "entry_languages", "entry_bytes"])
+def test_validate_checks_the_manifest_against_its_shards(tmp_path, edit, expected):
+    _run_dir(tmp_path)
+    _edit_manifest(tmp_path, edit)
+    problems = validate(tmp_path)
+    assert any(expected in p for p in problems), problems
+
+
+def test_validate_reports_unlisted_missing_and_twice_listed_shards(tmp_path):
+    entry = _run_dir(tmp_path)
+    listed = tmp_path / entry.path
+    (tmp_path / "shards" / "part-00000-00001.arrow").write_bytes(listed.read_bytes())
+    problems = validate(tmp_path)
+    unlisted = tmp_path / "shards" / "part-00000-00001.arrow"
+    assert problems == [f"{unlisted}: in shards/ but not listed in manifest.json"]
+    _edit_manifest(tmp_path, lambda m: m["shards"].append(dict(m["shards"][0])))
+    assert any("listed more than once" in p for p in validate(tmp_path))
+    listed.unlink()
+    assert any(p.endswith("part-00000-00000.arrow: shard file is missing") for p in validate(tmp_path))
+
+
+def test_validate_checks_stats_against_the_manifest(tmp_path):
+    _run_dir(tmp_path)
+    stats = {"kept": 5, "tokens": 20, "by_language": {"eng_Latn": {"kept": 2, "tokens": 8},
+                                                      "tha_Thai": {"kept": 3, "tokens": 12},
+                                                      "deu_Latn": {"kept": 0, "tokens": 0}}}
+    (tmp_path / "stats.json").write_text(json.dumps(stats))
+    assert validate(tmp_path) == []
+    stats["by_language"]["tha_Thai"]["kept"] = 4
+    stats["kept"] = 6
+    (tmp_path / "stats.json").write_text(json.dumps(stats))
+    problems = validate(tmp_path)
+    assert len(problems) == 2 and all("stats.json" in p for p in problems)
+    assert any("tha_Thai kept 4 documents / 12 tokens, the manifest lists 3 / 12" in p for p in problems)
+    (tmp_path / "stats.json").write_text("{")
+    assert any("not a readable stats file" in p for p in validate(tmp_path))
+
+
+def test_inspect_validate_prints_each_problem_and_exits_1(tmp_path, capsys):
+    from babelbeam.cli import main
+
+    _run_dir(tmp_path)
+    assert main(["inspect", str(tmp_path), "--validate"]) == 0
+    (tmp_path / "shards" / "extra.arrow").write_bytes(b"not a shard")
+    _edit_manifest(tmp_path, lambda m: m["totals"].update(documents=4))
+    capsys.readouterr()
+    assert main(["inspect", str(tmp_path), "--validate"]) == 1
+    err = capsys.readouterr().err.splitlines()
+    assert len(err) == 2 and all(line.startswith("INVALID ") for line in err)
+    assert "totals.documents is 4" in err[0] and "extra.arrow: in shards/ but not listed" in err[1]
+
+
+def test_verify_shard_names_a_flipped_byte_and_hashes_once(tmp_path, monkeypatch):
+    from babelbeam.tokenize import shards
+
+    entry = _run_dir(tmp_path)
+    (listed,) = read_manifest(tmp_path).shards
+    calls = []
+    real = shards.file_sha256
+    monkeypatch.setattr(shards, "file_sha256", lambda p: calls.append(p) or real(p))
+    verify_shard(listed)
+    verify_shard(listed)
+    assert len(calls) == 1  # once per file per process
+    path = tmp_path / entry.path
+    data = bytearray(path.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    path.write_bytes(bytes(data))
+    with pytest.raises(ShardChecksumError, match=r"part-00000-00000.arrow: checksum mismatch"):
+        verify_shard(listed)
+    path.write_bytes(bytes(data[:-8]))
+    with pytest.raises(ShardChecksumError, match=r"part-00000-00000.arrow: \d+ bytes, the manifest lists"):
+        verify_shard(listed)
