@@ -42,6 +42,8 @@ from torch.distributed.checkpoint.state_dict import (
     set_state_dict,
 )
 
+from babelbeam.errors import CorruptOutputError
+
 log = logging.getLogger(__name__)
 
 COMPLETE = "COMPLETE"
@@ -122,7 +124,7 @@ def set_rng_state(state: dict[str, torch.Tensor]) -> None:
         torch.cuda.set_rng_state(state["cuda"])
 
 
-class CheckpointError(RuntimeError):
+class CheckpointError(CorruptOutputError, RuntimeError):
     """A checkpoint is incomplete, corrupt or unreadable; the message names the file."""
 
 
