@@ -81,7 +81,8 @@ def _refuse_unknown(parser: argparse.ArgumentParser, module: object, extra: list
     close = (difflib.get_close_matches(name, own, n=1, cutoff=0.7)
              or difflib.get_close_matches(name, beam_names, n=1, cutoff=0.7))
     hint = f"; did you mean {close[0]}?" if close else ""
-    what = "neither this command's nor a Beam pipeline option" if beam_names else "not an option of this command"
+    what = ("neither this command's nor a Beam pipeline option" if beam_names
+            else "not an option of this command")
     parser.error(f"unknown option {name} ({what}){hint}")
 
 

@@ -15,13 +15,13 @@ import re
 
 EXIT_OK = 0
 EXIT_FAILED = 1
-"""An unexpected error (a bug: rerun with -v for the traceback), or a check such as ``inspect --validate`` failed."""
+"""An unexpected error (a bug: rerun with -v for the traceback), or ``inspect`` found something broken."""
 EXIT_USAGE = 2
-"""Wrong arguments, config or input (argparse uses 2 as well): nothing was run, the line names the flag, key or file."""
+"""Wrong arguments, config or input (as argparse): nothing was run; the line names the flag, key or file."""
 EXIT_TOO_MANY_REJECTED = 3
-"""The run finished and wrote everything, but rejected more than ``input.max_rejected_fraction`` of its records."""
+"""The run wrote everything, but rejected more than ``input.max_rejected_fraction`` of its records."""
 EXIT_CORRUPT = 4
-"""A file babelbeam reads back (manifest, stats.json, shard, checkpoint) is corrupt, or the records do not add up."""
+"""An output read back (manifest, stats, shard, checkpoint) is missing or corrupt; or records don't add up."""
 EXIT_OS = 5
 """The operating system refused: disk full, permission denied, read-only file system, missing file, ..."""
 EXIT_INTERRUPTED = 130
@@ -37,7 +37,7 @@ class BabelbeamError(Exception):
 
 
 class CorruptOutputError(BabelbeamError):
-    """A babelbeam output read back (manifest, stats.json, shard, checkpoint) is missing, corrupt or inconsistent."""
+    """An output read back (manifest, stats.json, shard, checkpoint) is missing, corrupt or inconsistent."""
 
     exit_code = EXIT_CORRUPT
 
@@ -73,7 +73,8 @@ def _chain(error: BaseException) -> list[BaseException]:
 
 
 def _interrupted(error: BaseException) -> bool:
-    return any(isinstance(e, KeyboardInterrupt) for e in _chain(error)) or str(error).startswith("KeyboardInterrupt")
+    chain = _chain(error)
+    return any(isinstance(e, KeyboardInterrupt) for e in chain) or str(error).startswith("KeyboardInterrupt")
 
 
 def _os_error_in(error: BaseException) -> tuple[int, str | None] | None:

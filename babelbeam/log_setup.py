@@ -28,5 +28,6 @@ def configure_logging(level: int) -> None:
     root = logging.getLogger()
     root.addFilter(_QuietImportNoise())
     if level > logging.INFO:
-        for handler in root.handlers:  # on the handler: records of child loggers skip the root logger's filters
+        # on the handler: records of child loggers skip the root logger's filters
+        for handler in root.handlers:
             handler.addFilter(_NoBeamTracebacks())

@@ -48,20 +48,21 @@ def test_a_corrupt_stats_json_is_one_line_naming_it(finished_run, tmp_path, caps
 def test_a_corrupt_manifest_under_train_is_one_line(finished_run, tmp_path, capsys):
     broken = _broken_copy(finished_run, tmp_path, "manifest.json", '{"schema_version": ')
     capsys.readouterr()
-    assert cli_main(["train", "--manifest", str(broken), "--output", str(tmp_path / "train"), "--preset", "tiny",
-                     "--steps", "1", "--quiet"]) == 4
+    assert cli_main(["train", "--manifest", str(broken), "--output", str(tmp_path / "train"),
+                     "--preset", "tiny", "--steps", "1", "--quiet"]) == 4
     (line,) = _err_lines(capsys)
     assert line.startswith(f"babelbeam train: {broken / 'manifest.json'}: manifest is not valid JSON")
 
 
 def test_an_empty_or_missing_manifest_under_train_is_one_line(tmp_path, capsys):
     (tmp_path / "empty.jsonl").write_bytes(b"")
-    assert cli_main(["run", "--input", str(tmp_path / "empty.jsonl"), "--output", str(tmp_path / "empty")]) == 0
+    empty = ["run", "--input", str(tmp_path / "empty.jsonl"), "--output", str(tmp_path / "empty")]
+    assert cli_main(empty) == 0
     capsys.readouterr()
     train = ["train", "--output", str(tmp_path / "train"), "--preset", "tiny", "--steps", "1", "--quiet"]
     assert cli_main([*train, "--manifest", str(tmp_path / "empty")]) == 2
-    assert _err_lines(capsys) == ["babelbeam train: data.manifests: no training tokens: the shards are empty or "
-                                  "every document is held out (data.validation_fraction)"]
+    assert _err_lines(capsys) == ["babelbeam train: data.manifests: no training tokens: the shards are "
+                                  "empty or every document is held out (data.validation_fraction)"]
     assert cli_main([*train, "--manifest", str(tmp_path / "nowhere")]) == 4
     assert _err_lines(capsys) == [f"babelbeam train: {tmp_path / 'nowhere'}: no manifest here "
                                   "(is this a babelbeam output directory?)"]

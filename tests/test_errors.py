@@ -46,7 +46,8 @@ def test_a_full_disk_is_named_with_the_resume_hint():
 def test_a_missing_file_names_the_path(tmp_path):
     error = _raised(lambda: open(tmp_path / "nowhere" / "x.json", "rb"))
     line, code = describe(error)
-    assert code == EXIT_OS and line == f"no such file or directory: {tmp_path / 'nowhere' / 'x.json'} [errno 2]"
+    assert code == EXIT_OS
+    assert line == f"no such file or directory: {tmp_path / 'nowhere' / 'x.json'} [errno 2]"
 
 
 def test_beams_wrapping_keeps_the_cause():
@@ -71,7 +72,8 @@ def test_beams_wrapping_keeps_the_cause():
 
 
 def test_ctrl_c_is_130():
-    assert describe(KeyboardInterrupt(), resumable=True) == ("interrupted; rerun with --resume to continue", 130)
+    hint = "interrupted; rerun with --resume to continue"
+    assert describe(KeyboardInterrupt(), resumable=True) == (hint, 130)
     assert describe(KeyboardInterrupt()) == ("interrupted", 130)
 
 
@@ -90,5 +92,6 @@ def test_anything_else_is_one_line_pointing_at_verbose():
     assert code == EXIT_FAILED and "\n" not in line
     assert line.startswith("unexpected error ZeroDivisionError: ") and "-v" in line
     # A remote traceback in the message: the last line (the original error) is the one shown.
-    wrapped = RuntimeError("Pipeline failed:\nTraceback (most recent call last):\n  File x\nValueError: bad row 7")
+    wrapped = RuntimeError("Pipeline failed:\nTraceback (most recent call last):\n  File x\n"
+                           "ValueError: bad row 7")
     assert describe(wrapped)[0].startswith("unexpected error RuntimeError: ValueError: bad row 7")

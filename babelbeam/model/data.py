@@ -144,8 +144,8 @@ def mixing_probabilities(table: DocumentTable, weights: dict[str, float], temper
     tokens = np.bincount(table.group[train], weights=table.length[train], minlength=len(table.groups))
     total = tokens.sum()
     if total <= 0:
-        raise ConfigError("data.manifests: no training tokens: the shards are empty or every document is held out "
-                          "(data.validation_fraction)")
+        raise ConfigError("data.manifests: no training tokens: the shards are empty or every document is "
+                          "held out (data.validation_fraction)")
     share = tokens / total
     w = np.array([float(weights.get(g, 1.0)) for g in table.groups])
     unknown = sorted(set(weights) - set(table.groups))

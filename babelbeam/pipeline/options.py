@@ -1,4 +1,4 @@
-"""Beam pipeline options for babelbeam runs: Beam's own options pass through, the runner defaults to the FnApiRunner.
+"""Beam pipeline options for babelbeam runs: Beam's options pass through; the FnApiRunner is the default.
 
 An argument that is neither the command's nor a registered Beam option is refused
 before any work (``unknown_beam_args``): Beam itself only warns "Discarding
@@ -42,11 +42,12 @@ def _beam_parser() -> _RaisingParser:
 @functools.cache
 def beam_option_names() -> list[str]:
     """The flags of every registered Beam pipeline option (``--runner``, ``--job_endpoint``, ...), sorted."""
-    return sorted(o for action in _beam_parser()._actions for o in action.option_strings if o.startswith("--"))
+    actions = _beam_parser()._actions
+    return sorted(o for action in actions for o in action.option_strings if o.startswith("--"))
 
 
 def unknown_beam_args(args: list[str]) -> list[str]:
-    """The arguments Beam would discard as unparseable (both ``--flag value`` and ``--flag=value`` are known)."""
+    """The arguments Beam would discard as unparseable (``--flag value`` and ``--flag=value`` both known)."""
     try:
         _, unknown = _beam_parser().parse_known_args(args, namespace=argparse.Namespace())
     except BeamOptionError as e:

@@ -189,8 +189,8 @@ def plan_run(inputs: list[str], output_dir: str, config: RunConfig, files_per_wa
         saved = _read_json(plan_path)
         differences = plan_differences(saved, json.loads(json.dumps(plan)))
         if differences:
-            raise InputError(f"--resume: {'; '.join(differences)}. Resume with the same inputs and arguments, or "
-                             f"start again with --overwrite (or another --output)")
+            raise InputError(f"--resume: {'; '.join(differences)}. Resume with the same inputs and "
+                             "arguments, or start again with --overwrite (or another --output)")
         return plan
     if _exists(FileSystems.join(output_dir, MANIFEST_NAME)) or _exists(plan_path):
         if not overwrite:
@@ -249,9 +249,9 @@ def plan_differences(saved: dict[str, Any], plan: dict[str, Any]) -> list[str]:
             out.append(f"input {path} changed since the run was planned ({', '.join(what)})")
     if not added and not removed and saved.get("waves") != plan["waves"]:
         old_waves, new_waves = saved.get("waves") or [[]], plan["waves"]
-        out.append(f"the waves differ: the run has {len(old_waves)} wave(s) of up to {max(map(len, old_waves))} "
-                   f"file(s), these arguments make {len(new_waves)} of up to {max(map(len, new_waves))} "
-                   "(--files-per-wave, or --processes without it)")
+        out.append(f"the waves differ: the run has {len(old_waves)} wave(s) of up to "
+                   f"{max(map(len, old_waves))} file(s), these arguments make {len(new_waves)} of up to "
+                   f"{max(map(len, new_waves))} (--files-per-wave, or --processes without it)")
     old_config, new_config = _flatten(saved.get("config", {})), _flatten(plan["config"])
     changed = [k for k in sorted(set(old_config) | set(new_config)) if old_config.get(k) != new_config.get(k)]
     if changed:
@@ -259,7 +259,8 @@ def plan_differences(saved: dict[str, Any], plan: dict[str, Any]) -> list[str]:
             f"{k} {json.dumps(old_config.get(k))} -> {json.dumps(new_config.get(k))}" for k in changed[:5])
             + (f" and {len(changed) - 5} more keys" if len(changed) > 5 else ""))
     if not out and saved != plan:
-        out.append(f"the saved plan differs in {', '.join(sorted(k for k in set(saved) | set(plan) if saved.get(k) != plan.get(k)))}")
+        keys = sorted(k for k in set(saved) | set(plan) if saved.get(k) != plan.get(k))
+        out.append(f"the saved plan differs in {', '.join(keys)}")
     return out
 
 
@@ -345,7 +346,7 @@ def finalize(output_dir: str, config: RunConfig, waves: int) -> dict[str, Any]:
 
 
 def rejected_share_problem(stats: dict[str, Any], config: RunConfig, output_dir: str) -> str | None:
-    """The one-line complaint when more than ``input.max_rejected_fraction`` of the input was rejected, else None."""
+    """The complaint if over ``input.max_rejected_fraction`` of the input was rejected, else None."""
     c = stats["conservation"]
     limit = config.input.max_rejected_fraction
     if not c["input"] or c["rejected"] / c["input"] <= limit:
@@ -355,7 +356,8 @@ def rejected_share_problem(stats: dict[str, Any], config: RunConfig, output_dir:
     hint = ""
     if kinds and kinds[0][0] == "missing_text":
         hint = f" (the text is read from input.text_field {config.input.text_field!r})"
-    return (f"{c['rejected']:,} of {c['input']:,} input records ({c['rejected'] / c['input']:.1%}) were rejected, "
+    share = c["rejected"] / c["input"]
+    return (f"{c['rejected']:,} of {c['input']:,} input records ({share:.1%}) were rejected, "
             f"more than input.max_rejected_fraction {limit:g}: {top}{hint}; each one is in "
             f"{FileSystems.join(output_dir, REJECTED_DIR)}/ (everything else was written)")
 

@@ -59,7 +59,7 @@ class InputFile:
 
 
 def absolute_path(path: str) -> str:
-    """A local path made absolute (SDK workers resolve relative ones from their own directory); URIs unchanged."""
+    """A local path made absolute (workers resolve relative ones in their own directory); URIs kept."""
     return path if "://" in path else os.path.abspath(path)
 
 
@@ -88,7 +88,7 @@ def match_input_files(patterns: list[str]) -> list[InputFile]:
 
 
 def match_inputs(patterns: list[str]) -> list[str]:
-    """Expand glob patterns into a sorted list of file paths (local ones absolute); see ``match_input_files``."""
+    """Expand glob patterns into a sorted list of file paths (local ones absolute): ``match_input_files``."""
     return [f.path for f in match_input_files(patterns)]
 
 
@@ -160,8 +160,8 @@ def input_root(paths: list[str]) -> str:
 
 
 def source_name(path: str, root: str) -> str:
-    """A file's ``source`` in shards, ``removed/`` and ``rejected/``: its path below the inputs' common directory
-    (``root``), so output bytes do not depend on where the corpus lies."""
+    """A file's ``source`` in shards, ``removed/`` and ``rejected/``: its path below the inputs' common
+    directory (``root``), so output bytes do not depend on where the corpus lies."""
     return path[len(root):] if root and path.startswith(root) else path
 
 

@@ -63,9 +63,9 @@ class InputConfig:
     max_file_bytes: PositiveInt = 16 * 1024 * 1024 * 1024
     """Decompressed size at which a file is cut off and the rest rejected (guards against decompression bombs)."""
     max_rejected_fraction: Fraction = 0.5
-    """Largest share of input records that may be rejected (unreadable, wrong field, bad JSON ...). Above it the
-    run still writes everything, then fails with exit code 3 naming the share and the commonest rejection kinds
-    (``rejected/`` holds every one). 1 never fails; 0 fails on any rejection."""
+    """Largest share of input records that may be rejected (unreadable, wrong field, bad JSON ...). Above it
+    the run still writes everything, then fails with exit code 3 naming the share and the commonest rejection
+    kinds (``rejected/`` holds every one). 1 never fails; 0 fails on any rejection."""
 
 
 @dataclass
@@ -158,7 +158,7 @@ class RunConfig:
 
     @classmethod
     def from_yaml(cls, path: str | Path | None) -> RunConfig:
-        """The config in ``path`` (defaults when None); ConfigError naming the file and key when it is wrong."""
+        """The config in ``path`` (defaults when None); ConfigError naming the file and key if it is wrong."""
         if path is None:
             return cls()
         data = read_yaml_mapping(path)

@@ -123,7 +123,7 @@ def field_hints(cls: type) -> dict[str, Any]:
 
 
 def from_dict(cls: type[T], data: dict[str, Any], prefix: str = "") -> T:
-    """Build dataclass ``cls`` from ``data``, checking each value and the rules between fields, naming the key."""
+    """Build dataclass ``cls`` from ``data``, checking values and rules between fields (errors name keys)."""
     if not isinstance(data, dict):
         raise ConfigError(f"{prefix.rstrip('.') or 'config'}: expected a mapping, got {type(data).__name__}")
     hints = field_hints(cls)
@@ -145,7 +145,7 @@ def from_dict(cls: type[T], data: dict[str, Any], prefix: str = "") -> T:
 
 
 def check_config(obj: Any, prefix: str = "") -> None:
-    """Check a config built in code (or changed after loading): every field's type and range, then its rules."""
+    """Check a config built in code (or changed after loading): field types and ranges, then its rules."""
     hints = field_hints(type(obj))
     for f in dataclasses.fields(obj):
         _coerce(hints[f.name], getattr(obj, f.name), f"{prefix}{f.name}")
@@ -238,7 +238,7 @@ def allowed_values(hint: Any) -> str:
 
 
 def read_yaml_mapping(path: str | Path) -> dict[str, Any]:
-    """A YAML config file's top-level mapping; ConfigError naming the file (and the line) when it cannot be."""
+    """A YAML config file's top-level mapping; ConfigError naming the file (and the line) if it is not one."""
     try:
         with open(path, encoding="utf-8") as f:
             data = yaml.safe_load(f)
@@ -256,14 +256,15 @@ def read_yaml_mapping(path: str | Path) -> dict[str, Any]:
     if data is None:
         return {}
     if not isinstance(data, dict):
-        raise ConfigError(f"config file {path}: the config must be a mapping of sections, got {type(data).__name__}")
+        raise ConfigError(f"config file {path}: the config must be a mapping of sections, "
+                          f"got {type(data).__name__}")
     return data
 
 
 @dataclass(frozen=True)
 class LocalPath:
-    """Marks a field that names a file or directory. ``absolute_paths`` makes a relative one absolute when a run
-    is planned: SDK workers open it from their own working directory, which is not the submitter's."""
+    """Marks a field that names a file or directory. ``absolute_paths`` makes a relative one absolute when a
+    run is planned: SDK workers open it from their own working directory, which is not the submitter's."""
 
     names: tuple[str, ...] = ()
     """Values that are names, not paths (``qwen3``: the bundled tokenizer)."""

@@ -94,11 +94,11 @@ class ScorerConfig:
     def problems(self) -> Iterator[tuple[str, str]]:
         """Rules between fields."""
         if self.batch_tokens < self.max_tokens:
-            yield "batch_tokens", (f"must be at least max_tokens={self.max_tokens} so the longest document fits "
-                                   f"one batch, got {self.batch_tokens}")
+            yield "batch_tokens", (f"must be at least max_tokens={self.max_tokens} so the longest document "
+                                   f"fits one batch, got {self.batch_tokens}")
         if self.tail_percentile > self.head_percentile:
-            yield "tail_percentile", (f"{self.tail_percentile} is above head_percentile {self.head_percentile} "
-                                      "(need tail <= head)")
+            yield "tail_percentile", (f"{self.tail_percentile} is above head_percentile "
+                                      f"{self.head_percentile} (need tail <= head)")
         yield from _bad_language_keys("min_score", self.min_score)
         yield from _bad_language_keys("min_percentile", self.min_percentile)
         if self.enabled and not self.model:

@@ -191,7 +191,7 @@ def read_manifest(path: str | Path) -> Manifest:
 
 
 def read_stats(run_dir: str | Path) -> dict[str, Any]:
-    """A run directory's ``stats.json``; ShardError naming the file when it is missing, truncated or not an object."""
+    """A run directory's ``stats.json``; ShardError naming the file if it is missing, cut or not an object."""
     path = Path(run_dir) / STATS_NAME
     try:
         stats = json.loads(path.read_text(encoding="utf-8"))

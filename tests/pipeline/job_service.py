@@ -1,4 +1,4 @@
-"""Beam's local job service, whose FnApiRunner starts ``--sdk_worker_parallelism`` SDK workers per environment.
+"""Beam's local job service, running ``--sdk_worker_parallelism`` SDK workers per environment.
 
 Usage: python tests/pipeline/job_service.py --port N
 

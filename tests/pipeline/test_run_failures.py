@@ -31,8 +31,10 @@ CONFIG = "quality: {enabled: false}\nlangid: {threshold: 0.3}\noutput: {buckets:
 
 
 def _corpus(where: Path) -> Path:
-    write_jsonl(where / "a.jsonl", [{"id": "a1", "text": TEXT}, {"id": "a2", "text": TEXT.upper()}, "{broken"])
-    write_jsonl(where / "b.jsonl", [{"id": "b1", "text": TEXT.replace("river", "canal") + " The mayor spoke."}])
+    write_jsonl(where / "a.jsonl", [{"id": "a1", "text": TEXT}, {"id": "a2", "text": TEXT.upper()},
+                                    "{broken"])
+    near = TEXT.replace("river", "canal") + " The mayor spoke."
+    write_jsonl(where / "b.jsonl", [{"id": "b1", "text": near}])
     return where
 
 
@@ -68,7 +70,8 @@ def test_a_bad_config_fails_before_any_work_in_one_line(tmp_path, capsys, config
     if config_text is not None:
         config.write_text(config_text)
     out = tmp_path / "out"
-    code = cli_main(["run", "--input", str(inputs / "*.jsonl"), "--output", str(out), "--config", str(config)])
+    code = cli_main(["run", "--input", str(inputs / "*.jsonl"), "--output", str(out),
+                     "--config", str(config)])
     assert code == 2
     (line,) = _err_lines(capsys)  # one line
     assert line.startswith("babelbeam run: " + expected.format(config=config)), line
@@ -87,8 +90,9 @@ def test_a_directory_as_input_is_refused_with_a_glob_to_use(tmp_path, capsys):
     inputs = _corpus(tmp_path / "in")
     code = cli_main(["run", "--input", str(inputs), "--output", str(tmp_path / "out")])
     assert code == 2
-    assert _err_lines(capsys) == [f"babelbeam run: --input {str(inputs)!r} is a directory; name its files with a "
-                                  f"glob, e.g. '{inputs}/*.jsonl' or '{inputs}/**' for everything below it"]
+    assert _err_lines(capsys) == [f"babelbeam run: --input {str(inputs)!r} is a directory; name its files "
+                                  f"with a glob, e.g. '{inputs}/*.jsonl' or '{inputs}/**' for everything "
+                                  "below it"]
     assert not (tmp_path / "out").exists()
 
 
@@ -100,9 +104,9 @@ def test_too_many_rejections_write_everything_then_fail_in_one_line(tmp_path, ca
             "--config", str(_config_file(tmp_path))]
     assert cli_main(args) == 3
     assert _err_lines(capsys) == [
-        f"babelbeam run: 31 of 32 input records (96.9%) were rejected, more than input.max_rejected_fraction 0.5: "
-        f"missing_text 30, invalid_json 1 (the text is read from input.text_field 'text'); each one is in "
-        f"{out}/rejected/ (everything else was written)"]
+        "babelbeam run: 31 of 32 input records (96.9%) were rejected, more than input.max_rejected_fraction "
+        "0.5: missing_text 30, invalid_json 1 (the text is read from input.text_field 'text'); each one is "
+        f"in {out}/rejected/ (everything else was written)"]
     stats = json.loads((out / "stats.json").read_text())
     assert stats["conservation"]["holds"] and stats["kept"] == 1
     assert (out / "manifest.json").is_file()
@@ -122,11 +126,13 @@ def test_resume_names_what_changed(tmp_path, capsys):
     run_pipeline([str(inputs / "*.jsonl")], str(out), config, files_per_wave=1)
     plan = json.loads((out / "work" / "plan.json").read_text())
     a = str(inputs / "a.jsonl")
-    assert plan["inputs"] == [a, str(inputs / "b.jsonl")] and plan["input_files"][a]["size"] == os.path.getsize(a)
+    assert plan["inputs"] == [a, str(inputs / "b.jsonl")]
+    assert plan["input_files"][a]["size"] == os.path.getsize(a)
 
     def resume_error(files_per_wave: int = 1, run_config: RunConfig = config) -> str:
         with pytest.raises(InputError) as info:
-            run_pipeline([str(inputs / "*.jsonl")], str(out), run_config, resume=True, files_per_wave=files_per_wave)
+            run_pipeline([str(inputs / "*.jsonl")], str(out), run_config, resume=True,
+                         files_per_wave=files_per_wave)
         return str(info.value)
 
     original, stat = Path(a).read_bytes(), os.stat(a)
@@ -147,7 +153,8 @@ def test_resume_names_what_changed(tmp_path, capsys):
     other = RunConfig.from_yaml(_config_file(tmp_path, CONFIG.replace("buckets: 2", "buckets: 3")))
     assert "config differs: output.buckets 2 -> 3" in resume_error(run_config=other)
     # unchanged: the finished run resumes to itself; the CLI says the same in one line
-    assert run_pipeline([str(inputs / "*.jsonl")], str(out), config, resume=True, files_per_wave=1)["input"] == 4
+    stats = run_pipeline([str(inputs / "*.jsonl")], str(out), config, resume=True, files_per_wave=1)
+    assert stats["input"] == 4
     code = cli_main(["run", "--input", str(inputs / "*.jsonl"), "--output", str(out), "--resume",
                      "--files-per-wave", "1", "--config", str(tmp_path / "run.yaml")])
     assert code == 2
@@ -178,8 +185,8 @@ def _random_corpus(path: Path, documents: int, words: int) -> None:
     rng = random.Random(0)
     vocabulary = ["".join(rng.choice("abcdefghijklmnopqrstuvwxyz") for _ in range(rng.randint(2, 9)))
                   for _ in range(5000)]
-    write_jsonl(path, [{"id": f"d{i:04d}", "text": " ".join(rng.choice(vocabulary) for _ in range(words)) + "."}
-                       for i in range(documents)])
+    texts = [" ".join(rng.choice(vocabulary) for _ in range(words)) + "." for _ in range(documents)]
+    write_jsonl(path, [{"id": f"d{i:04d}", "text": text} for i, text in enumerate(texts)])
 
 
 def _can_mount_tmpfs() -> bool:
@@ -192,12 +199,13 @@ def _can_mount_tmpfs() -> bool:
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(not _can_mount_tmpfs(), reason="needs unshare and a user namespace to mount a small tmpfs")
+@pytest.mark.skipif(not _can_mount_tmpfs(), reason="needs unshare and a user namespace to mount a tmpfs")
 def test_a_full_disk_mid_run_is_one_line_and_the_run_resumes(tmp_path):
-    """A real ENOSPC: the output lies on a 128 KiB tmpfs (mounted in a user namespace), big enough for the plan,
-    too small for the annotated documents. The same tmpfs, enlarged, then lets --resume finish the run."""
+    """A real ENOSPC: the output lies on a 128 KiB tmpfs (mounted in a user namespace), big enough for the
+    plan, too small for the annotated documents. The same tmpfs, enlarged, then lets --resume finish."""
     _random_corpus(tmp_path / "big.jsonl", documents=150, words=400)
-    config = _config_file(tmp_path, "quality: {enabled: false}\nlangid: {threshold: 0.0, keep_undetermined: true}\n")
+    config = _config_file(tmp_path, "quality: {enabled: false}\n"
+                                    "langid: {threshold: 0.0, keep_undetermined: true}\n")
     mount = tmp_path / "small"
     mount.mkdir()
     run = f"{sys.executable} -m babelbeam.cli run --input big.jsonl --output small/out --config {config}"
@@ -208,7 +216,8 @@ def test_a_full_disk_mid_run_is_one_line_and_the_run_resumes(tmp_path):
                    check=True, timeout=600)
     assert (tmp_path / "full.rc").read_text().strip() == "5"
     assert (tmp_path / "full.err").read_text().splitlines() == [
-        "babelbeam run: disk full [errno 28]; free space or fix the cause, then rerun with --resume to continue"]
+        "babelbeam run: disk full [errno 28]; free space or fix the cause, then rerun with --resume to "
+        "continue"]
     assert (tmp_path / "resumed.rc").read_text().strip() == "0", (tmp_path / "resumed.err").read_text()
     assert cli_main(["run", "--input", str(tmp_path / "big.jsonl"), "--output", str(tmp_path / "reference"),
                      "--config", str(config)]) == 0
@@ -237,11 +246,13 @@ def test_a_read_only_directory_mid_run_is_one_line():
         out.chmod(0o777)
         (out / "shards").chmod(0o555)  # the plan and work files can be written, the shards cannot
         proc = subprocess.run([*_unprivileged(), sys.executable, "-m", "babelbeam.cli", "run", "--input",
-                               str(inputs / "*.jsonl"), "--output", str(out), "--config", str(_config_file(where))],
+                               str(inputs / "*.jsonl"), "--output", str(out),
+                               "--config", str(_config_file(where))],
                               capture_output=True, text=True, timeout=600, cwd=where)
         assert proc.returncode == 5, proc.stderr
         (line,) = [line for line in proc.stderr.splitlines() if line.strip()]
-        assert line.startswith(f"babelbeam run: permission denied: {out / 'shards'}/part-") and "[errno 13]" in line
+        assert line.startswith(f"babelbeam run: permission denied: {out / 'shards'}/part-")
+        assert line.endswith("[errno 13]")
     finally:
         (where / "out" / "shards").chmod(0o755)
         shutil.rmtree(where)

@@ -1,4 +1,4 @@
-"""One validation mechanism for every run-config section: types, ranges, choices and rules, each naming the key."""
+"""One validation mechanism for every section: types, ranges, choices and rules, naming the key."""
 
 from __future__ import annotations
 
@@ -25,7 +25,8 @@ def _load(tmp_path: Path, text: str) -> RunConfig:
     ("normalize: {form: NFX}", "normalize.form: must be one of NFC, NFKC, NFD, NFKD, got 'NFX'"),
     ("langid: {threshold: -0.1}", "langid.threshold: must be in [0, 1], got -0.1"),
     ("langid: {thresholds: {jpn_Jpan: 2}}", "langid.thresholds.jpn_Jpan: must be in [0, 1], got 2.0"),
-    ("langid: {thresholds: {japanese: 0.5}}", "langid.thresholds.japanese: not one of the 119 registry codes"),
+    ("langid: {thresholds: {japanese: 0.5}}",
+     "langid.thresholds.japanese: not one of the 119 registry codes"),
     ("langid: {top_k: 0}", "langid.top_k: must be at least 1, got 0"),
     ("langid: {max_sample_chars: 10}", "langid.max_sample_chars: must be at least 100, got 10"),
     ("quality: {gopher_quality: {max_bullet_lines_ratio: 1.2}}",
@@ -34,8 +35,10 @@ def _load(tmp_path: Path, text: str) -> RunConfig:
      "quality.gopher_quality.min_doc_words: 500 is above max_doc_words 100"),
     ("quality: {gopher_repetition: {max_top_2gram_frac: 3}}",
      "quality.gopher_repetition.max_top_2gram_frac: must be in [0, 1], got 3.0"),
-    ("quality: {fineweb: {short_line_length: -1}}", "quality.fineweb.short_line_length: must be at least 0, got -1"),
-    ("quality: {c4: {languages: [english]}}", "quality.c4.languages: 'english' is not one of the 119 registry codes"),
+    ("quality: {fineweb: {short_line_length: -1}}",
+     "quality.fineweb.short_line_length: must be at least 0, got -1"),
+    ("quality: {c4: {languages: [english]}}",
+     "quality.c4.languages: 'english' is not one of the 119 registry codes"),
     ("quality: {lines: {max_word_length: 0}}", "quality.lines.max_word_length: must be at least 1, got 0"),
     ("quality: {languages: {rus_Cyrl: {fineweb: {min_line_punct_ratio: 7}}}}",
      "quality.languages.rus_Cyrl.fineweb.min_line_punct_ratio: must be in [0, 1], got 7.0"),
@@ -45,7 +48,8 @@ def _load(tmp_path: Path, text: str) -> RunConfig:
     ("minhash: {scheme: affine64}", "minhash.scheme: must be one of affine32, legacy, got 'affine64'"),
     ("scorer: {max_tokens: 0}", "scorer.max_tokens: must be at least 1, got 0"),
     ("scorer: {head_percentile: 101}", "scorer.head_percentile: must be in [0, 100], got 101.0"),
-    ("scorer: {tail_percentile: 80, head_percentile: 20}", "scorer.tail_percentile: 80.0 is above head_percentile"),
+    ("scorer: {tail_percentile: 80, head_percentile: 20}",
+     "scorer.tail_percentile: 80.0 is above head_percentile"),
     ("tokenize: {tokenizer: ''}", "tokenize.tokenizer: must not be empty"),
     ("output: {buckets: 0}", "output.buckets: must be at least 1, got 0"),
     ("output: {shard_tokens: -5}", "output.shard_tokens: must be at least 1, got -5"),
@@ -104,8 +108,9 @@ def test_every_numeric_field_has_a_range_and_every_choice_its_values():
             key = f"{prefix}{name}"
             if dataclasses.is_dataclass(hint):
                 visit(hint, f"{key}.")
-            elif any(t in str(hint) for t in ("int", "float")) and not allowed_values(hint) and key not in any_number:
-                unbounded.append(key)
+            elif any(t in str(hint) for t in ("int", "float")) and not allowed_values(hint):
+                if key not in any_number:
+                    unbounded.append(key)
 
     visit(RunConfig, "")
     assert unbounded == [], f"numeric config keys without a range: {unbounded}"
@@ -122,7 +127,8 @@ def test_bounds_describe_themselves():
 
 def test_relative_paths_become_absolute_and_names_stay(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    config = from_dict(RunConfig, {"langid": {"model": "models/glotlid.bin"}, "quality": {"url_blocklist": "b.txt"},
+    config = from_dict(RunConfig, {"langid": {"model": "models/glotlid.bin"},
+                                   "quality": {"url_blocklist": "b.txt"},
                                    "minhash": {"index_dir": "gs://bucket/old"}})
     assert sorted(config.absolute_paths()) == ["langid.model", "quality.url_blocklist"]
     assert config.langid.model == str(tmp_path / "models" / "glotlid.bin")
