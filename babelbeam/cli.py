@@ -91,12 +91,13 @@ def main(argv: list[str] | None = None) -> int:
     verbose = "-v" in argv or "--verbose" in argv
     # Configure logging before Beam is imported: its import logs a warning on the root logger.
     configure_logging(logging.INFO if verbose else logging.WARNING)
-    parser, modules = build_parser(argv)
-    args, extra = parser.parse_known_args(argv)
-    module = modules[args.command]
-    _refuse_unknown(args.command_parser, module, extra)
-    args.extra_args = extra
-    try:
+    args = None
+    try:  # from the start: Ctrl-C while Beam or torch is still importing is one line too
+        parser, modules = build_parser(argv)
+        args, extra = parser.parse_known_args(argv)
+        module = modules[args.command]
+        _refuse_unknown(args.command_parser, module, extra)
+        args.extra_args = extra
         return int(module.main(args) or EXIT_OK)
     except BrokenPipeError:  # output piped into `head` and the like
         sys.stderr.close()
@@ -104,8 +105,9 @@ def main(argv: list[str] | None = None) -> int:
     except (Exception, KeyboardInterrupt) as e:  # one line and an exit code; the traceback only with -v
         if verbose:
             traceback.print_exc()
-        line, code = describe(e, resumable="resume" in vars(args))
-        print(f"babelbeam {args.command}: {line}", file=sys.stderr)
+        line, code = describe(e, resumable=args is not None and "resume" in vars(args))
+        command = args.command if args is not None else next((a for a in argv if a in COMMANDS), None)
+        print(f"babelbeam {command}: {line}" if command else f"babelbeam: {line}", file=sys.stderr)
         return code
 
 

@@ -226,8 +226,9 @@ def plan_differences(saved: dict[str, Any], plan: dict[str, Any]) -> list[str]:
     """What differs between a saved plan and a new one, one phrase each (empty when they agree)."""
     out: list[str] = []
     old_inputs, new_inputs = saved.get("inputs", []), plan["inputs"]
-    added = [p for p in new_inputs if p not in set(old_inputs)]
-    removed = [p for p in old_inputs if p not in set(new_inputs)]
+    old_set, new_set = set(old_inputs), set(new_inputs)
+    added = [p for p in new_inputs if p not in old_set]
+    removed = [p for p in old_inputs if p not in new_set]
     if added:
         out.append(f"{len(added)} input file(s) not in the run: {_few(added)}")
     if removed:
@@ -237,6 +238,7 @@ def plan_differences(saved: dict[str, Any], plan: dict[str, Any]) -> list[str]:
         out.append("the saved plan records no input sizes (made by an older babelbeam); start again with "
                    "--overwrite")
     else:
+        changed_files = []
         for path, now in plan["input_files"].items():
             then = old_files.get(path)
             if then is None or then == now:
@@ -246,7 +248,10 @@ def plan_differences(saved: dict[str, Any], plan: dict[str, Any]) -> list[str]:
                 what.append(f"size {then['size']:,} -> {now['size']:,} bytes")
             if then["mtime"] != now["mtime"]:
                 what.append(f"modified {_when(then['mtime'])} -> {_when(now['mtime'])}")
-            out.append(f"input {path} changed since the run was planned ({', '.join(what)})")
+            changed_files.append(f"input {path} changed since the run was planned ({', '.join(what)})")
+        out += changed_files[:3]
+        if len(changed_files) > 3:
+            out.append(f"and {len(changed_files) - 3} more input files changed")
     if not added and not removed and saved.get("waves") != plan["waves"]:
         old_waves, new_waves = saved.get("waves") or [[]], plan["waves"]
         out.append(f"the waves differ: the run has {len(old_waves)} wave(s) of up to "

@@ -14,6 +14,7 @@ import os
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -73,15 +74,19 @@ def services(tmp_path_factory) -> Iterator[dict]:
     elsewhere = root / "elsewhere"
     elsewhere.mkdir()
     job_port, pool_port = _free_port(), _free_port()
-    started = []
+    started: list[subprocess.Popen] = []
+    # A hung job must fail the test, not hang it: stopping the services fails the submitter's job.
+    watchdog = threading.Timer(900, lambda: [_stop(proc) for proc in started])
     try:
         started.append(_start([sys.executable, str(HERE / "job_service.py"), "--port", str(job_port)],
                               root, root / "job_service.log", job_port))
         started.append(_start([sys.executable, "-m", "apache_beam.runners.worker.worker_pool_main",
                                "--service_port", str(pool_port)], elsewhere, root / "pool.log", pool_port))
+        watchdog.start()
         yield {"job_port": job_port, "pool_port": pool_port, "log": root / "job_service.log",
                "elsewhere": elsewhere}
     finally:
+        watchdog.cancel()
         for proc in started:
             _stop(proc)
 
