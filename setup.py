@@ -64,5 +64,5 @@ setup(
     },
     install_requires=RUNTIME,
     extras_require={"model": MODEL, "test": TEST, "bench": BENCH},
-    entry_points={"console_scripts": ["babelbeam=babelbeam.cli:main"]},
+    entry_points={"console_scripts": ["babelbeam=babelbeam.cli:entry_point"]},
 )

@@ -14,6 +14,7 @@ import argparse
 import difflib
 import importlib
 import logging
+import signal
 import sys
 import traceback
 
@@ -111,5 +112,13 @@ def main(argv: list[str] | None = None) -> int:
         return code
 
 
+def entry_point() -> None:
+    """The ``babelbeam`` executable: ``main``, then exit. A Ctrl-C while the interpreter shuts down (joining
+    Beam's threads) is ignored: the command's work is done and its exit code stands."""
+    code = main()
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    sys.exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    entry_point()
