@@ -76,5 +76,5 @@ setup(
     },
     install_requires=RUNTIME,
     extras_require={"model": MODEL, "warcio": WARCIO, "test": TEST, "bench": BENCH},
-    entry_points={"console_scripts": ["babelbeam=babelbeam.cli:main"]},
+    entry_points={"console_scripts": ["babelbeam=babelbeam.cli:entry_point"]},
 )

@@ -10,10 +10,11 @@ to what reason, so a person sees at a glance what the filters did.
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 from pathlib import Path
 from typing import Any
+
+from babelbeam.tokenize.shards import read_stats
 
 log = logging.getLogger(__name__)
 
@@ -108,7 +109,7 @@ def main(args: argparse.Namespace) -> int:
     if not stats_path.is_file():
         log.error("%s not found: run `babelbeam run` first", stats_path)
         return 2
-    stats = json.loads(stats_path.read_text(encoding="utf-8"))
+    stats = read_stats(run_dir)
     out = Path(args.out) if args.out else run_dir / "report.png"
     draw(stats, out, top_reasons=args.top_reasons, max_languages=args.max_languages)
     print(f"wrote {out}")

@@ -1,8 +1,9 @@
 """Generate ``docs/configuration.md`` from the run-config dataclasses; ``--check`` fails if the file is stale.
 
 Every section of ``RunConfig`` (and every section nested in one, such as
-``quality.gopher_quality``) becomes a table of key path, type, default and
-meaning. The meaning is the field's attribute docstring, which Python does not
+``quality.gopher_quality``) becomes a table of key path, type, allowed values,
+default and meaning (type and allowed values from the annotations, ``Annotated``
+constraints included). The meaning is the field's attribute docstring, which Python does not
 keep at run time, so this script reads it from the source with ``ast``. The
 defaults come from the dataclasses themselves (so they cannot disagree with the
 code), the CLI flags that override a key come from ``babelbeam/pipeline/run.py``,
@@ -37,6 +38,7 @@ if str(ROOT) not in sys.path:  # run as a script from anywhere: import the babel
 import yaml  # noqa: E402  (after the sys.path fix above)
 
 from babelbeam.schemas.config import RunConfig  # noqa: E402
+from babelbeam.schemas.config_base import allowed_values, field_hints, type_name  # noqa: E402
 
 DOC_PATH = ROOT / "docs" / "configuration.md"
 RUN_MODULE = ROOT / "babelbeam" / "pipeline" / "run.py"
@@ -50,7 +52,9 @@ class FieldDoc:
     key: str
     """Dotted key path in the YAML file, e.g. ``quality.gopher_quality.min_doc_words``."""
     type: str
-    """The annotation as written in the source, e.g. ``int | None``."""
+    """The annotation without its constraints, e.g. ``int | None``."""
+    allowed: str
+    """What the field's constraints allow, e.g. ``at least 1``; "" when any value of the type is."""
     default: Any
     """The default value (``default_factory()`` evaluated)."""
     doc: str
@@ -118,16 +122,18 @@ def _default(f: dataclasses.Field) -> Any:
 def collect_sections(cls: type = RunConfig, key: str = "", doc: str = "") -> list[SectionDoc]:
     """Walk ``cls`` depth first: one SectionDoc per dataclass, nested sections after their parent."""
     docs = attribute_docs(cls)
+    hints = field_hints(cls)
     fields: list[FieldDoc] = []
     nested: list[tuple[str, type, str]] = []
     for f in dataclasses.fields(cls):
-        annotation, field_doc = docs.get(f.name, ("", ""))
+        _, field_doc = docs.get(f.name, ("", ""))
         default = _default(f)
         path = f"{key}.{f.name}" if key else f.name
         if dataclasses.is_dataclass(default):
             nested.append((path, type(default), field_doc))
         else:
-            fields.append(FieldDoc(path, annotation, default, field_doc))
+            fields.append(FieldDoc(path, type_name(hints[f.name]), allowed_values(hints[f.name]), default,
+                                   field_doc))
     sections: list[SectionDoc] = []
     if key:  # RunConfig itself only groups the sections
         own_module = inspect.getmodule(cls)
@@ -271,9 +277,13 @@ def render() -> str:
         "",
         "`babelbeam run --config FILE` reads a YAML file whose sections mirror the config dataclasses in",
         "`babelbeam/schemas/`. Every key is optional: a missing key keeps its default, an unknown key or a",
-        "value of the wrong type fails the run before any work, with a message naming the key",
-        "(`unknown config key quality.gopher_quality.min_words ...`). For thresholds typed `... | None`,",
-        "`null` turns the check off. Integers are accepted where a float is expected.",
+        "value of the wrong type or outside its allowed range fails the run before any work (exit code 2,",
+        "nothing written), with one line naming the key (`output.buckets: must be at least 1, got 0`,",
+        "`unknown config key quality.gopher_quality.min_words; did you mean ...`). For thresholds typed",
+        "`... | None`, `null` turns the check off. Integers are accepted where a float is expected.",
+        "Keys that name a file or directory (`langid.model`, `quality.url_blocklist`, `minhash.index_dir`,",
+        "`scorer.model`, a tokenizer path, ...) may be relative: `babelbeam run` makes them absolute when it",
+        "plans the run, so SDK workers started in another directory open the same file.",
         "",
         "```yaml",
         "# a small config: everything not named keeps its default",
@@ -305,10 +315,10 @@ def render() -> str:
         if s.module_doc:
             lines += [_rst_to_markdown(s.module_doc), ""]
         if s.fields:
-            lines += ["| key | type | default | meaning |", "|---|---|---|---|"]
+            lines += ["| key | type | allowed | default | meaning |", "|---|---|---|---|---|"]
             for f in s.fields:
-                lines.append(f"| `{f.key}` | `{_cell(f.type)}` | `{_cell(yaml_inline(f.default))}` | "
-                             f"{_cell(f.doc) or '(undocumented)'} |")
+                lines.append(f"| `{f.key}` | `{_cell(f.type)}` | {_cell(f.allowed)} | "
+                             f"`{_cell(yaml_inline(f.default))}` | {_cell(f.doc) or '(undocumented)'} |")
             lines.append("")
     lines += ["## Built-in per-language quality settings", "",
               "Applied before `quality.languages` when `quality.builtin_language_overrides` is true",

@@ -87,12 +87,14 @@ def test_generator_reads_field_docstrings_and_defaults() -> None:
     from babelbeam.schemas.minhash_config import MinHashConfig
 
     annotation, doc = gen.attribute_docs(MinHashConfig)["bands"]
-    assert annotation == "int" and doc.startswith("LSH bands")
+    assert annotation == "PositiveInt" and doc.startswith("LSH bands")
     rows = {f.key: f for s in gen.collect_sections() for f in s.fields}
+    assert (rows["minhash.bands"].type, rows["minhash.bands"].allowed) == ("int", "at least 1")
+    assert rows["langid.thresholds"].allowed == "values in [0, 1]"
     assert rows["quality.gopher_quality.min_doc_words"].default == 50
     assert rows["quality.c4.languages"].default == ["eng_Latn"]
     assert rows["output.shard_tokens"].default == RunConfig().output.shard_tokens
-    assert "| `quality.gopher_quality.min_doc_words` | `int \\| None` | `50` |" in gen.render()
+    assert "| `quality.gopher_quality.min_doc_words` | `int \\| None` | at least 0 | `50` |" in gen.render()
 
 
 def test_check_mode_fails_on_a_stale_file(tmp_path: Path) -> None:

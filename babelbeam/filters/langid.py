@@ -36,7 +36,7 @@ from babelbeam.filters.langid_labels import (
     map_label,
     strip_label,
 )
-from babelbeam.schemas.config import ConfigError, LangIdConfig
+from babelbeam.schemas.config import MIN_SAMPLE_PIECE_CHARS, ConfigError, LangIdConfig
 from babelbeam.schemas.document import Document
 from babelbeam.schemas.languages import LANGUAGES, UNDETERMINED
 
@@ -128,7 +128,7 @@ def resolve_model_path(model: str | None) -> Path:
     return path
 
 
-MIN_PIECE_CHARS = 100
+MIN_PIECE_CHARS = MIN_SAMPLE_PIECE_CHARS
 """Shortest piece of a line kept under ``max_sample_chars`` when lines must be cut: a sample of more, shorter
 pieces would be mostly cut words. A 2,000-character cap so reads up to 20 pieces spread over the document."""
 

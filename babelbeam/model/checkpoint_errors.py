@@ -5,8 +5,10 @@ Both carry a one-line message that starts with the file at fault.
 
 from __future__ import annotations
 
+from babelbeam.errors import CorruptOutputError
 
-class CheckpointError(RuntimeError):
+
+class CheckpointError(CorruptOutputError, RuntimeError):
     """A checkpoint is incomplete, corrupt or unreadable; the message names the file."""
 
 

@@ -37,6 +37,7 @@ from typing import Any
 import numpy as np
 import torch
 
+from babelbeam.schemas.config_base import ConfigError
 from babelbeam.tokenize.shards import Shard, open_shard, read_manifest, verify_shard
 
 log = logging.getLogger(__name__)
@@ -84,7 +85,7 @@ class DocumentTable:
     def __init__(self, manifests: Sequence[str | Path], *, weight_by: str = "language",
                  validation_fraction: float = 0.0, seed: int = 0) -> None:
         if not manifests:
-            raise ValueError("data.manifests is empty: name at least one babelbeam output directory")
+            raise ConfigError("data.manifests is empty: name at least one babelbeam output directory")
         self.shards: list[Shard] = []
         shard_of, start, length, group_names, validation = [], [], [], [], []
         self.eos_id: int | None = None
@@ -146,7 +147,8 @@ def mixing_probabilities(table: DocumentTable, weights: dict[str, float], temper
     tokens = np.bincount(table.group[train], weights=table.length[train], minlength=len(table.groups))
     total = tokens.sum()
     if total <= 0:
-        raise ValueError("no training tokens: every document is held out or the shards are empty")
+        raise ConfigError("data.manifests: no training tokens: the shards are empty or every document is "
+                          "held out (data.validation_fraction)")
     share = tokens / total
     w = np.array([float(weights.get(g, 1.0)) for g in table.groups])
     unknown = sorted(set(weights) - set(table.groups))

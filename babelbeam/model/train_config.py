@@ -28,6 +28,7 @@ from typing import Any
 import yaml
 
 from babelbeam.schemas.config import ConfigError, from_dict
+from babelbeam.schemas.config_base import read_yaml_mapping
 
 
 @dataclass
@@ -146,12 +147,7 @@ class TrainConfig:
     @classmethod
     def from_yaml(cls, path: str | Path | None, overrides: list[str] | None = None) -> TrainConfig:
         """Load ``path`` (or defaults when None), then apply ``key.sub=value`` overrides (values parsed as YAML)."""
-        data: dict[str, Any] = {}
-        if path is not None:
-            with open(path, encoding="utf-8") as f:
-                data = yaml.safe_load(f) or {}
-            if not isinstance(data, dict):
-                raise ConfigError(f"{path}: the config must be a mapping of sections")
+        data: dict[str, Any] = read_yaml_mapping(path) if path is not None else {}
         for item in overrides or []:
             apply_override(data, item)
         config = from_dict(cls, data, prefix="")

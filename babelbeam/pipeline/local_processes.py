@@ -21,8 +21,13 @@ from babelbeam.log_setup import configure_logging
 
 
 def _worker_init(log_level: int) -> None:
-    """Log like the parent, and die when it is killed, so a later --resume never races an orphan."""
+    """Log like the parent, and die when it is killed, so a later --resume never races an orphan.
+
+    Ctrl-C reaches the whole process group; the parent alone handles it (one line, then it stops the workers),
+    so the workers ignore it rather than each printing a traceback.
+    """
     configure_logging(log_level)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     if sys.platform.startswith("linux"):
         ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
 
@@ -45,9 +50,12 @@ class LocalProcesses:
                                              initargs=(logging.getLogger().getEffectiveLevel(),))
         return self
 
-    def __exit__(self, *exc: object) -> None:
+    def __exit__(self, exc_type: type[BaseException] | None, *exc: object) -> None:
         if self._pool is not None:
-            self._pool.shutdown(wait=True, cancel_futures=True)
+            if exc_type is KeyboardInterrupt:  # do not wait for running units: their markers are not written
+                for child in multiprocessing.active_children():
+                    child.kill()
+            self._pool.shutdown(wait=exc_type is not KeyboardInterrupt, cancel_futures=True)
             self._pool = None
 
     def run(self, tasks: list[tuple[Callable[..., None], tuple]]) -> None:

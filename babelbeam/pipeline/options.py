@@ -1,12 +1,58 @@
-"""Beam pipeline options for babelbeam runs: everything passes through, the runner defaults to the FnApiRunner."""
+"""Beam pipeline options for babelbeam runs: Beam's options pass through; the FnApiRunner is the default.
+
+An argument that is neither the command's nor a registered Beam option is refused
+before any work (``unknown_beam_args``): Beam itself only warns "Discarding
+unparseable args" and runs without what the user asked for.
+"""
 
 from __future__ import annotations
 
-from apache_beam.options.pipeline_options import PipelineOptions, StandardOptions
+import argparse
+import functools
+
+from apache_beam.options.pipeline_options import PipelineOptions, StandardOptions, _BeamArgumentParser
 
 # The in-process portable runner: the same engine on every machine. Beam's
-# self-switching DirectRunner first tries to download Prism (FACTS.md 3).
+# self-switching DirectRunner first tries to download Prism, which fails offline.
 DEFAULT_RUNNER = "FnApiRunner"
+
+
+class BeamOptionError(ValueError):
+    """A Beam option is given without its value, or with one of the wrong type."""
+
+
+class _RaisingParser(_BeamArgumentParser):
+    """Beam's option parser, raising instead of printing Beam's whole usage and exiting."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise BeamOptionError(message)
+
+
+def _beam_parser() -> _RaisingParser:
+    """Every registered Beam option, collected as ``PipelineOptions.get_all_options`` does."""
+    parser = _RaisingParser(allow_abbrev=False, add_help=False)
+    registered: dict[str, type[PipelineOptions]] = {}
+    for cls in PipelineOptions.__subclasses__():
+        registered.setdefault(str(cls), cls)  # Beam's own rule: one class per name
+    for cls in registered.values():
+        cls._add_argparse_args(parser)  # noqa: SLF001 (Beam's registration hook, as Beam calls it)
+    return parser
+
+
+@functools.cache
+def beam_option_names() -> list[str]:
+    """The flags of every registered Beam pipeline option (``--runner``, ``--job_endpoint``, ...), sorted."""
+    actions = _beam_parser()._actions
+    return sorted(o for action in actions for o in action.option_strings if o.startswith("--"))
+
+
+def unknown_beam_args(args: list[str]) -> list[str]:
+    """The arguments Beam would discard as unparseable (``--flag value`` and ``--flag=value`` both known)."""
+    try:
+        _, unknown = _beam_parser().parse_known_args(args, namespace=argparse.Namespace())
+    except BeamOptionError as e:
+        raise BeamOptionError(f"Beam option: {e}") from None
+    return unknown
 
 
 def pipeline_options(beam_args: list[str]) -> PipelineOptions:

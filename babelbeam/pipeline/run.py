@@ -10,15 +10,23 @@ without --runner the local in-process FnApiRunner runs each phase. On one
 machine, --processes N runs N waves (and then N groups of output buckets) at
 once, each in its own process with the in-process runner: the units share
 nothing but files, so no element crosses a process boundary.
+
+Local paths (inputs, output, models named in the config) are made absolute in
+the plan, so SDK workers started in another directory open the same files; the
+plan records each input's size and modification time, and --resume refuses a
+run whose inputs, waves or config differ, saying what differs. A run that
+rejects more than input.max_rejected_fraction of its records writes everything,
+then exits 3 (exit codes: babelbeam/errors.py and the README).
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
+import copy
+import datetime
 import json
 import logging
-import sys
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -26,14 +34,14 @@ from typing import Any
 import apache_beam as beam
 from apache_beam.io.filesystems import FileSystems
 
-from babelbeam.model.checkpoint_errors import CheckpointError
+from babelbeam.errors import EXIT_TOO_MANY_REJECTED, BabelbeamError, CorruptOutputError
 from babelbeam.pipeline.graph import document_stages
 from babelbeam.pipeline.local_processes import LocalProcesses
 from babelbeam.pipeline.options import DEFAULT_RUNNER, pipeline_options
 from babelbeam.pipeline.phases import AnnotateWave, DedupSignatures, WriteOutputBuckets, work_path
 from babelbeam.pipeline.sinks import REJECTED_DIR, REMOVED_DIR, build_stats, write_atomically
-from babelbeam.pipeline.sources import InputError, input_root, match_inputs
-from babelbeam.schemas.config import ConfigError, RunConfig
+from babelbeam.pipeline.sources import InputError, InputFile, absolute_path, input_root, match_input_files
+from babelbeam.schemas.config import RunConfig
 from babelbeam.schemas.shard import MANIFEST_NAME, SHARDS_DIR, STATS_NAME
 from babelbeam.tokenize.shards import ShardEntry, make_manifest
 
@@ -44,8 +52,14 @@ LOCAL_RUNNERS = (DEFAULT_RUNNER, "DirectRunner", "BundleBasedDirectRunner")
 _LOG = logging.getLogger(__name__)
 
 
-class ConservationError(RuntimeError):
+class ConservationError(CorruptOutputError, RuntimeError):
     """Input records do not add up to kept + removed + duplicates + rejected + skipped."""
+
+
+class TooManyRejectedError(BabelbeamError):
+    """More than ``input.max_rejected_fraction`` of the input was rejected; everything was still written."""
+
+    exit_code = EXIT_TOO_MANY_REJECTED
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -150,24 +164,34 @@ def _write_buckets(output_dir: str, config: RunConfig, beam_args: list[str], buc
     _run_beam(beam_args, lambda p: p | "Write" >> WriteOutputBuckets(buckets, output_dir, config, waves))
 
 
+def _input_files(files: list[InputFile]) -> dict[str, dict[str, float]]:
+    return {f.path: {"size": f.size, "mtime": f.mtime} for f in files}
+
+
 def plan_run(inputs: list[str], output_dir: str, config: RunConfig, files_per_wave: int | None,
              resume: bool, overwrite: bool, processes: int = 1) -> dict[str, Any]:
-    """Decide the waves and check the output directory; returns the plan saved under DIR/work/."""
-    paths = match_inputs(inputs)
-    per_wave = files_per_wave or max(-(-len(paths) // processes), 1)
-    if per_wave < 1:
+    """Decide the waves and check the output directory; returns the plan saved under DIR/work/.
+
+    The plan holds the absolute input paths (with each one's size and modification time), the waves and the
+    config; ``resume`` checks that all of them are what the saved plan says.
+    """
+    files = match_input_files(inputs)
+    paths = [f.path for f in files]
+    if files_per_wave is not None and files_per_wave < 1:
         raise InputError(f"--files-per-wave must be >= 1, got {files_per_wave}")
-    plan = {"inputs": paths, "waves": [paths[i:i + per_wave] for i in range(0, len(paths), per_wave)] or [[]],
+    per_wave = files_per_wave or max(-(-len(paths) // processes), 1)
+    plan = {"inputs": paths, "input_files": _input_files(files),
+            "waves": [paths[i:i + per_wave] for i in range(0, len(paths), per_wave)] or [[]],
             "config": config.to_dict()}
     plan_path = work_path(output_dir, PLAN_NAME)
     if resume:
         if not _exists(plan_path):
             raise InputError(f"{output_dir} holds no run to resume (no work/{PLAN_NAME})")
         saved = _read_json(plan_path)
-        if saved != json.loads(json.dumps(plan)):
-            raise InputError(f"--resume: the inputs, waves (--files-per-wave, or --processes without it) or config "
-                             f"differ from the run in {output_dir}; resume with the same arguments, or start again "
-                             "with --overwrite")
+        differences = plan_differences(saved, json.loads(json.dumps(plan)))
+        if differences:
+            raise InputError(f"--resume: {'; '.join(differences)}. Resume with the same inputs and "
+                             "arguments, or start again with --overwrite (or another --output)")
         return plan
     if _exists(FileSystems.join(output_dir, MANIFEST_NAME)) or _exists(plan_path):
         if not overwrite:
@@ -181,6 +205,71 @@ def plan_run(inputs: list[str], output_dir: str, config: RunConfig, files_per_wa
     return plan
 
 
+def _when(mtime: float) -> str:
+    return datetime.datetime.fromtimestamp(mtime, datetime.timezone.utc).isoformat(timespec="seconds")
+
+
+def _few(names: list[str], most: int = 3) -> str:
+    shown = ", ".join(names[:most])
+    return shown + (f" and {len(names) - most} more" if len(names) > most else "")
+
+
+def _flatten(value: Any, prefix: str = "") -> dict[str, Any]:
+    if isinstance(value, dict) and value:
+        out: dict[str, Any] = {}
+        for key, item in value.items():
+            out.update(_flatten(item, f"{prefix}{key}."))
+        return out
+    return {prefix.rstrip("."): value}
+
+
+def plan_differences(saved: dict[str, Any], plan: dict[str, Any]) -> list[str]:
+    """What differs between a saved plan and a new one, one phrase each (empty when they agree)."""
+    out: list[str] = []
+    old_inputs, new_inputs = saved.get("inputs", []), plan["inputs"]
+    old_set, new_set = set(old_inputs), set(new_inputs)
+    added = [p for p in new_inputs if p not in old_set]
+    removed = [p for p in old_inputs if p not in new_set]
+    if added:
+        out.append(f"{len(added)} input file(s) not in the run: {_few(added)}")
+    if removed:
+        out.append(f"{len(removed)} input file(s) of the run not given now: {_few(removed)}")
+    old_files = saved.get("input_files")
+    if old_files is None:
+        out.append("the saved plan records no input sizes (made by an older babelbeam); start again with "
+                   "--overwrite")
+    else:
+        changed_files = []
+        for path, now in plan["input_files"].items():
+            then = old_files.get(path)
+            if then is None or then == now:
+                continue
+            what = []
+            if then["size"] != now["size"]:
+                what.append(f"size {then['size']:,} -> {now['size']:,} bytes")
+            if then["mtime"] != now["mtime"]:
+                what.append(f"modified {_when(then['mtime'])} -> {_when(now['mtime'])}")
+            changed_files.append(f"input {path} changed since the run was planned ({', '.join(what)})")
+        out += changed_files[:3]
+        if len(changed_files) > 3:
+            out.append(f"and {len(changed_files) - 3} more input files changed")
+    if not added and not removed and saved.get("waves") != plan["waves"]:
+        old_waves, new_waves = saved.get("waves") or [[]], plan["waves"]
+        out.append(f"the waves differ: the run has {len(old_waves)} wave(s) of up to "
+                   f"{max(map(len, old_waves))} file(s), these arguments make {len(new_waves)} of up to "
+                   f"{max(map(len, new_waves))} (--files-per-wave, or --processes without it)")
+    old_config, new_config = _flatten(saved.get("config", {})), _flatten(plan["config"])
+    changed = [k for k in sorted(set(old_config) | set(new_config)) if old_config.get(k) != new_config.get(k)]
+    if changed:
+        out.append("config differs: " + ", ".join(
+            f"{k} {json.dumps(old_config.get(k))} -> {json.dumps(new_config.get(k))}" for k in changed[:5])
+            + (f" and {len(changed) - 5} more keys" if len(changed) > 5 else ""))
+    if not out and saved != plan:
+        keys = sorted(k for k in set(saved) | set(plan) if saved.get(k) != plan.get(k))
+        out.append(f"the saved plan differs in {', '.join(keys)}")
+    return out
+
+
 def run_pipeline(inputs: list[str], output_dir: str, config: RunConfig, beam_args: list[str] | None = None,
                  overwrite: bool = False, resume: bool = False, files_per_wave: int | None = None,
                  processes: int = 1) -> dict:
@@ -188,9 +277,13 @@ def run_pipeline(inputs: list[str], output_dir: str, config: RunConfig, beam_arg
 
     ``processes`` > 1 runs that many waves, then that many groups of output buckets, at once in separate local
     processes; the bytes written are those of a one-process run with the same waves.
-    Raises InputError / ConfigError on bad arguments and ConservationError if the records do not add up.
+    Raises InputError / ConfigError on bad arguments (before anything is written) and ConservationError if the
+    records do not add up. ``config`` is not changed: the run uses a copy with local paths made absolute.
     """
     beam_args = beam_args or []
+    config = copy.deepcopy(config).validate()
+    config.absolute_paths()
+    output_dir = absolute_path(output_dir)
     _check_processes(processes, beam_args)
     if config.minhash.enabled and config.minhash.index_dir:
         from babelbeam.pipeline.near_dedup import check_index
@@ -266,24 +359,39 @@ def finalize(output_dir: str, config: RunConfig, waves: int) -> dict[str, Any]:
     return stats
 
 
+def rejected_share_problem(stats: dict[str, Any], config: RunConfig, output_dir: str) -> str | None:
+    """The complaint if over ``input.max_rejected_fraction`` of the input was rejected, else None."""
+    c = stats["conservation"]
+    limit = config.input.max_rejected_fraction
+    if not c["input"] or c["rejected"] / c["input"] <= limit:
+        return None
+    kinds = sorted(stats["rejected"].items(), key=lambda kv: (-kv[1], kv[0]))
+    top = ", ".join(f"{kind} {n:,}" for kind, n in kinds[:3])
+    hint = ""
+    if kinds and kinds[0][0] == "missing_text":
+        hint = f" (the text is read from input.text_field {config.input.text_field!r})"
+    share = c["rejected"] / c["input"]
+    return (f"{c['rejected']:,} of {c['input']:,} input records ({share:.1%}) were rejected, "
+            f"more than input.max_rejected_fraction {limit:g}: {top}{hint}; each one is in "
+            f"{FileSystems.join(output_dir, REJECTED_DIR)}/ (everything else was written)")
+
+
 def main(args: argparse.Namespace) -> int:
-    try:
-        config = RunConfig.from_yaml(args.config)
-        if args.dedup_index:
-            config.minhash.index_dir = args.dedup_index
-        if args.keep_removed is not None:
-            config.output.keep_removed = args.keep_removed
-        if args.langid_model:
-            config.langid.model = args.langid_model
-        if args.scorer:
-            config.scorer.enabled, config.scorer.model = True, args.scorer
-        stats = run_pipeline(args.input, args.output, config, args.extra_args, overwrite=args.overwrite,
-                             resume=args.resume, files_per_wave=args.files_per_wave, processes=args.processes)
-    except (InputError, ConfigError, CheckpointError) as e:
-        print(f"babelbeam run: {e}", file=sys.stderr)
-        return 2
+    config = RunConfig.from_yaml(args.config)
+    if args.dedup_index:
+        config.minhash.index_dir = args.dedup_index
+    if args.keep_removed is not None:
+        config.output.keep_removed = args.keep_removed
+    if args.langid_model:
+        config.langid.model = args.langid_model
+    if args.scorer:
+        config.scorer.enabled, config.scorer.model = True, args.scorer
+    stats = run_pipeline(args.input, args.output, config, args.extra_args, overwrite=args.overwrite,
+                         resume=args.resume, files_per_wave=args.files_per_wave, processes=args.processes)
     c = stats["conservation"]
     print(f"{c['input']} records: {c['kept']} kept ({stats['tokens']} tokens), {c['removed']} removed, "
-          f"{c['duplicates']} duplicates, {c['rejected']} rejected, {c.get('skipped', 0)} skipped "
-          f"-> {args.output}")
+          f"{c['duplicates']} duplicates, {c['rejected']} rejected, {c['skipped']} skipped -> {args.output}")
+    problem = rejected_share_problem(stats, config, args.output)
+    if problem:
+        raise TooManyRejectedError(problem)
     return 0

@@ -36,6 +36,7 @@ import re
 import uuid
 from collections import Counter
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import IO, Any
 
 import apache_beam as beam
@@ -43,6 +44,7 @@ from apache_beam.io.filesystem import CompressionTypes
 from apache_beam.io.filesystems import FileSystems
 from apache_beam.metrics import Metrics
 
+from babelbeam.errors import EXIT_USAGE, BabelbeamError
 from babelbeam.pipeline.stage import METRICS_NAMESPACE
 from babelbeam.pipeline.streams import UNREADABLE_FILE, DecodedStream, LineSplitter
 from babelbeam.pipeline.warc import is_warc, read_warc_file
@@ -65,23 +67,56 @@ JSONL_SUFFIXES = (".jsonl", ".json", ".ndjson")
 PARQUET_SUFFIXES = (".parquet", ".pq")
 
 
-class InputError(ValueError):
-    """An input pattern matched nothing or could not be listed."""
+class InputError(BabelbeamError, ValueError):
+    """An input pattern matched nothing or could not be listed, or an argument of the run is wrong."""
+
+    exit_code = EXIT_USAGE
+
+
+@dataclass(frozen=True)
+class InputFile:
+    """One matched input file as the plan records it (a changed size or time means the file changed)."""
+
+    path: str
+    """Absolute local path, or a URI (``gs://...``) as given."""
+    size: int
+    """Bytes on storage (compressed size for .gz / .zst)."""
+    mtime: float
+    """Last modification time, seconds since the epoch, as the filesystem reports it."""
+
+
+def absolute_path(path: str) -> str:
+    """A local path made absolute (workers resolve relative ones in their own directory); URIs kept."""
+    return path if "://" in path else os.path.abspath(path)
+
+
+def match_input_files(patterns: list[str]) -> list[InputFile]:
+    """Expand glob patterns into the matched files, sorted by path, local paths absolute.
+
+    Raises InputError naming a pattern that matches nothing, or a directory: a directory is not read whole
+    (datasets hold READMEs, licences and checksums, and a file of unknown type reads as one text document);
+    name its files with a glob instead.
+    """
+    files: dict[str, InputFile] = {}
+    for pattern in patterns:
+        try:
+            result = FileSystems.match([absolute_path(pattern)])[0]
+        except Exception as e:  # Beam raises BeamIOError subclasses per filesystem
+            raise InputError(f"cannot list input {pattern!r}: {e}") from None
+        if not result.metadata_list:
+            raise InputError(f"input pattern {pattern!r} matches no files")
+        for m in result.metadata_list:
+            if "://" not in m.path and os.path.isdir(m.path):
+                glob = pattern.rstrip("/")
+                raise InputError(f"--input {pattern!r} is a directory; name its files with a glob, e.g. "
+                                 f"'{glob}/*.jsonl' or '{glob}/**' for everything below it")
+            files[m.path] = InputFile(m.path, int(m.size_in_bytes), float(m.last_updated_in_seconds))
+    return [files[p] for p in sorted(files)]
 
 
 def match_inputs(patterns: list[str]) -> list[str]:
-    """Expand glob patterns into a sorted list of file paths; raises InputError naming an empty pattern."""
-    paths: set[str] = set()
-    for pattern in patterns:
-        try:
-            result = FileSystems.match([pattern])[0]
-        except Exception as e:  # Beam raises BeamIOError subclasses per filesystem
-            raise InputError(f"cannot list input {pattern!r}: {e}") from None
-        matched = [m.path for m in result.metadata_list]
-        if not matched:
-            raise InputError(f"input pattern {pattern!r} matches no files")
-        paths.update(matched)
-    return sorted(paths)
+    """Expand glob patterns into a sorted list of file paths (local ones absolute): ``match_input_files``."""
+    return [f.path for f in match_input_files(patterns)]
 
 
 def split_compression(path: str) -> tuple[str, str]:
@@ -133,6 +168,12 @@ def input_root(paths: list[str]) -> str:
     """The directory prefix (ending in ``/``) that every input path shares; ids are derived below it."""
     prefix = os.path.commonprefix(paths) if paths else ""
     return prefix[: prefix.rfind("/") + 1]
+
+
+def source_name(path: str, root: str) -> str:
+    """A file's ``source`` in shards, ``removed/`` and ``rejected/``: its path below the inputs' common
+    directory (``root``), so output bytes do not depend on where the corpus lies."""
+    return path[len(root):] if root and path.startswith(root) else path
 
 
 def _valid_text(value: str) -> bool:
@@ -264,7 +305,8 @@ class _FileReader:
 
     def __init__(self, path: str, config: InputConfig, id_root: str, parser: RecordParser | None = None) -> None:
         self.path, self.config = path, config
-        self.source, renamed = display_path(path)
+        # ``source`` is the path below the inputs' common directory: where the corpus lies is no part of the output
+        self.source, renamed = display_path(source_name(path, id_root))
         self.repaired = ("source_not_utf8",) if renamed else ()
         self.parser = parser or RecordParser(config, id_root)
         self.records = 0  # records yielded so far (documents and rejected records)
@@ -483,7 +525,7 @@ class ReadFileFn(beam.DoFn):
             raise
         if log is not None:
             log.close()
-        yield beam.pvalue.TaggedOutput(SUMMARIES, {"source": display_path(path)[0], "rejected": dict(kinds),
+        yield beam.pvalue.TaggedOutput(SUMMARIES, {"source": display_path(source_name(path, self.id_root))[0], "rejected": dict(kinds),
                                                    "skipped": dict(skipped), "damaged": damaged})
 
 

@@ -411,9 +411,10 @@ def read_warc_file(
     Damage is rejected once per damaged stretch (kind ``damaged_record``, or ``truncated_record`` for a record
     cut short), with the offset where it starts, and reading resumes at the next whole record.
     """
-    from babelbeam.pipeline.sources import split_compression
+    from babelbeam.pipeline.sources import display_path, source_name, split_compression
 
     records = records or WarcRecordReader(config, id_root)
+    source = display_path(source_name(path, id_root))[0]  # as every reader writes ``source``
     entries_of = ENTRY_READERS[config.web.warc_reader]
     _, compression = split_compression(path)
     gzip = compression == "gzip"
@@ -422,7 +423,7 @@ def read_warc_file(
         stream = FileSystems.open(path, compression_type=CompressionTypes.UNCOMPRESSED)
         probe = FileSystems.open(path, compression_type=CompressionTypes.UNCOMPRESSED)
     except OSError as e:
-        yield RejectedRecord(path, 0, "unreadable_file", f"{type(e).__name__}: {e}")
+        yield RejectedRecord(source, 0, "unreadable_file", f"{type(e).__name__}: {e}")
         return
     next_record = _next_gzip_record if gzip else _next_plain_record
     with stream, probe:
@@ -436,7 +437,7 @@ def read_warc_file(
                 for entry in entries_of(stream):
                     yield from held
                     held, held_offset, current = [], None, entry.offset
-                    held, held_offset = [records.to_item(entry, path)], entry.offset
+                    held, held_offset = [records.to_item(entry, source)], entry.offset
                 yield from held
                 return
             except Exception as e:  # each parser raises its own types (OSError, ArchiveLoadFailed): damage
@@ -446,7 +447,7 @@ def read_warc_file(
                 end = _record_end(probe, held_offset, gzip, max_record)
                 if end is None:
                     yield RejectedRecord(
-                        path,
+                        source,
                         held_offset,
                         "truncated_record",
                         f"the record does not end where its Content-Length says ({error})",
@@ -454,11 +455,11 @@ def read_warc_file(
                     damage = held_offset
                 else:
                     yield from held
-                    yield RejectedRecord(path, end, "damaged_record", error)
+                    yield RejectedRecord(source, end, "damaged_record", error)
                     damage = end
             else:
                 damage = current if current is not None else start
-                yield RejectedRecord(path, damage, "damaged_record", error)
+                yield RejectedRecord(source, damage, "damaged_record", error)
             # A zstd stream has no record boundaries to find again.
             start = None if compression == "zstd" else next_record(probe, damage + 1)
 

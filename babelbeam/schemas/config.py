@@ -16,13 +16,28 @@ docstring, which ``docs/configuration.md`` is generated from.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
-import yaml
-
-from babelbeam.schemas.config_base import ConfigError, from_dict
+from babelbeam.schemas.config_base import (
+    Bounds,
+    ConfigError,
+    FilePath,
+    Fraction,
+    LocalPath,
+    Name,
+    NonNegativeInt,
+    NotEmpty,
+    OneOf,
+    PositiveInt,
+    absolute_paths,
+    check_config,
+    from_dict,
+    read_yaml_mapping,
+)
+from babelbeam.schemas.languages import LANGUAGES, UNDETERMINED
 from babelbeam.schemas.minhash_config import MinHashConfig
 from babelbeam.schemas.quality_config import QualityConfig
 from babelbeam.schemas.scorer_config import ScorerConfig
@@ -30,26 +45,33 @@ from babelbeam.schemas.web_config import WebConfig
 
 __all__ = ["ConfigError", "from_dict", "RunConfig", "MinHashConfig", "QualityConfig", "ScorerConfig"]
 
+MIN_SAMPLE_PIECE_CHARS = 100
+"""Shortest piece of a document that language ID scores (``langid.max_sample_chars`` may not be smaller)."""
+
 
 @dataclass
 class InputConfig:
-    text_field: str = "text"
+    text_field: Name = "text"
     """Field holding the document text in JSONL and Parquet input."""
-    id_field: str = "id"
+    id_field: Name = "id"
     """Field holding the document id; documents without one (null, missing, ``""``) get ``<file>:<position>``
     hashed. Ids keep their JSON type: a string is used as it is (one starting with ``#`` gets a second ``#``),
     an integer ``n`` becomes ``#n``, so ``1`` and ``"1"`` stay two ids; other types, lone surrogates and ids
     over 1,024 bytes are rejected as ``invalid_id`` (docs/output-format.md)."""
-    url_field: str = "url"
+    url_field: Name = "url"
     """Field holding the document URL, if any (a non-string is dropped and the repair flagged)."""
     keep_fields: list[str] = field(default_factory=list)
     """Other input fields copied into the document's metadata as strings (other JSON values as compact JSON
     text)."""
-    max_document_bytes: int = 64 * 1024 * 1024
+    max_document_bytes: PositiveInt = 64 * 1024 * 1024
     """Records longer than this (UTF-8 bytes) are rejected as ``document_too_large``."""
-    max_file_bytes: int = 16 * 1024 * 1024 * 1024
+    max_file_bytes: PositiveInt = 16 * 1024 * 1024 * 1024
     """Decompressed size at which a file is cut off and the rest rejected (guards against decompression bombs)."""
-    html_field: str | None = None
+    max_rejected_fraction: Fraction = 0.5
+    """Largest share of input records that may be rejected (unreadable, wrong field, bad JSON ...). Above it
+    the run still writes everything, then fails with exit code 3 naming the share and the commonest rejection
+    kinds (``rejected/`` holds every one). 1 never fails; 0 fails on any rejection."""
+    html_field: Name | None = None
     """Field holding a page's HTML in JSONL and Parquet input (a string, or bytes whose charset is detected):
     its main text, extracted as for WARC input, becomes the document text instead of ``text_field``."""
     web: WebConfig = field(default_factory=WebConfig)
@@ -58,7 +80,7 @@ class InputConfig:
 
 @dataclass
 class NormalizeConfig:
-    form: str = "NFC"
+    form: Annotated[str, OneOf(("NFC", "NFKC", "NFD", "NFKD"))] = "NFC"
     """Unicode normalisation form (the Qwen tokenizer's is NFC)."""
     strip_control: bool = True
     """Remove C0/C1 control characters other than tab and newline."""
@@ -66,28 +88,37 @@ class NormalizeConfig:
 
 @dataclass
 class LangIdConfig:
-    model: str | None = None
+    model: FilePath | None = None
     """Path to a fastText LID model; default is the bundled ``lid.176.ftz``."""
-    threshold: float = 0.5
+    threshold: Fraction = 0.5
     """Minimum probability of the top language; below it the document is removed as ``langid_low_score``."""
-    thresholds: dict[str, float] = field(default_factory=dict)
+    thresholds: dict[str, Fraction] = field(default_factory=dict)
     """Per-language thresholds overriding ``threshold``, by registry code."""
     keep_languages: list[str] = field(default_factory=list)
     """If set, only these registry codes are kept; others are removed as ``langid_not_selected``."""
     keep_undetermined: bool = False
     """Keep documents whose language maps to ``und``."""
-    top_k: int = 3
+    top_k: PositiveInt = 3
     """Number of labels kept in ``lang_top``."""
-    min_chars: int = 20
+    min_chars: NonNegativeInt = 20
     """Texts lighter than this are marked ``und`` with reason ``langid_too_short`` and not guessed: non-space
     characters, each Han, kana or Hangul character counting 3 (one carries about a word)."""
-    max_sample_lines: int = 64
+    max_sample_lines: PositiveInt = 64
     """Long documents are identified on at most this many lines (evenly spaced) so cost stays linear."""
-    max_sample_chars: int | None = 1000
+    max_sample_chars: Annotated[int, Bounds(MIN_SAMPLE_PIECE_CHARS)] | None = 1000
     """Longest sample (characters) scored per document: the evenly spaced lines are cut to share it (at least
     100 characters a piece, so 1,000 reads 10 or more places spread over the document). Measured in
     docs/langid.md: 1,000 agrees with no cap on the benchmark corpus and UDHR checks; ``null`` scores up to
     ``max_sample_lines`` whole lines (up to 64,000 characters) at about half the speed."""
+
+    def problems(self) -> Iterator[tuple[str, str]]:
+        """Language codes must be registry codes."""
+        for code in self.thresholds:
+            if code not in LANGUAGES:
+                yield f"thresholds.{code}", "not one of the 119 registry codes"
+        for code in self.keep_languages:
+            if code not in LANGUAGES and code != UNDETERMINED:
+                yield "keep_languages", f"{code!r} is not one of the 119 registry codes"
 
 
 @dataclass
@@ -98,15 +129,15 @@ class ExactDedupConfig:
 
 @dataclass
 class TokenizeConfig:
-    tokenizer: str = "qwen3"
+    tokenizer: Annotated[str, NotEmpty(), LocalPath(names=("qwen3",))] = "qwen3"
     """``qwen3`` (bundled ranks) or a path to a Hugging Face ``tokenizer.json``."""
 
 
 @dataclass
 class OutputConfig:
-    shard_tokens: int = 50_000_000
+    shard_tokens: PositiveInt = 50_000_000
     """Target tokens per shard; a shard closes once it reaches this many."""
-    buckets: int = 8
+    buckets: PositiveInt = 8
     """Documents are spread over this many buckets by a hash of their id; output shards are written per bucket
     (names ``part-BBBBB-NNNNN``). One (wave, bucket) group is sorted on one worker while a wave is annotated,
     so its memory is about wave text bytes / buckets: raise this (thousands) for large waves on a cluster."""
@@ -135,19 +166,26 @@ class RunConfig:
     output: OutputConfig = field(default_factory=OutputConfig)
     """How shards are cut and what else is written."""
 
-    def __post_init__(self) -> None:
-        self.minhash.validate()
-        self.input.web.validate()
-
     @classmethod
     def from_yaml(cls, path: str | Path | None) -> RunConfig:
+        """The config in ``path`` (defaults when None); ConfigError naming the file and key if it is wrong."""
         if path is None:
             return cls()
-        with open(path, encoding="utf-8") as f:
-            data = yaml.safe_load(f) or {}
-        if not isinstance(data, dict):
-            raise ConfigError(f"{path}: the config must be a mapping of sections")
-        return from_dict(cls, data, prefix="")
+        data = read_yaml_mapping(path)
+        try:
+            return from_dict(cls, data, prefix="")
+        except ConfigError as e:
+            raise ConfigError(f"{path}: {e}") from None
+
+    def validate(self) -> RunConfig:
+        """Check every field's type and range and the rules between fields (ConfigError naming the key)."""
+        check_config(self)
+        return self
+
+    def absolute_paths(self) -> list[str]:
+        """Make relative local paths (models, lists, index directories) absolute, in place, as a run's plan
+        needs them: workers resolve paths from their own working directory. Returns the changed keys."""
+        return absolute_paths(self)
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)

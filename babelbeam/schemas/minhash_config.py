@@ -10,8 +10,17 @@ another). Defaults follow datatrove / FineWeb: word 5-grams, 14 bands x 8 rows
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Annotated
 
-from babelbeam.schemas.config_base import ConfigError
+from babelbeam.schemas.config_base import (
+    Bounds,
+    FilePath,
+    Fraction,
+    NonNegativeInt,
+    OneOf,
+    PositiveInt,
+    check_config,
+)
 
 SCHEMES = ("affine32", "legacy")
 HASH_FUNCTIONS = ("sha1", "crc32")
@@ -21,47 +30,47 @@ HASH_FUNCTIONS = ("sha1", "crc32")
 class MinHashConfig:
     enabled: bool = True
     """Run MinHash near-duplicate removal."""
-    ngram: int = 5
+    ngram: PositiveInt = 5
     """Shingle size in normalised words (word n-grams); documents shorter than this give one shingle of all words."""
-    bands: int = 14
+    bands: PositiveInt = 14
     """LSH bands: two documents become candidates when all ``rows`` values of any one band agree."""
-    rows: int = 8
+    rows: PositiveInt = 8
     """Signature values per band; ``num_perm = bands * rows``."""
-    seed: int = 1
+    seed: Annotated[int, Bounds(0, 2**32 - 1)] = 1
     """Seed of the permutation parameters (``numpy.random.RandomState(seed)``, as datasketch draws them)."""
-    scheme: str = "affine32"
+    scheme: Annotated[str, OneOf(SCHEMES)] = "affine32"
     """Permutation scheme, named as in datasketch 2.x: ``affine32`` (datasketch's default since 2.0: 32-bit
     MurmurHash3 pre-mix then ``a*h+b mod 2^32``) or ``legacy`` (``(a*h+b) mod (2^61-1)`` truncated to 32 bits,
     datasketch before 2.0 and text-dedup). Either gives the same values as ``datasketch.MinHash(num_perm, seed,
     scheme=...)``."""
-    hash_function: str = "sha1"
+    hash_function: Annotated[str, OneOf(HASH_FUNCTIONS)] = "sha1"
     """Hash of each shingle's UTF-8 bytes: ``sha1`` (first 4 bytes little-endian, datasketch's ``sha1_hash32``;
     datasketch-compatible) or ``crc32`` (``zlib.crc32``, about 4x faster to hash, NOT datasketch-compatible)."""
     segment_words: bool = True
     """Split words with ``babelbeam.filters.segment.words`` (ICU; real words for Thai, Chinese, Japanese) when that
     module is installed; otherwise, or when False, words are whitespace-separated."""
-    max_bucket_size: int = 50_000
+    max_bucket_size: PositiveInt = 50_000
     """Hot-bucket cap: a (band, band hash) bucket with more documents than this links only its this-many smallest
     ids; the rest of the bucket is dropped from that band (counted as ``minhash.hot_bucket_docs_dropped``). Bounds
     what one key holds on one worker."""
     jaccard_check: bool = False
     """Check every candidate edge by the Jaccard similarity of the two documents' shingle-hash sets and drop edges
     below ``jaccard_threshold`` (removes LSH false positives; costs a join of shingle sets by id)."""
-    jaccard_threshold: float = 0.7
+    jaccard_threshold: Fraction = 0.7
     """Minimum Jaccard similarity (0..1) of a checked candidate edge."""
-    cc_rounds: int = 6
+    cc_rounds: NonNegativeInt = 6
     """Large-star / small-star rounds of the connected-components graph, unrolled at construction. Whatever has not
     converged into stars after them goes to one bounded final pass."""
-    max_residual_edges: int = 2_000_000
+    max_residual_edges: PositiveInt = 2_000_000
     """Most edges the final connected-components pass may gather into one process; more fails the run with a
     message to raise ``cc_rounds`` (never a silent union-find over everything)."""
-    chunk_shingles: int = 4096
+    chunk_shingles: PositiveInt = 4096
     """Shingles per vectorised block while computing a signature: bounds the [chunk x num_perm] uint64 work array
     to ``chunk_shingles * num_perm * 8`` bytes (3.7 MB at the defaults)."""
-    index_dir: str | None = None
+    index_dir: FilePath | None = None
     """Dedup against an existing dataset: read signatures written by an earlier run from ``INDEX_DIR/minhash/``.
     New documents that duplicate old ones are removed; old ones are not re-emitted."""
-    write_dir: str | None = None
+    write_dir: FilePath | None = None
     """Write this run's signatures (id and band hashes, Parquet) to ``WRITE_DIR/minhash/`` for later ``index_dir``
     use: every document with at least one shingle, kept or removed, so later runs also match what was removed."""
 
@@ -71,22 +80,8 @@ class MinHashConfig:
         return self.bands * self.rows
 
     def validate(self) -> MinHashConfig:
-        """Raise ``ConfigError`` naming the offending key; returns self."""
-        for name in ("ngram", "bands", "rows", "max_bucket_size", "chunk_shingles", "max_residual_edges"):
-            if getattr(self, name) < 1:
-                raise ConfigError(f"minhash.{name}: must be >= 1, got {getattr(self, name)!r}")
-        if self.cc_rounds < 0:
-            raise ConfigError(f"minhash.cc_rounds: must be >= 0, got {self.cc_rounds!r}")
-        if self.scheme not in SCHEMES:
-            raise ConfigError(f"minhash.scheme: must be one of {', '.join(SCHEMES)}, got {self.scheme!r}")
-        if self.hash_function not in HASH_FUNCTIONS:
-            raise ConfigError(
-                f"minhash.hash_function: must be one of {', '.join(HASH_FUNCTIONS)}, got {self.hash_function!r}"
-            )
-        if not 0.0 <= self.jaccard_threshold <= 1.0:
-            raise ConfigError(f"minhash.jaccard_threshold: must be in [0, 1], got {self.jaccard_threshold!r}")
-        if not 0 <= self.seed < 2**32:
-            raise ConfigError(f"minhash.seed: must be in [0, 2^32), got {self.seed!r}")
+        """Raise ``ConfigError`` naming the offending ``minhash.*`` key; returns self."""
+        check_config(self, "minhash.")
         return self
 
     def index_params(self) -> dict[str, str]:

@@ -21,10 +21,19 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from babelbeam.schemas.config_base import ConfigError, from_dict
+from babelbeam.schemas.config_base import (
+    ConfigError,
+    FilePath,
+    Fraction,
+    NonNegativeFloat,
+    NonNegativeInt,
+    PositiveInt,
+    from_dict,
+)
 from babelbeam.schemas.languages import LANGUAGES, UNDETERMINED
 
 
@@ -32,57 +41,66 @@ from babelbeam.schemas.languages import LANGUAGES, UNDETERMINED
 class GopherQualityConfig:
     enabled: bool = True
     """Run Gopher's quality rules."""
-    min_doc_words: int | None = 50
+    min_doc_words: NonNegativeInt | None = 50
     """Fewest words (ICU word segments) a document may have."""
-    max_doc_words: int | None = 100_000
+    max_doc_words: PositiveInt | None = 100_000
     """Most words a document may have."""
-    min_avg_word_length: float | None = 3
+    min_avg_word_length: NonNegativeFloat | None = 3
     """Smallest mean word length, in characters (code points)."""
-    max_avg_word_length: float | None = 10
+    max_avg_word_length: NonNegativeFloat | None = 10
     """Largest mean word length, in characters."""
-    max_symbol_word_ratio: float | None = 0.1
+    max_symbol_word_ratio: NonNegativeFloat | None = 0.1
     """Most ``#`` per word, and most ellipses per word."""
-    max_bullet_lines_ratio: float | None = 0.9
+    max_bullet_lines_ratio: Fraction | None = 0.9
     """Largest share of non-blank lines starting with a bullet (``•`` or ``-``)."""
-    max_ellipsis_lines_ratio: float | None = 0.3
+    max_ellipsis_lines_ratio: Fraction | None = 0.3
     """Largest share of non-blank lines ending with an ellipsis."""
-    min_alpha_words_ratio: float | None = 0.8
+    min_alpha_words_ratio: Fraction | None = 0.8
     """Smallest share of words containing a letter."""
-    min_stop_words: int | None = 2
+    min_stop_words: NonNegativeInt | None = 2
     """Fewest distinct stop words; skipped for a language without a stop-word list."""
     stop_words: list[str] | None = None
     """Stop words to use instead of stopwordsiso's or the corpus-derived list."""
+
+    def problems(self) -> Iterator[tuple[str, str]]:
+        """A lower bound above its upper bound would remove every document."""
+        if None not in (self.min_doc_words, self.max_doc_words) and self.min_doc_words > self.max_doc_words:
+            yield "min_doc_words", f"{self.min_doc_words} is above max_doc_words {self.max_doc_words}"
+        if (None not in (self.min_avg_word_length, self.max_avg_word_length)
+                and self.min_avg_word_length > self.max_avg_word_length):
+            yield "min_avg_word_length", (f"{self.min_avg_word_length} is above max_avg_word_length "
+                                          f"{self.max_avg_word_length}")
 
 
 @dataclass
 class GopherRepetitionConfig:
     enabled: bool = True
     """Run Gopher's repetition rules."""
-    max_dup_line_frac: float | None = 0.3
+    max_dup_line_frac: Fraction | None = 0.3
     """Largest share of lines that repeat an earlier line."""
-    max_dup_para_frac: float | None = 0.3
+    max_dup_para_frac: Fraction | None = 0.3
     """Largest share of paragraphs that repeat an earlier paragraph."""
-    max_dup_line_char_frac: float | None = 0.2
+    max_dup_line_char_frac: Fraction | None = 0.2
     """Largest share of the document's characters in repeated lines."""
-    max_dup_para_char_frac: float | None = 0.2
+    max_dup_para_char_frac: Fraction | None = 0.2
     """Largest share of the document's characters in repeated paragraphs."""
-    max_top_2gram_frac: float | None = 0.20
+    max_top_2gram_frac: Fraction | None = 0.20
     """Largest share of characters in all occurrences of the most frequent word 2-gram."""
-    max_top_3gram_frac: float | None = 0.18
+    max_top_3gram_frac: Fraction | None = 0.18
     """Same for 3-grams."""
-    max_top_4gram_frac: float | None = 0.16
+    max_top_4gram_frac: Fraction | None = 0.16
     """Same for 4-grams."""
-    max_dup_5gram_frac: float | None = 0.15
+    max_dup_5gram_frac: Fraction | None = 0.15
     """Largest share of characters in words covered by repeated word 5-grams."""
-    max_dup_6gram_frac: float | None = 0.14
+    max_dup_6gram_frac: Fraction | None = 0.14
     """Same for 6-grams."""
-    max_dup_7gram_frac: float | None = 0.13
+    max_dup_7gram_frac: Fraction | None = 0.13
     """Same for 7-grams."""
-    max_dup_8gram_frac: float | None = 0.12
+    max_dup_8gram_frac: Fraction | None = 0.12
     """Same for 8-grams."""
-    max_dup_9gram_frac: float | None = 0.11
+    max_dup_9gram_frac: Fraction | None = 0.11
     """Same for 9-grams."""
-    max_dup_10gram_frac: float | None = 0.10
+    max_dup_10gram_frac: Fraction | None = 0.10
     """Same for 10-grams."""
 
 
@@ -90,17 +108,17 @@ class GopherRepetitionConfig:
 class FineWebConfig:
     enabled: bool = True
     """Run FineWeb's line rules."""
-    min_line_punct_ratio: float | None = 0.12
+    min_line_punct_ratio: Fraction | None = 0.12
     """Smallest share of non-blank lines ending in sentence punctuation (Unicode Sentence_Terminal)."""
     line_punct_exclude_zero: bool = False
     """Let documents with no punctuated line at all pass the rule above."""
-    max_short_line_ratio: float | None = 0.67
+    max_short_line_ratio: Fraction | None = 0.67
     """Largest share of non-blank lines at most ``short_line_length`` characters long."""
-    short_line_length: int = 30
+    short_line_length: NonNegativeInt = 30
     """A line this many characters or fewer is short."""
-    max_dup_line_char_ratio: float | None = 0.01
+    max_dup_line_char_ratio: Fraction | None = 0.01
     """Largest share of non-newline characters in repeated lines."""
-    max_newlines_per_word: float | None = 0.3
+    max_newlines_per_word: NonNegativeFloat | None = 0.3
     """Most newlines per word."""
 
 
@@ -117,11 +135,11 @@ class C4Config:
     """Delete ``[1]``, ``[edit]``, ``[citation needed]`` before the line rules."""
     filter_no_terminal_punct: bool = True
     """Drop lines that do not end in sentence punctuation or a quote, or end in ``...``."""
-    min_num_sentences: int | None = 5
+    min_num_sentences: NonNegativeInt | None = 5
     """Fewest sentences in the kept lines."""
-    min_words_per_line: int | None = 3
+    min_words_per_line: NonNegativeInt | None = 3
     """Drop lines with fewer words."""
-    max_word_length: int | None = 1000
+    max_word_length: PositiveInt | None = 1000
     """Drop lines with a longer word (characters)."""
     filter_lorem_ipsum: bool = True
     """Remove documents with "lorem ipsum" in a kept line."""
@@ -132,6 +150,12 @@ class C4Config:
     filter_policy: bool = True
     """Drop lines with cookie or terms-of-use phrases."""
 
+    def problems(self) -> Iterator[tuple[str, str]]:
+        """Language codes must be registry codes."""
+        for code in self.languages or []:
+            if code not in LANGUAGES and code != UNDETERMINED:
+                yield "languages", f"{code!r} is not one of the 119 registry codes"
+
 
 @dataclass
 class LinesConfig:
@@ -139,9 +163,9 @@ class LinesConfig:
     """Remove boilerplate lines (keeping the document) before the document rules run."""
     boilerplate_phrases: list[str] | None = None
     """Phrases marking a boilerplate line (case-insensitive); ``null`` uses the built-in list."""
-    max_boilerplate_words: int = 30
+    max_boilerplate_words: NonNegativeInt = 30
     """A line with a phrase but more words than this is prose and stays."""
-    max_word_length: int | None = 1000
+    max_word_length: PositiveInt | None = 1000
     """Remove lines holding a longer whitespace-separated token (characters)."""
     remove_citations: bool = False
     """Delete Wikipedia-style citation marks."""
@@ -199,13 +223,13 @@ class QualityConfig:
     """C4 rules."""
     lines: LinesConfig = field(default_factory=LinesConfig)
     """Boilerplate line removal."""
-    url_blocklist: str | None = None
+    url_blocklist: FilePath | None = None
     """File of blocked domains (one a line); documents whose URL host is one or under one are removed."""
-    stopwords_dir: str | None = None
+    stopwords_dir: FilePath | None = None
     """Directory of ``<lang>.txt`` stop-word lists from the pre-pass, for languages stopwordsiso lacks."""
-    derive_stopwords_top_n: int = 100
+    derive_stopwords_top_n: PositiveInt = 100
     """The stop-word pre-pass keeps this many most frequent words per language."""
-    derive_stopwords_min_documents: int = 50
+    derive_stopwords_min_documents: NonNegativeInt = 50
     """The pre-pass writes no list for a language with fewer documents."""
     label_only: bool = False
     """Annotate instead of removing: the reason goes to ``metadata["quality_reason"]`` and the document is kept."""

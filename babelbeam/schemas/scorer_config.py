@@ -20,9 +20,19 @@ is the regression head's output in the units of its training labels.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Annotated
 
-from babelbeam.schemas.config_base import ConfigError
+from babelbeam.schemas.config_base import (
+    ConfigError,
+    FilePath,
+    LocalPath,
+    OneOf,
+    Percentile,
+    PositiveInt,
+    check_config,
+)
 from babelbeam.schemas.languages import LANGUAGES, UNDETERMINED
 
 SCORER_KINDS = ("auto", "perplexity", "head")
@@ -32,78 +42,67 @@ ALL_LANGUAGES = "*"
 """Key of ``min_score`` / ``min_percentile`` applying to every language without its own entry."""
 
 
-def _check_language_keys(name: str, values: dict[str, float]) -> None:
+def _bad_language_keys(name: str, values: dict[str, float]) -> Iterator[tuple[str, str]]:
     for lang in values:
         if lang != ALL_LANGUAGES and lang not in LANGUAGES and lang != UNDETERMINED:
-            raise ConfigError(f"scorer.{name}.{lang}: not one of the 119 registry codes, 'und' or '*'")
+            yield f"{name}.{lang}", "not one of the 119 registry codes, 'und' or '*'"
 
 
 @dataclass
 class ScorerConfig:
     enabled: bool = False
     """Run the scoring stage (off by default: it needs a model)."""
-    model: str | None = None
+    model: FilePath | None = None
     """Model directory: a Hugging Face Qwen3 checkpoint (``config.json`` + safetensors), a ``babelbeam train``
     output directory or checkpoint (``step_XXXXXXXX``), or a ``babelbeam train-scorer`` output (``scorer.json``)."""
-    kind: str = "auto"
+    kind: Annotated[str, OneOf(SCORER_KINDS)] = "auto"
     """``perplexity`` (mean token log-likelihood under the language model, as CCNet), ``head`` (a regression
     head on the backbone, as FineWeb-Edu), or ``auto``: ``head`` when the model directory holds ``scorer.json``."""
-    tokenizer: str = "qwen3"
+    tokenizer: Annotated[str, LocalPath(names=("qwen3",))] = "qwen3"
     """Tokenizer of the model: ``qwen3`` (bundled) or a path to a ``tokenizer.json``."""
-    max_tokens: int = 512
+    max_tokens: PositiveInt = 512
     """Score only each document's first this many tokens (FineWeb-Edu's classifier reads 512)."""
-    batch_tokens: int = 16384
+    batch_tokens: PositiveInt = 16384
     """Most padded tokens (rows x longest row) in one forward pass; bounds activation memory."""
-    bucket_window: int = 8
+    bucket_window: PositiveInt = 8
     """Forward batches' worth of documents gathered and sorted by length before they are cut into batches:
     larger windows pad less."""
-    device: str = "auto"
+    device: Annotated[str, OneOf(DEVICES)] = "auto"
     """``cuda`` when available else ``cpu`` (logged) for ``auto``; or force ``cpu`` / ``cuda``."""
-    dtype: str = "auto"
+    dtype: Annotated[str, OneOf(DTYPES)] = "auto"
     """Compute dtype: ``auto`` is bfloat16 on CUDA and float32 on CPU."""
-    num_threads: int | None = None
+    num_threads: PositiveInt | None = None
     """CPU threads torch may use per worker (None: torch's default)."""
     share_model_across_processes: bool = False
     """Load one model per machine and share it between worker processes (Beam ``MultiProcessShared``);
     use with multi-process workers (e.g. one GPU and several SDK processes)."""
-    tail_percentile: float = 100.0 / 3.0
+    tail_percentile: Percentile = 100.0 / 3.0
     """Documents scoring below this percentile of their language are ``tail`` (CCNet's bottom third)."""
-    head_percentile: float = 200.0 / 3.0
+    head_percentile: Percentile = 200.0 / 3.0
     """Documents scoring at or above this percentile of their language are ``head`` (CCNet's top third);
     the rest are ``middle``."""
     min_score: dict[str, float] = field(default_factory=dict)
     """Optional absolute keep threshold per language (``*`` for the rest): documents scoring below it are
     removed as ``scorer_below_threshold``."""
-    min_percentile: dict[str, float] = field(default_factory=dict)
+    min_percentile: dict[str, Percentile] = field(default_factory=dict)
     """Optional keep threshold per language (``*`` for the rest) as a percentile (0-100) of the language's
     scores in this run: documents below it are removed as ``scorer_below_threshold``."""
 
     def __post_init__(self) -> None:
-        if self.kind not in SCORER_KINDS:
-            raise ConfigError(f"scorer.kind: expected one of {', '.join(SCORER_KINDS)}, got {self.kind!r}")
-        if self.device not in DEVICES:
-            raise ConfigError(f"scorer.device: expected one of {', '.join(DEVICES)}, got {self.device!r}")
-        if self.dtype not in DTYPES:
-            raise ConfigError(f"scorer.dtype: expected one of {', '.join(DTYPES)}, got {self.dtype!r}")
-        if self.max_tokens < 1:
-            raise ConfigError(f"scorer.max_tokens: must be at least 1, got {self.max_tokens}")
+        check_config(self, "scorer.")  # also when built from flags (``babelbeam score``)
+
+    def problems(self) -> Iterator[tuple[str, str]]:
+        """Rules between fields."""
         if self.batch_tokens < self.max_tokens:
-            raise ConfigError(f"scorer.batch_tokens: must be at least max_tokens={self.max_tokens} so the longest "
-                              f"document fits one batch, got {self.batch_tokens}")
-        if self.bucket_window < 1:
-            raise ConfigError(f"scorer.bucket_window: must be at least 1, got {self.bucket_window}")
-        if self.num_threads is not None and self.num_threads < 1:
-            raise ConfigError(f"scorer.num_threads: must be at least 1, got {self.num_threads}")
-        if not 0.0 <= self.tail_percentile <= self.head_percentile <= 100.0:
-            raise ConfigError(f"scorer.tail_percentile/head_percentile: need 0 <= tail <= head <= 100, got "
-                              f"{self.tail_percentile} and {self.head_percentile}")
-        _check_language_keys("min_score", self.min_score)
-        _check_language_keys("min_percentile", self.min_percentile)
-        for lang, p in self.min_percentile.items():
-            if not 0.0 <= p <= 100.0:
-                raise ConfigError(f"scorer.min_percentile.{lang}: must be in 0..100, got {p}")
+            yield "batch_tokens", (f"must be at least max_tokens={self.max_tokens} so the longest document "
+                                   f"fits one batch, got {self.batch_tokens}")
+        if self.tail_percentile > self.head_percentile:
+            yield "tail_percentile", (f"{self.tail_percentile} is above head_percentile "
+                                      f"{self.head_percentile} (need tail <= head)")
+        yield from _bad_language_keys("min_score", self.min_score)
+        yield from _bad_language_keys("min_percentile", self.min_percentile)
         if self.enabled and not self.model:
-            raise ConfigError("scorer.model: a model directory is required when the scorer is enabled")
+            yield "model", "a model directory is required when the scorer is enabled"
 
     def min_score_for(self, lang: str) -> float | None:
         """The absolute keep threshold of ``lang`` (its own, else ``*``), or None."""

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import importlib.util
+from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Annotated
 
-from babelbeam.schemas.config_base import ConfigError
+from babelbeam.schemas.config_base import Fraction, OneOf, PositiveInt
 
 ENGINES = ("trafilatura", "trafilatura_fast", "resiliparse")
 """Main-text engines: trafilatura with its fallback extractors, trafilatura without them (``fast=True``),
@@ -33,38 +35,24 @@ def check_engine(engine: str) -> str | None:
 
 @dataclass
 class WebConfig:
-    engine: str = "trafilatura_fast"
+    engine: Annotated[str, OneOf(ENGINES)] = "trafilatura_fast"
     """Main-text extraction engine: ``trafilatura_fast`` (trafilatura without its fallback extractors),
     ``trafilatura`` (with them) or ``resiliparse``. The default is the fastest engine within 5% of the best F1
     on the evaluation pages (docs/web-input.md)."""
-    warc_reader: str = "fastwarc"
+    warc_reader: Annotated[str, OneOf(WARC_READERS)] = "fastwarc"
     """WARC parser: ``fastwarc`` or ``warcio`` (the same records, about half as fast; needs ``warcio``)."""
-    max_html_bytes: int = 4 * 1024 * 1024
+    max_html_bytes: PositiveInt = 4 * 1024 * 1024
     """HTML payloads larger than this are rejected as ``document_too_large`` unread (Common Crawl cuts
     payloads at 1 MiB); it bounds a reader's memory, about ten times this while one page is parsed."""
-    max_invalid_ratio: float = 0.01
+    max_invalid_ratio: Fraction = 0.01
     """Largest share of replacement characters and control characters a decoded page may hold; above it in
     every candidate charset the page is rejected as ``html_undecodable``."""
 
-    def validate(self) -> WebConfig:
-        """Raise ``ConfigError`` naming the key when a choice is unknown or its package is not installed."""
+    def problems(self) -> Iterator[tuple[str, str]]:
+        """The chosen engine and reader must be installed."""
         problem = check_engine(self.engine)
         if problem is not None:
-            raise ConfigError(f"input.web.engine: {problem}")
-        if self.warc_reader not in WARC_READERS:
-            raise ConfigError(
-                f"input.web.warc_reader: must be one of {', '.join(WARC_READERS)}, got {self.warc_reader!r}"
-            )
-        package = WARC_READER_PACKAGES[self.warc_reader]
-        if importlib.util.find_spec(package) is None:
-            raise ConfigError(
-                f"input.web.warc_reader: {self.warc_reader!r} needs the {package!r} package: "
-                f"pip install {package}"
-            )
-        if self.max_html_bytes < 1:
-            raise ConfigError(f"input.web.max_html_bytes: must be >= 1, got {self.max_html_bytes!r}")
-        if not 0.0 <= self.max_invalid_ratio <= 1.0:
-            raise ConfigError(
-                f"input.web.max_invalid_ratio: must be in [0, 1], got {self.max_invalid_ratio!r}"
-            )
-        return self
+            yield "engine", problem
+        package = WARC_READER_PACKAGES.get(self.warc_reader)
+        if package is not None and importlib.util.find_spec(package) is None:
+            yield "warc_reader", f"{self.warc_reader!r} needs the {package!r} package: pip install {package}"

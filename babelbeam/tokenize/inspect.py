@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 
 from babelbeam.schemas.shard import MANIFEST_NAME, STATS_NAME
-from babelbeam.tokenize.shards import ShardError, open_shard, read_manifest, validate
+from babelbeam.tokenize.shards import ShardError, open_shard, read_manifest, read_stats, validate
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -72,7 +72,7 @@ def summarize(path: str | Path) -> dict[str, Any]:
         "shard_sizes": shard_rows,
     }
     if run_dir is not None and (run_dir / STATS_NAME).is_file():
-        stats = json.loads((run_dir / STATS_NAME).read_text(encoding="utf-8"))
+        stats = read_stats(run_dir)
         summary["stats"] = {k: stats.get(k) for k in ("input", "kept", "removed", "duplicates", "rejected")}
         summary["removals_by_language"] = {
             lang: row["removed"] for lang, row in stats.get("by_language", {}).items() if row.get("removed")

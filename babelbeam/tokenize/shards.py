@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 
+from babelbeam.errors import CorruptOutputError
 from babelbeam.schemas.shard import (
     MANIFEST_NAME,
     SHARD_SCHEMA,
@@ -31,7 +32,7 @@ from babelbeam.schemas.shard import (
 )
 
 
-class ShardError(ValueError):
+class ShardError(CorruptOutputError, ValueError):
     """A shard or manifest is missing, truncated or inconsistent; the message names the file."""
 
 
@@ -194,6 +195,20 @@ def read_manifest(path: str | Path) -> Manifest:
         if isinstance(e, ShardError):
             raise
         raise ShardError(f"{path}: manifest is missing or has a malformed field ({e!r})") from None
+
+
+def read_stats(run_dir: str | Path) -> dict[str, Any]:
+    """A run directory's ``stats.json``; ShardError naming the file if it is missing, cut or not an object."""
+    path = Path(run_dir) / STATS_NAME
+    try:
+        stats = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ShardError(f"{path}: no stats here (is this a finished babelbeam run?)") from None
+    except (json.JSONDecodeError, UnicodeDecodeError) as e:
+        raise ShardError(f"{path}: stats are not valid JSON ({e}); rerun the run to rewrite them") from None
+    if not isinstance(stats, dict):
+        raise ShardError(f"{path}: stats are not a JSON object")
+    return stats
 
 
 class Shard:

@@ -27,6 +27,7 @@ from typing import Any
 import numpy as np
 
 from babelbeam.assets import asset_path
+from babelbeam.errors import EXIT_USAGE, BabelbeamError
 from babelbeam.tokenize.normalization import nfc
 
 logger = logging.getLogger(__name__)
@@ -77,8 +78,10 @@ QWEN3_SPECIAL_TOKENS: tuple[str, ...] = (
 _EOS_CANDIDATES = ("<|endoftext|>", "</s>", "<|end_of_text|>", "<eos>", "<|eos|>", "<|im_end|>")
 
 
-class TokenizerLoadError(ValueError):
+class TokenizerLoadError(BabelbeamError, ValueError):
     """A tokenizer file is missing, unreadable or malformed; the message names the file."""
+
+    exit_code = EXIT_USAGE
 
 
 def _sha256_file(path: Path) -> str:
