@@ -24,6 +24,7 @@ from babelbeam.filters.html import (  # noqa: E402
     python_codec,
 )
 from babelbeam.schemas.config import ConfigError, RunConfig  # noqa: E402
+from babelbeam.schemas.config_base import check_config  # noqa: E402
 from babelbeam.schemas.web_config import ENGINES, WebConfig  # noqa: E402
 
 
@@ -101,18 +102,18 @@ def test_page_without_main_text_is_skipped(engine) -> None:
 
 def test_engine_choice_fails_clearly(monkeypatch) -> None:
     with pytest.raises(ConfigError, match="input.web.engine: must be one of"):
-        WebConfig(engine="magic").validate()
+        check_config(WebConfig(engine="magic"), "input.web.")
     real = importlib.util.find_spec
     monkeypatch.setattr(
         importlib.util, "find_spec", lambda name, *a: None if name == "warcio" else real(name, *a)
     )
     with pytest.raises(ConfigError, match="input.web.warc_reader: 'warcio' needs the 'warcio' package"):
-        WebConfig(warc_reader="warcio").validate()
+        check_config(WebConfig(warc_reader="warcio"), "input.web.")
     monkeypatch.setattr(
         importlib.util, "find_spec", lambda name, *a: None if name == "trafilatura" else real(name, *a)
     )
     with pytest.raises(ConfigError, match="pip install trafilatura"):
-        WebConfig(engine="trafilatura").validate()
+        check_config(WebConfig(engine="trafilatura"), "input.web.")
 
 
 def test_yaml_config_names_the_web_key(tmp_path) -> None:

@@ -283,7 +283,7 @@ def test_damaged_corpus_run_itemises_every_damaged_region(tmp_path):
     out = tmp_path / "out"
     stats = run_pipeline([str(corpus / "*")], str(out), config, FNAPI)
     assert stats["documents_read"] == expected_docs
-    assert [(r["source"].rsplit("/", 1)[1], r["kind"]) for r in stats["damaged"]] == [
+    assert [(r["source"].rsplit("/", 1)[-1], r["kind"]) for r in stats["damaged"]] == [
         ("a.jsonl.gz", "truncated_file"), ("b.jsonl.zst", "truncated_file"),
         ("c.parquet", "corrupt_row_group"), ("d.jsonl.gz", "truncated_file")]
     assert stats["rejected"] == {"corrupt_row_group": 1, "truncated_file": 3}
