@@ -3,7 +3,7 @@
 A config file mirrors these dataclasses::
 
     input: {text_field: text, id_field: id}
-    langid: {model: null, threshold: 0.5, thresholds: {jpn_Jpan: 0.8}}
+    langid: {model: null, threshold: 0.5, thresholds: default, group_decision: true}
     quality: {...}
     exact_dedup: {enabled: true}
     minhash: {bands: 14, rows: 8}
@@ -59,9 +59,30 @@ class LangIdConfig:
     model: str | None = None
     """Path to a fastText LID model; default is the bundled ``lid.176.ftz``."""
     threshold: float = 0.5
-    """Minimum probability of the top language; below it the document is removed as ``langid_low_score``."""
-    thresholds: dict[str, float] = field(default_factory=dict)
-    """Per-language thresholds overriding ``threshold``, by registry code."""
+    """Minimum decision score, in [0, 1], of a language that has no per-language threshold; below it the
+    document is removed as ``langid_low_score``."""
+    thresholds: dict[str, float] | str = "default"
+    """Per-language minimum decision scores: ``default`` (the table shipped for the bundled lid.176,
+    ``babelbeam/filters/langid_data/lid176_thresholds.yaml``, computed as docs/langid.md says; with any
+    other model ``threshold`` for every language), ``global`` (``threshold`` for every language), ``auto``
+    (``babelbeam run`` computes them from a sample of its own input with the calibration rule and writes
+    ``DIR/work/langid/thresholds.yaml``; ``default`` anywhere else), the path of a YAML file written by
+    ``babelbeam langid --calibrate``, or a mapping of registry code -> value in [0, 1] (``threshold`` for
+    the rest)."""
+    group_decision: bool = True
+    """Keep a document whose language is in a confusable group (Indonesian/Malay, Croatian/Bosnian/Serbian,
+    Persian/Dari, the Arabic varieties...: ``babelbeam/filters/langid_data/groups.tsv``) on the group's
+    summed probability (``lang_group_score``) instead of its label's (``lang_score``); the label is still
+    the model's choice inside the group."""
+    calibration_floor: float = 0.3
+    """Lowest threshold the calibration rule gives, in [0, 1] (FineWeb-2: 0.3)."""
+    calibration_ceiling: float = 0.9
+    """Highest threshold the calibration rule gives, in [``calibration_floor``, 1] (FineWeb-2: 0.9)."""
+    calibration_min_documents: int = 20
+    """Languages with fewer calibration documents than this (at least 1) keep their ``default`` threshold."""
+    calibration_sample: float = 0.1
+    """Share of the input, in (0, 1], that ``thresholds: auto`` calibrates on: documents chosen by a hash of
+    their id, so every run of the same input picks the same ones."""
     keep_languages: list[str] = field(default_factory=list)
     """If set, only these registry codes are kept; others are removed as ``langid_not_selected``."""
     keep_undetermined: bool = False
