@@ -80,6 +80,11 @@ FLAG_SCRIPT_RERANKED = "script_reranked"
 FLAG_MARKERS = "sibling_markers"
 FLAG_MERGED = "merged_label"
 
+GROUP_LABEL_SHARE = 0.5
+"""The group's sum decides only when the chosen label holds at least this share of it: a model that cannot
+choose inside the group (Occitan split evenly over Catalan and Occitan) is not trusted with the label either,
+so the document keeps its label's own score (measured in docs/langid.md)."""
+
 DEFAULT_THRESHOLDS_FILE = DATA_DIR / "lid176_thresholds.yaml"
 """Per-language thresholds shipped for the bundled lid.176 (``langid.thresholds: default``)."""
 THRESHOLD_MODES = ("default", "global", "auto")
@@ -291,6 +296,22 @@ SIBLING_MARKERS: dict[str, dict[str, frozenset[str]]] = {
     "malay": {
         "ind_Latn": frozenset("bahwa karena saja yaitu maupun pemerintah uang tersebut sedangkan bisa".split()),
         "zsm_Latn": frozenset("bahawa bahawasanya kerana sahaja iaitu mahupun kerajaan wang sebarang sesiapa tiada".split()),
+        # Minangkabau indak "not", nan "which", jo "with", dek "by", ado "there is", untuak "for", kito "we",
+        # sadonyo "all", tiok "each"; Banjar kada "not", nang "which", wan "and", baisi "to have", matan
+        # "from", gasan "for", sabarataan "all", ulun "I", pian "you".
+        "min_Latn": frozenset("indak nan jo dek ado untuak kito sadonyo tiok iduik".split()),
+        "bjn_Latn": frozenset("kada nang wan baisi matan gasan sabarataan ulun pian".split()),
+    },
+    "occitan_iberian": {
+        # Function words only one of the four uses: Occitan dins "in", aquel/aqueste "this", totas "all",
+        # degun "nobody", èsser "to be", pòt "can", tanben "also", segon "according to", sens "without" (not
+        # e "and": it is also Papiamento's and Portuguese's article or conjunction); Catalan i "and", és/són "is/are", els
+        # "the", ningú "nobody", també "also", perquè; Asturian ye "is", nun "not", tolos "all the", naide
+        # "nobody", tamién; Spanish todos, nadie, también, está, cuando.
+        "oci_Latn": frozenset("dins aquel aquela aqueste aquò totas degun èsser pòt tanben ieu quitament segon sens".split()),
+        "cat_Latn": frozenset("i és són els pel pels aquest ningú també perquè hi ho".split()),
+        "ast_Latn": frozenset("ye nun tolos toles naide tamién colos coles nesta nesti esti dellos".split()),
+        "spa_Latn": frozenset("todos todas nadie también está están cuando hacia".split()),
     },
 }
 PERSIAN_DARI_MARKERS: dict[str, frozenset[str]] = {
@@ -522,9 +543,11 @@ class LanguageIdentifier:
 
     def decision_score(self, result: LangResult) -> float:
         """The score compared with the threshold: the group's for a language in a confusable group (when
-        ``group_decision`` is on), else the label's."""
-        if self.config.group_decision and result.group_score is not None:
-            return result.group_score
+        ``group_decision`` is on and the label holds at least ``GROUP_LABEL_SHARE`` of the group's
+        probability), else the label's."""
+        group = result.group_score
+        if self.config.group_decision and group is not None and result.score >= GROUP_LABEL_SHARE * group:
+            return group
         return result.score
 
     def decide(self, result: LangResult) -> str | None:

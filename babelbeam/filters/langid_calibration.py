@@ -2,8 +2,8 @@
 
 FineWeb-2 keeps one threshold per language, ``tau = max(floor, min(ceiling, median - std))`` of the top-1
 scores of the documents identified as that language, with floor 0.3 and ceiling 0.9. babelbeam applies the
-rule to the score its keep decision uses: the confusable group's summed probability for a language in a group
-(``langid.group_decision``), the label's own score otherwise.
+same rule to the same score (``lang_score``); the keep decision then compares the threshold with the group's
+summed probability where that applies (``langid.group_decision``), which can only keep more.
 
 Scores are gathered into ``ScoreHistogram`` (1,000 bins over [0, 1] plus exact sums), which merge across
 workers in any order with the same result, so a calibration pass needs neither the whole corpus in one
@@ -134,16 +134,15 @@ def _registry_order(code: str) -> tuple[int, str]:
     return (order.get(code, len(order)), code)
 
 
-def calibration_yaml(cal: Calibration, *, header: str, model: str, score: str) -> str:
+def calibration_yaml(cal: Calibration, *, header: str, model: str) -> str:
     """The calibration as the YAML ``langid.thresholds`` reads: a ``thresholds`` mapping, then the evidence.
 
-    ``header`` becomes the leading comment (what it was computed on, the command); ``score`` names the
-    distribution (``group`` or ``label``).
+    ``header`` becomes the leading comment (what it was computed on, the command).
     """
     lines = [f"# {line}" if line else "#" for line in header.splitlines()]
     body = {
         "rule": {"name": "fineweb2", "formula": "max(floor, min(ceiling, median - std))", "floor": cal.floor,
-                 "ceiling": cal.ceiling, "min_documents": cal.min_documents, "score": score, "model": model},
+                 "ceiling": cal.ceiling, "min_documents": cal.min_documents, "score": "lang_score", "model": model},
         "thresholds": dict(cal.thresholds),
         "evidence": {c: {"documents": e.documents, "median": e.median, "std": e.std, "threshold": e.threshold}
                      for c, e in cal.evidence.items()},

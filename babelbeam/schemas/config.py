@@ -75,9 +75,11 @@ class LangIdConfig:
     summed probability (``lang_group_score``) instead of its label's (``lang_score``); the label is still
     the model's choice inside the group."""
     calibration_floor: float = 0.3
-    """Lowest threshold the calibration rule gives, in [0, 1] (FineWeb-2: 0.3)."""
+    """Lowest threshold the calibration rule (``max(floor, min(ceiling, median - std))`` of a language's
+    ``lang_score``, FineWeb-2's) gives, in [0, 1]; 0.3 is FineWeb-2's (the shipped lid.176 table used 0.2)."""
     calibration_ceiling: float = 0.9
-    """Highest threshold the calibration rule gives, in [``calibration_floor``, 1] (FineWeb-2: 0.9)."""
+    """Highest threshold the calibration rule gives, in [``calibration_floor``, 1]; 0.9 is FineWeb-2's (the
+    shipped lid.176 table used 0.5, so that it never removes what one threshold of 0.5 kept)."""
     calibration_min_documents: int = 20
     """Languages with fewer calibration documents than this (at least 1) keep their ``default`` threshold."""
     calibration_sample: float = 0.1
