@@ -590,9 +590,10 @@ def resolve_thresholds(config: LangIdConfig) -> dict[str, float]:
     ``langid.threshold``).
 
     ``default`` is the table shipped for the bundled lid.176 when no other model is configured (none with any
-    other model: its scores are not lid.176's); ``auto`` reads the same outside a run, whose calibration pass
-    replaces it with the measured mapping before any document is identified; ``global`` is none; a string
-    that is not one of these is the path of a thresholds YAML; a mapping is taken as it is.
+    other model: its scores are not lid.176's); it only lowers ``langid.threshold`` for the languages it lists
+    (each value is the smaller of the two), never raises it. ``auto`` reads the same outside a run, whose
+    calibration pass replaces it with the measured mapping before any document is identified; ``global`` is
+    none; a string that is not one of these is the path of a thresholds YAML; a mapping is taken as it is.
     """
     value = config.thresholds
     if isinstance(value, dict):
@@ -600,7 +601,9 @@ def resolve_thresholds(config: LangIdConfig) -> dict[str, float]:
     if value == "global":
         return {}
     if value in ("default", "auto"):
-        return _shipped_thresholds() if config.model is None else {}
+        if config.model is not None:
+            return {}
+        return {code: min(tau, config.threshold) for code, tau in _shipped_thresholds().items()}
     return load_thresholds(Path(value).expanduser())
 
 

@@ -63,8 +63,9 @@ class LangIdConfig:
     document is removed as ``langid_low_score``."""
     thresholds: dict[str, float] | str = "default"
     """Per-language minimum decision scores: ``default`` (the table shipped for the bundled lid.176,
-    ``babelbeam/filters/langid_data/lid176_thresholds.yaml``, computed as docs/langid.md says; with any
-    other model ``threshold`` for every language), ``global`` (``threshold`` for every language), ``auto``
+    ``babelbeam/filters/langid_data/lid176_thresholds.yaml``, computed as docs/langid.md says; it only lowers
+    ``threshold`` for the languages it lists, never raises it; with any other model ``threshold`` for every
+    language), ``global`` (``threshold`` for every language), ``auto``
     (``babelbeam run`` computes them from a sample of its own input with the calibration rule and writes
     ``DIR/work/langid/thresholds.yaml``; ``default`` anywhere else), the path of a YAML file written by
     ``babelbeam langid --calibrate``, or a mapping of registry code -> value in [0, 1] (``threshold`` for
@@ -72,8 +73,9 @@ class LangIdConfig:
     group_decision: bool = True
     """Keep a document whose language is in a confusable group (Indonesian/Malay, Croatian/Bosnian/Serbian,
     Persian/Dari, the Arabic varieties...: ``babelbeam/filters/langid_data/groups.tsv``) on the group's
-    summed probability (``lang_group_score``) instead of its label's (``lang_score``); the label is still
-    the model's choice inside the group."""
+    summed probability (``lang_group_score``) instead of its label's (``lang_score``) when the label holds at
+    least half of that sum; the label is still the model's choice inside the group, corrected by the group's
+    marker words."""
     calibration_floor: float = 0.3
     """Lowest threshold the calibration rule (``max(floor, min(ceiling, median - std))`` of a language's
     ``lang_score``, FineWeb-2's) gives, in [0, 1]; 0.3 is FineWeb-2's (the shipped lid.176 table used 0.2)."""
