@@ -48,7 +48,7 @@ from corpus import labelled_records  # noqa: E402  (benchmarks/ on sys.path)
 
 from babelbeam.filters.langid import DEFAULT_THRESHOLDS_FILE, LanguageIdentifier  # noqa: E402
 from babelbeam.filters.langid_calibration import calibration_yaml  # noqa: E402
-from babelbeam.filters.langid_cli import calibrate_records, evaluate  # noqa: E402
+from babelbeam.filters.langid_cli import calibrate_records  # noqa: E402
 from babelbeam.filters.langid_labels import (  # noqa: E402
     GROUP_REASONS,
     GROUPS,
@@ -240,14 +240,40 @@ def section(title: str, lines: Iterable[str]) -> list[str]:
 
 
 def survival_table(figs_b: dict[str, LangFigures], figs_a: dict[str, LangFigures], keys: list[str],
-                   name: Any) -> list[str]:
-    lines = ["| | documents | survive before | survive after | right label before | right label after |",
-             "|---|---:|---:|---:|---:|---:|"]
+                   name: Any, accuracy: dict[str, tuple[str, str]] | None = None) -> list[str]:
+    extra = " paragraph accuracy before | after |" if accuracy else ""
+    lines = ["| | documents | survive before | survive after | right label before | right label after |" + extra,
+             "|---|---:|---:|---:|---:|---:|" + ("---:|---:|" if accuracy else "")]
     for k in keys:
         b, a = figs_b.get(k, LangFigures()), figs_a.get(k, LangFigures())
+        acc = f" {accuracy[k][0]} | {accuracy[k][1]} |" if accuracy else ""
         lines.append(f"| {name(k)} | {a.n} | {pct(b.survived, b.n)} | {pct(a.survived, a.n)} | {pct(b.right, b.n)} "
-                     f"| {pct(a.right, a.n)} |")
+                     f"| {pct(a.right, a.n)} |" + acc)
     return lines
+
+
+def macro_paragraph_accuracy(texts: list[Text], dec: Decisions, covered: set[str]) -> float:
+    """Mean over covered gold languages of the share of their paragraphs whose top code is right."""
+    n: Counter[str] = Counter()
+    right: Counter[str] = Counter()
+    for t, code in zip(texts, dec.codes, strict=True):
+        if t.kind == "paragraph" and t.gold in covered:
+            n[t.gold] += 1
+            right[t.gold] += code == t.gold
+    return sum(right[c] / n[c] for c in n) / max(len(n), 1)
+
+
+def paragraph_accuracy(texts: list[Text], before: Decisions, after: Decisions) -> dict[str, tuple[str, str]]:
+    """Per gold language: share of its paragraphs whose top code is right (no threshold), before and after."""
+    n: Counter[str] = Counter()
+    rb: Counter[str] = Counter()
+    ra: Counter[str] = Counter()
+    for i, t in enumerate(texts):
+        if t.kind == "paragraph":
+            n[t.gold] += 1
+            rb[t.gold] += before.codes[i] == t.gold
+            ra[t.gold] += after.codes[i] == t.gold
+    return {c: (pct(rb[c], n[c]), pct(ra[c], n[c])) for c in n}
 
 
 def precision_table(rows: list[dict[str, Any]]) -> list[str]:
@@ -292,13 +318,20 @@ def report_block(texts: list[Text], lid_b: LanguageIdentifier | Path, lid_a: Lan
               f"- languages whose precision on these documents fell by more than a point: "
               f"{', '.join(r['code'] for r in drops) or 'none'}"]
     if has_paragraphs:
-        lines.append("- ... and on every text, paragraphs included: " + (", ".join(
+        acc_b, acc_a = macro_paragraph_accuracy(texts, dec_b, covered), macro_paragraph_accuracy(texts, dec_a, covered)
+        lines.append(f"- paragraph accuracy (top code, no threshold), macro over the covered languages: before "
+                     f"{acc_b:.1%}, after {acc_a:.1%}")
+        lines.append("- languages whose precision fell by more than a point on every text, paragraphs included "
+                     "(kept right/kept): " + (", ".join(
             f"{r['code']} ({r['right_before']}/{r['kept_before']} -> {r['right_after']}/{r['kept_after']})"
             for r in drops_all) or "none"))
     lines.append("")
     lines += section("Per script", survival_table(scripts_b, scripts_a, list(scripts_a), str))
     codes = [c for c in LANGUAGES if c in sa]
-    lines += section("Per language", survival_table(sb, sa, codes, lambda c: f"{c} {LANGUAGES[c].name}"))
+    accuracy = paragraph_accuracy(texts, dec_b, dec_a) if has_paragraphs else None
+    if accuracy:
+        accuracy = {c: accuracy.get(c, ("-", "-")) for c in codes}
+    lines += section("Per language", survival_table(sb, sa, codes, lambda c: f"{c} {LANGUAGES[c].name}", accuracy))
     lines += section("Precision per language (these documents, kept ones)", precision_table(rows))
     data = {"before": dataclasses.asdict(tb), "after": dataclasses.asdict(ta),
             "scripts_after": {k: dataclasses.asdict(v) for k, v in scripts_a.items()},
@@ -308,6 +341,39 @@ def report_block(texts: list[Text], lid_b: LanguageIdentifier | Path, lid_a: Lan
             "precision": rows, "precision_drops": [r["code"] for r in drops],
             "precision_all_texts_drops": [r["code"] for r in drops_all]}
     return lines, data
+
+
+def raw_texts(paths: list[str]) -> list[Text]:
+    """Every document of some input files as ``babelbeam run`` reads and normalises them (gold unknown)."""
+    from babelbeam.pipeline.sources import input_root, read_file
+    from babelbeam.schemas import Document
+
+    config = RunConfig()
+    out = []
+    for path in paths:
+        for item in read_file(path, config.input, input_root(paths)):
+            if isinstance(item, Document):
+                text = normalize_text(item.text, config.normalize.form, config.normalize.strip_control)
+                out.append(Text(text, "", "document", item.id))
+    return out
+
+
+def changes_block(name: str, texts: list[Text], before: LanguageIdentifier | Path,
+                  after: LanguageIdentifier) -> tuple[list[str], dict[str, Any]]:
+    """How many language-ID decisions the new default changes on a corpus (no gold needed)."""
+    b, a = decide_all(before, texts), decide_all(after, texts)
+    newly_kept = [i for i in range(len(texts)) if a.kept[i] and not b.kept[i]]
+    newly_removed = [i for i in range(len(texts)) if b.kept[i] and not a.kept[i]]
+    relabelled = [i for i in range(len(texts)) if a.kept[i] and b.kept[i] and a.codes[i] != b.codes[i]]
+    langs = Counter(a.codes[i] for i in newly_kept)
+    data = {"documents": len(texts), "kept_before": sum(b.kept), "kept_after": sum(a.kept),
+            "newly_kept": len(newly_kept), "newly_removed": len(newly_removed), "relabelled": len(relabelled),
+            "newly_kept_by_language": dict(langs.most_common()),
+            "relabelled_pairs": dict(Counter(f"{b.codes[i]}->{a.codes[i]}" for i in relabelled).most_common())}
+    line = (f"| {name} | {len(texts):,} | {sum(b.kept):,} | {sum(a.kept):,} | {len(newly_kept)} "
+            f"({', '.join(f'{c} {k}' for c, k in langs.most_common(6)) or '-'}) | {len(newly_removed)} | "
+            f"{len(relabelled)} ({', '.join(f'{k} {v}' for k, v in list(data['relabelled_pairs'].items())[:4]) or '-'}) |")
+    return [line], data
 
 
 def thresholds_block(lid: LanguageIdentifier) -> list[str]:
@@ -396,8 +462,8 @@ def main(argv: list[str] | None = None) -> int:
     covered = set(after.coverage()[0])
     before: LanguageIdentifier | Path = args.before_tree or base
     doc_kinds = {"window", "whole"}
-    out: list[str] = [BEGIN, "", "Generated by `.venv/bin/python scripts/langid_report.py --update-doc docs/langid.md`"
-                      " (model: bundled lid.176.ftz).", ""]
+    out: list[str] = [BEGIN, "", "Generated by `scripts/langid_report.py` (the command above; model: bundled lid.176.ftz;"
+                      f" before: {'the code at --before-tree' if args.before_tree else 'today' + chr(39) + 's code, old config'}).", ""]
     figures: dict[str, Any] = {}
     lines, figures["reporting"] = report_block(halves["reporting"], before, after, covered,
                                                "Good documents, UDHR reporting half (final figures)", doc_kinds)
@@ -413,12 +479,21 @@ def main(argv: list[str] | None = None) -> int:
     lines, figures["tuning"] = report_block(halves["tuning"], before, after, covered,
                                             "For reference: the UDHR tuning half (the thresholds were computed on it)",
                                             doc_kinds)
-    out += lines[:7]
-    paragraphs = [{"text": t.text, "lang": t.gold} for t in halves["reporting"] if t.kind == "paragraph"]
-    rep_b, rep_a = evaluate(base, paragraphs), evaluate(after, paragraphs)
-    out += ["## Paragraph accuracy (top code, no threshold), UDHR reporting half", "",
-            f"- macro accuracy over the covered languages: before {rep_b.macro(rep_b.gold_covered):.1%}, "
-            f"after {rep_a.macro(rep_a.gold_covered):.1%} ({len(paragraphs)} paragraphs)", ""]
+    out += lines[:8]
+    out += ["## Decisions the new default changes", "",
+            "Every document, language ID only (before: the previous code's default; after: today's default).", "",
+            "| corpus | documents | kept before | kept after | newly kept | newly removed | kept, new label |",
+            "|---|---:|---:|---:|---:|---:|---:|"]
+    root = Path(__file__).resolve().parents[1]
+    demo = sorted(str(p) for p in (root / "examples" / "corpus").iterdir() if p.is_file())
+    lines, figures["changes_demo"] = changes_block("demo (examples/corpus)", raw_texts(demo), before, after)
+    out += lines
+    if (args.corpus / "manifest.json").is_file():
+        files = [str(args.corpus / f) for f in json.loads((args.corpus / "manifest.json").read_text())["files"]]
+        lines, figures["changes_corpus"] = changes_block(f"benchmark ({args.corpus.name})", raw_texts(files),
+                                                         before, after)
+        out += lines
+    out += [""]
     out += ["## Calibrated lid.176 thresholds (shipped)", "",
             f"`{DEFAULT_THRESHOLDS_FILE.relative_to(Path(__file__).resolve().parents[1])}`, from the tuning half:", ""]
     out += thresholds_block(after) + [""]
