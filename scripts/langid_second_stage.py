@@ -36,9 +36,20 @@ from babelbeam.filters.langid import LanguageIdentifier  # noqa: E402
 from babelbeam.schemas.config import LangIdConfig  # noqa: E402
 
 FUN_TO_REGISTRY = {
-    "szl": "szl_Latn", "hne": "hne_Deva", "awa": "awa_Deva", "fo": "fao_Latn", "lij": "lij_Latn",
-    "fur": "fur_Latn", "prs": "prs_Arab", "mag": "mag_Deva", "ban": "ban_Latn", "bjn": "bjn_Latn",
-    "pag": "pag_Latn", "pap": "pap_Latn", "kea": "kea_Latn", "tpi": "tpi_Latn",
+    "szl": "szl_Latn",
+    "hne": "hne_Deva",
+    "awa": "awa_Deva",
+    "fo": "fao_Latn",
+    "lij": "lij_Latn",
+    "fur": "fur_Latn",
+    "prs": "prs_Arab",
+    "mag": "mag_Deva",
+    "ban": "ban_Latn",
+    "bjn": "bjn_Latn",
+    "pag": "pag_Latn",
+    "pap": "pap_Latn",
+    "kea": "kea_Latn",
+    "tpi": "tpi_Latn",
 }
 """FunLangID labels of the registry languages lid.176 cannot emit."""
 
@@ -85,15 +96,21 @@ def main(argv: list[str] | None = None) -> int:
         right[(t.gold, t.kind)] += final == t.gold
         if t.gold in covered and final != first and final in FUN_TO_REGISTRY.values():
             moved[(t.gold, final)] += 1
-    out: dict[str, Any] = {"uncovered": {}, "covered_moved_udhr": {f"{g}->{c}": k for (g, c), k in moved.items()}}
+    out: dict[str, Any] = {
+        "uncovered": {},
+        "covered_moved_udhr": {f"{g}->{c}": k for (g, c), k in moved.items()},
+    }
     print("| language | UDHR paragraphs right | whole declarations right |\n|---|---:|---:|")
     for code in sorted({g for g, _ in n if g in FUN_TO_REGISTRY.values()}):
         p, w = (code, "paragraph"), (code, "whole")
         print(f"| {code} | {right[p]}/{n[p]} | {right[w]}/{n[w]} |")
         out["uncovered"][code] = {"paragraphs": [right[p], n[p]], "whole": [right[w], n[w]]}
     covered_texts = sum(k for (g, _), k in n.items() if g in covered)
-    print(f"\ntexts of the {len(covered)} covered languages (UDHR) moved into one of the 14: {sum(moved.values())} of {covered_texts}: "
-          + ", ".join(f"{g}->{c} {k}" for (g, c), k in moved.most_common()))
+    print(
+        f"\ntexts of the {len(covered)} covered languages (UDHR) moved into one of the 14: "
+        f"{sum(moved.values())} of {covered_texts}: "
+        + ", ".join(f"{g}->{c} {k}" for (g, c), k in moved.most_common())
+    )
     out["covered_udhr_texts"] = covered_texts
     if (args.corpus / "manifest.json").is_file():
         docs = corpus_texts(args.corpus)
@@ -104,8 +121,11 @@ def main(argv: list[str] | None = None) -> int:
             final = second_stage(fun, t.text, first)
             if final != first:
                 wrong[f"{t.gold}->{final}"] += 1
-        print(f"benchmark-corpus documents (all covered languages) moved into one of the 14: {sum(wrong.values())} "
-              f"of {len(docs)}: " + ", ".join(f"{k} {v}" for k, v in wrong.most_common(10)))
+        print(
+            "benchmark-corpus documents (all covered languages) moved into one of the 14: "
+            f"{sum(wrong.values())} "
+            f"of {len(docs)}: " + ", ".join(f"{k} {v}" for k, v in wrong.most_common(10))
+        )
         out["corpus"] = {"documents": len(docs), "moved": dict(wrong)}
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)

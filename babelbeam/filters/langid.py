@@ -254,13 +254,15 @@ def validate_config(config: LangIdConfig) -> None:
             if not 0.0 <= value <= 1.0:
                 raise ConfigError(f"langid.thresholds.{code}: {value} is not a probability in [0, 1]")
     elif config.thresholds not in THRESHOLD_MODES and not Path(config.thresholds).expanduser().is_file():
-        raise ConfigError(f"langid.thresholds: {config.thresholds!r} is neither one of {', '.join(THRESHOLD_MODES)} "
+        modes = ", ".join(THRESHOLD_MODES)
+        raise ConfigError(f"langid.thresholds: {config.thresholds!r} is neither one of {modes} "
                           "nor a thresholds YAML file")
     if not 0.0 <= config.calibration_floor <= config.calibration_ceiling <= 1.0:
-        raise ConfigError(f"langid.calibration_floor/calibration_ceiling: need 0 <= floor <= ceiling <= 1, got "
-                          f"{config.calibration_floor} and {config.calibration_ceiling}")
+        raise ConfigError("langid.calibration_floor/calibration_ceiling: need 0 <= floor <= ceiling <= 1, "
+                          f"got {config.calibration_floor} and {config.calibration_ceiling}")
     if config.calibration_min_documents < 1:
-        raise ConfigError(f"langid.calibration_min_documents: {config.calibration_min_documents} must be at least 1")
+        raise ConfigError(
+            f"langid.calibration_min_documents: {config.calibration_min_documents} must be at least 1")
     if not 0.0 < config.calibration_sample <= 1.0:
         raise ConfigError(f"langid.calibration_sample: {config.calibration_sample} is not a share in (0, 1]")
     for code in config.keep_languages:
@@ -304,11 +306,13 @@ SIBLING_MARKERS: dict[str, dict[str, frozenset[str]]] = {
     },
     "occitan_iberian": {
         # Function words only one of the four uses: Occitan dins "in", aquel/aqueste "this", totas "all",
-        # degun "nobody", èsser "to be", pòt "can", tanben "also", segon "according to", sens "without" (not
-        # e "and": it is also Papiamento's and Portuguese's article or conjunction); Catalan i "and", és/són "is/are", els
+        # degun "nobody", èsser "to be", pòt "can", tanben "also", segon "according to", sens "without"
+        # (not e "and": it is also Papiamento's and Portuguese's article or conjunction); Catalan i "and",
+        # és/són "is/are", els
         # "the", ningú "nobody", també "also", perquè; Asturian ye "is", nun "not", tolos "all the", naide
         # "nobody", tamién; Spanish todos, nadie, también, está, cuando.
-        "oci_Latn": frozenset("dins aquel aquela aqueste aquò totas degun èsser pòt tanben ieu quitament segon sens".split()),
+        "oci_Latn": frozenset(
+            "dins aquel aquela aqueste aquò totas degun èsser pòt tanben ieu quitament segon sens".split()),
         "cat_Latn": frozenset("i és són els pel pels aquest ningú també perquè hi ho".split()),
         "ast_Latn": frozenset("ye nun tolos toles naide tamién colos coles nesta nesti esti dellos".split()),
         "spa_Latn": frozenset("todos todas nadie también está están cuando hacia".split()),
@@ -325,8 +329,8 @@ PERSIAN_DARI_MARKERS: dict[str, frozenset[str]] = {
 
 
 def persian_or_dari(sample: str) -> str:
-    """``prs_Arab`` when the sample's Dari marker words outnumber the Iranian ones, else ``pes_Arab`` (the larger
-    variety: without evidence a Persian text is read as Iranian Persian)."""
+    """``prs_Arab`` when the sample's Dari marker words outnumber the Iranian ones, else ``pes_Arab`` (the
+    larger variety: without evidence a Persian text is read as Iranian Persian)."""
     dari = iranian = 0
     for word in sample.split():
         word = word.strip(_STRIP + "،؛؟")

@@ -51,7 +51,9 @@ class ScoreHistogram:
         counts = dict(self.counts)
         for b, k in other.counts.items():
             counts[b] = counts.get(b, 0) + k
-        return ScoreHistogram(counts, self.n + other.n, self.total + other.total, self.total_sq + other.total_sq)
+        return ScoreHistogram(
+            counts, self.n + other.n, self.total + other.total, self.total_sq + other.total_sq
+        )
 
     def median(self) -> float:
         """The bin midpoint where half the scores lie below (0 for an empty histogram)."""
@@ -72,8 +74,12 @@ class ScoreHistogram:
         return math.sqrt(max(self.total_sq / self.n - mean * mean, 0.0))
 
     def to_json(self) -> dict[str, Any]:
-        return {"counts": {str(b): k for b, k in sorted(self.counts.items())}, "n": self.n, "total": self.total,
-                "total_sq": self.total_sq}
+        return {
+            "counts": {str(b): k for b, k in sorted(self.counts.items())},
+            "n": self.n,
+            "total": self.total,
+            "total_sq": self.total_sq,
+        }
 
 
 def histograms(pairs: Iterable[tuple[str, float]]) -> dict[str, ScoreHistogram]:
@@ -112,8 +118,9 @@ class Calibration:
     min_documents: int
 
 
-def calibrate(hists: Mapping[str, ScoreHistogram], *, floor: float = 0.3, ceiling: float = 0.9,
-              min_documents: int = 20) -> Calibration:
+def calibrate(
+    hists: Mapping[str, ScoreHistogram], *, floor: float = 0.3, ceiling: float = 0.9, min_documents: int = 20
+) -> Calibration:
     """FineWeb-2's rule per registry language with at least ``min_documents`` scores (``und`` is skipped)."""
     thresholds: dict[str, float] = {}
     evidence: dict[str, LanguageEvidence] = {}
@@ -141,11 +148,20 @@ def calibration_yaml(cal: Calibration, *, header: str, model: str) -> str:
     """
     lines = [f"# {line}" if line else "#" for line in header.splitlines()]
     body = {
-        "rule": {"name": "fineweb2", "formula": "max(floor, min(ceiling, median - std))", "floor": cal.floor,
-                 "ceiling": cal.ceiling, "min_documents": cal.min_documents, "score": "lang_score", "model": model},
+        "rule": {
+            "name": "fineweb2",
+            "formula": "max(floor, min(ceiling, median - std))",
+            "floor": cal.floor,
+            "ceiling": cal.ceiling,
+            "min_documents": cal.min_documents,
+            "score": "lang_score",
+            "model": model,
+        },
         "thresholds": dict(cal.thresholds),
-        "evidence": {c: {"documents": e.documents, "median": e.median, "std": e.std, "threshold": e.threshold}
-                     for c, e in cal.evidence.items()},
+        "evidence": {
+            c: {"documents": e.documents, "median": e.median, "std": e.std, "threshold": e.threshold}
+            for c, e in cal.evidence.items()
+        },
     }
     return "\n".join(lines) + "\n" + yaml.safe_dump(body, sort_keys=False, allow_unicode=True, width=110)
 

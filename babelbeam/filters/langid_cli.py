@@ -42,9 +42,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     mode.add_argument("--eval", type=Path, metavar="GOLD_JSONL", help="JSONL with `text` and gold `lang`")
     mode.add_argument("--coverage", action="store_true", help="print which of the 119 languages the model emits")
     mode.add_argument("--calibrate", nargs="+", type=Path, metavar="INPUT",
-                      help="JSONL (.gz) files: compute per-language thresholds from their score distributions")
+                      help="JSONL (.gz) files: per-language thresholds from their score distributions")
     parser.add_argument("--output", type=Path,
-                        help="annotated JSONL to write (with --input; default stdout); thresholds YAML (--calibrate)")
+                        help="annotated JSONL (with --input; default stdout); thresholds YAML (--calibrate)")
     parser.add_argument("--langid-model", help="fastText LID model file (default: bundled lid.176.ftz)")
     parser.add_argument("--config", type=Path, help="run config YAML; its `langid` section is the base")
     parser.add_argument("--threshold", type=float, help="global minimum score (langid.threshold)")
@@ -255,11 +255,12 @@ def print_coverage_report(report: CoverageReport, out: TextIO) -> None:
     if flores:
         out.write(f"Read as another code ({len(flores)}): "
                   + "; ".join(f"{label} -> {code}" for label, code in sorted(flores.items())) + "\n")
-    out.write(f"Labels outside the 119 ({report.outside}, mapped to und with the label kept); close relatives "
-              f"among them: {' '.join(report.relatives) or '-'}\n")
+    out.write(f"Labels outside the 119 ({report.outside}, mapped to und with the label kept); close "
+              f"relatives among them: {' '.join(report.relatives) or '-'}\n")
     by_markers = marker_reachable(report.covered)
     if by_markers:
-        out.write(f"Reachable only through a group's marker words ({len(by_markers)}): {' '.join(by_markers)}\n")
+        out.write(f"Reachable only through a group's marker words ({len(by_markers)}): "
+                  f"{' '.join(by_markers)}\n")
 
 
 def marker_reachable(covered: list[str]) -> list[str]:

@@ -48,7 +48,8 @@ _PLACEHOLDER_BY_RULE = {RULE_HAN_SCRIPT: "zho_Hans", RULE_PERSIAN_DARI: PERSIAN}
 
 
 def _read_table(name: str) -> list[dict[str, str]]:
-    """Rows of a tab-separated table in ``DATA_DIR`` (``#`` lines are comments, the first other line the header)."""
+    """Rows of a tab-separated table in ``DATA_DIR`` (``#`` lines are comments, the first other line is the
+    header)."""
     with (DATA_DIR / name).open(encoding="utf-8") as f:
         lines = [line for line in f if line.strip() and not line.startswith("#")]
     return list(csv.DictReader(lines, delimiter="\t"))
@@ -77,7 +78,8 @@ def _load_groups() -> tuple[dict[str, tuple[str, ...]], dict[str, str]]:
         members = tuple(row["members"].split())
         unknown = [c for c in members if c not in LANGUAGES]
         if unknown:
-            raise ValueError(f"langid_data/groups.tsv: group {row['group']}: {unknown} are not registry codes")
+            raise ValueError(f"langid_data/groups.tsv: group {row['group']}: {unknown} are not registry "
+                             "codes")
         groups[row["group"]] = members
         why[row["group"]] = row["why"]
     return groups, why
@@ -100,7 +102,8 @@ def _load_relatives() -> dict[str, Relative]:
         if any(c not in LANGUAGES for c in maps_to if c != UNDETERMINED):
             raise ValueError(f"langid_data/relatives.tsv: {row['label']}: {maps_to} are not registry codes")
         if (rule is None) != (len(maps_to) == 1) or (rule is not None and rule not in _PLACEHOLDER_BY_RULE):
-            raise ValueError(f"langid_data/relatives.tsv: {row['label']}: rule {rule!r} does not fit {maps_to}")
+            raise ValueError(f"langid_data/relatives.tsv: {row['label']}: rule {rule!r} does not fit "
+                             f"{maps_to}")
         out[row["label"]] = Relative(row["label"], maps_to, rule, group, row["source"])
     return out
 
@@ -114,7 +117,8 @@ def model_labels(name: str) -> list[str]:
     path = DATA_DIR / f"{name}_labels.txt"
     if not path.is_file():
         raise ValueError(f"no label list {name!r} (known: glotlid_v3, openlid)")
-    return [line.strip() for line in path.read_text(encoding="utf-8").splitlines() if line.strip() and line[0] != "#"]
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return [line.strip() for line in lines if line.strip() and line[0] != "#"]
 
 # lid.176 Wikipedia code -> registry code, for the labels that name one of the 119. Every other lid.176
 # label (eo, la, nds, ky, br, bo, ...) is a language Qwen3 does not list and maps to ``und``.
@@ -247,7 +251,8 @@ def emitted_codes(label: str) -> tuple[str, ...]:
 
 @dataclass
 class CoverageReport:
-    """How a model's labels reach the 119: directly, through an alias, or through a merged label and a rule."""
+    """How a model's labels reach the 119: directly, through an alias, or through a merged label and a
+    rule."""
 
     labels: int
     """Labels in the model."""

@@ -87,8 +87,12 @@ class _WriteCalibration(beam.DoFn):
         self.config, self.path, self.header = config, path, header
 
     def process(self, items: list[tuple[str, ScoreHistogram]]) -> Iterator[str]:
-        cal = calibrate(dict(items), floor=self.config.calibration_floor, ceiling=self.config.calibration_ceiling,
-                        min_documents=self.config.calibration_min_documents)
+        cal = calibrate(
+            dict(items),
+            floor=self.config.calibration_floor,
+            ceiling=self.config.calibration_ceiling,
+            min_documents=self.config.calibration_min_documents,
+        )
         text = calibration_yaml(cal, header=self.header, model=self.config.model or "lid.176.ftz")
         write_atomically(self.path, text.encode("utf-8"))
         yield self.path
@@ -115,7 +119,8 @@ class CalibrateThresholds(beam.PTransform):
 
 
 class CalibrateRunInputs(beam.PTransform):
-    """A run's inputs, read and normalised as its annotate phase reads them, -> the thresholds YAML at ``path``."""
+    """A run's inputs, read and normalised as its annotate phase reads them, -> the thresholds YAML at
+    ``path``."""
 
     def __init__(self, paths: list[str], config: RunConfig, path: str, id_root: str) -> None:
         super().__init__()
@@ -123,11 +128,15 @@ class CalibrateRunInputs(beam.PTransform):
 
     def expand(self, pbegin: beam.pvalue.PBegin) -> beam.PCollection:
         config = self._config
-        header = (f"langid.thresholds: auto -- computed by babelbeam run on {config.langid.calibration_sample:.0%} "
-                  f"of {len(self._paths)} input files (documents chosen by a hash of their id)\n"
-                  f"rule: max({config.langid.calibration_floor}, min({config.langid.calibration_ceiling}, "
-                  "median - std)) per language; languages with fewer than "
-                  f"{config.langid.calibration_min_documents} sampled documents keep the default threshold")
-        docs = (pbegin | "Read" >> ReadDocuments(self._paths, config.input, id_root=self._id_root))["documents"]
+        header = (
+            f"langid.thresholds: auto -- computed by babelbeam run on {config.langid.calibration_sample:.0%} "
+            f"of {len(self._paths)} input files (documents chosen by a hash of their id)\n"
+            f"rule: max({config.langid.calibration_floor}, min({config.langid.calibration_ceiling}, "
+            "median - std)) per language; languages with fewer than "
+            f"{config.langid.calibration_min_documents} sampled documents keep the default threshold"
+        )
+        docs = (pbegin | "Read" >> ReadDocuments(self._paths, config.input, id_root=self._id_root))[
+            "documents"
+        ]
         docs = (docs | "Normalize" >> Normalize(config.normalize))[KEPT]
         return docs | "CalibrateThresholds" >> CalibrateThresholds(config.langid, self._path, header)

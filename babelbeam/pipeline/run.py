@@ -150,7 +150,8 @@ def _calibrate_langid(output_dir: str, config: RunConfig, beam_args: list[str], 
     """The ``langid.thresholds: auto`` pre-pass: the thresholds YAML is its own done marker."""
     path = work_path(output_dir, *LANGID_THRESHOLDS)
     with _log_time("language-ID thresholds calibrated"):
-        _run_beam(beam_args, lambda p: p | "CalibrateLangId" >> CalibrateRunInputs(inputs, config, path, id_root))
+        _run_beam(beam_args,
+                  lambda p: p | "CalibrateLangId" >> CalibrateRunInputs(inputs, config, path, id_root))
 
 
 def with_calibrated_thresholds(output_dir: str, config: RunConfig) -> RunConfig:
@@ -229,7 +230,8 @@ def run_pipeline(inputs: list[str], output_dir: str, config: RunConfig, beam_arg
     with LocalProcesses(processes) as local:
         if config.langid.thresholds == "auto":
             if not _exists(work_path(output_dir, *LANGID_THRESHOLDS)):
-                _LOG.info("calibrating language-ID thresholds on %.0f%% of the input", 100 * config.langid.calibration_sample)
+                _LOG.info("calibrating language-ID thresholds on %.0f%% of the input",
+                          100 * config.langid.calibration_sample)
                 local.run([(_calibrate_langid, (output_dir, config, beam_args, plan["inputs"],
                                                 input_root(plan["inputs"])))])
             config = with_calibrated_thresholds(output_dir, config)

@@ -41,9 +41,11 @@ class Document:
     lang_label: str | None = None
     """The model's original label when it mapped to ``und`` or to a corrected code."""
     lang_group: str | None = None
-    """The confusable group of ``lang`` (``malay``, ``bcms``, ``arabic``...: langid_data/groups.tsv), or None."""
+    """The confusable group of ``lang`` (``malay``, ``bcms``, ``arabic``...: langid_data/groups.tsv), or
+    None."""
     lang_group_score: float | None = None
-    """The group's summed probability, 0..1, which the keep decision used; None when ``lang`` is in no group."""
+    """The group's summed probability, 0..1, which the keep decision used; None when ``lang`` is in no
+    group."""
     measurements: dict[str, float] = field(default_factory=dict)
     """Values the quality filters measured, by ``<filter>_<measure>`` name, when asked to keep them."""
     dup_cluster: str | None = None

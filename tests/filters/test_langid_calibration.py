@@ -66,8 +66,9 @@ def test_histogram_matches_exact_statistics_and_merges_in_any_order() -> None:
 
 
 def test_calibrate_skips_thin_languages_and_und() -> None:
-    hists = histograms([("eng_Latn", 0.95)] * 30 + [("eng_Latn", 0.55)] * 10 + [("deu_Latn", 0.9)] * 3
-                       + [("und", 0.2)] * 50)
+    hists = histograms(
+        [("eng_Latn", 0.95)] * 30 + [("eng_Latn", 0.55)] * 10 + [("deu_Latn", 0.9)] * 3 + [("und", 0.2)] * 50
+    )
     cal = calibrate(hists, floor=0.3, ceiling=0.9, min_documents=20)
     assert set(cal.thresholds) == {"eng_Latn"} and "und" not in cal.evidence
     e = cal.evidence["eng_Latn"]
@@ -78,7 +79,9 @@ def test_calibrate_skips_thin_languages_and_und() -> None:
 def test_thresholds_yaml_round_trip(tmp_path: Path) -> None:
     cal = calibrate(histograms([("eng_Latn", 0.8)] * 5 + [("eng_Latn", 0.6)] * 5), min_documents=5)
     path = tmp_path / "t.yaml"
-    path.write_text(calibration_yaml(cal, header="computed on a test\nsecond line", model="m.bin"), encoding="utf-8")
+    path.write_text(
+        calibration_yaml(cal, header="computed on a test\nsecond line", model="m.bin"), encoding="utf-8"
+    )
     text = path.read_text(encoding="utf-8")
     assert text.startswith("# computed on a test\n# second line\n")
     assert load_thresholds(path) == cal.thresholds == {"eng_Latn": 0.5}  # median 0.6 - std 0.1
@@ -91,7 +94,9 @@ def test_thresholds_yaml_round_trip(tmp_path: Path) -> None:
 
 def test_threshold_modes(lid: LanguageIdentifier, tmp_path: Path) -> None:
     shipped = load_thresholds(DEFAULT_THRESHOLDS_FILE)
-    assert resolve_thresholds(LangIdConfig()) == shipped == resolve_thresholds(LangIdConfig(thresholds="auto"))
+    assert (
+        resolve_thresholds(LangIdConfig()) == shipped == resolve_thresholds(LangIdConfig(thresholds="auto"))
+    )
     assert resolve_thresholds(LangIdConfig(thresholds="global")) == {}
     assert resolve_thresholds(LangIdConfig(model="/any/other.bin")) == {}  # the table is lid.176's
     assert resolve_thresholds(LangIdConfig(thresholds={"jpn_Jpan": 0.8})) == {"jpn_Jpan": 0.8}
@@ -124,7 +129,9 @@ def test_cli_calibrate_writes_reviewable_yaml(tmp_path: Path, capsys: pytest.Cap
     src = tmp_path / "in.jsonl"
     src.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
     config = tmp_path / "run.yaml"
-    config.write_text("langid: {calibration_min_documents: 5, calibration_floor: 0.2, calibration_ceiling: 0.95}\n")
+    config.write_text(
+        "langid: {calibration_min_documents: 5, calibration_floor: 0.2, calibration_ceiling: 0.95}\n"
+    )
     out = tmp_path / "thresholds.yaml"
     parser = argparse.ArgumentParser()
     langid_cli.add_arguments(parser)

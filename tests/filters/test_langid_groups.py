@@ -24,7 +24,8 @@ from babelbeam.schemas.config import LangIdConfig
 from babelbeam.schemas.document import Document
 from babelbeam.schemas.languages import LANGUAGES
 
-# Indonesian written for this test that lid.176 splits with Malay: label 0.49, group (Indonesian + Malay) 0.77.
+# Indonesian written for this test that lid.176 splits with Malay: label 0.49, group (Indonesian + Malay)
+# 0.77.
 SPLIT_INDONESIAN = "Dia membaca buku sejarah setiap malam."
 
 
@@ -40,12 +41,17 @@ def test_group_tables_are_consistent() -> None:
         assert group in GROUPS and set(markers) <= set(GROUPS[group]), group
     for relative in RELATIVES.values():
         assert relative.source and (relative.group is None or relative.group in GROUPS)
-    expected = {"malay": {"ind_Latn", "zsm_Latn"}, "bcms": {"hrv_Latn", "bos_Latn", "srp_Cyrl"},
-                "scandinavian": {"dan_Latn", "nob_Latn", "nno_Latn"}, "czech_slovak": {"ces_Latn", "slk_Latn"},
-                "galician_portuguese": {"glg_Latn", "por_Latn"}, "persian": {"pes_Arab", "prs_Arab"},
-                "occitan_iberian": {"cat_Latn", "oci_Latn", "spa_Latn"},
-                "hindi_belt": {"hin_Deva", "mar_Deva", "npi_Deva", "mai_Deva", "bho_Deva", "mag_Deva"},
-                "arabic": {"arb_Arab", "apc_Arab", "arz_Arab", "ary_Arab", "acm_Arab", "aeb_Arab", "ars_Arab"}}
+    expected = {
+        "malay": {"ind_Latn", "zsm_Latn"},
+        "bcms": {"hrv_Latn", "bos_Latn", "srp_Cyrl"},
+        "scandinavian": {"dan_Latn", "nob_Latn", "nno_Latn"},
+        "czech_slovak": {"ces_Latn", "slk_Latn"},
+        "galician_portuguese": {"glg_Latn", "por_Latn"},
+        "persian": {"pes_Arab", "prs_Arab"},
+        "occitan_iberian": {"cat_Latn", "oci_Latn", "spa_Latn"},
+        "hindi_belt": {"hin_Deva", "mar_Deva", "npi_Deva", "mai_Deva", "bho_Deva", "mag_Deva"},
+        "arabic": {"arb_Arab", "apc_Arab", "arz_Arab", "ary_Arab", "acm_Arab", "aeb_Arab", "ars_Arab"},
+    }
     for group, codes in expected.items():
         assert codes <= set(GROUPS[group]), group
 
@@ -89,7 +95,9 @@ def test_marker_words_choose_inside_a_group() -> None:
     assert sibling_by_markers("cat_Latn", "aquela vila es polida dins lo centre e degun i ven") == "oci_Latn"
     assert sibling_by_markers("cat_Latn", "la vila és bonica i tothom hi ve") is None
     # Asturian ye "is", nun "not", tolos "all the" in text the model calls Spanish.
-    assert sibling_by_markers("spa_Latn", "naide nun sabe cuándo llega, pero tolos ye esperando") == "ast_Latn"
+    assert (
+        sibling_by_markers("spa_Latn", "naide nun sabe cuándo llega, pero tolos ye esperando") == "ast_Latn"
+    )
     # Minangkabau indak "not", nan "which" in text the model calls Indonesian; Banjar kada, wan.
     assert sibling_by_markers("ind_Latn", "urang kampuang indak tau nan ka datang") == "min_Latn"
     assert sibling_by_markers("ind_Latn", "urang kada tahu wan siapa ulun bapandir") == "bjn_Latn"
@@ -97,7 +105,9 @@ def test_marker_words_choose_inside_a_group() -> None:
 
 
 def test_asturian_read_as_spanish_is_relabelled(lid: LanguageIdentifier) -> None:
-    result = lid.identify("Naide nun sabe cuándo llegará'l tren, pero tolos vecinos ye tan esperando na estación del pueblu.")
+    result = lid.identify(
+        "Naide nun sabe cuándo llegará'l tren, pero tolos vecinos ye tan esperando na estación del pueblu."
+    )
     assert result.code == "ast_Latn" and FLAG_MARKERS in result.flags and result.label == "es"
 
 

@@ -1,5 +1,6 @@
-"""GlotLID v3 and OpenLID without downloading either: train small fastText models whose label sets are exactly
-the published ones (``babelbeam/filters/langid_data/*_labels.txt``), load them as ``--langid-model``, and check
+"""GlotLID v3 and OpenLID without downloading either: train small fastText models whose label sets are
+exactly the published ones (``babelbeam/filters/langid_data/*_labels.txt``), load them as ``--langid-model``,
+and check
 that every label lands on the right registry code, that ``--coverage`` counts merged labels once per language
 they cover, and that GlotLID's renamed and merged labels (fas_Arab, cmn_Hani, yue_Hani, fil_Latn, ekk_Latn)
 and a relative outside the 119 (ajp_Arab -> its parent apc_Arab) come out as documented."""
@@ -24,14 +25,22 @@ from babelbeam.schemas.languages import LANGUAGES
 # Sentences written for these tests, per label. Every other label of the set is trained on tokens of its
 # own (``w<index>q ...``) so the model has exactly the published labels and no two share evidence.
 SENTENCES = {
-    "fas_Arab": ["آنها هر روز به بازار شهر می روند و نان تازه می خرند",
-                 "دانشجویان در کتابخانه درس می خوانند و شب به خانه برمی گردند"],
+    "fas_Arab": [
+        "آنها هر روز به بازار شهر می روند و نان تازه می خرند",
+        "دانشجویان در کتابخانه درس می خوانند و شب به خانه برمی گردند",
+    ],
     "cmn_Hani": ["我们每天早上在公园里散步然后去市场买菜", "我們每天早上在公園裡散步然後去市場買菜"],
     "yue_Hani": ["佢哋今日去咗街市買餸", "我哋聽日喺屋企食飯啦"],
-    "fil_Latn": ["ang mga bata ay naglalaro sa parke tuwing hapon", "bumili kami ng tinapay at gatas sa tindahan"],
+    "fil_Latn": [
+        "ang mga bata ay naglalaro sa parke tuwing hapon",
+        "bumili kami ng tinapay at gatas sa tindahan",
+    ],
     "ekk_Latn": ["lapsed mängivad pärast kooli aias", "ostsime täna hommikul turult värsket leiba"],
     "ajp_Arab": ["شو بدك تعمل اليوم بعد الشغل", "هلأ رايحين عالسوق نشتري خضرة"],
-    "eng_Latn": ["the children are playing in the garden after school", "we bought bread at the market today"],
+    "eng_Latn": [
+        "the children are playing in the garden after school",
+        "we bought bread at the market today",
+    ],
 }
 PROBES = {
     # label trained on -> (probe text, expected registry code)
@@ -82,8 +91,15 @@ def glotlid_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def openlid_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
     labels = model_labels("openlid")
     # OpenLID calls the GlotLID-only labels by their FLORES codes: train those sentences under them.
-    renamed = {"pes_Arab": "fas_Arab", "zho_Hans": "cmn_Hani", "yue_Hant": "yue_Hani", "tgl_Latn": "fil_Latn",
-               "est_Latn": "ekk_Latn", "ajp_Arab": "ajp_Arab", "eng_Latn": "eng_Latn"}
+    renamed = {
+        "pes_Arab": "fas_Arab",
+        "zho_Hans": "cmn_Hani",
+        "yue_Hant": "yue_Hani",
+        "tgl_Latn": "fil_Latn",
+        "est_Latn": "ekk_Latn",
+        "ajp_Arab": "ajp_Arab",
+        "eng_Latn": "eng_Latn",
+    }
     for flores, glot in renamed.items():
         SENTENCES.setdefault(flores, SENTENCES[glot])
     return _train(labels, tmp_path_factory.mktemp("openlid"), "openlid")
@@ -93,7 +109,16 @@ def test_label_lists_are_the_published_sets() -> None:
     glot, openlid = model_labels("glotlid_v3"), model_labels("openlid")
     assert len(glot) == len(set(glot)) == 2102 and len(openlid) == len(set(openlid)) == 201
     assert {"fas_Arab", "cmn_Hani", "yue_Hani", "fil_Latn", "ekk_Latn", "ajp_Arab"} <= set(glot)
-    assert not {"pes_Arab", "prs_Arab", "zho_Hans", "zho_Hant", "yue_Hant", "tgl_Latn", "est_Latn", "acq_Arab"} & set(glot)
+    assert not {
+        "pes_Arab",
+        "prs_Arab",
+        "zho_Hans",
+        "zho_Hant",
+        "yue_Hant",
+        "tgl_Latn",
+        "est_Latn",
+        "acq_Arab",
+    } & set(glot)
     assert set(LANGUAGES) <= set(openlid)  # OpenLID has all 119 as written
     assert sum(code in set(glot) for code in LANGUAGES) == 111
 
@@ -111,8 +136,12 @@ def test_glotlid_v3_label_map() -> None:
     assert len(report.covered) == 118
     assert report.merged["fas_Arab"] == ["pes_Arab", "prs_Arab"]
     assert report.merged["cmn_Hani"] == ["zho_Hans", "zho_Hant"]
-    assert {"fil_Latn": "tgl_Latn", "ekk_Latn": "est_Latn", "yue_Hani": "yue_Hant", "ajp_Arab": "apc_Arab"}.items() \
-        <= report.aliased.items()
+    assert {
+        "fil_Latn": "tgl_Latn",
+        "ekk_Latn": "est_Latn",
+        "yue_Hani": "yue_Hant",
+        "ajp_Arab": "apc_Arab",
+    }.items() <= report.aliased.items()
     # Other-script labels of a registry language (srp_Latn, hin_Latn...) are read as it, the script
     # mismatch flagged: 111 as written, 2 merged, 29 read as another code, the rest outside the 119.
     assert ("srp_Latn", "srp_Cyrl") in report.aliased.items() and len(report.aliased) == 29
@@ -130,7 +159,9 @@ def test_openlid_label_map() -> None:
 
 def test_trained_glotlid_v3_model_maps_codes(glotlid_model: Path) -> None:
     model = fasttext.load_model(str(glotlid_model))
-    assert sorted(label.removeprefix("__label__") for label in model.get_labels()) == sorted(model_labels("glotlid_v3"))
+    assert sorted(label.removeprefix("__label__") for label in model.get_labels()) == sorted(
+        model_labels("glotlid_v3")
+    )
     lid = LanguageIdentifier.from_config(LangIdConfig(model=str(glotlid_model), min_chars=10))
     for label, (text, code) in PROBES.items():
         result = lid.identify(text)
@@ -147,13 +178,28 @@ def test_trained_glotlid_v3_model_maps_codes(glotlid_model: Path) -> None:
 
 def test_trained_openlid_model_maps_codes(openlid_model: Path) -> None:
     model = fasttext.load_model(str(openlid_model))
-    assert sorted(label.removeprefix("__label__") for label in model.get_labels()) == sorted(model_labels("openlid"))
+    assert sorted(label.removeprefix("__label__") for label in model.get_labels()) == sorted(
+        model_labels("openlid")
+    )
     lid = LanguageIdentifier.from_config(LangIdConfig(model=str(openlid_model), min_chars=10))
-    expected = {"pes_Arab": "pes_Arab", "zho_Hans": "zho_Hans", "yue_Hant": "yue_Hant", "tgl_Latn": "tgl_Latn",
-                "est_Latn": "est_Latn", "ajp_Arab": "apc_Arab", "eng_Latn": "eng_Latn"}
-    probes = {"pes_Arab": PROBES["fas_Arab"][0], "zho_Hans": PROBES["cmn_Hani"][0], "yue_Hant": PROBES["yue_Hani"][0],
-              "tgl_Latn": PROBES["fil_Latn"][0], "est_Latn": PROBES["ekk_Latn"][0], "ajp_Arab": PROBES["ajp_Arab"][0],
-              "eng_Latn": PROBES["eng_Latn"][0]}
+    expected = {
+        "pes_Arab": "pes_Arab",
+        "zho_Hans": "zho_Hans",
+        "yue_Hant": "yue_Hant",
+        "tgl_Latn": "tgl_Latn",
+        "est_Latn": "est_Latn",
+        "ajp_Arab": "apc_Arab",
+        "eng_Latn": "eng_Latn",
+    }
+    probes = {
+        "pes_Arab": PROBES["fas_Arab"][0],
+        "zho_Hans": PROBES["cmn_Hani"][0],
+        "yue_Hant": PROBES["yue_Hani"][0],
+        "tgl_Latn": PROBES["fil_Latn"][0],
+        "est_Latn": PROBES["ekk_Latn"][0],
+        "ajp_Arab": PROBES["ajp_Arab"][0],
+        "eng_Latn": PROBES["eng_Latn"][0],
+    }
     for label, text in probes.items():
         result = lid.identify(text)
         assert result.label == label and result.code == expected[label], (label, result)

@@ -32,7 +32,9 @@ GERMAN = [
     "Heute Nacht wird über den Hügeln Regen erwartet, morgen bleibt es klar.",
 ]
 # Javanese written for this test: lid.176 names it right but scores it 0.46, under one threshold of 0.5.
-JAVANESE = "Bocah-bocah padha dolanan ing plataran omah nalika srengenge wis arep surup, banjur padha mulih mangan."
+JAVANESE = (
+    "Bocah-bocah padha dolanan ing plataran omah nalika srengenge wis arep surup, banjur padha mulih mangan."
+)
 # Indonesian that lid.176 splits with Malay (label 0.49, group 0.77).
 INDONESIAN = "Dia membaca buku sejarah setiap malam."
 
@@ -46,8 +48,12 @@ def _config() -> RunConfig:
 
 
 def test_auto_thresholds_are_calibrated_on_the_input_and_used(tmp_path: Path) -> None:
-    records = [{"id": f"en-{i}", "text": " ".join(p)} for i, p in enumerate(itertools.permutations(ENGLISH, 2))]
-    records += [{"id": f"de-{i}", "text": " ".join(p)} for i, p in enumerate(itertools.permutations(GERMAN, 2))]
+    records = [
+        {"id": f"en-{i}", "text": " ".join(p)} for i, p in enumerate(itertools.permutations(ENGLISH, 2))
+    ]
+    records += [
+        {"id": f"de-{i}", "text": " ".join(p)} for i, p in enumerate(itertools.permutations(GERMAN, 2))
+    ]
     write_jsonl(tmp_path / "in" / "a.jsonl", records)
     config = _config()
     config.langid.thresholds = "auto"
@@ -80,15 +86,20 @@ def test_duplicate_group_of_a_good_document_keeps_one_copy(tmp_path: Path) -> No
     write_jsonl(tmp_path / "in" / "a.jsonl", records)
     out = tmp_path / "out"
     stats = run_pipeline([str(tmp_path / "in" / "a.jsonl")], str(out), _config())
-    removed = [json.loads(line) for f in sorted((out / "removed").glob("*.jsonl"))
-               for line in f.read_text(encoding="utf-8").splitlines()]
+    removed = [
+        json.loads(line)
+        for f in sorted((out / "removed").glob("*.jsonl"))
+        for line in f.read_text(encoding="utf-8").splitlines()
+    ]
     assert sorted(r["id"] for r in removed) == ["jv-1", "jv-2"]
     assert {r["removed_reason"] for r in removed} == {"exact_duplicate"}
     assert stats["conservation"]["holds"] and stats["conservation"]["kept"] == 3
     rows = {}
     for shard in read_manifest(str(out)).shards:
         table = open_shard(shard.path).table
-        rows.update(zip(table.column("id").to_pylist(), table.column("lang_group_score").to_pylist(), strict=True))
+        rows.update(
+            zip(table.column("id").to_pylist(), table.column("lang_group_score").to_pylist(), strict=True)
+        )
     assert set(rows) == {"jv-0", "id-0", "en-0"}
     assert rows["en-0"] is None and rows["jv-0"] is None  # in no group
     assert 0.5 <= rows["id-0"] <= 1.0  # Indonesian + Malay
