@@ -567,7 +567,8 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
     after = LanguageIdentifier(base.model, AFTER, base.model_path)
-    covered = set(after.coverage()[0])
+    # The 99 languages lid.176 has a label for: Dari is left out, reachable only through the marker rule on `fa`.
+    covered = set(after.coverage()[0]) - {"prs_Arab"}
     before: LanguageIdentifier | Path = args.before_tree or base
     doc_kinds = {"window", "whole"}
     before_name = "the code at --before-tree" if args.before_tree else "today's code, old config"
