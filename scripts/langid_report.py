@@ -567,7 +567,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
     after = LanguageIdentifier(base.model, AFTER, base.model_path)
-    # The 99 languages lid.176 has a label for: Dari is left out, reachable only through the marker rule on `fa`.
+    # The 99 languages lid.176 has a label for: Dari is left out (only the marker rule on `fa` reaches it).
     covered = set(after.coverage()[0]) - {"prs_Arab"}
     before: LanguageIdentifier | Path = args.before_tree or base
     doc_kinds = {"window", "whole"}
