@@ -72,7 +72,7 @@ setup(
     package_data={
         "babelbeam.schemas": ["languages.tsv"],
         "babelbeam.assets": ["qwen.tiktoken", "lid.176.ftz"],
-        "babelbeam": ["**/*.yaml", "**/*.txt", "**/*.json"],
+        "babelbeam": ["**/*.yaml", "**/*.txt", "**/*.json", "**/*.tsv"],
     },
     install_requires=RUNTIME,
     extras_require={"model": MODEL, "warcio": WARCIO, "test": TEST, "bench": BENCH},

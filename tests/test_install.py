@@ -103,6 +103,8 @@ def test_sdist_installs_into_a_clean_venv_and_runs(tmp_path: Path) -> None:
             assert member is not None, f"{sdist.name} lacks babelbeam/assets/{name} (run make assets)"
             assert hashlib.sha256(tar.extractfile(member).read()).hexdigest() == sha, name
         assert "babelbeam/schemas/languages.tsv" in members
+        for name in ("groups.tsv", "relatives.tsv", "lid176_thresholds.yaml", "glotlid_v3_labels.txt"):
+            assert f"babelbeam/filters/langid_data/{name}" in members, name  # language ID's tables
         tar.extractall(tmp_path / "src", filter="data")
     (src,) = (tmp_path / "src").iterdir()
 

@@ -15,8 +15,16 @@ such as GlotLID or OpenLID given by path) and turns its labels into registry cod
    Uzbek or Azerbaijani in the other alphabet, romanised Hindi...) keeps the registry code and is flagged,
    with ``lang_label`` naming what was seen (``srp_Latn``).
 
+6. A label covering Persian and Dari (GlotLID ``fas_Arab``, lid.176 ``fa``) becomes Dari when the text's
+   Dari marker words (the copula ``استند``..., Afghan administrative words) outnumber the Iranian ones, else
+   Persian; flagged ``merged_label`` with ``lang_label`` keeping the model's label.
+7. A language in a confusable group (``langid_data/groups.tsv``) gets the group's summed probability as
+   ``group_score`` (relatives outside the 119 listed in ``relatives.tsv`` add to it).
+
 ``annotate`` applies the config's decision: removal reasons ``langid_too_short``, ``langid_undetermined``,
-``langid_not_selected`` and ``langid_low_score`` (per-language thresholds override the global one).
+``langid_not_selected`` and ``langid_low_score``. The score compared with the language's threshold is the
+group score for a language in a group (``langid.group_decision``), the label's score otherwise; thresholds
+are per language (``langid.thresholds``: the shipped lid.176 table by default, see ``resolve_thresholds``).
 """
 
 from __future__ import annotations
@@ -25,20 +33,26 @@ import dataclasses
 import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 from babelbeam.filters import scripts
+from babelbeam.filters.langid_calibration import load_thresholds
 from babelbeam.filters.langid_labels import (
     CHINESE,
+    DATA_DIR,
+    GROUP_OF,
+    GROUPS,
+    PERSIAN,
     SERBO_CROATIAN,
     label_coverage,
     map_label,
     strip_label,
 )
-from babelbeam.schemas.config import MIN_SAMPLE_PIECE_CHARS, ConfigError, LangIdConfig
+from babelbeam.schemas.config import MIN_SAMPLE_PIECE_CHARS, LangIdConfig, check_config
 from babelbeam.schemas.document import Document
-from babelbeam.schemas.languages import LANGUAGES, UNDETERMINED
+from babelbeam.schemas.languages import UNDETERMINED
 
 log = logging.getLogger(__name__)
 
@@ -64,6 +78,16 @@ FLAG_CORRECTED = "label_corrected"
 FLAG_SAMPLED = "sampled"
 FLAG_SCRIPT_RERANKED = "script_reranked"
 FLAG_MARKERS = "sibling_markers"
+FLAG_MERGED = "merged_label"
+
+GROUP_LABEL_SHARE = 0.5
+"""The group's sum decides only when the chosen label holds at least this share of it: a model that cannot
+choose inside the group (Occitan split evenly over Catalan and Occitan) is not trusted with the label either,
+so the document keeps its label's own score (measured in docs/langid.md)."""
+
+DEFAULT_THRESHOLDS_FILE = DATA_DIR / "lid176_thresholds.yaml"
+"""Per-language thresholds shipped for the bundled lid.176 (``langid.thresholds: default``)."""
+"""The word values of ``langid.thresholds``; any other string is a path to a thresholds YAML."""
 
 TWO_SCRIPT_LANGUAGES = frozenset(
     {"srp", "bos", "uzn", "azj", "kaz", "tat", "bak", "tgk", "pan", "snd", "jav", "zsm", "ydd", "yue", "urd", "hin"}
@@ -93,6 +117,10 @@ class LangResult:
     ``cantonese_usage``, ``label_corrected``, ``sampled``, ``script_reranked``, ``sibling_markers``."""
     seen_label: str | None = None
     """On a script mismatch, the language with the script actually seen, e.g. ``srp_Latn``."""
+    group: str | None = None
+    """The confusable group ``code`` belongs to (``groups.tsv``), or None."""
+    group_score: float | None = None
+    """Summed probability of the group's members and listed relatives, 0..1; None outside a group."""
 
     @property
     def lang_label(self) -> str | None:
@@ -215,27 +243,8 @@ def _script_matches(code: str, seen: str) -> bool:
 
 
 def validate_config(config: LangIdConfig) -> None:
-    """Raise ConfigError naming the offending ``langid.*`` field."""
-    if not 0.0 <= config.threshold <= 1.0:
-        raise ConfigError(f"langid.threshold: {config.threshold} is not a probability in [0, 1]")
-    for code, value in config.thresholds.items():
-        if code not in LANGUAGES:
-            raise ConfigError(f"langid.thresholds: {code!r} is not one of the 119 registry codes")
-        if not 0.0 <= value <= 1.0:
-            raise ConfigError(f"langid.thresholds.{code}: {value} is not a probability in [0, 1]")
-    for code in config.keep_languages:
-        if code not in LANGUAGES and code != UNDETERMINED:
-            raise ConfigError(f"langid.keep_languages: {code!r} is not one of the 119 registry codes")
-    if config.top_k < 1:
-        raise ConfigError(f"langid.top_k: {config.top_k} must be at least 1")
-    if config.min_chars < 0:
-        raise ConfigError(f"langid.min_chars: {config.min_chars} must not be negative")
-    if config.max_sample_lines < 1:
-        raise ConfigError(f"langid.max_sample_lines: {config.max_sample_lines} must be at least 1")
-    if config.max_sample_chars is not None and config.max_sample_chars < MIN_PIECE_CHARS:
-        raise ConfigError(
-            f"langid.max_sample_chars: {config.max_sample_chars} must be at least {MIN_PIECE_CHARS} (or null for no cap)"
-        )
+    """Raise ConfigError naming the offending ``langid.*`` field (the one config check, ``check_config``)."""
+    check_config(config, "langid.")
 
 
 # Close relatives that lid.176 tells apart poorly, with grammatical words (copulas, negation, pronouns,
@@ -249,15 +258,56 @@ SIBLING_MARKERS: dict[str, dict[str, frozenset[str]]] = {
         "mai_Deva": frozenset("अछि छथि छैक छी छल एहि ओहि सभ नहि केँ सँ अपन कएल थिक हेतु".split()),
         "bho_Deva": frozenset("बा बाटे बाड़े बाड़ी हवे नइखे आपन होखे होखी कौनो केहु खातिर सकेला ओकर एकर".split()),
     },
-    "norwegian": {
+    "scandinavian": {
         "nob_Latn": frozenset("ikke et de da fra hva hvor hvordan noe noen være bare mens hele selv mye jeg hun".split()),
         "nno_Latn": frozenset("ikkje eit dei då frå kva kvar korleis noko nokon vere berre medan heile sjølv mykje eg ho".split()),
     },
     "malay": {
         "ind_Latn": frozenset("bahwa karena saja yaitu maupun pemerintah uang tersebut sedangkan bisa".split()),
         "zsm_Latn": frozenset("bahawa bahawasanya kerana sahaja iaitu mahupun kerajaan wang sebarang sesiapa tiada".split()),
+        # Minangkabau indak "not", nan "which", jo "with", dek "by", ado "there is", untuak "for", kito "we",
+        # sadonyo "all", tiok "each"; Banjar kada "not", nang "which", wan "and", baisi "to have", matan
+        # "from", gasan "for", sabarataan "all", ulun "I", pian "you".
+        "min_Latn": frozenset("indak nan jo dek ado untuak kito sadonyo tiok iduik".split()),
+        "bjn_Latn": frozenset("kada nang wan baisi matan gasan sabarataan ulun pian".split()),
+    },
+    "occitan_iberian": {
+        # Function words only one of the four uses: Occitan dins "in", aquel/aqueste "this", totas "all",
+        # degun "nobody", èsser "to be", pòt "can", tanben "also", segon "according to", sens "without"
+        # (not e "and": it is also Papiamento's and Portuguese's article or conjunction); Catalan i "and",
+        # és/són "is/are", els
+        # "the", ningú "nobody", també "also", perquè; Asturian ye "is", nun "not", tolos "all the", naide
+        # "nobody", tamién; Spanish todos, nadie, también, está, cuando.
+        "oci_Latn": frozenset(
+            "dins aquel aquela aqueste aquò totas degun èsser pòt tanben ieu quitament segon sens".split()),
+        "cat_Latn": frozenset("i és són els pel pels aquest ningú també perquè hi ho".split()),
+        "ast_Latn": frozenset("ye nun tolos toles naide tamién colos coles nesta nesti esti dellos".split()),
+        "spa_Latn": frozenset("todos todas nadie también está están cuando hacia".split()),
     },
 }
+PERSIAN_DARI_MARKERS: dict[str, frozenset[str]] = {
+    # The Dari present of "to be" is ast-: astam, asti, astem, asten, astand; Iranian Persian says hastam,
+    # hasti, hastim, hastid, hastand. Afghan administrative words (university, district, municipality,
+    # attorney) are written with Pashto letters or Pashto loans that Iranian texts do not use.
+    "prs_Arab": frozenset("استم استی استیم استید استند پوهنتون ولسوالی شاروالی څارنوالی".split()),
+    "pes_Arab": frozenset("هستم هستی هستیم هستید هستند".split()),
+}
+"""Grammar words that tell Dari from Iranian Persian, for labels that cover both (``fas_Arab``, ``fa``)."""
+
+
+def persian_or_dari(sample: str) -> str:
+    """``prs_Arab`` when the sample's Dari marker words outnumber the Iranian ones, else ``pes_Arab`` (the
+    larger variety: without evidence a Persian text is read as Iranian Persian)."""
+    dari = iranian = 0
+    for word in sample.split():
+        word = word.strip(_STRIP + "،؛؟")
+        if word in PERSIAN_DARI_MARKERS["prs_Arab"]:
+            dari += 1
+        elif word in PERSIAN_DARI_MARKERS["pes_Arab"]:
+            iranian += 1
+    return "prs_Arab" if dari > iranian else "pes_Arab"
+
+
 MIN_MARKERS = 1
 """Marker words a relative needs: one suffices because the group is already the model's choice and each
 marker is a function word or spelling its relatives do not use."""
@@ -298,11 +348,16 @@ class _Ranking:
         self.scores: dict[str, float] = {}
         self.best_label: dict[str, tuple[float, str]] = {}
         self.corrected: dict[str, bool] = {}
+        self.relative_mass: dict[str, float] = {}
+        """Group -> summed probability of its relatives outside the 119 (they map to ``und``)."""
         self.han_decided = True
+        self.persian_rule = False
         for label, p in raw:
             m = map_label(label)
             if m.code == UNDETERMINED:
                 self.scores[m.code] = max(self.scores.get(m.code, 0.0), p)
+                if m.group is not None:
+                    self.relative_mass[m.group] = self.relative_mass.get(m.group, 0.0) + p
             else:
                 self.scores[m.code] = self.scores.get(m.code, 0.0) + p
             if m.code not in self.best_label or p > self.best_label[m.code][0]:
@@ -319,6 +374,17 @@ class _Ranking:
         if CHINESE in self.scores:
             han, self.han_decided = scripts.han_script(sample)
             self.merge(CHINESE, f"zho_{han}", corrected=True)
+        if PERSIAN in self.scores:
+            self.merge(PERSIAN, persian_or_dari(sample), corrected=True)
+            self.persian_rule = True
+
+    def group_score(self, code: str) -> float | None:
+        """Summed probability of ``code``'s confusable group (members and relatives), None outside a group."""
+        group = GROUP_OF.get(code)
+        if group is None:
+            return None
+        members = sum(self.scores.get(member, 0.0) for member in GROUPS[group])
+        return min(members + self.relative_mass.get(group, 0.0), 1.0)
 
     def merge(self, source: str, target: str, *, corrected: bool | None = None) -> None:
         """Move ``source``'s probability to ``target``; its original label too when it is the stronger."""
@@ -348,6 +414,8 @@ class LanguageIdentifier:
         self.model = model
         self.config = config
         self.model_path = model_path
+        self.thresholds: dict[str, float] = resolve_thresholds(config)
+        """Registry code -> minimum decision score; languages not in it use ``config.threshold``."""
         raw_labels = list(model.get_labels())
         self.labels: list[str] = [strip_label(label) for label in raw_labels]
         self._names: dict[str, str] = dict(zip(raw_labels, self.labels, strict=True))
@@ -416,6 +484,8 @@ class LanguageIdentifier:
             flags.append(FLAG_CANTONESE)
         if ranking.corrected.get(code, False):
             flags.append(FLAG_CORRECTED)
+        if ranking.persian_rule and code in ("pes_Arab", "prs_Arab"):
+            flags.append(FLAG_MERGED)
 
         seen_label = None
         if code != UNDETERMINED and seen is not None:
@@ -432,14 +502,24 @@ class LanguageIdentifier:
         ordered = [(code, ranking.scores[code])] + [(c, s) for c, s in ranked if c != code]
         top = tuple((c, round(min(s, 1.0), 6)) for c, s in ordered[: self.config.top_k])
         return LangResult(
-            code, min(ranking.scores[code], 1.0), top, ranking.best_label[code][1], tuple(flags), seen_label
+            code, min(ranking.scores[code], 1.0), top, ranking.best_label[code][1], tuple(flags), seen_label,
+            GROUP_OF.get(code), ranking.group_score(code),
         )
 
     # -- decision ----------------------------------------------------------------------------------------
 
     def threshold_for(self, code: str) -> float:
-        """The minimum score a document in ``code`` needs to be kept."""
-        return self.config.thresholds.get(code, self.config.threshold)
+        """The minimum decision score a document in ``code`` needs to be kept."""
+        return self.thresholds.get(code, self.config.threshold)
+
+    def decision_score(self, result: LangResult) -> float:
+        """The score compared with the threshold: the group's for a language in a confusable group (when
+        ``group_decision`` is on and the label holds at least ``GROUP_LABEL_SHARE`` of the group's
+        probability), else the label's."""
+        group = result.group_score
+        if self.config.group_decision and group is not None and result.score >= GROUP_LABEL_SHARE * group:
+            return group
+        return result.score
 
     def decide(self, result: LangResult) -> str | None:
         """The removal reason for a result under the config, or None to keep it."""
@@ -450,14 +530,14 @@ class LanguageIdentifier:
             return None if config.keep_undetermined else REASON_UNDETERMINED
         if config.keep_languages and result.code not in config.keep_languages:
             return REASON_NOT_SELECTED
-        if result.score < self.threshold_for(result.code):
+        if self.decision_score(result) < self.threshold_for(result.code):
             return REASON_LOW_SCORE
         return None
 
     def annotate(self, doc: Document) -> Document:
-        """Fill ``lang``, ``lang_score``, ``lang_top`` and ``lang_label``; mark the document removed when
-        the config says so (reasons ``langid_too_short``, ``langid_undetermined``, ``langid_not_selected``,
-        ``langid_low_score``)."""
+        """Fill ``lang``, ``lang_score``, ``lang_top``, ``lang_label``, ``lang_group`` and
+        ``lang_group_score``; mark the document removed when the config says so (reasons ``langid_too_short``,
+        ``langid_undetermined``, ``langid_not_selected``, ``langid_low_score``)."""
         result = self.identify(doc.text)
         out = dataclasses.replace(
             doc,
@@ -465,6 +545,8 @@ class LanguageIdentifier:
             lang_score=result.score,
             lang_top=list(result.top),
             lang_label=result.lang_label,
+            lang_group=result.group,
+            lang_group_score=result.group_score,
         )
         reason = self.decide(result)
         return out if reason is None else out.removed(reason)
@@ -472,6 +554,37 @@ class LanguageIdentifier:
     def coverage(self) -> tuple[list[str], list[str]]:
         """(covered, uncovered) registry codes of this identifier's model."""
         return label_coverage(self.labels)
+
+
+def resolve_thresholds(config: LangIdConfig) -> dict[str, float]:
+    """The per-language thresholds ``langid.thresholds`` names (languages not in the result use
+    ``langid.threshold``).
+
+    ``default`` is the table shipped for the bundled lid.176 when no other model is configured (none with any
+    other model: its scores are not lid.176's); it only lowers ``langid.threshold`` for the languages it lists
+    (each value is the smaller of the two), never raises it. ``auto`` reads the same outside a run, whose
+    calibration pass replaces it with the measured mapping before any document is identified; ``global`` is
+    none; a string that is not one of these is the path of a thresholds YAML; a mapping is taken as it is.
+    """
+    value = config.thresholds
+    if isinstance(value, dict):
+        return dict(value)
+    if value == "global":
+        return {}
+    if value in ("default", "auto"):
+        if config.model is not None:
+            return {}
+        return {code: min(tau, config.threshold) for code, tau in _shipped_thresholds().items()}
+    return load_thresholds(Path(value).expanduser())
+
+
+def _shipped_thresholds() -> dict[str, float]:
+    return dict(_load_shipped())
+
+
+@cache
+def _load_shipped() -> dict[str, float]:
+    return load_thresholds(DEFAULT_THRESHOLDS_FILE)
 
 
 def coverage(model: Any) -> tuple[list[str], list[str]]:

@@ -12,7 +12,10 @@ Modes (exactly one):
   input = annotated + rejected.
 - ``--eval X.jsonl``: records with a gold ``lang`` field; prints accuracy (recall), precision per language,
   the confusion pairs, coverage and the macro accuracy over the languages the model covers.
-- ``--coverage``: which of the 119 registry languages the model can and cannot emit.
+- ``--coverage``: which of the 119 registry languages the model can and cannot emit, and through which labels
+  (merged labels such as GlotLID's ``fas_Arab`` count once for each language they cover).
+- ``--calibrate INPUT... --output thresholds.yaml``: per-language thresholds from the inputs' own score
+  distributions (FineWeb-2's rule, ``langid_calibration``), written as the YAML ``langid.thresholds`` reads.
 
 ``--langid-model PATH`` loads any fastText LID model (GlotLID, OpenLID, one you trained) instead of the
 bundled ``lid.176.ftz``.
@@ -22,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import gzip
 import json
 import sys
 from collections import Counter, defaultdict
@@ -29,7 +33,9 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, TextIO
 
-from babelbeam.filters.langid import LanguageIdentifier
+from babelbeam.filters.langid import FLAG_TOO_SHORT, SIBLING_MARKERS, LanguageIdentifier
+from babelbeam.filters.langid_calibration import Calibration, calibrate, calibration_yaml, histograms
+from babelbeam.filters.langid_labels import CoverageReport, coverage_report
 from babelbeam.schemas.config import LangIdConfig, RunConfig
 from babelbeam.schemas.document import Document
 from babelbeam.schemas.languages import LANGUAGES, UNDETERMINED
@@ -43,8 +49,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                            "text; .gz/.zst)")
     mode.add_argument("--eval", type=Path, metavar="GOLD_JSONL", help="JSONL with `text` and gold `lang`")
     mode.add_argument("--coverage", action="store_true", help="print which of the 119 languages the model emits")
-    parser.add_argument("--output", type=Path, help="annotated JSONL to write (required with --input); "
-                        "rejected records go to OUTPUT's name with .rejected.jsonl")
+    mode.add_argument("--calibrate", nargs="+", type=Path, metavar="INPUT",
+                      help="JSONL (.gz) files: per-language thresholds from their score distributions")
+    parser.add_argument("--output", type=Path, help="annotated JSONL to write (required with --input; "
+                        "rejected records go to OUTPUT's name with .rejected.jsonl); thresholds YAML "
+                        "(--calibrate)")
     parser.add_argument("--langid-model", help="fastText LID model file (default: bundled lid.176.ftz)")
     parser.add_argument("--config", type=Path, help="run config YAML; its `langid` section is the base")
     parser.add_argument("--threshold", type=float, help="global minimum score (langid.threshold)")
@@ -77,8 +86,10 @@ def config_from_args(args: argparse.Namespace) -> LangIdConfig:
 
 
 def read_jsonl(path: Path) -> Iterator[dict[str, Any]]:
-    """Records of a JSONL file; blank lines are skipped, a bad line raises ValueError naming it."""
-    with path.open(encoding="utf-8") as f:
+    """Records of a JSONL file (gzip when it ends in ``.gz``); blank lines are skipped, a bad line raises
+    ValueError naming it."""
+    opener = gzip.open if path.suffix == ".gz" else open
+    with opener(path, "rt", encoding="utf-8") as f:
         for n, line in enumerate(f, 1):
             if not line.strip():
                 continue
@@ -250,6 +261,75 @@ def print_coverage(covered: list[str], uncovered: list[str], out: TextIO) -> Non
     out.write(f"Not covered ({len(uncovered)}): {' '.join(uncovered)}\n")
 
 
+def print_coverage_report(report: CoverageReport, out: TextIO) -> None:
+    """The coverage list, then the labels that reach the registry other than one-to-one."""
+    print_coverage(report.covered, report.uncovered, out)
+    merged = "; ".join(f"{label} -> {', '.join(codes)}" for label, codes in sorted(report.merged.items()))
+    out.write(f"Merged labels ({len(report.merged)}, each covering several languages): {merged or '-'}\n")
+    flores = {label: code for label, code in report.aliased.items() if "_" in label}
+    if flores:
+        out.write(f"Read as another code ({len(flores)}): "
+                  + "; ".join(f"{label} -> {code}" for label, code in sorted(flores.items())) + "\n")
+    out.write(f"Labels outside the 119 ({report.outside}, mapped to und with the label kept); close "
+              f"relatives among them: {' '.join(report.relatives) or '-'}\n")
+    by_markers = marker_reachable(report.covered)
+    if by_markers:
+        out.write(f"Reachable only through a group's marker words ({len(by_markers)}): "
+                  f"{' '.join(by_markers)}\n")
+
+
+def marker_reachable(covered: list[str]) -> list[str]:
+    """Registry codes no label emits that a group's marker words can still choose (a sibling is covered)."""
+    out = []
+    for members in SIBLING_MARKERS.values():
+        if any(m in covered for m in members):
+            out.extend(m for m in members if m not in covered)
+    return [c for c in LANGUAGES if c in out]
+
+
+def coverage_json(report: CoverageReport) -> dict[str, Any]:
+    """``--coverage --json``'s content."""
+    return {"labels": report.labels, "covered": report.covered, "uncovered": report.uncovered,
+            "marker_reachable": marker_reachable(report.covered),
+            "merged": report.merged, "aliased": report.aliased, "relatives": report.relatives,
+            "outside": report.outside}
+
+
+def calibrate_records(identifier: LanguageIdentifier, records: Iterable[dict[str, Any]]) -> Calibration:
+    """Per-language thresholds from the records' ``text``: each identified text (not too short, not ``und``)
+    adds its label score (``lang_score``, FineWeb-2's top-1 score) to its language's distribution.
+
+    A record with a gold ``lang`` field counts only when it was identified as that language, so a labelled
+    development set gives each language the distribution of its own texts (an unlabelled corpus, like a web
+    crawl, is mostly right about its big languages by itself)."""
+    def scores() -> Iterator[tuple[str, float]]:
+        for record in records:
+            result = identifier.identify(record["text"])
+            if FLAG_TOO_SHORT in result.flags or result.code == UNDETERMINED:
+                continue
+            if record.get("lang") and record["lang"] != result.code:
+                continue
+            yield result.code, result.score
+
+    config = identifier.config
+    return calibrate(histograms(scores()), floor=config.calibration_floor, ceiling=config.calibration_ceiling,
+                     min_documents=config.calibration_min_documents)
+
+
+def calibration_header(identifier: LanguageIdentifier, inputs: list[Path], cal: Calibration) -> str:
+    """The comment at the top of a thresholds YAML: what it was computed on and how to reproduce it."""
+    documents = sum(e.documents for e in cal.evidence.values())
+    return (
+        f"Per-language language-ID thresholds computed by `babelbeam langid --calibrate` on {documents:,} "
+        f"identified texts of: {' '.join(str(p) for p in inputs)}\n"
+        f"model: {identifier.model_path}\n"
+        f"rule: max({cal.floor}, min({cal.ceiling}, median - std)) of each language's label scores "
+        "(records with a gold `lang` count only when identified as it); languages with fewer than "
+        f"{cal.min_documents} texts are left out (they keep the default threshold)\n"
+        "Use it with `langid: {thresholds: <this file>}`; edit a value to override it."
+    )
+
+
 def main(args: argparse.Namespace) -> int:
     """Run one mode of ``babelbeam langid`` other than ``--input``; returns the exit status."""
     if getattr(args, "input", None):
@@ -259,11 +339,22 @@ def main(args: argparse.Namespace) -> int:
     config = config_from_args(args)
     identifier = LanguageIdentifier.from_config(config)
     if args.coverage:
-        covered, uncovered = identifier.coverage()
+        report = coverage_report(identifier.labels)
         sys.stdout.write(f"Model: {identifier.model_path} ({len(identifier.labels)} labels)\n")
-        print_coverage(covered, uncovered, sys.stdout)
+        print_coverage_report(report, sys.stdout)
         if args.json:
-            args.json.write_text(json.dumps({"covered": covered, "uncovered": uncovered}, indent=1) + "\n")
+            args.json.write_text(json.dumps(coverage_json(report), indent=1) + "\n")
+        return 0
+    if args.calibrate:
+        if not args.output:
+            sys.stderr.write("babelbeam langid: --calibrate needs --output thresholds.yaml\n")
+            return 2
+        cal = calibrate_records(identifier, (r for path in args.calibrate for r in read_jsonl(path)))
+        text = calibration_yaml(cal, header=calibration_header(identifier, args.calibrate, cal),
+                                model=Path(identifier.model_path or "").name)
+        args.output.parent.mkdir(parents=True, exist_ok=True)
+        args.output.write_text(text, encoding="utf-8")
+        sys.stdout.write(f"{len(cal.thresholds)} per-language thresholds -> {args.output}\n")
         return 0
     if args.eval:
         report = evaluate(identifier, read_jsonl(args.eval))
@@ -275,4 +366,5 @@ def main(args: argparse.Namespace) -> int:
     return 0
 
 
-__all__ = ["add_arguments", "main", "evaluate", "annotate_records", "config_from_args", "UNDETERMINED"]
+__all__ = ["add_arguments", "main", "evaluate", "annotate_records", "config_from_args", "calibrate_records",
+           "UNDETERMINED"]

@@ -9,15 +9,26 @@ Two label families are understood:
 - FLORES-200-style labels (``__label__arb_Arab``) as used by GlotLID and OpenLID, including the ISO 639-3
   macro/individual aliases those models use (``ekk`` for Estonian, ``cmn``/``Hani`` for Chinese, ...).
 
+Two tables in ``langid_data/`` hold the facts, each row with its source: ``relatives.tsv`` (labels that are
+not a registry code as written: GlotLID v3's ``fas_Arab``, ``cmn_Hani``, ``yue_Hani``, ``fil_Latn``,
+``ekk_Latn``; relatives outside the 119 such as ``ajp_Arab``, which goes to its parent ``apc_Arab``, or
+``cnr_Latn``, which stays ``und``) and ``groups.tsv`` (the confusable groups whose summed probability the
+keep decision uses).
+
 A label outside the 119 maps to ``und``; the caller keeps the original label.
 """
 
 from __future__ import annotations
 
+import csv
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 from babelbeam.schemas.languages import LANGUAGES, UNDETERMINED
+
+DATA_DIR = Path(__file__).with_name("langid_data")
+"""The label lists, relatives and group tables (plain text, shipped as package data)."""
 
 LABEL_PREFIX = "__label__"
 
@@ -26,6 +37,88 @@ CHINESE = "zho_Hans"
 
 SERBO_CROATIAN = "hbs"
 """Placeholder for ``sh``: the mass goes to the best of Croatian, Bosnian and Serbian."""
+
+PERSIAN = "fas"
+"""Placeholder for a label covering Iranian Persian and Dari (GlotLID ``fas_Arab``, lid.176 ``fa``): Dari when
+the text's Dari marker words outnumber the Iranian ones, else Persian (``langid.persian_or_dari``)."""
+
+RULE_HAN_SCRIPT = "han_script"
+RULE_PERSIAN_DARI = "persian_dari"
+_PLACEHOLDER_BY_RULE = {RULE_HAN_SCRIPT: "zho_Hans", RULE_PERSIAN_DARI: PERSIAN}
+
+
+def _read_table(name: str) -> list[dict[str, str]]:
+    """Rows of a tab-separated table in ``DATA_DIR`` (``#`` lines are comments, the first other line is the
+    header)."""
+    with (DATA_DIR / name).open(encoding="utf-8") as f:
+        lines = [line for line in f if line.strip() and not line.startswith("#")]
+    return list(csv.DictReader(lines, delimiter="\t"))
+
+
+@dataclass(frozen=True)
+class Relative:
+    """One row of ``relatives.tsv``: a model label that is not a registry code as written."""
+
+    label: str
+    """The model label without ``__label__``."""
+    maps_to: tuple[str, ...]
+    """The registry codes it becomes (several when a rule chooses), or ``("und",)``."""
+    rule: str | None
+    """``han_script`` or ``persian_dari`` when one of several codes is chosen per text, else None."""
+    group: str | None
+    """The confusable group whose summed probability it adds to, or None."""
+    source: str
+    """Where the fact comes from."""
+
+
+def _load_groups() -> tuple[dict[str, tuple[str, ...]], dict[str, str]]:
+    groups: dict[str, tuple[str, ...]] = {}
+    why: dict[str, str] = {}
+    for row in _read_table("groups.tsv"):
+        members = tuple(row["members"].split())
+        unknown = [c for c in members if c not in LANGUAGES]
+        if unknown:
+            raise ValueError(f"langid_data/groups.tsv: group {row['group']}: {unknown} are not registry "
+                             "codes")
+        groups[row["group"]] = members
+        why[row["group"]] = row["why"]
+    return groups, why
+
+
+GROUPS, GROUP_REASONS = _load_groups()
+"""Confusable group name -> member registry codes (``groups.tsv``), and why each group is confused."""
+GROUP_OF: dict[str, str] = {code: group for group, members in GROUPS.items() for code in members}
+"""Registry code -> its confusable group (a code is in at most one)."""
+
+
+def _load_relatives() -> dict[str, Relative]:
+    out: dict[str, Relative] = {}
+    for row in _read_table("relatives.tsv"):
+        maps_to = tuple(row["maps_to"].split())
+        group = None if row["group"] == "-" else row["group"]
+        rule = None if row["rule"] == "-" else row["rule"]
+        if group is not None and group not in GROUPS:
+            raise ValueError(f"langid_data/relatives.tsv: {row['label']}: unknown group {group!r}")
+        if any(c not in LANGUAGES for c in maps_to if c != UNDETERMINED):
+            raise ValueError(f"langid_data/relatives.tsv: {row['label']}: {maps_to} are not registry codes")
+        if (rule is None) != (len(maps_to) == 1) or (rule is not None and rule not in _PLACEHOLDER_BY_RULE):
+            raise ValueError(f"langid_data/relatives.tsv: {row['label']}: rule {rule!r} does not fit "
+                             f"{maps_to}")
+        out[row["label"]] = Relative(row["label"], maps_to, rule, group, row["source"])
+    return out
+
+
+RELATIVES: dict[str, Relative] = _load_relatives()
+"""Model labels that are not a registry code as written (``relatives.tsv``), by label."""
+
+
+def model_labels(name: str) -> list[str]:
+    """A published label set kept in ``DATA_DIR``: ``glotlid_v3`` (2,102 labels) or ``openlid`` (201)."""
+    path = DATA_DIR / f"{name}_labels.txt"
+    if not path.is_file():
+        raise ValueError(f"no label list {name!r} (known: glotlid_v3, openlid)")
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return [line.strip() for line in lines if line.strip() and line[0] != "#"]
 
 # lid.176 Wikipedia code -> registry code, for the labels that name one of the 119. Every other lid.176
 # label (eo, la, nds, ky, br, bo, ...) is a language Qwen3 does not list and maps to ``und``.
@@ -68,7 +161,7 @@ LID176_FALSE_FRIENDS: dict[str, str] = {
 ISO_ALIASES: dict[str, str] = {
     "ekk": "est", "lav": "lvs", "zlm": "zsm", "msa": "zsm", "nor": "nob", "fas": "pes", "per": "pes",
     "ara": "arb", "aze": "azj", "uzb": "uzn", "sqi": "als", "alb": "als", "yid": "ydd", "swa": "swh",
-    "nep": "npi", "cmn": "zho", "ori": "ory",
+    "nep": "npi", "cmn": "zho", "ori": "ory", "fil": "tgl",
 }
 
 _REGISTRY_BY_ISO: dict[str, str] = {}
@@ -86,6 +179,8 @@ class MappedLabel:
     """The script the label names (FLORES-style labels), else None."""
     corrected: bool
     """True when a naive one-to-one reading of the label would be wrong (als, sh, bh, zh, fa, no, ...)."""
+    group: str | None = None
+    """The confusable group the label's probability counts toward (``groups.tsv``), else None."""
 
 
 _CORRECTED_LID176 = frozenset({"sh", "bh", "no", "zh", "fa", "ar", "sq", "ms", "lv", "ne", "sw", "uz", "az", "yi", "et"})
@@ -99,7 +194,25 @@ def strip_label(label: str) -> str:
 @lru_cache(maxsize=65536)
 def map_label(label: str) -> MappedLabel:
     """Map one fastText label (with or without ``__label__``) onto the registry."""
-    raw = strip_label(label)
+    mapped = _map_label(strip_label(label))
+    if mapped.group is None and mapped.code in GROUP_OF:
+        return MappedLabel(mapped.code, mapped.script, mapped.corrected, GROUP_OF[mapped.code])
+    if mapped.group is None and mapped.code == CHINESE:
+        return MappedLabel(mapped.code, mapped.script, mapped.corrected, GROUP_OF["zho_Hans"])
+    if mapped.group is None and mapped.code == SERBO_CROATIAN:
+        return MappedLabel(mapped.code, mapped.script, mapped.corrected, GROUP_OF["hrv_Latn"])
+    return mapped
+
+
+def _map_label(raw: str) -> MappedLabel:
+    script = raw.partition("_")[2] or None
+    relative = RELATIVES.get(raw)
+    if relative is not None:
+        if relative.rule is not None:
+            code = _PLACEHOLDER_BY_RULE[relative.rule]
+        else:
+            code = relative.maps_to[0]
+        return MappedLabel(code, script, corrected=code != UNDETERMINED, group=relative.group)
     if "_" in raw:
         iso, _, script = raw.partition("_")
         iso = ISO_ALIASES.get(iso, iso)
@@ -119,21 +232,74 @@ def map_label(label: str) -> MappedLabel:
     return MappedLabel(code, None, corrected=raw in _CORRECTED_LID176)
 
 
-def label_coverage(labels: list[str]) -> tuple[list[str], list[str]]:
-    """(covered, uncovered) registry codes, in registry order, for a model with these labels.
+_PLACEHOLDER_CODES = {
+    CHINESE: ("zho_Hans", "zho_Hant"),
+    SERBO_CROATIAN: ("hrv_Latn", "bos_Latn", "srp_Cyrl"),
+    PERSIAN: ("pes_Arab", "prs_Arab"),
+}
+"""The registry codes a placeholder can become once the text decides."""
 
-    A Chinese label covers both ``zho_Hans`` and ``zho_Hant`` (the script is decided from the characters);
-    ``sh``/``hbs`` covers Croatian, Bosnian and Serbian.
+
+def emitted_codes(label: str) -> tuple[str, ...]:
+    """The registry codes a label can end up as (several for a merged label such as ``fas_Arab``; none when
+    it maps to ``und``)."""
+    code = map_label(label).code
+    if code in _PLACEHOLDER_CODES:
+        return _PLACEHOLDER_CODES[code]
+    return () if code == UNDETERMINED else (code,)
+
+
+@dataclass
+class CoverageReport:
+    """How a model's labels reach the 119: directly, through an alias, or through a merged label and a
+    rule."""
+
+    labels: int
+    """Labels in the model."""
+    covered: list[str]
+    """Registry codes the model can emit, in registry order."""
+    uncovered: list[str]
+    """Registry codes it cannot emit."""
+    merged: dict[str, list[str]]
+    """Label -> the several registry codes it covers (a rule or the characters choose), e.g. fas_Arab."""
+    aliased: dict[str, str]
+    """Label -> the one registry code it is read as (ekk_Latn -> est_Latn, no -> nob_Latn, ...)."""
+    relatives: list[str]
+    """Labels of close relatives outside the 119 (relatives.tsv) that map to ``und`` with the label kept."""
+    outside: int
+    """Labels outside the 119 in all (relatives included): they map to ``und``."""
+
+
+def coverage_report(labels: list[str]) -> CoverageReport:
+    """Which of the 119 a model with these labels can emit, and through which labels.
+
+    A merged label counts once per registry code it covers (``fas_Arab`` covers Persian and Dari; a Chinese
+    label covers ``zho_Hans`` and ``zho_Hant``; ``sh`` covers Croatian, Bosnian and Serbian).
     """
     emitted: set[str] = set()
+    merged: dict[str, list[str]] = {}
+    aliased: dict[str, str] = {}
+    relatives: list[str] = []
+    outside = 0
     for label in labels:
-        code = map_label(label).code
-        if code == CHINESE:
-            emitted.update(("zho_Hans", "zho_Hant"))
-        elif code == SERBO_CROATIAN:
-            emitted.update(("hrv_Latn", "bos_Latn", "srp_Cyrl"))
-        elif code != UNDETERMINED:
-            emitted.add(code)
+        raw = strip_label(label)
+        codes = emitted_codes(raw)
+        emitted.update(codes)
+        if not codes:
+            outside += 1
+            if raw in RELATIVES:
+                relatives.append(raw)
+        elif len(codes) > 1:
+            merged[raw] = list(codes)
+        elif codes[0] != raw:
+            aliased[raw] = codes[0]
     covered = [c for c in LANGUAGES if c in emitted]
     uncovered = [c for c in LANGUAGES if c not in emitted]
-    return covered, uncovered
+    return CoverageReport(len(labels), covered, uncovered, merged, aliased, sorted(relatives), outside)
+
+
+def label_coverage(labels: list[str]) -> tuple[list[str], list[str]]:
+    """(covered, uncovered) registry codes, in registry order, for a model with these labels (see
+    ``coverage_report``)."""
+    report = coverage_report(labels)
+    return report.covered, report.uncovered

@@ -402,7 +402,8 @@ class _WriteOutputBucketFn(beam.DoFn):
             self.tokens.inc(len(tokens))
             part.append(ShardRow(id=doc.id, lang=doc.lang, tokens=tokens, source=doc.source,
                                  lang_score=doc.lang_score, dup_cluster_size=doc.dup_cluster_size,
-                                 quality_score=doc.quality_score, quality_bucket=doc.quality_bucket))
+                                 quality_score=doc.quality_score, quality_bucket=doc.quality_bucket,
+                                 lang_group_score=doc.lang_group_score))
             part_tokens += len(tokens)
             if part_tokens >= self.config.output.shard_tokens:
                 entries.append(self._write_shard(bucket, len(entries), part))

@@ -24,6 +24,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import copy
+import dataclasses
 import datetime
 import json
 import logging
@@ -32,10 +33,14 @@ from collections.abc import Iterator
 from typing import Any
 
 import apache_beam as beam
+import yaml
 from apache_beam.io.filesystems import FileSystems
 
 from babelbeam.errors import EXIT_TOO_MANY_REJECTED, BabelbeamError, CorruptOutputError
+from babelbeam.filters.langid import resolve_thresholds
+from babelbeam.filters.langid_calibration import parse_thresholds
 from babelbeam.pipeline.graph import document_stages
+from babelbeam.pipeline.langid_calibration import CalibrateRunInputs
 from babelbeam.pipeline.local_processes import LocalProcesses
 from babelbeam.pipeline.options import DEFAULT_RUNNER, pipeline_options
 from babelbeam.pipeline.phases import AnnotateWave, DedupSignatures, WriteOutputBuckets, work_path
@@ -150,6 +155,30 @@ def _annotate_wave(output_dir: str, config: RunConfig, beam_args: list[str], wav
     else:
         write_atomically(work_path(output_dir, "counts", f"wave-{wave:05d}.json"), b"[]\n")
     write_atomically(work_path(output_dir, "waves", f"wave-{wave:05d}.done"), b"done\n")
+
+
+LANGID_THRESHOLDS = ("langid", "thresholds.yaml")
+"""Where ``langid.thresholds: auto`` writes the thresholds it measured, under ``DIR/work/``."""
+
+
+def _calibrate_langid(output_dir: str, config: RunConfig, beam_args: list[str], inputs: list[str],
+                      id_root: str) -> None:
+    """The ``langid.thresholds: auto`` pre-pass: the thresholds YAML is its own done marker."""
+    path = work_path(output_dir, *LANGID_THRESHOLDS)
+    with _log_time("language-ID thresholds calibrated"):
+        _run_beam(beam_args,
+                  lambda p: p | "CalibrateLangId" >> CalibrateRunInputs(inputs, config, path, id_root))
+
+
+def with_calibrated_thresholds(output_dir: str, config: RunConfig) -> RunConfig:
+    """``config`` with ``langid.thresholds: auto`` replaced by the measured mapping (the default threshold for
+    languages the sample had too few documents of)."""
+    path = work_path(output_dir, *LANGID_THRESHOLDS)
+    with FileSystems.open(path) as f:
+        measured = parse_thresholds(yaml.safe_load(f.read().decode("utf-8")), path)
+    default = resolve_thresholds(dataclasses.replace(config.langid, thresholds="default"))
+    langid = dataclasses.replace(config.langid, thresholds={**default, **measured})
+    return dataclasses.replace(config, langid=langid)
 
 
 def _dedup(output_dir: str, config: RunConfig, beam_args: list[str]) -> None:
@@ -298,6 +327,13 @@ def run_pipeline(inputs: list[str], output_dir: str, config: RunConfig, beam_arg
         return _read_json(FileSystems.join(output_dir, STATS_NAME))
     waves = plan["waves"]
     with LocalProcesses(processes) as local:
+        if config.langid.thresholds == "auto":
+            if not _exists(work_path(output_dir, *LANGID_THRESHOLDS)):
+                _LOG.info("calibrating language-ID thresholds on %.0f%% of the input",
+                          100 * config.langid.calibration_sample)
+                local.run([(_calibrate_langid, (output_dir, config, beam_args, plan["inputs"],
+                                                input_root(plan["inputs"])))])
+            config = with_calibrated_thresholds(output_dir, config)
         pending = [w for w in range(len(waves)) if not _exists(work_path(output_dir, "waves", f"wave-{w:05d}.done"))]
         if pending:
             _LOG.info("annotating %d of %d waves (%d files) in %d process(es)", len(pending), len(waves),

@@ -3,7 +3,7 @@
 A config file mirrors these dataclasses::
 
     input: {text_field: text, id_field: id}
-    langid: {model: null, threshold: 0.5, thresholds: {jpn_Jpan: 0.8}}
+    langid: {model: null, threshold: 0.5, thresholds: default, group_decision: true}
     quality: {...}
     exact_dedup: {enabled: true}
     minhash: {bands: 14, rows: 8}
@@ -86,14 +86,43 @@ class NormalizeConfig:
     """Remove C0/C1 control characters other than tab and newline."""
 
 
+THRESHOLD_MODES = ("default", "global", "auto")
+"""The named values of ``langid.thresholds`` (anything else is a thresholds YAML file or a mapping)."""
+
+
 @dataclass
 class LangIdConfig:
     model: FilePath | None = None
     """Path to a fastText LID model; default is the bundled ``lid.176.ftz``."""
     threshold: Fraction = 0.5
-    """Minimum probability of the top language; below it the document is removed as ``langid_low_score``."""
-    thresholds: dict[str, Fraction] = field(default_factory=dict)
-    """Per-language thresholds overriding ``threshold``, by registry code."""
+    """Minimum decision score, in [0, 1], of a language that has no per-language threshold; below it the
+    document is removed as ``langid_low_score``."""
+    thresholds: dict[str, Fraction] | str = "default"
+    """Per-language minimum decision scores: ``default`` (the table shipped for the bundled lid.176,
+    ``babelbeam/filters/langid_data/lid176_thresholds.yaml``, computed as docs/langid.md says; it only lowers
+    ``threshold`` for the languages it lists, never raises it; with any other model ``threshold`` for every
+    language), ``global`` (``threshold`` for every language), ``auto``
+    (``babelbeam run`` computes them from a sample of its own input with the calibration rule and writes
+    ``DIR/work/langid/thresholds.yaml``; ``default`` anywhere else), the path of a YAML file written by
+    ``babelbeam langid --calibrate``, or a mapping of registry code -> value in [0, 1] (``threshold`` for
+    the rest)."""
+    group_decision: bool = True
+    """Keep a document whose language is in a confusable group (Indonesian/Malay, Croatian/Bosnian/Serbian,
+    Persian/Dari, the Arabic varieties...: ``babelbeam/filters/langid_data/groups.tsv``) on the group's
+    summed probability (``lang_group_score``) instead of its label's (``lang_score``) when the label holds at
+    least half of that sum; the label is still the model's choice inside the group, corrected by the group's
+    marker words."""
+    calibration_floor: Fraction = 0.3
+    """Lowest threshold the calibration rule (``max(floor, min(ceiling, median - std))`` of a language's
+    ``lang_score``, FineWeb-2's) gives, in [0, 1]; 0.3 is FineWeb-2's (the shipped lid.176 table used 0.2)."""
+    calibration_ceiling: Fraction = 0.9
+    """Highest threshold the calibration rule gives, in [``calibration_floor``, 1]; 0.9 is FineWeb-2's (the
+    shipped lid.176 table used 0.5, so that it never removes what one threshold of 0.5 kept)."""
+    calibration_min_documents: PositiveInt = 20
+    """Languages with fewer calibration documents than this (at least 1) keep their ``default`` threshold."""
+    calibration_sample: Annotated[float, Bounds(0.0, 1.0, low_exclusive=True)] = 0.1
+    """Share of the input, in (0, 1], that ``thresholds: auto`` calibrates on: documents chosen by a hash of
+    their id, so every run of the same input picks the same ones."""
     keep_languages: list[str] = field(default_factory=list)
     """If set, only these registry codes are kept; others are removed as ``langid_not_selected``."""
     keep_undetermined: bool = False
@@ -112,10 +141,16 @@ class LangIdConfig:
     ``max_sample_lines`` whole lines (up to 64,000 characters) at about half the speed."""
 
     def problems(self) -> Iterator[tuple[str, str]]:
-        """Language codes must be registry codes."""
-        for code in self.thresholds:
-            if code not in LANGUAGES:
-                yield f"thresholds.{code}", "not one of the 119 registry codes"
+        """Language codes must be registry codes; a thresholds string is a mode or a YAML file."""
+        if isinstance(self.thresholds, dict):
+            for code in self.thresholds:
+                if code not in LANGUAGES:
+                    yield f"thresholds.{code}", "not one of the 119 registry codes"
+        elif self.thresholds not in THRESHOLD_MODES and not Path(self.thresholds).expanduser().is_file():
+            yield "thresholds", (f"{self.thresholds!r} is neither one of {', '.join(THRESHOLD_MODES)} "
+                                 "nor a thresholds YAML file")
+        if self.calibration_floor > self.calibration_ceiling:
+            yield "calibration_ceiling", f"must be at least calibration_floor {self.calibration_floor}"
         for code in self.keep_languages:
             if code not in LANGUAGES and code != UNDETERMINED:
                 yield "keep_languages", f"{code!r} is not one of the 119 registry codes"

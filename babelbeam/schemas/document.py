@@ -43,6 +43,12 @@ class Document:
     """The model's top labels (mapped codes) with scores, best first; the runner-up is ``lang_top[1]``."""
     lang_label: str | None = None
     """The model's original label when it mapped to ``und`` or to a corrected code."""
+    lang_group: str | None = None
+    """The confusable group of ``lang`` (``malay``, ``bcms``, ``arabic``...: langid_data/groups.tsv), or
+    None."""
+    lang_group_score: float | None = None
+    """The group's summed probability, 0..1, which the keep decision used; None when ``lang`` is in no
+    group."""
     measurements: dict[str, float] = field(default_factory=dict)
     """Values the quality filters measured, by ``<filter>_<measure>`` name, when asked to keep them."""
     dup_cluster: str | None = None
@@ -77,10 +83,13 @@ class Document:
         }
         if with_text:
             out["text"] = self.text
-        for name in ("url", "lang_label", "dup_cluster", "quality_score", "quality_bucket", "removed_reason"):
+        for name in ("url", "lang_label", "lang_group", "dup_cluster", "quality_score", "quality_bucket",
+                     "removed_reason"):
             value = getattr(self, name)
             if value is not None:
                 out[name] = value
+        if self.lang_group_score is not None:
+            out["lang_group_score"] = round(self.lang_group_score, 6)
         if self.dup_cluster_size != 1:
             out["dup_cluster_size"] = self.dup_cluster_size
         if self.metadata:
@@ -181,6 +190,8 @@ DOCUMENT_ARROW_SCHEMA = pa.schema(
         pa.field("lang", pa.string()),
         pa.field("lang_score", pa.float64()),
         pa.field("lang_label", pa.string()),
+        pa.field("lang_group", pa.string()),
+        pa.field("lang_group_score", pa.float64()),
         pa.field("quality_score", pa.float64()),
         pa.field("quality_bucket", pa.string()),
         # Nested values as JSON text: the staged run only stores and returns them.
@@ -194,8 +205,8 @@ DOCUMENT_ARROW_SCHEMA = pa.schema(
 )
 """Arrow schema of annotated documents persisted between the stages of a run (``DIR/work/docs/``)."""
 
-_SCALAR_COLUMNS = ("id", "text", "source", "url", "lang", "lang_score", "lang_label", "quality_score",
-                   "quality_bucket")
+_SCALAR_COLUMNS = ("id", "text", "source", "url", "lang", "lang_score", "lang_label", "lang_group",
+                   "lang_group_score", "quality_score", "quality_bucket")
 
 
 def documents_to_table(docs: list[Document]) -> pa.Table:

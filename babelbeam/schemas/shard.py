@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import pyarrow as pa
 
-SHARD_SCHEMA_VERSION = "1.0"
+SHARD_SCHEMA_VERSION = "1.1"
+"""1.1 added the nullable ``lang_group_score`` column (1.0 readers ignore it)."""
 MANIFEST_NAME = "manifest.json"
 STATS_NAME = "stats.json"
 SHARDS_DIR = "shards"
@@ -29,6 +30,7 @@ SHARD_SCHEMA = pa.schema(
         pa.field("dup_cluster_size", pa.int32()),
         pa.field("quality_score", pa.float32()),
         pa.field("quality_bucket", pa.string()),
+        pa.field("lang_group_score", pa.float32()),
         pa.field("tokens", pa.list_(pa.field("item", pa.uint32(), nullable=False)), nullable=False),
     ],
     metadata={"babelbeam.shard_schema_version": SHARD_SCHEMA_VERSION},

@@ -48,6 +48,7 @@ class ShardRow:
     dup_cluster_size: int | None = None
     quality_score: float | None = None
     quality_bucket: str | None = None
+    lang_group_score: float | None = None
 
 
 @dataclass
@@ -102,6 +103,7 @@ def rows_to_table(rows: Sequence[ShardRow]) -> pa.Table:
         "dup_cluster_size": pa.array([r.dup_cluster_size for r in rows], pa.int32()),
         "quality_score": pa.array([r.quality_score for r in rows], pa.float32()),
         "quality_bucket": pa.array([r.quality_bucket for r in rows], pa.string()),
+        "lang_group_score": pa.array([r.lang_group_score for r in rows], pa.float32()),
         "tokens": tokens.cast(SHARD_SCHEMA.field("tokens").type),
     }
     return pa.Table.from_arrays(list(columns.values()), schema=SHARD_SCHEMA)

@@ -65,9 +65,12 @@ def test_coverage_lists_both_sides(capsys: pytest.CaptureFixture[str]) -> None:
     out = capsys.readouterr().out
     covered = next(line for line in out.splitlines() if line.startswith("Covered"))
     missing = next(line for line in out.splitlines() if line.startswith("Not covered"))
-    assert covered.startswith("Covered (99 of 119)")
-    assert "prs_Arab" in missing and "prs_Arab" not in covered
-    assert "zho_Hant" in covered
+    assert covered.startswith("Covered (100 of 119)")
+    assert "fao_Latn" in missing and "fao_Latn" not in covered
+    assert "zho_Hant" in covered and "prs_Arab" in covered
+    merged = next(line for line in out.splitlines() if line.startswith("Merged labels"))
+    assert "fa -> pes_Arab, prs_Arab" in merged and "zh -> zho_Hans, zho_Hant" in merged
+    assert "Reachable only through a group's marker words (1): bjn_Latn" in out
 
 
 def test_max_sample_chars_flag() -> None:
