@@ -150,7 +150,7 @@ class LangIdConfig:
             yield "thresholds", (f"{self.thresholds!r} is neither one of {', '.join(THRESHOLD_MODES)} "
                                  "nor a thresholds YAML file")
         if self.calibration_floor > self.calibration_ceiling:
-            yield "calibration_ceiling", f"must be at least calibration_floor {self.calibration_floor}"
+            yield "calibration_floor", f"must be at most calibration_ceiling {self.calibration_ceiling}"
         for code in self.keep_languages:
             if code not in LANGUAGES and code != UNDETERMINED:
                 yield "keep_languages", f"{code!r} is not one of the 119 registry codes"

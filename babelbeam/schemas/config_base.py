@@ -159,6 +159,14 @@ def _check_rules(obj: Any, prefix: str) -> None:
             raise ConfigError(f"{prefix}{name}: {problem}")
 
 
+def _container_of(hint: Any) -> type | None:
+    """``dict`` for ``dict[...]`` (also inside ``Annotated``), ``list`` for ``list[...]``, else None."""
+    origin = typing.get_origin(hint)
+    if origin is Annotated:
+        return _container_of(typing.get_args(hint)[0])
+    return origin if origin in (dict, list) else None
+
+
 def _coerce(hint: Any, value: Any, key: str) -> Any:
     origin = typing.get_origin(hint)
     if origin is Annotated:
@@ -183,6 +191,8 @@ def _coerce(hint: Any, value: Any, key: str) -> Any:
                 return _coerce(arg, value, key)
             except ConfigError as e:
                 errors.append(e)
+                if _container_of(arg) is type(value):  # the arm the value's shape chose: its message says most
+                    raise
         if len(errors) == 1:  # ``X | None``: X's own message says more than "not a valid X | None"
             raise errors[0]
         raise ConfigError(f"{key}: {value!r} is not a valid {type_name(hint)}")
