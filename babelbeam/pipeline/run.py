@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import io
 import json
 import logging
 import sys
@@ -26,12 +27,15 @@ from typing import Any
 import apache_beam as beam
 from apache_beam.io.filesystems import FileSystems
 
+from babelbeam.console import Console, add_console_arguments, console_from_args, format_duration
+from babelbeam.pipeline import progress
 from babelbeam.pipeline.graph import document_stages
 from babelbeam.pipeline.local_processes import LocalProcesses
 from babelbeam.pipeline.options import DEFAULT_RUNNER, pipeline_options
 from babelbeam.pipeline.phases import AnnotateWave, DedupSignatures, WriteOutputBuckets, work_path
+from babelbeam.pipeline.progress import ProgressTarget, RunMonitor, progress_path
 from babelbeam.pipeline.sinks import REJECTED_DIR, REMOVED_DIR, build_stats, write_atomically
-from babelbeam.pipeline.sources import InputError, input_root, match_inputs
+from babelbeam.pipeline.sources import InputError, input_root, input_sizes, match_inputs
 from babelbeam.schemas.config import ConfigError, RunConfig
 from babelbeam.schemas.shard import MANIFEST_NAME, SHARDS_DIR, STATS_NAME
 from babelbeam.tokenize.shards import ShardEntry, make_manifest
@@ -71,6 +75,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                              "or a Hugging Face Qwen3 folder) and bucket it per language")
     parser.add_argument("--langid-model", default=None, metavar="PATH",
                         help="any fastText language-ID model file (GlotLID, OpenLID, your own); default lid.176")
+    add_console_arguments(parser)
 
 
 def _exists(path: str) -> bool:
@@ -120,17 +125,25 @@ def _check_processes(processes: int, beam_args: list[str]) -> None:
 
 
 def _annotate_wave(output_dir: str, config: RunConfig, beam_args: list[str], wave: int, files: list[str],
-                   id_root: str) -> None:
-    """Phase 1 for one wave, from a clean slate to its done marker."""
+                   id_root: str, progress_s: float | None = None) -> None:
+    """Phase 1 for one wave, from a clean slate to its done marker; with ``progress_s`` its readers report
+    progress every that many seconds (``pipeline/progress.py``)."""
     _delete_matching([work_path(output_dir, "docs", f"wave-{wave:05d}", "*"),
                       work_path(output_dir, "signatures", f"wave-{wave:05d}-*"),
                       FileSystems.join(output_dir, REMOVED_DIR, f"wave-{wave:05d}-*"),
-                      FileSystems.join(output_dir, REJECTED_DIR, f"wave-{wave:05d}-*")])
+                      FileSystems.join(output_dir, REJECTED_DIR, f"wave-{wave:05d}-*"),
+                      progress_path(output_dir, f"wave-{wave:05d}-*")])
     if files:
         stages = document_stages(config)
-        with _log_time(f"wave {wave}: {len(files)} files annotated"):
-            _run_beam(beam_args, lambda p: p | f"AnnotateWave{wave}" >> AnnotateWave(
-                files, output_dir, wave, config, stages, id_root))
+        target = (ProgressTarget(progress_path(output_dir, f"wave-{wave:05d}"), progress_s)
+                  if progress_s is not None else None)
+        try:
+            with _log_time(f"wave {wave}: {len(files)} files annotated"):
+                _run_beam(beam_args, lambda p: p | f"AnnotateWave{wave}" >> AnnotateWave(
+                    files, output_dir, wave, config, stages, id_root, target))
+        finally:
+            if target is not None:
+                progress.release(target)
     else:
         write_atomically(work_path(output_dir, "counts", f"wave-{wave:05d}.json"), b"[]\n")
     write_atomically(work_path(output_dir, "waves", f"wave-{wave:05d}.done"), b"done\n")
@@ -144,8 +157,10 @@ def _dedup(output_dir: str, config: RunConfig, beam_args: list[str]) -> None:
     write_atomically(work_path(output_dir, "dedup", "_DONE"), b"done\n")
 
 
-def _write_buckets(output_dir: str, config: RunConfig, beam_args: list[str], buckets: list[int], waves: int) -> None:
-    _run_beam(beam_args, lambda p: p | "Write" >> WriteOutputBuckets(buckets, output_dir, config, waves))
+def _write_buckets(output_dir: str, config: RunConfig, beam_args: list[str], buckets: list[int], waves: int,
+                   progress_s: float | None = None) -> None:
+    _run_beam(beam_args, lambda p: p | "Write" >> WriteOutputBuckets(buckets, output_dir, config, waves,
+                                                                     progress_s))
 
 
 def plan_run(inputs: list[str], output_dir: str, config: RunConfig, files_per_wave: int | None,
@@ -181,14 +196,16 @@ def plan_run(inputs: list[str], output_dir: str, config: RunConfig, files_per_wa
 
 def run_pipeline(inputs: list[str], output_dir: str, config: RunConfig, beam_args: list[str] | None = None,
                  overwrite: bool = False, resume: bool = False, files_per_wave: int | None = None,
-                 processes: int = 1) -> dict:
+                 processes: int = 1, console: Console | None = None) -> dict:
     """Run (or resume) the three phases and return stats.json's content.
 
     ``processes`` > 1 runs that many waves, then that many groups of output buckets, at once in separate local
     processes; the bytes written are those of a one-process run with the same waves.
+    ``console``: show each phase's progress there (``pipeline/progress.py``); the output does not change.
     Raises InputError / ConfigError on bad arguments and ConservationError if the records do not add up.
     """
     beam_args = beam_args or []
+    watched = console is not None and not console.quiet
     _check_processes(processes, beam_args)
     if config.minhash.enabled and config.minhash.index_dir:
         from babelbeam.pipeline.near_dedup import check_index
@@ -198,33 +215,49 @@ def run_pipeline(inputs: list[str], output_dir: str, config: RunConfig, beam_arg
     if resume and _exists(FileSystems.join(output_dir, MANIFEST_NAME)):
         return _read_json(FileSystems.join(output_dir, STATS_NAME))
     waves = plan["waves"]
+    monitor = RunMonitor(output_dir, console, input_sizes(inputs), _read_json) if watched else None
+    # Workers write progress at least this often; the monitor polls the records in between.
+    progress_s = min(progress.WORKER_INTERVAL_S, console.interval_s) if watched else None
     with LocalProcesses(processes) as local:
         pending = [w for w in range(len(waves)) if not _exists(work_path(output_dir, "waves", f"wave-{w:05d}.done"))]
         if pending:
             _LOG.info("annotating %d of %d waves (%d files) in %d process(es)", len(pending), len(waves),
                       sum(len(waves[w]) for w in pending), min(processes, len(pending)))
             id_root = input_root(plan["inputs"])
-            with _log_time("annotated"):
-                local.run([(_annotate_wave, (output_dir, config, beam_args, w, waves[w], id_root)) for w in pending])
+            with _log_time("annotated"), _watch(monitor and monitor.annotate(waves, pending)):
+                local.run([(_annotate_wave, (output_dir, config, beam_args, w, waves[w], id_root, progress_s))
+                           for w in pending])
         if not _exists(work_path(output_dir, "dedup", "_DONE")):
             _LOG.info("dedup over signatures")
-            with _log_time("dedup done"):
+            with _log_time("dedup done"), _watch(monitor and monitor.dedup()):
                 local.run([(_dedup, (output_dir, config, beam_args))])
         buckets = [b for b in range(config.output.buckets)
                    if not _exists(work_path(output_dir, "write", f"bucket-{b:05d}.json"))]
         if buckets:
-            _delete_matching([FileSystems.join(output_dir, SHARDS_DIR, f"part-{b:05d}-*") for b in buckets])
+            _delete_matching([FileSystems.join(output_dir, SHARDS_DIR, f"part-{b:05d}-*") for b in buckets]
+                             + [progress_path(output_dir, f"write-{b:05d}.json") for b in buckets])
             groups = [buckets[i::processes] for i in range(min(processes, len(buckets)))]
             _LOG.info("writing %d buckets in %d process(es)", len(buckets), len(groups))
-            with _log_time("buckets written"):
-                local.run([(_write_buckets, (output_dir, config, beam_args, g, len(waves))) for g in groups])
+            # Documents to merge: every annotated document when no bucket was written before (else unknown).
+            to_merge = (sum(t["documents"] - t["removed"] for t in map(monitor.wave_totals, range(len(waves))))
+                        if monitor is not None and len(buckets) == config.output.buckets else None)
+            with _log_time("buckets written"), _watch(monitor and monitor.write(buckets, to_merge)):
+                local.run([(_write_buckets, (output_dir, config, beam_args, g, len(waves), progress_s))
+                           for g in groups])
     return finalize(output_dir, config, len(waves))
+
+
+def _watch(monitor_context: contextlib.AbstractContextManager | None) -> contextlib.AbstractContextManager:
+    return monitor_context if monitor_context else contextlib.nullcontext()
 
 
 def finalize(output_dir: str, config: RunConfig, waves: int) -> dict[str, Any]:
     """stats.json and manifest.json from the phases' markers; the manifest goes last and marks a finished run."""
     from babelbeam.tokenize import load_tokenizer
 
+    _delete_matching([progress_path(output_dir, "*")])  # watching a run leaves no trace in its files
+    if _exists(progress_path(output_dir)):
+        FileSystems.delete([progress_path(output_dir)])
     counts: list[tuple[tuple[str, str, str], int]] = []
     entries: list[ShardEntry] = []
     for wave in range(waves):
@@ -256,7 +289,52 @@ def finalize(output_dir: str, config: RunConfig, waves: int) -> dict[str, Any]:
     return stats
 
 
+def unreadable_files(output_dir: str, expected: int) -> list[str]:
+    """The input files a run could not read (``unreadable_file`` rejections), from ``rejected/``.
+
+    Stops once ``expected`` (stats.json's count of such rejections: one per file) are found.
+    """
+    found: list[str] = []
+    if expected <= 0:
+        return found
+    pattern = FileSystems.join(output_dir, REJECTED_DIR, "*.jsonl")
+    for path in sorted(m.path for m in FileSystems.match([pattern])[0].metadata_list):
+        with FileSystems.open(path) as f:
+            for line in io.TextIOWrapper(f, encoding="utf-8"):
+                record = json.loads(line)
+                if record.get("error") == "unreadable_file" and record["source"] not in found:
+                    found.append(record["source"])
+                    if len(found) >= expected:
+                        return found
+    return found
+
+
+def summary(stats: dict[str, Any], output_dir: str, elapsed_s: float, show_files: int = 5) -> list[str]:
+    """The closing lines of ``babelbeam run``: where the output is, what became of the records, where to look."""
+    c = stats["conservation"]
+    shards = _read_json(FileSystems.join(output_dir, MANIFEST_NAME))["totals"]["shards"]
+    share = c["rejected"] / c["input"] if c["input"] else 0.0
+    lines = [f"babelbeam run: {c['input']:,} records -> {output_dir} in {format_duration(elapsed_s)}",
+             f"  kept {c['kept']:,} ({stats['tokens']:,} tokens in {shards} shards), removed {c['removed']:,}, "
+             f"duplicates {c['duplicates']:,}, rejected {c['rejected']:,} ({share:.1%} of the records)"]
+    unreadable = unreadable_files(output_dir, stats["rejected"].get("unreadable_file", 0))
+    if unreadable:
+        more = f" and {len(unreadable) - show_files} more" if len(unreadable) > show_files else ""
+        lines.append(f"  unreadable files ({len(unreadable)}): {', '.join(unreadable[:show_files])}{more}")
+    j = FileSystems.join
+    look = [f"{j(output_dir, STATS_NAME)} (every count by reason and language)"]
+    if c["removed"] + c["duplicates"] and FileSystems.match([j(output_dir, REMOVED_DIR, "*")])[0].metadata_list:
+        look.append(f"{j(output_dir, REMOVED_DIR)}/ (each removed document with its reason)")
+    if c["rejected"]:
+        look.append(f"{j(output_dir, REJECTED_DIR)}/ (each unreadable record with file, position and error)")
+    lines.append("  look at: " + ", ".join(look))
+    lines.append(f"  then: babelbeam inspect {output_dir}   babelbeam report {output_dir}")
+    return lines
+
+
 def main(args: argparse.Namespace) -> int:
+    started = time.monotonic()
+    console = console_from_args(args)
     try:
         config = RunConfig.from_yaml(args.config)
         if args.dedup_index:
@@ -267,12 +345,13 @@ def main(args: argparse.Namespace) -> int:
             config.langid.model = args.langid_model
         if args.scorer:
             config.scorer.enabled, config.scorer.model = True, args.scorer
-        stats = run_pipeline(args.input, args.output, config, args.extra_args, overwrite=args.overwrite,
-                             resume=args.resume, files_per_wave=args.files_per_wave, processes=args.processes)
+        with console.logging():
+            stats = run_pipeline(args.input, args.output, config, args.extra_args, overwrite=args.overwrite,
+                                 resume=args.resume, files_per_wave=args.files_per_wave,
+                                 processes=args.processes, console=console)
     except (InputError, ConfigError) as e:
         print(f"babelbeam run: {e}", file=sys.stderr)
         return 2
-    c = stats["conservation"]
-    print(f"{c['input']} records: {c['kept']} kept ({stats['tokens']} tokens), {c['removed']} removed, "
-          f"{c['duplicates']} duplicates, {c['rejected']} rejected -> {args.output}")
+    if not console.quiet:
+        print("\n".join(summary(stats, args.output, time.monotonic() - started)))
     return 0

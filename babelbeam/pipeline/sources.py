@@ -16,7 +16,7 @@ import json
 import logging
 import os
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import IO
 
 import apache_beam as beam
@@ -26,6 +26,8 @@ from apache_beam.io.filesystem import CompressionTypes
 from apache_beam.io.filesystems import FileSystems
 from apache_beam.metrics import Metrics
 
+from babelbeam.pipeline import progress
+from babelbeam.pipeline.progress import ProgressTarget
 from babelbeam.pipeline.stage import METRICS_NAMESPACE
 from babelbeam.schemas import Document, RejectedRecord
 from babelbeam.schemas.config import InputConfig
@@ -44,17 +46,21 @@ class InputError(ValueError):
 
 def match_inputs(patterns: list[str]) -> list[str]:
     """Expand glob patterns into a sorted list of file paths; raises InputError naming an empty pattern."""
-    paths: set[str] = set()
+    return sorted(input_sizes(patterns))
+
+
+def input_sizes(patterns: list[str]) -> dict[str, int]:
+    """Every file the glob patterns match, with its size in bytes (from the listing: no file is opened)."""
+    sizes: dict[str, int] = {}
     for pattern in patterns:
         try:
             result = FileSystems.match([pattern])[0]
         except Exception as e:  # Beam raises BeamIOError subclasses per filesystem
             raise InputError(f"cannot list input {pattern!r}: {e}") from None
-        matched = [m.path for m in result.metadata_list]
-        if not matched:
+        if not result.metadata_list:
             raise InputError(f"input pattern {pattern!r} matches no files")
-        paths.update(matched)
-    return sorted(paths)
+        sizes.update((m.path, m.size_in_bytes) for m in result.metadata_list)
+    return sizes
 
 
 def split_compression(path: str) -> tuple[str, str]:
@@ -97,9 +103,11 @@ class _LimitedReader(io.RawIOBase):
         return n or 0
 
 
-def open_decompressed(path: str, limit: int) -> tuple[IO[bytes], _LimitedReader]:
-    """Open ``path`` through FileSystems and undo its compression; reads stop at ``limit`` decompressed bytes."""
-    raw = FileSystems.open(path, compression_type=CompressionTypes.UNCOMPRESSED)
+def open_decompressed(path: str, limit: int, raw: IO[bytes] | None = None) -> tuple[IO[bytes], _LimitedReader]:
+    """Open ``path`` through FileSystems (or read the already open ``raw``) and undo its compression; reads stop
+    at ``limit`` decompressed bytes."""
+    if raw is None:
+        raw = FileSystems.open(path, compression_type=CompressionTypes.UNCOMPRESSED)
     _, compression = split_compression(path)
     stream: IO[bytes]
     if compression == "gzip":
@@ -227,21 +235,26 @@ def read_text(stream: IO[bytes], source: str, parser: RecordParser) -> Iterator[
 READERS = {"jsonl": read_jsonl, "parquet": read_parquet, "text": read_text}
 
 
-def read_file(path: str, config: InputConfig, id_root: str = "") -> Iterator[Document | RejectedRecord]:
+def read_file(path: str, config: InputConfig, id_root: str = "",
+              opened: Callable[[IO[bytes]], None] | None = None) -> Iterator[Document | RejectedRecord]:
     """Read every record of one file. A file that breaks mid-way yields what it read, then one rejection naming it.
 
     ``id_root`` is the inputs' common directory (``input_root``): ids of records without one derive from the
-    path below it.
+    path below it. ``opened`` is called with the raw (still compressed) stream once the file is open; its
+    position is how far the file has been read (progress).
     """
     parser = RecordParser(config, id_root)
     reader = READERS[file_format(path)]
     last_position = 0
     limited = None
     try:
+        raw = FileSystems.open(path, compression_type=CompressionTypes.UNCOMPRESSED)
+        if opened is not None:
+            opened(raw)
         if reader is read_parquet:
-            stream = FileSystems.open(path, compression_type=CompressionTypes.UNCOMPRESSED)
+            stream = raw
         else:
-            stream, limited = open_decompressed(path, config.max_file_bytes)
+            stream, limited = open_decompressed(path, config.max_file_bytes, raw)
         with stream:
             for item in reader(stream, path, parser):
                 last_position = item.position if isinstance(item, RejectedRecord) else last_position + 1
@@ -257,33 +270,52 @@ def read_file(path: str, config: InputConfig, id_root: str = "") -> Iterator[Doc
 class ReadFileFn(beam.DoFn):
     """One file in, its documents out; records that cannot be parsed go to the ``rejected`` output."""
 
-    def __init__(self, config: InputConfig, id_root: str = "") -> None:
+    def __init__(self, config: InputConfig, id_root: str = "", progress: ProgressTarget | None = None) -> None:
         super().__init__()
         self.config = config
         self.id_root = id_root
+        self.progress = progress
         self.documents = Metrics.counter(METRICS_NAMESPACE, "read.documents")
         self.rejected = Metrics.counter(METRICS_NAMESPACE, "read.rejected")
         self.files = Metrics.counter(METRICS_NAMESPACE, "read.files")
 
     def process(self, path: str) -> Iterator[object]:
         self.files.inc()
-        for item in read_file(path, self.config, self.id_root):
+        if self.progress is not None:
+            counts = progress.start_file(self.progress, path)
+        else:
+            counts = None
+            progress.forget_file(path)  # a stage must not count this file into an earlier run's progress
+        for item in read_file(path, self.config, self.id_root, opened=counts.opened if counts else None):
+            if counts is not None:
+                counts.records += 1
+                progress.tick(counts)
             if isinstance(item, RejectedRecord):
                 self.rejected.inc()
+                if counts is not None:
+                    counts.rejected += 1
                 _LOG.info("rejected %s:%d (%s): %s", item.source, item.position, item.error, item.detail)
                 yield beam.pvalue.TaggedOutput(REJECTED, item)
             else:
                 self.documents.inc()
                 yield item
+        if counts is not None:
+            progress.finish_file(counts)
+
+    def finish_bundle(self) -> None:
+        if self.progress is not None:
+            progress.flush()
 
 
 class ReadDocuments(beam.PTransform):
     """File paths -> ``{"documents": PCollection[Document], "rejected": PCollection[RejectedRecord]}``."""
 
-    def __init__(self, paths: list[str], config: InputConfig, id_root: str | None = None) -> None:
+    def __init__(self, paths: list[str], config: InputConfig, id_root: str | None = None,
+                 progress: ProgressTarget | None = None) -> None:
         super().__init__()
         self._paths = paths
         self._config = config
+        self._progress = progress  # where the readers report bytes and records read (pipeline/progress.py)
         # A run read in waves passes the root of all its inputs, so ids do not depend on the waves.
         self._id_root = input_root(paths) if id_root is None else id_root
 
@@ -292,6 +324,7 @@ class ReadDocuments(beam.PTransform):
             pbegin
             | "ListFiles" >> beam.Create(self._paths)
             | "SpreadFiles" >> beam.Reshuffle()
-            | "ReadFiles" >> beam.ParDo(ReadFileFn(self._config, self._id_root)).with_outputs(REJECTED, main="documents")
+            | "ReadFiles" >> beam.ParDo(ReadFileFn(self._config, self._id_root, self._progress))
+            .with_outputs(REJECTED, main="documents")
         )
         return {"documents": results["documents"], REJECTED: results[REJECTED]}
