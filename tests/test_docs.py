@@ -8,6 +8,8 @@
 - Every ``babelbeam run`` command in the cluster guides parses: babelbeam's flags and Beam's options.
 - The blocks marked ``<!-- tested: tests/test_docs.py -->`` run as written (free ports, sample input,
   temporary output) through Beam's local job service and give the FnApiRunner's shard bytes.
+- The README's tour (its marked block) runs as written, command by command, on ``examples/``; the
+  README's other ``babelbeam`` commands parse.
 """
 
 from __future__ import annotations
@@ -54,9 +56,10 @@ def _load_generator():
     return module
 
 
-def code_blocks(doc: str, language: str) -> list[tuple[int, str, bool]]:
-    """``(line number, code, marked tested)`` of every fenced block of ``language`` in ``docs/<doc>``."""
-    text = (DOCS / doc).read_text(encoding="utf-8")
+def code_blocks(doc: str | Path, language: str) -> list[tuple[int, str, bool]]:
+    """``(line number, code, marked tested)`` of every fenced block of ``language`` in ``docs/<doc>`` (or the
+    file ``doc`` when it is a path)."""
+    text = (doc if isinstance(doc, Path) else DOCS / doc).read_text(encoding="utf-8")
     out = []
     for m in re.finditer(rf"^```{language}\n(.*?)^```", text, re.S | re.M):
         before = text[:m.start()].rstrip().splitlines()
@@ -380,3 +383,53 @@ def test_tested_block_runs_and_matches_the_fnapi_run(doc: str, line: int, block:
     portable, local = _manifest(out), _manifest(sample_run)
     assert [(s["path"], s["sha256"]) for s in portable["shards"]] == [(s["path"], s["sha256"]) for s in local["shards"]]
     assert portable == local
+
+
+# ---------------------------------------------------------------- the README's tour
+
+README = REPO / "README.md"
+
+
+def _readme_commands(tested: bool) -> list[str]:
+    return [cmd for _, block, marked in code_blocks(README, "sh") if marked == tested for cmd in logical_lines(block)
+            if not cmd.lstrip().startswith("#")]
+
+
+def test_readme_has_one_tested_tour_and_its_other_commands_parse() -> None:
+    from babelbeam import cli
+
+    assert [marked for _, _, marked in code_blocks(README, "sh")].count(True) == 1
+    untested = [c for c in _readme_commands(False) if re.match(r"^(torchrun .* -m babelbeam\.\S+|babelbeam) ", c)]
+    assert any(c.startswith("torchrun ") for c in untested), "the tour names the GPU / torchrun form"
+    for cmd in _readme_commands(True) + untested:
+        argv = shlex.split(cmd, comments=True)
+        if argv[0] == "torchrun":  # torchrun ... -m babelbeam.model.train_cli ARGS is `babelbeam train ARGS`
+            argv = ["babelbeam", "train", *argv[argv.index("babelbeam.model.train_cli") + 1:]]
+        assert argv[0] == "babelbeam", cmd
+        parser, _ = cli.build_parser(argv[1:])
+        args, extra = parser.parse_known_args(argv[1:])
+        assert not extra, (cmd, extra)
+
+
+@pytest.mark.slow
+def test_readme_tour_runs_as_written(tmp_path: Path) -> None:
+    """Every command of the tour, in order, from a directory that looks like the repository root."""
+    (tmp_path / "examples").symlink_to(REPO / "examples", target_is_directory=True)
+    exe = [shutil.which("babelbeam", path=str(Path(sys.executable).parent)) or "babelbeam"]
+    commands = _readme_commands(True)
+    assert sum(c.startswith("babelbeam run ") for c in commands) >= 4
+    for cmd in commands:
+        argv = shlex.split(cmd, comments=True)
+        assert argv[0] == "babelbeam", f"the tour runs babelbeam commands only: {cmd}"
+        _run_babelbeam(argv[1:], cwd=tmp_path, exe=exe)
+    out = tmp_path / "out"
+    # What the tour says each command leaves behind.
+    for run in ("run1", "run2", "run3"):
+        assert (out / run / "manifest.json").is_file(), run
+    assert (out / "run1" / "report.png").read_bytes()[:4] == b"\x89PNG"
+    # crawl_mixed.jsonl is a second crawl of the corpus: deduped against run1, its copies are duplicates now
+    run3 = json.loads((out / "run3" / "stats.json").read_text(encoding="utf-8"))
+    assert run3["duplicates"].get("minhash_duplicate", 0) + run3["duplicates"].get("exact_duplicate", 0) >= 10
+    assert (out / "train1" / "metrics.jsonl").is_file() and (out / "hf1" / "model.safetensors").is_file()
+    scores = json.loads((out / "scored" / "scores.json").read_text(encoding="utf-8"))
+    assert scores, "the scored documents' per-language percentiles"
