@@ -18,9 +18,11 @@ import contextlib
 import math
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from types import TracebackType
-from typing import Any, TextIO
+from typing import Any, TextIO, TypeVar
+
+T = TypeVar("T")
 
 LOG_INTERVAL_S = 5.0
 """Seconds between progress lines when the output is not a terminal."""
@@ -176,6 +178,19 @@ class Console:
         """A progress bar; ``interval_s`` -1 takes the console's, None prints only forced lines."""
         return Bar(self, desc, total, unit, initial=initial,
                    interval_s=self.interval_s if interval_s == -1.0 else interval_s)
+
+    def track(self, items: Iterable[T], desc: str, total: float | None = None, unit: str = "records",
+              weight: Callable[[T], float] | None = None) -> Iterator[T]:
+        """``items`` as they are consumed, counted on a bar (``weight`` of each, e.g. its bytes; else 1)."""
+        with self.bar(desc, total=total, unit=unit) as bar:
+            n, count = 0.0, 0
+            for item in items:
+                yield item
+                n += weight(item) if weight is not None else 1
+                count += 1
+                bar.update(n, f"{count:,} records" if weight is not None else "")
+            bar.update(max(n, total or 0) if weight is not None else n,
+                       f"{count:,} records" if weight is not None else "", force=True)
 
     @contextlib.contextmanager
     def logging(self) -> Iterator[None]:

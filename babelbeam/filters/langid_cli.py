@@ -23,6 +23,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, TextIO
 
+from babelbeam.console import Console, add_console_arguments, console_from_args
 from babelbeam.filters.langid import LanguageIdentifier
 from babelbeam.schemas.config import LangIdConfig, RunConfig
 from babelbeam.schemas.document import Document
@@ -44,6 +45,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="longest sample scored per text, `none` for no cap (langid.max_sample_chars)")
     parser.add_argument("--json", type=Path, help="with --eval or --coverage: also write the figures as JSON")
     parser.add_argument("--confusions", type=int, default=25, help="confusion pairs to print (--eval)")
+    add_console_arguments(parser)
 
 
 def _cap(value: str) -> int | None:
@@ -235,6 +237,12 @@ def print_coverage(covered: list[str], uncovered: list[str], out: TextIO) -> Non
     out.write(f"Not covered ({len(uncovered)}): {' '.join(uncovered)}\n")
 
 
+def _tracked(console: Console, path: Path, desc: str) -> Iterator[dict[str, Any]]:
+    """The records of ``path``, counted on the console as their text is read (bytes of the file's size)."""
+    return console.track(read_jsonl(path), desc, total=path.stat().st_size, unit="B",
+                         weight=lambda record: len(record["text"].encode("utf-8")) + 1)
+
+
 def main(args: argparse.Namespace) -> int:
     """Run one mode of ``babelbeam langid``; returns the exit status."""
     config = config_from_args(args)
@@ -246,14 +254,15 @@ def main(args: argparse.Namespace) -> int:
         if args.json:
             args.json.write_text(json.dumps({"covered": covered, "uncovered": uncovered}, indent=1) + "\n")
         return 0
+    console = console_from_args(args)
     if args.eval:
-        report = evaluate(identifier, read_jsonl(args.eval))
+        report = evaluate(identifier, _tracked(console, args.eval, "langid --eval"))
         sys.stdout.write(f"Model: {identifier.model_path}; gold: {args.eval}\n\n")
         print_eval(report, sys.stdout, args.confusions)
         if args.json:
             args.json.write_text(json.dumps(report.to_json(), indent=1, ensure_ascii=False) + "\n")
         return 0
-    records = annotate_records(identifier, read_jsonl(args.input))
+    records = annotate_records(identifier, _tracked(console, args.input, "langid"))
     if args.output:
         args.output.parent.mkdir(parents=True, exist_ok=True)
         with args.output.open("w", encoding="utf-8") as f:

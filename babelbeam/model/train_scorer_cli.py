@@ -16,6 +16,7 @@ import json
 import sys
 from dataclasses import asdict, fields
 
+from babelbeam.console import add_console_arguments, console_from_args
 from babelbeam.schemas.config_base import ConfigError, attribute_docs
 from babelbeam.schemas.scorer_config import TrainScorerConfig
 
@@ -35,15 +36,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
             parser.add_argument(flag, action=argparse.BooleanOptionalAction, default=value, help=text)
         else:
             parser.add_argument(flag, type=type(value), default=value, help=text)
+    add_console_arguments(parser)
 
 
 def main(args: argparse.Namespace) -> int:
     from babelbeam.model.train_scorer import train_scorer
 
     values = {f.name: getattr(args, f.name) for f in fields(TrainScorerConfig)}
+    console = console_from_args(args)
     try:
         config = TrainScorerConfig(**values)
-        result = train_scorer(config)
+        with console.logging():
+            result = train_scorer(config, console)
     except (ConfigError, FileNotFoundError, ValueError) as e:
         print(f"babelbeam train-scorer: {e}", file=sys.stderr)
         return 2

@@ -23,11 +23,13 @@ own records first.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import threading
 import time
 import uuid
+from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -242,6 +244,50 @@ def _counts_totals(counts: list) -> dict[str, int]:
     return totals
 
 
+def poll_seconds(console: Console) -> float:
+    """How often the orchestrator reads the records: often enough for a bar, or for the next line."""
+    return 0.5 if console.live else min(console.interval_s, 1.0)
+
+
+@contextmanager
+def polling(bar: Bar, status: Callable[[], tuple[float, str]], every_s: float) -> Iterator[None]:
+    """While the block runs, a background thread shows ``status()`` (amount done, text) every ``every_s``."""
+    stop = threading.Event()
+
+    def poll() -> None:
+        while not stop.wait(every_s):
+            n, text = status()
+            bar.update(n, text)
+
+    thread = threading.Thread(target=poll, name="babelbeam-progress", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join()
+
+
+@contextmanager
+def watch_reading(console: Console, target: ProgressTarget, sizes: dict[str, int], desc: str) -> Iterator[None]:
+    """Show the readers' records under ``target`` (one pipeline that reads ``sizes``' files) while it runs."""
+    total = sum(sizes.values())
+
+    def status() -> tuple[float, str]:
+        totals = Counter()
+        for record in _read_records(f"{target.prefix}-*.json").values():
+            totals.update(record)
+        read, rejected, removed = totals["records"], totals["rejected"], totals["removed"]
+        text = (f"files {totals['files_done']}/{len(sizes)} | read {read:,} | kept {read - rejected - removed:,} | "
+                f"removed {removed:,} | rejected {rejected:,}")
+        return min(totals["bytes"], total), text
+
+    with console.bar(desc, total=total, unit="B") as bar, polling(bar, status, poll_seconds(console)):
+        yield
+        n, text = status()
+        bar.update(n, text, force=True)
+
+
 class RunMonitor:
     """Shows a run's phases on a ``Console`` from the progress records, polled in a background thread."""
 
@@ -249,27 +295,13 @@ class RunMonitor:
                  read_json: Callable[[str], Any]) -> None:
         self.output_dir, self.console, self.sizes, self._read_json = output_dir, console, sizes, read_json
         self._wave_totals: dict[int, dict[str, int]] = {}
-        self.poll_s = 0.5 if console.live else min(console.interval_s, 1.0)
+        self.poll_s = poll_seconds(console)
 
     def _work(self, *parts: str) -> str:
         return FileSystems.join(self.output_dir, "work", *parts)
 
-    @contextmanager
-    def _polling(self, bar: Bar, status: Callable[[], tuple[float, str]]) -> Iterator[None]:
-        stop = threading.Event()
-
-        def poll() -> None:
-            while not stop.wait(self.poll_s):
-                n, text = status()
-                bar.update(n, text)
-
-        thread = threading.Thread(target=poll, name="babelbeam-progress", daemon=True)
-        thread.start()
-        try:
-            yield
-        finally:
-            stop.set()
-            thread.join()
+    def _polling(self, bar: Bar, status: Callable[[], tuple[float, str]]) -> contextlib.AbstractContextManager:
+        return polling(bar, status, self.poll_s)
 
     def _done_waves(self, waves: int) -> set[int]:
         done = set()
