@@ -10,6 +10,8 @@
   temporary output) through Beam's local job service and give the FnApiRunner's shard bytes.
 - The README's tour (its marked block) runs as written, command by command, on ``examples/``; the
   README's other ``babelbeam`` commands parse.
+- The figures quoted from the demo run (``docs/output-format.md``, ``examples/README.md``) are what
+  ``scripts/gen_doc_figures.py`` writes from a fresh one.
 """
 
 from __future__ import annotations
@@ -45,15 +47,19 @@ SAMPLE_SOURCES = [("web_europe.jsonl", 6), ("web_world.jsonl", 6)]
 """(corpus file, first N lines): a few sample documents in several languages, some near-duplicates."""
 
 
-def _load_generator():
-    """``scripts/gen_config_docs.py`` as a module (scripts/ is not a package)."""
-    if "gen_config_docs" in sys.modules:
-        return sys.modules["gen_config_docs"]
-    spec = importlib.util.spec_from_file_location("gen_config_docs", REPO / "scripts" / "gen_config_docs.py")
+def _load_script(name: str):
+    """``scripts/<name>.py`` as a module (scripts/ is not a package)."""
+    if name in sys.modules:
+        return sys.modules[name]
+    spec = importlib.util.spec_from_file_location(name, REPO / "scripts" / f"{name}.py")
     module = importlib.util.module_from_spec(spec)
-    sys.modules["gen_config_docs"] = module  # dataclasses look their module up while the class is built
+    sys.modules[name] = module  # dataclasses look their module up while the class is built
     spec.loader.exec_module(module)
     return module
+
+
+def _load_generator():
+    return _load_script("gen_config_docs")
 
 
 def code_blocks(doc: str | Path, language: str) -> list[tuple[int, str, bool]]:
@@ -383,6 +389,19 @@ def test_tested_block_runs_and_matches_the_fnapi_run(doc: str, line: int, block:
     portable, local = _manifest(out), _manifest(sample_run)
     assert [(s["path"], s["sha256"]) for s in portable["shards"]] == [(s["path"], s["sha256"]) for s in local["shards"]]
     assert portable == local
+
+
+# ---------------------------------------------------------------- figures quoted from the demo run
+
+
+@pytest.mark.slow
+def test_quoted_figures_are_those_of_the_demo_run(tmp_path: Path) -> None:
+    """The manifest and stats examples and the sample corpus's counts are what `make demo` writes today."""
+    figures = _load_script("gen_doc_figures")
+    run = figures.demo_run(tmp_path / "demo")
+    for path, text in figures.render(run).items():
+        assert path.read_text(encoding="utf-8") == text, (
+            f"{path.relative_to(REPO)} quotes stale figures: run .venv/bin/python scripts/gen_doc_figures.py")
 
 
 # ---------------------------------------------------------------- the README's tour
