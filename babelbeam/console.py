@@ -68,8 +68,10 @@ class Bar:
             from tqdm import tqdm
 
             byte_units = unit == "B"
-            # Without a total there is nothing to fill: show the elapsed time and the status only.
-            bar_format = None if total is not None else "{desc}: {postfix} [{elapsed}]"
+            # A short bar of fixed width leaves the line to the numbers (tqdm cuts what does not fit at the
+            # end); without a total there is nothing to fill: the elapsed time and the status only.
+            bar_format = ("{desc}: {percentage:3.0f}%|{bar:12}| {n_fmt}/{total_fmt} [{elapsed}<{remaining}, "
+                          "{rate_fmt}]{postfix}" if total is not None else "{desc} [{elapsed}]{postfix}")
             self._tqdm = tqdm(total=total, desc=desc, unit=unit, initial=initial, file=console.stream,
                               unit_scale=byte_units, dynamic_ncols=True, leave=True, mininterval=0.2,
                               bar_format=bar_format)

@@ -278,8 +278,8 @@ def watch_reading(console: Console, target: ProgressTarget, sizes: dict[str, int
         for record in _read_records(f"{target.prefix}-*.json").values():
             totals.update(record)
         read, rejected, removed = totals["records"], totals["rejected"], totals["removed"]
-        text = (f"files {totals['files_done']}/{len(sizes)} | read {read:,} | kept {read - rejected - removed:,} | "
-                f"removed {removed:,} | rejected {rejected:,}")
+        text = (f"read {read:,} | kept {read - rejected - removed:,} | removed {removed:,} | rejected {rejected:,} | "
+                f"files {totals['files_done']}/{len(sizes)}")
         return min(totals["bytes"], total), text
 
     with console.bar(desc, total=total, unit="B") as bar, polling(bar, status, poll_seconds(console)):
@@ -344,8 +344,8 @@ class RunMonitor:
                     files_done += record["files_done"]
             read = records["documents"] + records["rejected"]
             kept = records["documents"] - records["removed"]
-            text = (f"wave {len(done)}/{len(pending)} done | files {files_done}/{n_files} | read {read:,} | "
-                    f"kept {kept:,} | removed {records['removed']:,} | rejected {records['rejected']:,}")
+            text = (f"read {read:,} | kept {kept:,} | removed {records['removed']:,} | rejected "
+                    f"{records['rejected']:,} | files {files_done}/{n_files} | waves {len(done)}/{len(pending)}")
             return min(n_bytes, total_bytes), text
 
         self.console.print(f"annotate: {len(pending)} wave(s), {n_files} files, "
@@ -378,8 +378,8 @@ class RunMonitor:
                 done += bool(record.get("done"))
                 for key in totals:
                     totals[key] += record.get(key, 0)
-            text = (f"buckets {done}/{len(buckets)} done | kept {totals['kept']:,} | duplicates "
-                    f"{totals['duplicates']:,} | tokens {totals['tokens']:,} | shards {totals['shards']:,}")
+            text = (f"kept {totals['kept']:,} | duplicates {totals['duplicates']:,} | tokens {totals['tokens']:,} | "
+                    f"shards {totals['shards']:,} | buckets {done}/{len(buckets)}")
             return totals["documents"], text
 
         with self.console.bar("write", total=documents, unit="documents") as bar, self._polling(bar, status):

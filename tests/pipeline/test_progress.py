@@ -17,10 +17,10 @@ from babelbeam.cli import main as cli_main
 from babelbeam.pipeline import progress
 
 REPO = Path(__file__).resolve().parent.parent.parent
-ANNOTATE = re.compile(r"^annotate \| .*files (\d+)/(\d+) \| read ([\d,]+) \| kept ([\d,]+) \| removed ([\d,]+) \| "
-                      r"rejected ([\d,]+) \|")
-WRITE = re.compile(r"^write \| ([\d,]+)/([\d,]+) documents \| buckets (\d+)/(\d+) done \| kept ([\d,]+) \| "
-                   r"duplicates ([\d,]+) \| tokens ([\d,]+) \| shards (\d+)")
+ANNOTATE = re.compile(r"^annotate \| .* \| read ([\d,]+) \| kept ([\d,]+) \| removed ([\d,]+) \| rejected ([\d,]+) "
+                      r"\| files (\d+)/(\d+) \| waves (\d+)/(\d+) \|")
+WRITE = re.compile(r"^write \| ([\d,]+)/([\d,]+) documents \| kept ([\d,]+) \| duplicates ([\d,]+) \| "
+                   r"tokens ([\d,]+) \| shards (\d+) \| buckets (\d+)/(\d+) \|")
 
 
 def _numbers(match: re.Match) -> tuple[int, ...]:
@@ -56,13 +56,13 @@ def test_run_progress_lines_count_up_to_the_final_totals(tmp_path, capsys):
     for earlier, later in zip(write, write[1:], strict=False):
         assert all(a <= b for a, b in zip(earlier, later, strict=True)), (earlier, later)
     # ... are seen part way ...
-    assert any(0 < line[2] < c["input"] for line in annotate), annotate
+    assert any(0 < line[0] < c["input"] for line in annotate), annotate
     # ... and end at stats.json's totals.
-    files_done, files, read, kept, removed, rejected = annotate[-1]
-    assert files_done == files == 4
+    read, kept, removed, rejected, files_done, files, waves_done, waves = annotate[-1]
+    assert files_done == files == waves_done == waves == 4
     assert (read, removed, rejected) == (c["input"], c["removed"], c["rejected"])
     assert kept == stats["documents_read"] - c["removed"] == c["kept"] + c["duplicates"]
-    merged, total, buckets_done, buckets, kept, duplicates, tokens, shards = write[-1]
+    merged, total, kept, duplicates, tokens, shards, buckets_done, buckets = write[-1]
     assert merged == total == c["kept"] + c["duplicates"] and buckets_done == buckets == 2
     assert (kept, duplicates, tokens) == (c["kept"], c["duplicates"], stats["tokens"])
     assert shards == len(json.loads((out / "manifest.json").read_text())["shards"])
