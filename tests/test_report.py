@@ -100,6 +100,9 @@ def test_report_stays_readable_at_119_languages(tmp_path: Path) -> None:
     assert len(by_language) == 119
     stats = {"input": sum(e["input"] for e in by_language.values()), "kept": sum(e["kept"] for e in
              by_language.values()), "rejected": {"invalid_json": 3}, "by_language": by_language}
+    parser = argparse.ArgumentParser()
+    report.add_arguments(parser)
+    assert parser.parse_args([str(tmp_path)]).max_languages >= 119, "every language is drawn by default"
     png = report.draw(stats, tmp_path / "report.png")
     width, height = _png_size(png)
     assert width >= 1200
