@@ -28,14 +28,21 @@ RUNTIME = [
     "stopwordsiso",
     "matplotlib",
     "tqdm",  # the live progress bar on a terminal (babelbeam/console.py says why tqdm)
+    # Web input (docs/web-input.md): the WARC parser, uchardet and the resiliparse engine; trafilatura engines.
+    # Pinned: extracted text, and so output bytes, depend on their versions.
+    "fastwarc==2.0.1",
+    "resiliparse==2.0.1",
+    "trafilatura==2.3.1",
 ]
+
+WARCIO = ["warcio==1.8.1"]  # input.web.warc_reader: warcio (the slower alternative parser)
 
 MODEL = [
     "torch==2.13.0",  # the CPU wheel on disk here; a bare `torch` pulls a CUDA build
     "safetensors",
 ]
 
-TEST = MODEL + [
+TEST = MODEL + WARCIO + [
     "pytest",
     "hypothesis",
     "ruff",
@@ -54,6 +61,9 @@ BENCH = TEST + [
     "spacy",  # datatrove's English word tokenizer
     "orjson",
     "fasteners",
+    # datatrove's WarcReader imports these (the WARC -> text peer in benchmarks/bench_web.py)
+    "faust-cchardet==2.1.19",
+    "python-magic==0.4.27",
 ]
 
 setup(
@@ -71,6 +81,6 @@ setup(
         "babelbeam": ["**/*.yaml", "**/*.txt", "**/*.json"],
     },
     install_requires=RUNTIME,
-    extras_require={"model": MODEL, "test": TEST, "bench": BENCH},
+    extras_require={"model": MODEL, "warcio": WARCIO, "test": TEST, "bench": BENCH},
     entry_points={"console_scripts": ["babelbeam=babelbeam.cli:main"]},
 )

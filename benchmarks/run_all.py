@@ -21,7 +21,11 @@ What it does, in one process (the whole runs in child processes):
    ``--processes 2``, then Beam's own ``multi_processing`` runner with two
    workers), and ``benchmarks/peer_pipeline.py`` (datatrove doing the same
    steps), each as a child process tree with CPU time, wall time and peak RSS.
-4. Worker scaling of the per-stage work: the same documents through each of
+4. Web input (``benchmarks/bench_web.py``): main-text extraction precision,
+   recall and F1 of gold snippets on real pages per engine, FastWARC vs warcio
+   records per second, and WARC -> extracted text per core next to datatrove's
+   WarcReader + Trafilatura on the same file, with peak memory per file.
+5. Worker scaling of the per-stage work: the same documents through each of
    babelbeam's stage functions (and all of them in a row) in one and in two
    processes, the two pools taking turns five times per stage, the median
    speed-up reported.
@@ -624,6 +628,10 @@ def markdown(results: dict) -> str:
             for impl, r in e2e.items() if r is not one) + "."]
     if results.get("peer_notes"):
         lines += [""] + [f"- {k}: {v}" for k, v in sorted(results["peer_notes"].items())]
+    if results.get("web"):
+        import bench_web
+
+        lines += ["", "### Web input", "", bench_web.markdown(results["web"])]
     lines += ["", "Versions: " + ", ".join(f"{k} {v}" for k, v in results["versions"].items()) + "."]
     return "\n".join(lines)
 
@@ -649,6 +657,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--e2e", choices=("all", "babelbeam", "peer", "none"), default="all",
                         help="which whole runs to time")
     parser.add_argument("--no-scaling", action="store_true", help="skip the 1-vs-2-process per-stage run")
+    parser.add_argument("--no-web", action="store_true",
+                        help="skip the web-input step (it fetches its evaluation pages with pip once)")
     parser.add_argument("--out", type=Path, default=REPO / "out" / "bench", help="corpus cache and results")
     parser.add_argument("--markdown", type=Path, default=REPO / "docs" / "performance.md",
                         help="file whose run_all block gets the tables ('-' for none)")
@@ -674,6 +684,10 @@ def main(argv: list[str] | None = None) -> int:
     results["sample"] = stage_benchmarks(sample, runner)
     if not args.no_scaling:
         results["scaling"] = worker_scaling(sample)
+    if not args.no_web:
+        import bench_web
+
+        results["web"] = bench_web.run_all(args.out / "web-pages", args.out / "web")
     if args.e2e != "none":
         results["end_to_end"] = end_to_end(corpus_dir, manifest, args.out, args.e2e, runner)
     results["rows"] = runner.rows

@@ -971,7 +971,8 @@ def render(seed: int = SEED) -> dict[str, bytes]:
     out["corrupt/bad.jsonl"] = bad
     good_part = _gzip(_jsonl([{"id": "truncated-ok-1", "text": "This record decompresses fine."}] * 1))
     rest = _gzip(_jsonl([{"id": f"truncated-{i}", "text": "Lost after the cut. " * 20} for i in range(20)]))
-    # A valid gzip member followed by one cut short: the reader keeps the first and rejects the rest.
+    # A valid gzip member followed by one cut short: the reader keeps the first member's record and rejects
+    # the cut member as one truncated_file (its one decoded line has no newline: it is the damaged tail).
     out["corrupt/truncated.jsonl.gz"] = good_part + rest[: len(rest) // 2]
     out["corpus_labels.json"] = (json.dumps({
         "about": "What each document of examples/corpus is meant to be; written by scripts/make_sample_corpus.py.",
@@ -979,7 +980,7 @@ def render(seed: int = SEED) -> dict[str, bytes]:
         "documents": labels,
         "corrupt": {"corrupt/bad.jsonl": bad_labels,
                     "corrupt/truncated.jsonl.gz": [{"record": 0, "expect": "ok"},
-                                                    {"record": 1, "expect": "unreadable_compressed_file"}]},
+                                                    {"record": 1, "expect": "truncated_file"}]},
     }, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode("utf-8")
     return out
 

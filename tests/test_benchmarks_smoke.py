@@ -53,8 +53,8 @@ def test_run_all_tiny(tmp_path: Path) -> None:
     run_all = _load("run_all")
     out, md = tmp_path / "bench", tmp_path / "performance.md"
     md.write_text("# Performance\n\nhand-written text\n\n<!-- run_all:begin -->\nold\n<!-- run_all:end -->\n\ntail\n")
-    argv = ["--docs", "80", "--stage-docs", "80", "--e2e", "none", "--no-scaling", "--out", str(out),
-            "--markdown", str(md)]
+    argv = ["--docs", "80", "--stage-docs", "80", "--e2e", "none", "--no-scaling", "--no-web",
+            "--out", str(out), "--markdown", str(md)]
     assert run_all.main(argv) == 0
     results = json.loads((out / "results-80.json").read_text())
     assert results["documents"] == 80
@@ -124,3 +124,29 @@ def test_phase_memory_splits_a_run_into_its_phases(tmp_path: Path) -> None:
     assert annotate["peak_rss_mb"] > result["phases"][0]["peak_rss_mb"] > 0
     assert result["peak_rss_mb"] == max(p["peak_rss_mb"] for p in result["phases"])
     assert abs(sum(p["wall_s"] for p in result["phases"]) - result["wall_s"]) < 0.5
+
+
+def test_web_step_tiny(tmp_path: Path) -> None:
+    """bench_web on three pages it is handed (no download): the table, both parsers, WARC -> text, memory."""
+    bench_web = _load("bench_web")
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from warc_builder import page
+    from web_pages import ARTICLES
+
+    pages = [bench_web.EvalPage(a.name, "trafilatura" if i % 2 else "newspaper4k",
+                                page(a.name, list(a.paragraphs)).encode("utf-8"), [a.paragraphs[1][:40]],
+                                ["Accept all cookies", "Copyright 2024"]) for i, a in enumerate(ARTICLES[:3])]
+    peer = all(importlib.util.find_spec(m) is not None for m in ("datatrove", "cchardet", "magic"))
+    results = bench_web.run_all(tmp_path / "cache", tmp_path / "out", copies=1, pages=pages,
+                                engines=("resiliparse", "trafilatura_fast"), datatrove=peer)
+    assert [r["engine"] for r in results["extraction"]] == ["resiliparse", "trafilatura_fast"]
+    assert all(r["all"]["tp"] + r["all"]["fn"] == 3 for r in results["extraction"])
+    assert all(r["pages_per_s_core"] > 0 for r in results["extraction"])
+    assert results["default_by_rule"] in ("resiliparse", "trafilatura_fast")
+    assert results["warc_records"] == 9 and {p["reader"] for p in results["parse"]} == {"fastwarc", "warcio"}
+    assert all(p["records"] == 9 for p in results["parse"])
+    impls = [r["impl"] for r in results["warc_to_text"]]
+    assert impls[:2] == ["babelbeam", "babelbeam:trafilatura"] and (("datatrove" in impls) == peer)
+    assert all(r["documents"] == 3 and r["peak_rss_mb"] > 0 for r in results["warc_to_text"])
+    assert results["memory"]["long_peak_rss_mb"] > 0
+    assert "| engine | precision | recall | F1 |" in bench_web.markdown(results)

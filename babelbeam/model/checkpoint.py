@@ -8,6 +8,10 @@ Layout of one checkpoint, ``<output_dir>/checkpoints/step_00001000/``::
     config.yaml               the TrainConfig that made it
     COMPLETE                  written last; a directory without it is not a checkpoint
 
+Loading runs no code from the checkpoint: ``.metadata`` (a pickle) is read by ``dcp_reader.read_metadata``,
+which admits only checkpoint metadata types, and non-tensor values and the RNG state load with
+``torch.load(weights_only=True)``. See docs/security.md.
+
 Atomicity: everything is written into ``.tmp-step_00001000``; once every rank has
 finished, rank 0 writes ``COMPLETE``, fsyncs it and renames the directory to its
 final name (a rename within one directory is atomic on POSIX file systems). A run
@@ -24,6 +28,7 @@ import hashlib
 import json
 import logging
 import os
+import pickle
 import re
 import shutil
 import signal
@@ -35,11 +40,22 @@ from typing import Any
 import torch
 import torch.distributed as dist
 import torch.distributed.checkpoint as dcp
+from torch.distributed.checkpoint.api import CheckpointException
+from torch.distributed.checkpoint.metadata import Metadata
 from torch.distributed.checkpoint.state_dict import (
     StateDictOptions,
     get_model_state_dict,
     get_state_dict,
     set_state_dict,
+)
+
+from babelbeam.model.checkpoint_errors import CheckpointError, UnsafeCheckpointError
+from babelbeam.model.dcp_reader import (
+    NOTHING_RAN,
+    PlainDataLoadPlanner,
+    VettedReader,
+    load_plain_data,
+    read_metadata,
 )
 
 log = logging.getLogger(__name__)
@@ -122,10 +138,6 @@ def set_rng_state(state: dict[str, torch.Tensor]) -> None:
         torch.cuda.set_rng_state(state["cuda"])
 
 
-class CheckpointError(RuntimeError):
-    """A checkpoint is incomplete, corrupt or unreadable; the message names the file."""
-
-
 def file_checksums(directory: Path) -> dict[str, str]:
     """SHA-256 of every file under ``directory`` by relative path (the checksum list itself excluded)."""
     out = {}
@@ -158,13 +170,70 @@ def verify_checkpoint(path: Path) -> None:
                                   "resume from an earlier one")
 
 
+def _one_line(e: BaseException) -> str:
+    return " ".join(f"{type(e).__name__}: {e}".split())[:300]
+
+
 @contextlib.contextmanager
 def _named_errors(path: Path) -> Iterator[None]:
-    """Turn a deep torch.distributed.checkpoint failure into one line naming the checkpoint."""
+    """Turn a deep torch.distributed.checkpoint failure into one line naming the checkpoint (or file)."""
     try:
         yield
-    except (RuntimeError, ValueError, OSError, KeyError, EOFError) as e:
-        raise CheckpointError(f"{path}: cannot read checkpoint ({type(e).__name__}: {str(e)[:300]})") from None
+    except CheckpointError:
+        raise
+    except CheckpointException as e:  # DCP's wrapper (a BaseException) of the failures of every rank
+        failures = [exc for exc, _ in e.failures.values()]
+        named = next((exc for exc in failures if isinstance(exc, CheckpointError)), None)
+        if named is not None:
+            raise named from None
+        raise CheckpointError(f"{path}: cannot read checkpoint ({_one_line(failures[0])})") from None
+    except (RuntimeError, ValueError, OSError, KeyError, EOFError, pickle.UnpicklingError) as e:
+        raise CheckpointError(f"{path}: cannot read checkpoint ({_one_line(e)})") from None
+
+
+def read_checkpoint_metadata(path: str | Path) -> Metadata:
+    """The DCP metadata of the complete checkpoint ``path``, read without running code from it.
+
+    Raises CheckpointError (UnsafeCheckpointError for a crafted file) naming the file.
+    """
+    path = Path(path)
+    if not (path / COMPLETE).is_file():
+        raise CheckpointError(f"{path} is not a complete checkpoint (no {COMPLETE} marker)")
+    return read_metadata(path)
+
+
+def _dcp_load(path: Path, state: dict[str, Any]) -> None:
+    """``dcp.load`` of ``state`` from ``path`` through the restricted metadata reader and planner."""
+    metadata = read_metadata(path)
+    with _quiet_single_process(), _named_errors(path):
+        dcp.load(state, storage_reader=VettedReader(path, metadata), planner=PlainDataLoadPlanner(path),
+                 no_dist=not _distributed())
+
+
+def _read_trainer_state(path: Path) -> dict[str, Any]:
+    file = path / TRAINER_STATE
+    try:
+        state = json.loads(file.read_text(encoding="utf-8"))
+    except OSError as e:
+        raise CheckpointError(f"{file}: cannot read the trainer state ({e.strerror or e})") from None
+    except (json.JSONDecodeError, UnicodeDecodeError) as e:
+        raise CheckpointError(f"{file}: trainer state is corrupt ({e})") from None
+    if not isinstance(state, dict):
+        raise CheckpointError(f"{file}: trainer state is not a JSON object")
+    return state
+
+
+def _read_rng_state(file: Path) -> dict[str, torch.Tensor]:
+    try:
+        state = load_plain_data(file)
+    except pickle.UnpicklingError:
+        raise UnsafeCheckpointError(f"{file}: refused to load: it holds a pickled object that is not plain "
+                                    f"data {NOTHING_RAN}") from None
+    except (RuntimeError, OSError, EOFError, ValueError) as e:
+        raise CheckpointError(f"{file}: cannot read the RNG state ({_one_line(e)})") from None
+    if not (isinstance(state, dict) and isinstance(state.get("cpu"), torch.Tensor)):
+        raise CheckpointError(f"{file}: not an RNG state (expected a dict with a 'cpu' tensor)")
+    return state
 
 
 class Checkpointer:
@@ -226,17 +295,20 @@ class Checkpointer:
         """Restore model, optimizer and this rank's RNG state from ``path``; returns the trainer state."""
         path = Path(path)
         verify_checkpoint(path)
+        trainer_state = _read_trainer_state(path)
         model_state, optim_state = get_state_dict(model, optimizer)
         state = {"model": model_state, "optim": optim_state}
-        with _quiet_single_process(), _named_errors(path):
-            dcp.load(state, checkpoint_id=str(path), no_dist=not _distributed())
-        set_state_dict(model, optimizer, model_state_dict=state["model"], optim_state_dict=state["optim"])
+        _dcp_load(path, state)
+        with _named_errors(path):
+            set_state_dict(model, optimizer, model_state_dict=state["model"], optim_state_dict=state["optim"])
         rng_file = path / "rng" / f"rank_{_rank():05d}.pt"
         if rng_file.is_file():
-            set_rng_state(torch.load(rng_file, weights_only=True))
+            rng = _read_rng_state(rng_file)
+            with _named_errors(rng_file):
+                set_rng_state(rng)
         else:
             log.warning("%s has no RNG state for rank %d (different world size?); RNG not restored", path, _rank())
-        return json.loads((path / TRAINER_STATE).read_text(encoding="utf-8"))
+        return trainer_state
 
 
 def load_model_weights(path: str | Path, model: torch.nn.Module) -> None:
@@ -244,6 +316,6 @@ def load_model_weights(path: str | Path, model: torch.nn.Module) -> None:
     path = Path(path)
     verify_checkpoint(path)
     state = {"model": get_model_state_dict(model, options=StateDictOptions())}
-    with _quiet_single_process(), _named_errors(path):
-        dcp.load(state, checkpoint_id=str(path), no_dist=not _distributed())
-    model.load_state_dict(state["model"], strict=True)
+    _dcp_load(path, state)
+    with _named_errors(path):
+        model.load_state_dict(state["model"], strict=True)

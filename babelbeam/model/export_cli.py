@@ -15,6 +15,8 @@ import time
 from pathlib import Path
 
 from babelbeam.console import Console, add_console_arguments, console_from_args, format_duration, format_mb
+from babelbeam.model.checkpoint_errors import CheckpointError
+from babelbeam.schemas.config import ConfigError
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -73,7 +75,7 @@ def main(args: argparse.Namespace) -> int:
     console = console_from_args(args)
     try:
         files = export(args.checkpoint, args.out, args.dtype, console)
-    except FileNotFoundError as e:
+    except (FileNotFoundError, CheckpointError, ConfigError) as e:
         print(f"babelbeam export-hf: {e}", file=sys.stderr)
         return 2
     if not console.quiet:

@@ -13,6 +13,8 @@ import json
 import logging
 import os
 import re
+import stat
+import uuid
 from pathlib import Path
 
 import torch
@@ -46,6 +48,31 @@ def _read_safetensors(path: Path) -> dict[str, torch.Tensor]:
             for key in f.keys():
                 tensors[key] = f.get_tensor(key)
     return tensors
+
+
+def _new_file_mode(directory: Path) -> int:
+    """The permission bits ``open()`` gives a new file in ``directory``: 0666 less the umask (or as a default
+    ACL says). Found by creating an empty file, which, unlike reading the umask, is safe with threads."""
+    probe = directory / f".mode-probe-{uuid.uuid4().hex}"
+    fd = os.open(probe, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    try:
+        return stat.S_IMODE(os.fstat(fd).st_mode)
+    finally:
+        os.close(fd)
+        probe.unlink()
+
+
+def save_safetensors(tensors: dict[str, torch.Tensor], path: str | os.PathLike[str],
+                     metadata: dict[str, str] | None = None) -> Path:
+    """``safetensors.torch.save_file``, leaving the file with the permissions of any other file written here.
+
+    safetensors writes a temporary file, mode 0600, and renames it into place, so without this an exported
+    ``model.safetensors`` is unreadable to the group while the ``config.json`` beside it follows the umask.
+    """
+    path = Path(path)
+    save_file(tensors, str(path), metadata=metadata)
+    os.chmod(path, _new_file_mode(path.parent))
+    return path
 
 
 def hf_to_babelbeam(tensors: dict[str, torch.Tensor], config: Qwen3Config) -> dict[str, torch.Tensor]:
@@ -144,13 +171,13 @@ def save_hf_checkpoint(model: Qwen3ForCausalLM, path: str | os.PathLike[str],
     written = [path / "config.json"]
     metadata = {"format": "pt"}  # transformers checks this header field
     if len(shards) == 1:
-        save_file(shards[0], str(path / "model.safetensors"), metadata=metadata)
+        save_safetensors(shards[0], path / "model.safetensors", metadata=metadata)
         written.append(path / "model.safetensors")
         return written
     weight_map: dict[str, str] = {}
     for i, shard in enumerate(shards, start=1):
         name = f"model-{i:05d}-of-{len(shards):05d}.safetensors"
-        save_file(shard, str(path / name), metadata=metadata)
+        save_safetensors(shard, path / name, metadata=metadata)
         weight_map.update(dict.fromkeys(shard, name))
         written.append(path / name)
     total = sum(t.numel() * t.element_size() for t in tensors.values())

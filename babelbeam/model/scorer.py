@@ -31,11 +31,11 @@ from typing import Any
 import numpy as np
 import torch
 import torch.nn.functional as F
-from safetensors.torch import load_file, save_file
+from safetensors.torch import load_file
 from torch import nn
 
 from babelbeam.model.config import ENDOFTEXT_ID, preset
-from babelbeam.model.hf import load_hf_checkpoint, save_hf_checkpoint
+from babelbeam.model.hf import load_hf_checkpoint, save_hf_checkpoint, save_safetensors
 from babelbeam.model.qwen3 import Qwen3ForCausalLM, build_attention_mask, rope_cos_sin
 
 log = logging.getLogger(__name__)
@@ -169,9 +169,9 @@ class QualityHeadModel(nn.Module):
         """Write the scorer directory (backbone HF checkpoint, head, ``scorer.json``); returns it."""
         path = Path(path)
         save_hf_checkpoint(self.lm, path)
-        save_file({"weight": self.head.weight.detach().float().cpu().contiguous(),
-                   "bias": self.head.bias.detach().float().cpu().contiguous()},
-                  str(path / HEAD_FILE), metadata={"format": "pt"})
+        save_safetensors({"weight": self.head.weight.detach().float().cpu().contiguous(),
+                          "bias": self.head.bias.detach().float().cpu().contiguous()},
+                         path / HEAD_FILE, metadata={"format": "pt"})
         meta = {"kind": HEAD, "pooling": "mean", "label_mean": self.label_mean, "label_std": self.label_std,
                 "max_tokens": max_tokens, **(extra or {})}
         (path / SCORER_JSON).write_text(json.dumps(meta, indent=2, sort_keys=True) + "\n", encoding="utf-8")
@@ -214,6 +214,24 @@ def load_backbone(path_or_preset: str | os.PathLike[str], device: torch.device |
         model.to(dtype=dtype)
     model.eval()
     return model
+
+
+def check_model(path_or_preset: str | os.PathLike[str]) -> None:
+    """Refuse, before any work, a ``babelbeam train`` run or checkpoint whose metadata is corrupt or crafted.
+
+    Reads only the checkpoint's metadata, through the restricted reader (``babelbeam.model.dcp_reader``).
+    Hugging Face and ``train-scorer`` directories (JSON and safetensors: nothing to unpickle), preset names
+    and paths this machine does not see pass; the model itself loads later, on the workers. Raises
+    CheckpointError (UnsafeCheckpointError for a crafted file) naming the file, or FileNotFoundError for a
+    directory without a complete checkpoint.
+    """
+    path = Path(path_or_preset)
+    if (path / "config.json").is_file() or not path.exists():
+        return
+    from babelbeam.model.checkpoint import read_checkpoint_metadata
+    from babelbeam.model.export_cli import resolve_checkpoint
+
+    read_checkpoint_metadata(resolve_checkpoint(path))
 
 
 def scorer_kind(path: str | os.PathLike[str]) -> str:

@@ -20,6 +20,7 @@ import os
 import sys
 
 from babelbeam.console import add_console_arguments, console_from_args
+from babelbeam.model.checkpoint_errors import CheckpointError
 from babelbeam.model.train_config import TrainConfig
 from babelbeam.schemas.config import ConfigError
 
@@ -69,8 +70,12 @@ def main(args: argparse.Namespace) -> int:
     from babelbeam.model.train import train
 
     console = console_from_args(args)
-    with console.logging():
-        result = train(config, stop_after=args.stop_after, console=console)
+    try:
+        with console.logging():
+            result = train(config, stop_after=args.stop_after, console=console)
+    except CheckpointError as e:  # --resume from a corrupt or crafted checkpoint
+        print(f"babelbeam train: {e}", file=sys.stderr)
+        return 2
     if result.validation and os.environ.get("RANK", "0") == "0":
         first, last = min(result.validation), max(result.validation)
         console.print(f"validation loss {result.validation[first]:.4f} at step {first} -> "

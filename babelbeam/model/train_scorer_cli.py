@@ -17,6 +17,7 @@ import sys
 from dataclasses import asdict, fields
 
 from babelbeam.console import add_console_arguments, console_from_args
+from babelbeam.model.checkpoint_errors import CheckpointError
 from babelbeam.schemas.config_base import ConfigError, attribute_docs
 from babelbeam.schemas.scorer_config import TrainScorerConfig
 
@@ -48,7 +49,7 @@ def main(args: argparse.Namespace) -> int:
         config = TrainScorerConfig(**values)
         with console.logging():
             result = train_scorer(config, console)
-    except (ConfigError, FileNotFoundError, ValueError) as e:
+    except (ConfigError, CheckpointError, FileNotFoundError, ValueError) as e:
         print(f"babelbeam train-scorer: {e}", file=sys.stderr)
         return 2
     print(json.dumps(asdict(result), indent=2, sort_keys=True))

@@ -6,7 +6,9 @@
    band hashes. Documents are written to ``work/docs/wave-W/bucket-B.parquet``
    and signatures to ``work/signatures/wave-W-bucket-B.parquet``, both sorted
    by id within a bucket (bucket = hash of id); removed and rejected records go
-   to ``removed/`` and ``rejected/``, counts to ``work/waves/wave-W.json``.
+   to ``removed/`` and ``rejected/`` (the reader writes each file's rejections
+   itself, in position order), counts to ``work/counts/wave-W.json`` and damaged
+   regions to ``work/counts/wave-W.damaged.json``.
    The wave's shuffle holds at most one wave's documents.
 2. **Dedup**, once, over signatures only (about 150 bytes a document, no
    text): exact groups by key (the smallest id stays), then MinHash-LSH
@@ -59,9 +61,9 @@ from babelbeam.pipeline.sinks import (
     removed_key,
     write_atomically,
 )
-from babelbeam.pipeline.sources import REJECTED, ReadDocuments
+from babelbeam.pipeline.sources import SUMMARIES, ReadDocuments
 from babelbeam.pipeline.stage import KEPT, METRICS_NAMESPACE, REMOVED
-from babelbeam.schemas import Document, RejectedRecord
+from babelbeam.schemas import Document
 from babelbeam.schemas.config import RunConfig
 from babelbeam.schemas.document import documents_to_table, rows_to_documents
 from babelbeam.schemas.shard import SHARDS_DIR
@@ -161,18 +163,32 @@ class _WriteWaveBucketFn(beam.DoFn):
         yield docs_path
 
 
-def count_keys(read: beam.PCollection, removed: beam.PCollection, rejected: beam.PCollection) -> beam.PCollection:
-    """(kind, reason, lang) -> count for the records of one phase: a single list element."""
+def _read_keys(doc: Document) -> list[tuple[tuple[str, str, str], int]]:
+    return [(("read", "", ""), 1)] + [(("repaired", fix, ""), 1) for fix in doc.repaired]
+
+
+def count_keys(read: beam.PCollection, removed: beam.PCollection,
+               summaries: beam.PCollection) -> beam.PCollection:
+    """(kind, reason, lang) -> count for the records of one phase: a single list element. Rejections are
+    counted (skips too) from the readers' per-file summaries (they are written by the reader, never held as elements)."""
     return (
         (
-            read | "ReadKeys" >> beam.Map(lambda _: ("read", "", "")),
-            removed | "RemovedKeys" >> beam.Map(removed_key),
-            rejected | "RejectedKeys" >> beam.Map(lambda r: ("rejected", r.error, "")),
+            read | "ReadKeys" >> beam.FlatMap(_read_keys),
+            removed | "RemovedKeys" >> beam.Map(lambda d: (removed_key(d), 1)),
+            summaries | "RejectedKeys" >> beam.FlatMap(
+                lambda s: [(("rejected", kind, ""), n) for kind, n in sorted(s["rejected"].items())]
+                + [(("skipped", reason, ""), n) for reason, n in sorted(s["skipped"].items())]),
         )
         | "AllKeys" >> beam.Flatten()
-        | "CountKeys" >> beam.combiners.Count.PerElement()
+        | "CountKeys" >> beam.CombinePerKey(sum)
         | "OneList" >> beam.combiners.ToList()
     )
+
+
+def write_damaged(path: str, regions: list[dict[str, Any]]) -> None:
+    """A wave's damaged regions (``DamagedRegion.to_json_dict``), sorted by file and position."""
+    ordered = sorted(regions, key=lambda r: (r["source"], r["position"]))
+    write_atomically(path, (json.dumps(ordered, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8"))
 
 
 def write_counts(path: str, counts: list[tuple[tuple[str, str, str], int]]) -> None:
@@ -192,7 +208,10 @@ class AnnotateWave(beam.PTransform):
 
     def expand(self, pbegin: beam.pvalue.PBegin) -> beam.PCollection:
         config, output_dir, name = self._config, self._output_dir, f"wave-{self._wave:05d}"
+        # The reader writes each file's rejections to rejected/<wave>-<file index>.jsonl itself.
+        rejected_prefix = FileSystems.join(output_dir, REJECTED_DIR, name)
         read = pbegin | "Read" >> ReadDocuments(self._files, config.input, id_root=self._id_root,
+                                                rejected_prefix=rejected_prefix,
                                                 progress=self._progress)
         docs, removed = read["documents"], []
         for label, stage in self._stages:
@@ -215,12 +234,13 @@ class AnnotateWave(beam.PTransform):
             _ = all_removed | "WriteRemoved" >> WriteSortedJsonl(
                 output_dir, REMOVED_DIR, key=lambda d: d.id, to_dict=Document.to_json_dict,
                 buckets=config.output.buckets, name=name)
-        _ = read[REJECTED] | "WriteRejected" >> WriteSortedJsonl(
-            output_dir, REJECTED_DIR, key=lambda r: f"{r.source}\x00{r.position:012d}",
-            to_dict=RejectedRecord.to_json_dict, buckets=1, name=name)
+        damaged_path = work_path(output_dir, "counts", f"{name}.damaged.json")
+        _ = (read[SUMMARIES] | "DamagedRegions" >> beam.FlatMap(lambda summary: summary["damaged"])
+             | "DamagedList" >> beam.combiners.ToList()
+             | "WriteDamaged" >> beam.Map(lambda regions: write_damaged(damaged_path, regions)))
         counts_path = work_path(output_dir, "counts", f"{name}.json")
         return (
-            count_keys(read["documents"], all_removed, read[REJECTED])
+            count_keys(read["documents"], all_removed, read[SUMMARIES])
             | "WriteCounts" >> beam.Map(lambda counts: write_counts(counts_path, counts))
         )
 

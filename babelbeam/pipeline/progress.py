@@ -71,13 +71,13 @@ class ProgressTarget:
 class FileProgress:
     """The counts of one input file being read in this process."""
 
-    __slots__ = ("owner", "stream", "size", "records", "rejected", "removed", "done")
+    __slots__ = ("owner", "stream", "size", "records", "rejected", "skipped", "removed", "done")
 
     def __init__(self, owner: _UnitProgress) -> None:
         self.owner = owner
         self.stream: IO[bytes] | None = None
         self.size: int | None = None
-        self.records = self.rejected = self.removed = 0
+        self.records = self.rejected = self.skipped = self.removed = 0  # records: every item the file yields
         self.done = False
 
     def opened(self, stream: IO[bytes]) -> None:
@@ -112,7 +112,8 @@ class _UnitProgress:
         files = list(self.files.values())
         return {"files_started": len(files), "files_done": sum(f.done for f in files),
                 "bytes": sum(f.bytes_read() for f in files), "records": sum(f.records for f in files),
-                "rejected": sum(f.rejected for f in files), "removed": sum(f.removed for f in files)}
+                "rejected": sum(f.rejected for f in files), "skipped": sum(f.skipped for f in files),
+                "removed": sum(f.removed for f in files)}
 
 
 _LOCK = threading.Lock()
@@ -149,7 +150,13 @@ def release(target: ProgressTarget) -> None:
                     del _SOURCES[path]
 
 
-def finish_file(counts: FileProgress) -> None:
+def finish_file(counts: FileProgress, path: str) -> None:
+    """The file is read to its end (its bytes all count); its unit's record is written now."""
+    if counts.size is None:  # never opened through ``opened`` (a WARC file opens its own streams)
+        try:
+            counts.size = FileSystems.match([path])[0].metadata_list[0].size_in_bytes
+        except Exception:  # noqa: BLE001  (progress only: a file gone now counts no bytes)
+            counts.size = 0
     counts.done = True
     counts.stream = None
     _write(counts.owner)
@@ -235,13 +242,18 @@ def _read_records(pattern: str) -> dict[str, dict[str, Any]]:
 
 
 def _counts_totals(counts: list) -> dict[str, int]:
-    """Documents read, removed and rejected records of one wave's exact counts file."""
-    totals = {"documents": 0, "removed": 0, "rejected": 0}
+    """Documents read, removed, rejected and skipped records of one wave's exact counts file."""
+    totals = {"documents": 0, "removed": 0, "rejected": 0, "skipped": 0}
     for (kind, _, _), n in counts:
-        key = {"read": "documents", "removed": "removed", "rejected": "rejected"}.get(kind)
+        key = {"read": "documents", "removed": "removed", "rejected": "rejected", "skipped": "skipped"}.get(kind)
         if key:
             totals[key] += n
     return totals
+
+
+def _records_text(read: int, kept: int, removed: int, rejected: int, skipped: int) -> str:
+    text = f"read {read:,} | kept {kept:,} | removed {removed:,} | rejected {rejected:,}"
+    return text + (f" | skipped {skipped:,}" if skipped else "")  # WARC requests and the like
 
 
 def poll_seconds(console: Console) -> float:
@@ -277,9 +289,9 @@ def watch_reading(console: Console, target: ProgressTarget, sizes: dict[str, int
         totals = Counter()
         for record in _read_records(f"{target.prefix}-*.json").values():
             totals.update(record)
-        read, rejected, removed = totals["records"], totals["rejected"], totals["removed"]
-        text = (f"read {read:,} | kept {read - rejected - removed:,} | removed {removed:,} | rejected {rejected:,} | "
-                f"files {totals['files_done']}/{len(sizes)}")
+        read, rejected, skipped, removed = (totals[k] for k in ("records", "rejected", "skipped", "removed"))
+        text = (_records_text(read, read - rejected - skipped - removed, removed, rejected, skipped)
+                + f" | files {totals['files_done']}/{len(sizes)}")
         return min(totals["bytes"], total), text
 
     with console.bar(desc, total=total, unit="B") as bar, polling(bar, status, poll_seconds(console)):
@@ -325,7 +337,7 @@ class RunMonitor:
 
         def status(final: bool = False) -> tuple[float, str]:
             done = self._done_waves(len(waves)) & set(pending)
-            records = {"documents": 0, "removed": 0, "rejected": 0}
+            records = {"documents": 0, "removed": 0, "rejected": 0, "skipped": 0}
             n_bytes, files_done = 0, 0
             for w in done:
                 for key, n in self.wave_totals(w).items():
@@ -337,15 +349,17 @@ class RunMonitor:
                     wave = int(path.rsplit("/", 1)[-1].split("-")[1])
                     if wave in done or wave not in pending:
                         continue
-                    records["documents"] += record["records"] - record["rejected"]
+                    skipped = record.get("skipped", 0)
+                    records["documents"] += record["records"] - record["rejected"] - skipped
                     records["removed"] += record["removed"]
                     records["rejected"] += record["rejected"]
+                    records["skipped"] += skipped
                     n_bytes += record["bytes"]
                     files_done += record["files_done"]
-            read = records["documents"] + records["rejected"]
-            kept = records["documents"] - records["removed"]
-            text = (f"read {read:,} | kept {kept:,} | removed {records['removed']:,} | rejected "
-                    f"{records['rejected']:,} | files {files_done}/{n_files} | waves {len(done)}/{len(pending)}")
+            read = records["documents"] + records["rejected"] + records["skipped"]
+            text = (_records_text(read, records["documents"] - records["removed"], records["removed"],
+                                  records["rejected"], records["skipped"])
+                    + f" | files {files_done}/{n_files} | waves {len(done)}/{len(pending)}")
             return min(n_bytes, total_bytes), text
 
         self.console.print(f"annotate: {len(pending)} wave(s), {n_files} files, "

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import io
 import json
 import logging
 import sys
@@ -28,6 +27,7 @@ import apache_beam as beam
 from apache_beam.io.filesystems import FileSystems
 
 from babelbeam.console import Console, add_console_arguments, console_from_args, format_duration
+from babelbeam.model.checkpoint_errors import CheckpointError
 from babelbeam.pipeline import progress
 from babelbeam.pipeline.graph import document_stages
 from babelbeam.pipeline.local_processes import LocalProcesses
@@ -48,11 +48,12 @@ _LOG = logging.getLogger(__name__)
 
 
 class ConservationError(RuntimeError):
-    """Input records do not add up to kept + removed + duplicates + rejected."""
+    """Input records do not add up to kept + removed + duplicates + rejected + skipped."""
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--input", nargs="+", required=True, help="input files or globs (JSONL, Parquet, text; .gz/.zst)")
+    parser.add_argument("--input", nargs="+", required=True,
+                        help="input files or globs (JSONL, Parquet, text, WARC/WET; .gz/.zst)")
     parser.add_argument("--output", required=True, help="output directory (local or a Beam filesystem path)")
     parser.add_argument("--config", default=None, help="YAML run config (see docs/configuration.md)")
     parser.add_argument("--resume", action="store_true",
@@ -211,6 +212,10 @@ def run_pipeline(inputs: list[str], output_dir: str, config: RunConfig, beam_arg
         from babelbeam.pipeline.near_dedup import check_index
 
         check_index(config.minhash.index_dir, config.minhash)  # fail before any work, naming the index
+    if config.scorer.enabled and config.scorer.model:
+        from babelbeam.model.scorer import check_model
+
+        check_model(config.scorer.model)  # a crafted or corrupt checkpoint fails here, not inside a worker
     plan = plan_run(inputs, output_dir, config, files_per_wave, resume, overwrite, processes)
     if resume and _exists(FileSystems.join(output_dir, MANIFEST_NAME)):
         return _read_json(FileSystems.join(output_dir, STATS_NAME))
@@ -260,13 +265,16 @@ def finalize(output_dir: str, config: RunConfig, waves: int) -> dict[str, Any]:
         FileSystems.delete([progress_path(output_dir)])
     counts: list[tuple[tuple[str, str, str], int]] = []
     entries: list[ShardEntry] = []
+    damaged: list[dict[str, Any]] = []
     for wave in range(waves):
         counts += [(tuple(k), n) for k, n in _read_json(work_path(output_dir, "counts", f"wave-{wave:05d}.json"))]
+        if _exists(damaged_path := work_path(output_dir, "counts", f"wave-{wave:05d}.damaged.json")):
+            damaged += _read_json(damaged_path)
     for bucket in range(config.output.buckets):
         marker = _read_json(work_path(output_dir, "write", f"bucket-{bucket:05d}.json"))
         counts += [(tuple(k), n) for k, n in marker["counts"]]
         entries += [ShardEntry(**e) for e in marker["entries"]]
-    stats = build_stats(counts, entries)
+    stats = build_stats(counts, entries, damaged)
     if config.scorer.enabled:
         from babelbeam.pipeline.score_stage import score_stats
 
@@ -283,44 +291,28 @@ def finalize(output_dir: str, config: RunConfig, waves: int) -> dict[str, Any]:
     if not c["holds"]:
         raise ConservationError(
             f"records do not add up: input {c['input']} != kept {c['kept']} + removed {c['removed']} + "
-            f"duplicates {c['duplicates']} + rejected {c['rejected']} (see {STATS_NAME}); no manifest written")
+            f"duplicates {c['duplicates']} + rejected {c['rejected']} + skipped {c.get('skipped', 0)} "
+            f"(see {STATS_NAME}); no manifest written")
     manifest = make_manifest(load_tokenizer(config.tokenize.tokenizer).identity(), entries)
     write_atomically(FileSystems.join(output_dir, MANIFEST_NAME), manifest.to_json().encode("utf-8"))
     return stats
 
 
-def unreadable_files(output_dir: str, expected: int) -> list[str]:
-    """The input files a run could not read (``unreadable_file`` rejections), from ``rejected/``.
-
-    Stops once ``expected`` (stats.json's count of such rejections: one per file) are found.
-    """
-    found: list[str] = []
-    if expected <= 0:
-        return found
-    pattern = FileSystems.join(output_dir, REJECTED_DIR, "*.jsonl")
-    for path in sorted(m.path for m in FileSystems.match([pattern])[0].metadata_list):
-        with FileSystems.open(path) as f:
-            for line in io.TextIOWrapper(f, encoding="utf-8"):
-                record = json.loads(line)
-                if record.get("error") == "unreadable_file" and record["source"] not in found:
-                    found.append(record["source"])
-                    if len(found) >= expected:
-                        return found
-    return found
-
-
 def summary(stats: dict[str, Any], output_dir: str, elapsed_s: float, show_files: int = 5) -> list[str]:
-    """The closing lines of ``babelbeam run``: where the output is, what became of the records, where to look."""
+    """The closing lines of ``babelbeam run``: where the output is, what became of the records, which files
+    could not be read whole, and where to look."""
     c = stats["conservation"]
     shards = _read_json(FileSystems.join(output_dir, MANIFEST_NAME))["totals"]["shards"]
     share = c["rejected"] / c["input"] if c["input"] else 0.0
+    skipped = f", skipped {c['skipped']:,}" if c.get("skipped") else ""
     lines = [f"babelbeam run: {c['input']:,} records -> {output_dir} in {format_duration(elapsed_s)}",
              f"  kept {c['kept']:,} ({stats['tokens']:,} tokens in {shards} shards), removed {c['removed']:,}, "
-             f"duplicates {c['duplicates']:,}, rejected {c['rejected']:,} ({share:.1%} of the records)"]
-    unreadable = unreadable_files(output_dir, stats["rejected"].get("unreadable_file", 0))
-    if unreadable:
-        more = f" and {len(unreadable) - show_files} more" if len(unreadable) > show_files else ""
-        lines.append(f"  unreadable files ({len(unreadable)}): {', '.join(unreadable[:show_files])}{more}")
+             f"duplicates {c['duplicates']:,}{skipped}, rejected {c['rejected']:,} ({share:.1%} of the records)"]
+    damaged = list(dict.fromkeys(region["source"] for region in stats.get("damaged", [])))
+    if damaged:
+        more = f" and {len(damaged) - show_files} more" if len(damaged) > show_files else ""
+        lines.append(f"  unreadable or damaged files ({len(damaged)}): {', '.join(damaged[:show_files])}{more} "
+                     f"(stats.json's damaged lists where each stops)")
     j = FileSystems.join
     look = [f"{j(output_dir, STATS_NAME)} (every count by reason and language)"]
     if c["removed"] + c["duplicates"] and FileSystems.match([j(output_dir, REMOVED_DIR, "*")])[0].metadata_list:
@@ -349,7 +341,7 @@ def main(args: argparse.Namespace) -> int:
             stats = run_pipeline(args.input, args.output, config, args.extra_args, overwrite=args.overwrite,
                                  resume=args.resume, files_per_wave=args.files_per_wave,
                                  processes=args.processes, console=console)
-    except (InputError, ConfigError) as e:
+    except (InputError, ConfigError, CheckpointError) as e:
         print(f"babelbeam run: {e}", file=sys.stderr)
         return 2
     if not console.quiet:

@@ -66,6 +66,7 @@ def main(args: argparse.Namespace) -> int:
     import apache_beam as beam
     from apache_beam.io.filesystems import FileSystems
 
+    from babelbeam.model.checkpoint_errors import CheckpointError
     from babelbeam.pipeline.langid_stage import IdentifyLanguage
     from babelbeam.pipeline.options import pipeline_options
     from babelbeam.pipeline.score_stage import PERCENTILES, ScoreDocuments, score_stats
@@ -84,7 +85,10 @@ def main(args: argparse.Namespace) -> int:
             base = ScorerConfig()
         scorer = scorer_config_from_args(args, base)
         paths = match_inputs(args.input)
-    except (ConfigError, InputError, OSError) as e:
+        from babelbeam.model.scorer import check_model
+
+        check_model(scorer.model)  # a crafted or corrupt checkpoint fails here, not inside a worker
+    except (ConfigError, InputError, CheckpointError, OSError) as e:
         print(f"babelbeam score: {e}", file=sys.stderr)
         return 2
     output, with_text, buckets = args.output, args.with_text, args.buckets

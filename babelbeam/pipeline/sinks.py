@@ -10,7 +10,6 @@ name and renamed into place.
 from __future__ import annotations
 
 import hashlib
-import json
 import uuid
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -19,6 +18,7 @@ import apache_beam as beam
 from apache_beam.io.filesystems import FileSystems
 
 from babelbeam.schemas import Document
+from babelbeam.schemas.document import json_line
 from babelbeam.tokenize.shards import ShardEntry
 
 REMOVED_DIR = "removed"
@@ -27,7 +27,7 @@ DUPLICATE_SUFFIX = "_duplicate"
 
 
 class ConservationError(RuntimeError):
-    """Input records do not add up to kept + removed + duplicates + rejected."""
+    """Input records do not add up to kept + removed + duplicates + rejected + skipped."""
 
 
 def bucket_of(key: str, buckets: int) -> int:
@@ -60,9 +60,9 @@ class WriteSortedJsonl(beam.PTransform):
 
         def write(element: tuple[int, Iterable[Any]]) -> str:
             bucket, items = element
-            lines = sorted((key(item), json.dumps(to_dict(item), ensure_ascii=False, sort_keys=True)) for item in items)
+            lines = sorted((key(item), json_line(to_dict(item))) for item in items)
             path = FileSystems.join(output_dir, subdir, f"{name}-{bucket:05d}.jsonl")
-            write_atomically(path, "".join(line + "\n" for _, line in lines).encode("utf-8"))
+            write_atomically(path, b"".join(line for _, line in lines))
             return path
 
         return (
@@ -80,10 +80,18 @@ def removed_key(doc: Document) -> tuple[str, str, str]:
     return (kind, reason, doc.lang)
 
 
-def build_stats(counts: Iterable[tuple[tuple[str, str, str], int]], entries: list[ShardEntry]) -> dict[str, Any]:
-    """Assemble stats.json from the per-(kind, reason, lang) counts and the shard entries; check conservation."""
+def build_stats(counts: Iterable[tuple[tuple[str, str, str], int]], entries: list[ShardEntry],
+                damaged: Iterable[dict[str, Any]] = ()) -> dict[str, Any]:
+    """Assemble stats.json from the per-(kind, reason, lang) counts, the shard entries and the damaged regions
+    (``DamagedRegion.to_json_dict``, each also one ``rejected`` record); check conservation.
+
+    Input is every record read: documents, rejections and skips (WARC records that are not documents by
+    definition, counted by reason); it must equal kept + removed + duplicates + rejected + skipped.
+    """
     stats: dict[str, Any] = {"input": 0, "documents_read": 0, "kept": 0, "tokens": 0,
-                             "removed": {}, "duplicates": {}, "rejected": {}, "by_language": {}}
+                             "removed": {}, "duplicates": {}, "rejected": {}, "skipped": {}, "repaired": {},
+                             "by_language": {},
+                             "damaged": sorted(damaged, key=lambda r: (r["source"], r["position"]))}
 
     def lang_row(lang: str) -> dict[str, Any]:
         return stats["by_language"].setdefault(lang, {"input": 0, "kept": 0, "tokens": 0, "removed": {}})
@@ -91,8 +99,8 @@ def build_stats(counts: Iterable[tuple[tuple[str, str, str], int]], entries: lis
     for (kind, reason, lang), n in counts:
         if kind == "read":
             stats["documents_read"] += n
-        elif kind == "rejected":
-            stats["rejected"][reason] = stats["rejected"].get(reason, 0) + n
+        elif kind in ("rejected", "skipped", "repaired"):  # a repaired document was read: not a sixth place
+            stats[kind][reason] = stats[kind].get(reason, 0) + n
         else:
             stats[kind][reason] = stats[kind].get(reason, 0) + n
             row = lang_row(lang)
@@ -106,14 +114,16 @@ def build_stats(counts: Iterable[tuple[tuple[str, str, str], int]], entries: lis
             row["kept"] += n
             row["input"] += n
             row["tokens"] += entry.language_tokens.get(lang, 0)
-    stats["input"] = stats["documents_read"] + sum(stats["rejected"].values())
-    removed, duplicates, rejected = (sum(stats[k].values()) for k in ("removed", "duplicates", "rejected"))
+    stats["input"] = (stats["documents_read"] + sum(stats["rejected"].values())
+                      + sum(stats["skipped"].values()))
+    removed, duplicates, rejected, skipped = (sum(stats[k].values())
+                                              for k in ("removed", "duplicates", "rejected", "skipped"))
     stats["conservation"] = {
         "input": stats["input"], "kept": stats["kept"], "removed": removed,
-        "duplicates": duplicates, "rejected": rejected,
-        "holds": stats["input"] == stats["kept"] + removed + duplicates + rejected,
+        "duplicates": duplicates, "rejected": rejected, "skipped": skipped,
+        "holds": stats["input"] == stats["kept"] + removed + duplicates + rejected + skipped,
     }
-    for key in ("removed", "duplicates", "rejected"):
+    for key in ("removed", "duplicates", "rejected", "skipped", "repaired"):
         stats[key] = dict(sorted(stats[key].items()))
     for row in stats["by_language"].values():
         row["removed"] = dict(sorted(row["removed"].items()))

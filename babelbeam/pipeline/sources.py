@@ -1,27 +1,44 @@
-"""Read raw documents: JSONL, Parquet and plain text, gzip or zstd, from any path Beam's FileSystems handle.
+"""Read raw documents (JSONL, Parquet, text, WARC/WET; gzip or zstd) from any path Beam's FileSystems handle.
 
-Every input record ends as a ``Document`` or a ``RejectedRecord`` (tagged output
-``rejected``), never silently dropped. Files are the unit of work: a ``Reshuffle``
-after matching spreads them over workers, and each file is streamed record by
-record, so memory per worker is bounded by the largest record
-(``input.max_document_bytes``), not by the file.
+Every input record ends as a ``Document``, a ``RejectedRecord`` or, for
+records that are not documents by definition (a WARC request, a non-HTML
+response), a skip counted by reason in the file's summary; none is silently
+dropped. Files are the unit of work: a ``Reshuffle`` after matching
+spreads them over workers, and each file is streamed record by record, so
+memory per worker is bounded by the largest record (``input.max_document_bytes``),
+not by the file.
+
+Damage (docs/reliability.md): compressed files are decoded by
+``pipeline/streams.py``, which delivers every byte before the damage; every
+complete record before it is read as usual and the damaged tail becomes one
+rejection (``truncated_file``, ``corrupt_data``, ...) carrying a
+``DamagedRegion`` (offsets, records read before it) that ``stats.json`` lists
+under ``damaged``. A Parquet row group that cannot be read is one
+``corrupt_row_group`` rejection; the file's other row groups are read.
+
+Any field may hold anything: a record is rejected with a stable kind
+(``invalid_id``, ``text_not_string``, ...) or a side field is repaired and the
+repair listed in ``Document.repaired``; nothing a record holds can stop a run.
+
+With ``rejected_prefix`` the reading DoFn writes each file's rejections itself,
+in position order, to ``<prefix>-<file index>.jsonl`` and emits only a summary
+per file, so a million rejected records never become a million elements the
+runner holds.
 """
 
 from __future__ import annotations
 
-import gzip
 import hashlib
-import io
 import json
 import logging
 import os
-import zlib
+import re
+import uuid
+from collections import Counter
 from collections.abc import Callable, Iterator
-from typing import IO
+from typing import IO, Any
 
 import apache_beam as beam
-import pyarrow as pa
-import zstandard
 from apache_beam.io.filesystem import CompressionTypes
 from apache_beam.io.filesystems import FileSystems
 from apache_beam.metrics import Metrics
@@ -29,12 +46,22 @@ from apache_beam.metrics import Metrics
 from babelbeam.pipeline import progress
 from babelbeam.pipeline.progress import ProgressTarget
 from babelbeam.pipeline.stage import METRICS_NAMESPACE
-from babelbeam.schemas import Document, RejectedRecord
+from babelbeam.pipeline.streams import UNREADABLE_FILE, DecodedStream, LineSplitter
+from babelbeam.pipeline.warc import is_warc, read_warc_file
+from babelbeam.schemas import DamagedRegion, Document, RejectedRecord, SkippedRecord
 from babelbeam.schemas.config import InputConfig
+from babelbeam.schemas.document import json_line
 
 REJECTED = "rejected"
+SUMMARIES = "summaries"
+"""Tagged output of ``ReadFileFn``: one ``{"source", "rejected": {kind: n}, "skipped": {reason: n},
+"damaged": [...]}`` per file."""
 RAW_PREFIX_CHARS = 1000
+MAX_ID_BYTES = 1024
+"""Longest id (UTF-8 bytes, after the type rule) a record may have; longer ones are ``invalid_id``."""
+CORRUPT_ROW_GROUP = "corrupt_row_group"
 _LOG = logging.getLogger(__name__)
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 JSONL_SUFFIXES = (".jsonl", ".json", ".ndjson")
 PARQUET_SUFFIXES = (".parquet", ".pq")
@@ -74,8 +101,11 @@ def split_compression(path: str) -> tuple[str, str]:
 
 
 def file_format(path: str) -> str:
+    """``jsonl``, ``parquet`` or ``text``, from the name without its compression suffix."""
     base, _ = split_compression(path)
     lower = base.lower()
+    if is_warc(lower):
+        return "warc"
     if lower.endswith(JSONL_SUFFIXES):
         return "jsonl"
     if lower.endswith(PARQUET_SUFFIXES):
@@ -83,47 +113,26 @@ def file_format(path: str) -> str:
     return "text"
 
 
-class _LimitedReader(io.RawIOBase):
-    """Stops a decompressed stream at ``limit`` bytes: a decompression bomb cannot fill memory or disk."""
-
-    def __init__(self, raw: IO[bytes], limit: int) -> None:
-        self._raw, self._left = raw, limit
-        self.exceeded = False
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]
-        if self._left <= 0:
-            if self._raw.read(1):
-                self.exceeded = True
-            return 0
-        n = self._raw.readinto(memoryview(buffer)[: min(len(buffer), self._left)])  # type: ignore[attr-defined]
-        self._left -= n or 0
-        return n or 0
+def path_bytes(path: str) -> bytes:
+    """The bytes a path names. A local name that is not UTF-8 reaches Python with its bad bytes as lone
+    surrogates (``os.fsdecode``); this undoes that, so two different names never give the same bytes."""
+    try:
+        return path.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:  # a surrogate that no undecodable byte stands for
+        return path.encode("utf-8", "surrogatepass")
 
 
-def open_decompressed(path: str, limit: int, raw: IO[bytes] | None = None) -> tuple[IO[bytes], _LimitedReader]:
-    """Open ``path`` through FileSystems (or read the already open ``raw``) and undo its compression; reads stop
-    at ``limit`` decompressed bytes."""
-    if raw is None:
-        raw = FileSystems.open(path, compression_type=CompressionTypes.UNCOMPRESSED)
-    _, compression = split_compression(path)
-    stream: IO[bytes]
-    if compression == "gzip":
-        stream = gzip.GzipFile(fileobj=raw, mode="rb")  # type: ignore[assignment]
-    elif compression == "zstd":
-        stream = zstandard.ZstdDecompressor().stream_reader(raw, read_across_frames=True)  # type: ignore[assignment]
-    else:
-        stream = raw
-    limited = _LimitedReader(stream, limit)
-    return io.BufferedReader(limited, buffer_size=1 << 20), limited  # type: ignore[return-value]
+def display_path(path: str) -> tuple[str, bool]:
+    """``(path as valid text, whether it had to change)``: bytes that are not UTF-8 are written ``\\xNN``."""
+    data = path_bytes(path)
+    text = data.decode("utf-8", "backslashreplace")
+    return text, text != path
 
 
 def derived_id(source: str, position: int) -> str:
     """Deterministic id for a record without one: a hash of where it came from (``source`` relative to the
     inputs' common directory, so the same corpus gets the same ids wherever it is checked out)."""
-    return hashlib.sha1(f"{source}\x00{position}".encode()).hexdigest()[:20]
+    return hashlib.sha1(path_bytes(source) + f"\x00{position}".encode()).hexdigest()[:20]
 
 
 def input_root(paths: list[str]) -> str:
@@ -132,20 +141,80 @@ def input_root(paths: list[str]) -> str:
     return prefix[: prefix.rfind("/") + 1]
 
 
+def _valid_text(value: str) -> bool:
+    """Whether ``value`` can be written as UTF-8 (it holds no lone surrogate)."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def typed_id(value: object) -> tuple[str | None, str | None]:
+    """The id rule: ``(id, None)``, ``(None, None)`` for no id, or ``(None, why)`` for an invalid one.
+
+    A string id is used as it is, except that one starting with ``#`` gets a second ``#``; an integer id ``n``
+    becomes ``#n``. So ``1`` and ``"1"`` stay two ids (``#1`` and ``1``) and no string can turn into an
+    integer's id (``"#1"`` becomes ``##1``). Null, a missing field and ``""`` mean no id (one is derived);
+    other types (floats, booleans, lists, objects), lone surrogates and ids over ``MAX_ID_BYTES`` are invalid.
+    """
+    if value is None or value == "":
+        return None, None
+    if isinstance(value, str):
+        if not _valid_text(value):
+            return None, "id holds a lone surrogate (not valid Unicode)"
+        doc_id = "#" + value if value.startswith("#") else value
+    elif isinstance(value, int) and not isinstance(value, bool):
+        doc_id = f"#{value}"  # JSON cannot hold an integer Python will not print (over 4,300 digits)
+    else:
+        return None, f"id is a {type(value).__name__}; ids are strings or integers"
+    if len(doc_id.encode("utf-8")) > MAX_ID_BYTES:
+        return None, f"id is over {MAX_ID_BYTES} bytes"
+    return doc_id, None
+
+
+def metadata_text(value: object) -> tuple[str | None, str | None]:
+    """A kept field's value as text: ``(text, repair or None)``; ``(None, repair)`` when it cannot be written.
+
+    Strings stay as they are; other JSON values become compact JSON text (``5``, ``true``, ``{"a":1}``), other
+    Parquet values (timestamps, bytes) Python's ``str()``. Lone surrogates become U+FFFD
+    (``metadata_invalid_utf8``).
+    """
+    if isinstance(value, str):
+        text = value
+    elif not isinstance(value, (bool, int, float, list, dict)):
+        text = str(value)
+    else:
+        try:
+            text = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str)
+        except (TypeError, ValueError, RecursionError):  # mixed-type keys, huge integers, deep nesting
+            return None, "metadata_not_serialisable"
+    if not _valid_text(text):
+        return _SURROGATE.sub("\ufffd", text), "metadata_invalid_utf8"
+    return text, None
+
+
 class RecordParser:
-    """Turns one raw record (a JSON object or Parquet row) into a Document or a RejectedRecord."""
+    """One raw record (a JSON value or Parquet row) -> a Document or a RejectedRecord; never raises."""
 
     def __init__(self, config: InputConfig, id_root: str = "") -> None:
         self.config = config
         self.id_root = id_root
 
-    def from_mapping(self, record: object, source: str, position: int, raw: str) -> Document | RejectedRecord:
+    def from_mapping(self, record: object, source: str, position: int, raw: str,
+                     path: str | None = None, repaired: tuple[str, ...] = ()) -> Document | RejectedRecord:
+        """``source`` is the file as written in records (valid text), ``path`` the path ids derive from."""
         cfg = self.config
         if not isinstance(record, dict):
-            return RejectedRecord(source, position, "not_an_object", f"expected a JSON object, got {type(record).__name__}", raw)
-        if cfg.text_field not in record or record[cfg.text_field] is None:
+            return RejectedRecord(source, position, "not_an_object",
+                                  f"expected a JSON object, got {type(record).__name__}", raw)
+        if cfg.html_field is not None:
+            record = self._html_to_text_field(record, source, position, raw)
+            if not isinstance(record, dict):
+                return record
+        text = record.get(cfg.text_field)
+        if text is None:
             return RejectedRecord(source, position, "missing_text", f"no {cfg.text_field!r} field", raw)
-        text = record[cfg.text_field]
         if not isinstance(text, str):
             return RejectedRecord(source, position, "text_not_string",
                                   f"{cfg.text_field!r} is {type(text).__name__}, not a string", raw)
@@ -156,80 +225,174 @@ class RecordParser:
         if size > cfg.max_document_bytes:
             return RejectedRecord(source, position, "document_too_large",
                                   f"text is over {cfg.max_document_bytes} bytes", raw)
-        doc_id = record.get(cfg.id_field)
+        doc_id, id_problem = typed_id(record.get(cfg.id_field))
+        if id_problem is not None:
+            return RejectedRecord(source, position, "invalid_id", f"{cfg.id_field!r}: {id_problem}", raw)
+        fixes = set(repaired)
         url = record.get(cfg.url_field)
-        metadata = {k: str(record[k]) for k in cfg.keep_fields if record.get(k) is not None}
+        if url is not None and not isinstance(url, str):
+            url = None
+            fixes.add("url_not_string")
+        elif url is not None and not _valid_text(url):
+            url = _SURROGATE.sub("\ufffd", url)
+            fixes.add("url_invalid_utf8")
+        metadata = {}
+        for key in cfg.keep_fields:
+            if record.get(key) is None:
+                continue
+            value, fix = metadata_text(record[key])
+            if fix is not None:
+                fixes.add(fix)
+            if value is not None:
+                metadata[key] = value
         return Document(
-            id=str(doc_id) if doc_id not in (None, "") else derived_id(self._relative(source), position),
+            id=doc_id if doc_id is not None else derived_id(self._relative(path or source), position),
             text=text,
             source=source,
-            url=str(url) if url is not None else None,
+            url=url,
             metadata=metadata,
+            repaired=sorted(fixes),
         )
 
     def _relative(self, source: str) -> str:
         return source[len(self.id_root):] if self.id_root and source.startswith(self.id_root) else source
 
+    def _html_to_text_field(self, record: dict, source: str, position: int,
+                            raw: str) -> dict | RejectedRecord | SkippedRecord:
+        """``input.html_field``: the record with its HTML's main text as ``text_field``, or why not."""
+        from babelbeam.pipeline.warc import html_field_text
 
-def read_jsonl(stream: IO[bytes], source: str, parser: RecordParser) -> Iterator[Document | RejectedRecord]:
-    limit = parser.config.max_document_bytes
-    position = 0
-    while True:
-        line = stream.readline(limit + 1)
-        if not line:
-            return
-        position += 1
-        if len(line) > limit and not line.endswith(b"\n"):
-            # Skip the rest of an oversized line in bounded reads; never hold it whole.
-            while True:
-                more = stream.readline(1 << 20)
-                if not more or more.endswith(b"\n"):
-                    break
-            yield RejectedRecord(source, position, "document_too_large", f"line is over {limit} bytes",
-                                 line[:RAW_PREFIX_CHARS].decode("utf-8", "replace"))
-            continue
-        if not line.strip():
-            continue  # blank lines separate nothing and are not records
-        raw_prefix = line[:RAW_PREFIX_CHARS].decode("utf-8", "replace")
+        return html_field_text(self, record, source, position, raw)
+
+
+class _FileReader:
+    """Reads one file's records; ``damaged`` turns what stopped the reading into one rejection."""
+
+    def __init__(self, path: str, config: InputConfig, id_root: str,
+                 opened: Callable[[IO[bytes]], None] | None = None) -> None:
+        self.path, self.config = path, config
+        self.opened = opened  # told the raw stream, whose position is how far the file has been read
+        self.source, renamed = display_path(path)
+        self.repaired = ("source_not_utf8",) if renamed else ()
+        self.parser = RecordParser(config, id_root)
+        self.records = 0  # records yielded so far (documents and rejected records)
+
+    def record(self, value: object, position: int, raw: str) -> Document | RejectedRecord:
+        self.records += 1
+        return self.parser.from_mapping(value, self.source, position, raw, self.path, self.repaired)
+
+    def rejected(self, position: int, error: str, detail: str, raw: str = "") -> RejectedRecord:
+        self.records += 1
+        return RejectedRecord(self.source, position, error, detail, raw)
+
+    def damaged(self, kind: str, position: int, detail: str, raw: str = "", **where: Any) -> RejectedRecord:
+        region = DamagedRegion(self.source, kind, position, self.records, detail=detail, **where)
+        where_text = "".join(f"{k.replace('_', ' ')} {v}; " for k, v in where.items() if v is not None)
+        message = f"{detail} ({where_text}records read before it: {self.records})"
+        return RejectedRecord(self.source, position, kind, message, raw, damaged=region)
+
+    def stream_damage(self, stream: DecodedStream, position: int, tail_offset: int,
+                      raw: str) -> RejectedRecord:
+        damage = stream.damage
+        assert damage is not None
+        return self.damaged(damage.kind, position, damage.detail, raw,
+                            compressed_offset=damage.compressed_offset, decompressed_offset=tail_offset)
+
+    def parse_line(self, number: int, line: bytes) -> Document | RejectedRecord:
+        raw = line[:RAW_PREFIX_CHARS].decode("utf-8", "replace")
         try:
             decoded = line.decode("utf-8")
         except UnicodeDecodeError as e:
-            yield RejectedRecord(source, position, "invalid_utf8", str(e), raw_prefix)
-            continue
+            return self.rejected(number, "invalid_utf8", str(e), raw)
         try:
-            record = json.loads(decoded)
-        except json.JSONDecodeError as e:
-            yield RejectedRecord(source, position, "invalid_json", str(e), raw_prefix)
-            continue
-        yield parser.from_mapping(record, source, position, raw_prefix)
+            value = json.loads(decoded)
+        except (ValueError, RecursionError) as e:  # JSONDecodeError, integers over the digit limit, nesting
+            return self.rejected(number, "invalid_json", f"{type(e).__name__}: {e}"[:RAW_PREFIX_CHARS], raw)
+        return self.record(value, number, raw)
 
 
-def read_parquet(stream: IO[bytes], source: str, parser: RecordParser) -> Iterator[Document | RejectedRecord]:
-    import pyarrow.parquet as pq
-
-    # Parquet needs random access: ``stream`` is the raw, seekable FileSystems stream
-    # (Parquet compresses inside the file), read one row group batch at a time.
-    table_file = pq.ParquetFile(stream)
-    position = 0
-    for batch in table_file.iter_batches(batch_size=1024):
-        for record in batch.to_pylist():
-            yield parser.from_mapping(record, source, position, "")
-            position += 1
+def _open_raw(reader: _FileReader) -> IO[bytes]:
+    raw = FileSystems.open(reader.path, compression_type=CompressionTypes.UNCOMPRESSED)
+    if reader.opened is not None:
+        reader.opened(raw)
+    return raw
 
 
-def read_text(stream: IO[bytes], source: str, parser: RecordParser) -> Iterator[Document | RejectedRecord]:
-    limit = parser.config.max_document_bytes
-    data = stream.read(limit + 1)
-    if len(data) > limit:
-        yield RejectedRecord(source, 0, "document_too_large", f"file is over {limit} bytes", "")
+def read_jsonl(reader: _FileReader) -> Iterator[Document | RejectedRecord]:
+    limit = reader.config.max_document_bytes
+    with _open_raw(reader) as raw:
+        stream = DecodedStream(raw, split_compression(reader.path)[1], reader.config.max_file_bytes)
+        lines = LineSplitter(stream, limit, RAW_PREFIX_CHARS)
+        for line in lines:
+            if line.too_long:
+                # Only the line's first bytes were held: the rest was skipped in bounded reads.
+                yield reader.rejected(line.number, "document_too_large", f"line is over {limit} bytes",
+                                      line.data.decode("utf-8", "replace"))
+            elif line.data.strip():  # blank lines separate nothing and are not records
+                yield reader.parse_line(line.number, line.data)
+        if stream.damage is not None:
+            yield reader.stream_damage(stream, lines.next_number, lines.tail_offset,
+                                       lines.tail_prefix.decode("utf-8", "replace"))
+
+
+def read_text(reader: _FileReader) -> Iterator[Document | RejectedRecord]:
+    """A plain text file is one document; damage anywhere makes the whole file the damaged region."""
+    limit = reader.config.max_document_bytes
+    data = bytearray()
+    with _open_raw(reader) as raw:
+        stream = DecodedStream(raw, split_compression(reader.path)[1], reader.config.max_file_bytes)
+        chunks = stream.chunks()
+        for chunk in chunks:
+            if len(data) + len(chunk) > limit:
+                chunks.close()
+                yield reader.rejected(0, "document_too_large", f"file is over {limit} bytes")
+                return
+            data += chunk
+    raw_prefix = bytes(data[:RAW_PREFIX_CHARS]).decode("utf-8", "replace")
+    if stream.damage is not None:
+        yield reader.stream_damage(stream, 0, 0, raw_prefix)
         return
-    raw_prefix = data[:RAW_PREFIX_CHARS].decode("utf-8", "replace")
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as e:
-        yield RejectedRecord(source, 0, "invalid_utf8", str(e), raw_prefix)
+        yield reader.rejected(0, "invalid_utf8", str(e), raw_prefix)
         return
-    yield parser.from_mapping({parser.config.text_field: text}, source, 0, raw_prefix)
+    yield reader.record({reader.config.text_field: text}, 0, raw_prefix)
+
+
+def read_parquet(reader: _FileReader) -> Iterator[Document | RejectedRecord]:
+    import pyarrow.parquet as pq
+
+    # Parquet needs random access: the raw, seekable FileSystems stream (Parquet compresses inside the
+    # file), read one row group at a time, in batches. pyarrow raises many exception types for a corrupt
+    # file (ArrowInvalid, OSError, ValueError, ...): any of them is that file's or that row group's damage.
+    with _open_raw(reader) as raw:
+        try:
+            table_file = pq.ParquetFile(raw)
+            metadata = table_file.metadata
+            groups = [metadata.row_group(g).num_rows for g in range(metadata.num_row_groups)]
+        except Exception as e:  # noqa: BLE001 - see above
+            yield reader.damaged(UNREADABLE_FILE, 0, f"not a readable Parquet file: {type(e).__name__}: {e}")
+            return
+        first = 0
+        for group, rows in enumerate(groups):
+            done = 0
+            batches = table_file.iter_batches(batch_size=1024, row_groups=[group])
+            while True:
+                try:
+                    batch = next(batches, None)
+                    records = batch.to_pylist() if batch is not None else None
+                except Exception as e:  # noqa: BLE001 - see above
+                    yield reader.damaged(CORRUPT_ROW_GROUP, first + done,
+                                         f"row group {group} cannot be read: {type(e).__name__}: {e}",
+                                         row_group=group, rows=[first + done, first + rows])
+                    break
+                if records is None:
+                    break
+                for record in records:
+                    yield reader.record(record, first + done, "")
+                    done += 1
+            first += rows
 
 
 READERS = {"jsonl": read_jsonl, "parquet": read_parquet, "text": read_text}
@@ -237,70 +400,117 @@ READERS = {"jsonl": read_jsonl, "parquet": read_parquet, "text": read_text}
 
 def read_file(path: str, config: InputConfig, id_root: str = "",
               opened: Callable[[IO[bytes]], None] | None = None) -> Iterator[Document | RejectedRecord]:
-    """Read every record of one file. A file that breaks mid-way yields what it read, then one rejection naming it.
+    """Read every record of one file. What stops the reading (a cut or corrupt tail, a bad row group, an
+    I/O error) is one rejection with a ``DamagedRegion``, after every record before it.
 
     ``id_root`` is the inputs' common directory (``input_root``): ids of records without one derive from the
     path below it. ``opened`` is called with the raw (still compressed) stream once the file is open; its
-    position is how far the file has been read (progress).
+    position is how far the file has been read (progress; WARC files report when they end).
     """
-    parser = RecordParser(config, id_root)
-    reader = READERS[file_format(path)]
-    last_position = 0
-    limited = None
+    if file_format(path) == "warc":  # WARC/WET files open, resync after damage and decompress themselves
+        yield from read_warc_file(path, config, id_root)
+        return
+    reader = _FileReader(path, config, id_root, opened)
     try:
-        raw = FileSystems.open(path, compression_type=CompressionTypes.UNCOMPRESSED)
-        if opened is not None:
-            opened(raw)
-        if reader is read_parquet:
-            stream = raw
-        else:
-            stream, limited = open_decompressed(path, config.max_file_bytes, raw)
-        with stream:
-            for item in reader(stream, path, parser):
-                last_position = item.position if isinstance(item, RejectedRecord) else last_position + 1
-                yield item
-        if limited is not None and limited.exceeded:
-            yield RejectedRecord(path, last_position + 1, "file_too_large",
-                                 f"decompressed size is over {config.max_file_bytes} bytes; the rest was not read")
-    except (OSError, EOFError, zlib.error, zstandard.ZstdError, ValueError, pa.ArrowException) as e:
-        # Corrupt or truncated compressed data, unreadable files, bad Parquet.
-        yield RejectedRecord(path, last_position + 1, "unreadable_file", f"{type(e).__name__}: {e}")
+        yield from READERS[file_format(path)](reader)
+    except OSError as e:  # the file cannot be opened (gone, no permission) or fails outside the decoder
+        yield reader.damaged(UNREADABLE_FILE, reader.records + 1 if reader.records else 0,
+                             f"{type(e).__name__}: {e}")
+
+
+class RejectedLog:
+    """One input file's rejections, written in position order under a temporary name, renamed when whole."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self._tmp = f"{path}.tmp-{uuid.uuid4().hex}"
+        self._file: Any = None
+
+    def write(self, record: RejectedRecord) -> None:
+        if self._file is None:
+            self._file = FileSystems.create(self._tmp)
+        self._file.write(json_line(record.to_json_dict()))
+
+    def close(self) -> None:
+        if self._file is None:
+            return
+        self._file.close()
+        if FileSystems.exists(self.path):  # a retried bundle's earlier copy (same bytes)
+            FileSystems.delete([self.path])
+        FileSystems.rename([self._tmp], [self.path])
+
+    def abort(self) -> None:
+        if self._file is not None:
+            self._file.close()
+            FileSystems.delete([self._tmp])
 
 
 class ReadFileFn(beam.DoFn):
-    """One file in, its documents out; records that cannot be parsed go to the ``rejected`` output."""
+    """``(index, path as bytes)`` in, the file's documents out; rejections go to ``rejected`` (or straight
+    to the file's log under ``rejected_prefix``) and one summary per file to ``summaries``."""
 
-    def __init__(self, config: InputConfig, id_root: str = "", progress: ProgressTarget | None = None) -> None:
+    def __init__(self, config: InputConfig, id_root: str = "", rejected_prefix: str | None = None,
+                 progress: ProgressTarget | None = None) -> None:
         super().__init__()
         self.config = config
         self.id_root = id_root
+        self.rejected_prefix = rejected_prefix
         self.progress = progress
         self.documents = Metrics.counter(METRICS_NAMESPACE, "read.documents")
         self.rejected = Metrics.counter(METRICS_NAMESPACE, "read.rejected")
+        self.repaired = Metrics.counter(METRICS_NAMESPACE, "read.repaired")
         self.files = Metrics.counter(METRICS_NAMESPACE, "read.files")
+        self.skipped = Metrics.counter(METRICS_NAMESPACE, "read.skipped")
 
-    def process(self, path: str) -> Iterator[object]:
+    def process(self, element: tuple[int, bytes]) -> Iterator[object]:
+        index, name = element
+        path = name.decode("utf-8", "surrogateescape")  # as ReadDocuments encoded it (path_bytes)
         self.files.inc()
+        log = RejectedLog(f"{self.rejected_prefix}-{index:05d}.jsonl") if self.rejected_prefix else None
+        kinds: Counter[str] = Counter()
+        skipped: Counter[str] = Counter()
+        damaged: list[dict[str, Any]] = []
+        source = display_path(path)[0]  # what the stages see as a document's source
         if self.progress is not None:
-            counts = progress.start_file(self.progress, path)
+            counts = progress.start_file(self.progress, source)
         else:
             counts = None
-            progress.forget_file(path)  # a stage must not count this file into an earlier run's progress
-        for item in read_file(path, self.config, self.id_root, opened=counts.opened if counts else None):
-            if counts is not None:
-                counts.records += 1
-                progress.tick(counts)
-            if isinstance(item, RejectedRecord):
-                self.rejected.inc()
+            progress.forget_file(source)  # a stage must not count this file into an earlier run's progress
+        try:
+            for item in read_file(path, self.config, self.id_root, opened=counts.opened if counts else None):
                 if counts is not None:
-                    counts.rejected += 1
-                _LOG.info("rejected %s:%d (%s): %s", item.source, item.position, item.error, item.detail)
-                yield beam.pvalue.TaggedOutput(REJECTED, item)
-            else:
-                self.documents.inc()
-                yield item
+                    counts.records += 1
+                    counts.rejected += isinstance(item, RejectedRecord)
+                    counts.skipped += isinstance(item, SkippedRecord)
+                    progress.tick(counts)
+                if isinstance(item, SkippedRecord):  # not a document by definition (a WARC request, ...)
+                    self.skipped.inc()
+                    skipped[item.reason] += 1
+                elif isinstance(item, RejectedRecord):
+                    self.rejected.inc()
+                    kinds[item.error] += 1
+                    if item.damaged is not None:
+                        damaged.append(item.damaged.to_json_dict())
+                    _LOG.info("rejected %s:%d (%s): %s", item.source, item.position, item.error, item.detail)
+                    if log is not None:
+                        log.write(item)
+                    else:
+                        yield beam.pvalue.TaggedOutput(REJECTED, item)
+                else:
+                    self.documents.inc()
+                    if item.repaired:
+                        self.repaired.inc()
+                    yield item
+        except BaseException:
+            if log is not None:
+                log.abort()
+            raise
+        if log is not None:
+            log.close()
         if counts is not None:
-            progress.finish_file(counts)
+            progress.finish_file(counts, path)
+        yield beam.pvalue.TaggedOutput(SUMMARIES, {"source": display_path(path)[0], "rejected": dict(kinds),
+                                                   "skipped": dict(skipped), "damaged": damaged})
 
     def finish_bundle(self) -> None:
         if self.progress is not None:
@@ -308,23 +518,30 @@ class ReadFileFn(beam.DoFn):
 
 
 class ReadDocuments(beam.PTransform):
-    """File paths -> ``{"documents": PCollection[Document], "rejected": PCollection[RejectedRecord]}``."""
+    """File paths -> ``{"documents": PCollection[Document], "rejected": PCollection[RejectedRecord],
+    "summaries": PCollection[dict]}``.
+
+    With ``rejected_prefix`` (a path prefix such as ``DIR/rejected/wave-00000``) rejections are written to
+    ``<prefix>-<file index, 5 digits>.jsonl`` by the reader, in position order, and ``rejected`` stays empty.
+    """
 
     def __init__(self, paths: list[str], config: InputConfig, id_root: str | None = None,
-                 progress: ProgressTarget | None = None) -> None:
+                 rejected_prefix: str | None = None, progress: ProgressTarget | None = None) -> None:
         super().__init__()
         self._paths = paths
         self._config = config
         self._progress = progress  # where the readers report bytes and records read (pipeline/progress.py)
         # A run read in waves passes the root of all its inputs, so ids do not depend on the waves.
         self._id_root = input_root(paths) if id_root is None else id_root
+        self._rejected_prefix = rejected_prefix
 
     def expand(self, pbegin: beam.pvalue.PBegin) -> dict[str, beam.PCollection]:
+        fn = ReadFileFn(self._config, self._id_root, self._rejected_prefix, self._progress)
         results = (
             pbegin
-            | "ListFiles" >> beam.Create(self._paths)
+            # Paths travel as bytes: a local name that is not UTF-8 is a str no Beam string coder can encode.
+            | "ListFiles" >> beam.Create([(i, path_bytes(p)) for i, p in enumerate(self._paths)])
             | "SpreadFiles" >> beam.Reshuffle()
-            | "ReadFiles" >> beam.ParDo(ReadFileFn(self._config, self._id_root, self._progress))
-            .with_outputs(REJECTED, main="documents")
+            | "ReadFiles" >> beam.ParDo(fn).with_outputs(REJECTED, SUMMARIES, main="documents")
         )
-        return {"documents": results["documents"], REJECTED: results[REJECTED]}
+        return {"documents": results["documents"], REJECTED: results[REJECTED], SUMMARIES: results[SUMMARIES]}

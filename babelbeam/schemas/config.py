@@ -26,6 +26,7 @@ from babelbeam.schemas.config_base import ConfigError, from_dict
 from babelbeam.schemas.minhash_config import MinHashConfig
 from babelbeam.schemas.quality_config import QualityConfig
 from babelbeam.schemas.scorer_config import ScorerConfig
+from babelbeam.schemas.web_config import WebConfig
 
 __all__ = ["ConfigError", "from_dict", "RunConfig", "MinHashConfig", "QualityConfig", "ScorerConfig"]
 
@@ -35,15 +36,24 @@ class InputConfig:
     text_field: str = "text"
     """Field holding the document text in JSONL and Parquet input."""
     id_field: str = "id"
-    """Field holding the document id; documents without one get ``<file>:<position>`` hashed."""
+    """Field holding the document id; documents without one (null, missing, ``""``) get ``<file>:<position>``
+    hashed. Ids keep their JSON type: a string is used as it is (one starting with ``#`` gets a second ``#``),
+    an integer ``n`` becomes ``#n``, so ``1`` and ``"1"`` stay two ids; other types, lone surrogates and ids
+    over 1,024 bytes are rejected as ``invalid_id`` (docs/output-format.md)."""
     url_field: str = "url"
-    """Field holding the document URL, if any."""
+    """Field holding the document URL, if any (a non-string is dropped and the repair flagged)."""
     keep_fields: list[str] = field(default_factory=list)
-    """Other input fields copied into the document's metadata (as strings)."""
+    """Other input fields copied into the document's metadata as strings (other JSON values as compact JSON
+    text)."""
     max_document_bytes: int = 64 * 1024 * 1024
     """Records longer than this (UTF-8 bytes) are rejected as ``document_too_large``."""
     max_file_bytes: int = 16 * 1024 * 1024 * 1024
     """Decompressed size at which a file is cut off and the rest rejected (guards against decompression bombs)."""
+    html_field: str | None = None
+    """Field holding a page's HTML in JSONL and Parquet input (a string, or bytes whose charset is detected):
+    its main text, extracted as for WARC input, becomes the document text instead of ``text_field``."""
+    web: WebConfig = field(default_factory=WebConfig)
+    """WARC/WET reading and HTML main-text extraction (docs/web-input.md)."""
 
 
 @dataclass
@@ -127,6 +137,7 @@ class RunConfig:
 
     def __post_init__(self) -> None:
         self.minhash.validate()
+        self.input.web.validate()
 
     @classmethod
     def from_yaml(cls, path: str | Path | None) -> RunConfig:

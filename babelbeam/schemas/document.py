@@ -31,7 +31,10 @@ class Document:
     url: str | None = None
     """The document's URL when the input has one (used by the URL blocklist)."""
     metadata: dict[str, str] = field(default_factory=dict)
-    """Other input fields kept as strings."""
+    """Other input fields kept as strings (``input.keep_fields``; non-strings as compact JSON text)."""
+    repaired: list[str] = field(default_factory=list)
+    """What the reader repaired in this record, sorted: ``url_not_string``, ``url_invalid_utf8``,
+    ``metadata_invalid_utf8``, ``metadata_not_serialisable``, ``source_not_utf8`` (docs/output-format.md)."""
     lang: str = "und"
     """One of the 119 registry codes (e.g. ``eng_Latn``), or ``und``."""
     lang_score: float = 0.0
@@ -82,9 +85,42 @@ class Document:
             out["dup_cluster_size"] = self.dup_cluster_size
         if self.metadata:
             out["metadata"] = self.metadata
+        if self.repaired:
+            out["repaired"] = self.repaired
         if self.measurements:
             out["measurements"] = {k: round(v, 6) for k, v in sorted(self.measurements.items())}
         return out
+
+
+@dataclass
+class DamagedRegion:
+    """A stretch of an input file that could not be read record by record (a cut or corrupt tail, a bad
+    Parquet row group, a file that cannot be opened): one rejected record, itemised in ``stats.json``."""
+
+    source: str
+    """The input file."""
+    kind: str
+    """One of ``truncated_file``, ``corrupt_data``, ``corrupt_row_group``, ``unreadable_file``,
+    ``file_too_large``."""
+    position: int
+    """Position its rejected record has: the line number the first unread line would have (JSONL), the first
+    unread row (Parquet), 0 (a whole file)."""
+    records_before: int
+    """Records of the file read before the region (documents and rejected records)."""
+    compressed_offset: int | None = None
+    """Byte offset in the file as stored where the damage was detected (the file's end for a cut file)."""
+    decompressed_offset: int | None = None
+    """Byte offset in the decompressed stream where the region starts: the first byte of the first record
+    not read (a partial last line is part of the region)."""
+    row_group: int | None = None
+    """Parquet: the row group that could not be read."""
+    rows: list[int] | None = None
+    """Parquet: ``[first, end)`` rows of the file the region covers."""
+    detail: str = ""
+    """The underlying message."""
+
+    def to_json_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
 
 
 @dataclass
@@ -94,16 +130,44 @@ class RejectedRecord:
     source: str
     """The input file."""
     position: int
-    """Line number (JSONL, 1-based), row index (Parquet) or 0 (whole file)."""
+    """Line number (JSONL, 1-based), row index (Parquet), 0 (whole file), or for WARC/WET the byte offset
+    where the record or damage starts (in the compressed file for ``.gz``)."""
     error: str
-    """A stable error kind, e.g. ``invalid_json``, ``missing_text``, ``invalid_utf8``, ``unreadable_file``."""
+    """A stable error kind, e.g. ``invalid_json``, ``missing_text``, ``invalid_utf8``, ``truncated_file``."""
     detail: str = ""
     """The underlying message."""
     raw: str = ""
     """A bounded prefix of the raw record (at most 1,000 characters) to help debugging."""
+    damaged: DamagedRegion | None = None
+    """Set when this rejection stands for a damaged region of the file rather than one record."""
 
     def to_json_dict(self) -> dict[str, Any]:
-        return dataclasses.asdict(self)
+        out = {"source": self.source, "position": self.position, "error": self.error, "detail": self.detail,
+               "raw": self.raw}
+        if self.damaged is not None:
+            out["damaged"] = self.damaged.to_json_dict()
+        return out
+
+
+def json_line(record: dict[str, Any]) -> bytes:
+    """One JSONL line (sorted keys, UTF-8) that can always be written: a lone surrogate left in a string
+    (a raw prefix, a message) is written as its ``\\udXXX`` JSON escape, which reads back as the same
+    string."""
+    text = json.dumps(record, ensure_ascii=False, sort_keys=True)
+    return text.encode("utf-8", "backslashreplace") + b"\n"
+
+
+@dataclass
+class SkippedRecord:
+    """An input record that is not a document by definition (a WARC request, a non-HTML response, a page
+    without main text): counted by reason in stats.json, never written out."""
+
+    source: str
+    """The input file."""
+    position: int
+    """Where the record starts (a byte offset for WARC/WET, in the compressed file for ``.gz``)."""
+    reason: str
+    """A stable reason, e.g. ``warc_request``, ``not_html``, ``http_status_404``, ``no_main_text``."""
 
 
 # Columns of the removed-documents log (DIR/removed/*.jsonl) are Document.to_json_dict().
@@ -123,6 +187,7 @@ DOCUMENT_ARROW_SCHEMA = pa.schema(
         pa.field("lang_top", pa.string()),
         pa.field("metadata", pa.string()),
         pa.field("measurements", pa.string()),
+        pa.field("repaired", pa.list_(pa.string())),
         # Token ids (EOS appended) when a stage already tokenized, so the write phase does not do it again.
         pa.field("tokens", pa.list_(pa.uint32())),
     ]
@@ -139,6 +204,7 @@ def documents_to_table(docs: list[Document]) -> pa.Table:
     columns["lang_top"] = [json.dumps(d.lang_top) for d in docs]
     columns["metadata"] = [json.dumps(d.metadata, sort_keys=True) for d in docs]
     columns["measurements"] = [json.dumps(d.measurements, sort_keys=True) for d in docs]
+    columns["repaired"] = [d.repaired or None for d in docs]
     columns["tokens"] = [None if d.tokens is None else np.asarray(d.tokens, dtype=np.uint32) for d in docs]
     return pa.Table.from_pydict(columns, schema=DOCUMENT_ARROW_SCHEMA)
 
@@ -151,6 +217,7 @@ def rows_to_documents(rows: list[dict[str, Any]]) -> list[Document]:
             lang_top=[(code, score) for code, score in json.loads(row["lang_top"])],
             metadata=json.loads(row["metadata"]),
             measurements=json.loads(row["measurements"]),
+            repaired=list(row.get("repaired") or ()),
             tokens=None if row.get("tokens") is None else np.asarray(row["tokens"], dtype=np.uint32),
         )
         for row in rows

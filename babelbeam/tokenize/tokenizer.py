@@ -18,8 +18,8 @@ import hashlib
 import json
 import logging
 import os
-import tempfile
 import unicodedata
+import uuid
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -304,9 +304,10 @@ class Tokenizer:
         path = Path(path)
         text = json.dumps(self.to_tokenizer_json(), ensure_ascii=False, separators=(",", ":"))
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+        # open(), not tempfile.mkstemp: mkstemp's file is mode 0600 whatever the umask; the rename keeps it.
+        tmp = path.with_name(f".{path.name}.tmp-{uuid.uuid4().hex}")
         try:
-            with os.fdopen(fd, "w", encoding="utf-8") as f:
+            with open(tmp, "x", encoding="utf-8") as f:
                 f.write(text)
             os.replace(tmp, path)
         except BaseException:

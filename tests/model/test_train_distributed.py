@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import pickle
 import signal
 import socket
 import subprocess
@@ -14,6 +15,8 @@ import pytest
 import torch
 from train_dist_worker import run
 from trainutil import real_manifest
+
+from babelbeam.model.dcp_reader import read_metadata
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent.parent
@@ -123,3 +126,15 @@ def test_moe_expert_counts_are_summed_over_ranks_and_accumulation_steps(runs):
         single = torch.tensor(one["global_counts"][step])
         moved = float((single - global_counts).abs().sum())
         assert moved <= (2 if step == 0 else 0.05 * float(single.sum())), (step, moved)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("preset", ["tiny", "tiny-moe", "tiny-ddp"])
+def test_checkpoints_of_every_layout_load_through_the_restricted_reader(runs, preset):
+    # The metadata classes the restricted unpickler admits are all that FSDP2, DDP and one-process saves name.
+    for kind in ("one", "two"):
+        records, _ = runs[(kind, preset)]
+        assert [r["restored_step"] for r in records] == [STEPS] * len(records)
+        checkpoint = Path(records[0]["checkpoint"])
+        own_save = pickle.loads((checkpoint / ".metadata").read_bytes())
+        assert read_metadata(checkpoint) == own_save

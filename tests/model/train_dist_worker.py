@@ -3,7 +3,8 @@
 Usage: python -m torch.distributed.run --nproc_per_node=2 tests/model/train_dist_worker.py OUT_DIR CONFIG.json...
 For each config (run one after the other in the same process group) writes OUT_DIR/<config stem>/rank_<r>.json
 with per-step losses, the global samples this rank read, and for MoE the balancer's global expert counts next
-to this rank's local counts of every micro-batch; rank 0 also writes the final full weights as weights.pt.
+to this rank's local counts of every micro-batch, then the step restored from the run's final checkpoint; rank
+0 also writes the final full weights as weights.pt.
 """
 
 from __future__ import annotations
@@ -51,6 +52,11 @@ def run(config_dict: dict, out_dir: Path) -> None:
     rank = dist.get_rank() if dist.is_initialized() else 0
     if rank == 0:
         torch.save(weights, Path(out_dir, "weights.pt"))
+    # This layout's checkpoint (FSDP2, DDP or one process) loads back on every rank through the restricted
+    # metadata reader, as --resume does.
+    checkpoint = trainer.save_checkpoint()
+    record["checkpoint"] = str(checkpoint)
+    record["restored_step"] = trainer.checkpointer.load(checkpoint, trainer.model, trainer.optimizer)["step"]
     Path(out_dir, f"rank_{rank}.json").write_text(json.dumps(record))
     if dist.is_initialized():
         dist.barrier()

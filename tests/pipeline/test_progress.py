@@ -18,7 +18,7 @@ from babelbeam.pipeline import progress
 
 REPO = Path(__file__).resolve().parent.parent.parent
 ANNOTATE = re.compile(r"^annotate \| .* \| read ([\d,]+) \| kept ([\d,]+) \| removed ([\d,]+) \| rejected ([\d,]+) "
-                      r"\| files (\d+)/(\d+) \| waves (\d+)/(\d+) \|")
+                      r"\| files (\d+)/(\d+) \| waves (\d+)/(\d+) \|")  # (no WARC input here: nothing skipped)
 WRITE = re.compile(r"^write \| ([\d,]+)/([\d,]+) documents \| kept ([\d,]+) \| duplicates ([\d,]+) \| "
                    r"tokens ([\d,]+) \| shards (\d+) \| buckets (\d+)/(\d+) \|")
 
@@ -86,7 +86,7 @@ def test_unreadable_files_are_named_in_the_summary(tmp_path, capsys):
     assert capsys.readouterr() == ("", "")  # --quiet: no progress, no summary
     assert cli_main(["run", "--input", str(inputs / "*"), "--output", str(tmp_path / "out"), "--overwrite"]) == 0
     out = capsys.readouterr().out
-    assert f"unreadable files (2): {inputs / 'b.jsonl.gz'}, {inputs / 'c.jsonl.gz'}" in out
+    assert f"unreadable or damaged files (2): {inputs / 'b.jsonl.gz'}, {inputs / 'c.jsonl.gz'}" in out
     assert "rejected 2 (66.7% of the records)" in out
 
 

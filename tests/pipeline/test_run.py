@@ -96,7 +96,7 @@ def test_empty_input_writes_an_empty_manifest(tmp_path):
     (tmp_path / "empty.jsonl").write_bytes(b"")
     stats = run_pipeline([str(tmp_path / "empty.jsonl")], str(tmp_path / "out"), _config())
     assert stats["conservation"] == {"input": 0, "kept": 0, "removed": 0, "duplicates": 0, "rejected": 0,
-                                     "holds": True}
+                                     "skipped": 0, "holds": True}
     assert read_manifest(tmp_path / "out").shards == []
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import gzip
 import json
-import random
 
 import apache_beam as beam
 import pyarrow as pa
@@ -60,20 +59,6 @@ def test_compressed_jsonl(tmp_path, suffix):
     path = tmp_path / f"c{suffix}"
     path.write_bytes(gzip.compress(payload) if suffix.endswith("gz") else zstandard.ZstdCompressor().compress(payload))
     assert [d.id for d in _read(path)] == [str(i) for i in range(50)]
-
-
-def test_truncated_gzip_keeps_what_was_read_and_names_the_file(tmp_path):
-    rng = random.Random(0)
-    # Incompressible text, several times the reader's 1 MB buffer, so whole records come before the cut.
-    payload = "".join(json.dumps({"id": str(i), "text": rng.randbytes(600).hex()}) + "\n"
-                      for i in range(4000)).encode()
-    data = gzip.compress(payload)
-    path = tmp_path / "cut.jsonl.gz"
-    path.write_bytes(data[: len(data) // 2])
-    items = _read(path)
-    assert isinstance(items[-1], RejectedRecord) and items[-1].error == "unreadable_file"
-    assert items[-1].source == str(path)
-    assert all(isinstance(i, Document) for i in items[:-1]) and len(items) > 1
 
 
 def test_decompression_bomb_is_cut_at_the_limit(tmp_path):
