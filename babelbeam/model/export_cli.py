@@ -61,13 +61,15 @@ def export(checkpoint: str | Path, out: str | Path, dtype: str = "bfloat16",
     with torch.device("meta"):
         model = Qwen3ForCausalLM(build_model_config(config))
     n_params = sum(p.numel() for p in model.parameters())
-    console.print(f"export-hf: reading {path} ({config.model.preset}, {n_params:,} parameters)")
     model.to_empty(device="cpu")
-    load_model_weights(path, model)
+    load_model_weights(path, model)  # each step is reported once done: a refused checkpoint is one line only
+    console.print(f"export-hf: read {path} ({config.model.preset}, {n_params:,} parameters) in "
+                  f"{format_duration(time.monotonic() - started)}")
     model.to(getattr(torch, dtype))
-    console.print(f"export-hf: writing {out} ({dtype}, {format_mb(n_params * getattr(torch, dtype).itemsize)})")
     files = save_hf_checkpoint(model, out)
-    console.print(f"export-hf: done in {format_duration(time.monotonic() - started)}: {len(files)} files in {out}")
+    console.print(f"export-hf: wrote {len(files)} files to {out} ({dtype}, "
+                  f"{format_mb(n_params * getattr(torch, dtype).itemsize)}) in "
+                  f"{format_duration(time.monotonic() - started)} in all")
     return files
 
 
