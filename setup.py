@@ -5,7 +5,14 @@ model files in ``babelbeam/assets`` (fetched by ``scripts/fetch_assets.py``) tra
 as package data.
 """
 
+import re
+from pathlib import Path
+
 from setuptools import find_packages, setup
+
+# The version is written once, in babelbeam/__init__.py (`babelbeam --version` prints it).
+VERSION = re.search(r'^__version__ = "([^"]+)"', (Path(__file__).parent / "babelbeam" / "__init__.py")
+                    .read_text(encoding="utf-8"), re.M).group(1)
 
 RUNTIME = [
     "apache-beam==2.77.0",  # pins numpy<2.5, pyarrow<26, protobuf<7 for us
@@ -20,6 +27,7 @@ RUNTIME = [
     "pyicu-wheels",
     "stopwordsiso",
     "matplotlib",
+    "tqdm",  # the live progress bar on a terminal (babelbeam/console.py says why tqdm)
     # Web input (docs/web-input.md): the WARC parser, uchardet and the resiliparse engine; trafilatura engines.
     # Pinned: extracted text, and so output bytes, depend on their versions.
     "fastwarc==2.0.1",
@@ -62,7 +70,7 @@ BENCH = TEST + [
 
 setup(
     name="babelbeam",
-    version="0.1.0",
+    version=VERSION,
     description="Multilingual text to Qwen3 pretraining shards with Apache Beam, and a Qwen3 trainer",
     long_description=open("README.md", encoding="utf-8").read() if __import__("os").path.exists("README.md") else "",
     long_description_content_type="text/markdown",

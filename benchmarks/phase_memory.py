@@ -50,7 +50,7 @@ def measure(run_args: list[str], interval: float, log_path: Path | None) -> dict
                 if mark in text and "babelbeam.pipeline.run" in text:
                     with lock:
                         phases.append({"phase": phase, "start_s": time.perf_counter() - start, "peak_rss_mb": 0.0})
-            if " records: " in text:
+            if text.startswith("babelbeam run: ") and " records -> " in text:  # the closing summary
                 with lock:
                     phases.append({"phase": "exit", "start_s": time.perf_counter() - start, "peak_rss_mb": 0.0,
                                    "summary": text.strip()})

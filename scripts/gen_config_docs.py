@@ -22,7 +22,6 @@ import argparse
 import ast
 import dataclasses
 import difflib
-import functools
 import inspect
 import logging
 import re
@@ -38,7 +37,7 @@ if str(ROOT) not in sys.path:  # run as a script from anywhere: import the babel
 import yaml  # noqa: E402  (after the sys.path fix above)
 
 from babelbeam.schemas.config import RunConfig  # noqa: E402
-from babelbeam.schemas.config_base import allowed_values, field_hints, type_name  # noqa: E402
+from babelbeam.schemas.config_base import allowed_values, attribute_docs, class_node, field_hints, type_name  # noqa: E402
 
 DOC_PATH = ROOT / "docs" / "configuration.md"
 RUN_MODULE = ROOT / "babelbeam" / "pipeline" / "run.py"
@@ -75,40 +74,8 @@ class SectionDoc:
     fields: list[FieldDoc]
 
 
-@functools.cache
-def _module_tree(path: str) -> ast.Module:
-    return ast.parse(Path(path).read_text(encoding="utf-8"))
-
-
-def _class_node(cls: type) -> ast.ClassDef:
-    tree = _module_tree(inspect.getsourcefile(cls))
-    for node in ast.walk(tree):
-        if isinstance(node, ast.ClassDef) and node.name == cls.__name__:
-            return node
-    raise LookupError(f"class {cls.__name__} not found in {inspect.getsourcefile(cls)}")
-
-
-def attribute_docs(cls: type) -> dict[str, tuple[str, str]]:
-    """``{field: (annotation source, docstring)}`` of a dataclass, read from its source.
-
-    An attribute docstring is the string literal statement right after an annotated assignment
-    (PEP 257's convention, which Sphinx and IDEs also read).
-    """
-    out: dict[str, tuple[str, str]] = {}
-    body = _class_node(cls).body
-    for i, node in enumerate(body):
-        if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
-            doc = ""
-            nxt = body[i + 1] if i + 1 < len(body) else None
-            if (isinstance(nxt, ast.Expr) and isinstance(nxt.value, ast.Constant)
-                    and isinstance(nxt.value.value, str)):
-                doc = inspect.cleandoc(nxt.value.value)
-            out[node.target.id] = (ast.unparse(node.annotation), doc)
-    return out
-
-
 def _class_docstring(cls: type) -> str:
-    return ast.get_docstring(_class_node(cls)) or ""
+    return ast.get_docstring(class_node(cls)) or ""
 
 
 def _default(f: dataclasses.Field) -> Any:

@@ -1,12 +1,15 @@
-"""The command map and the parser agree, and every subcommand module has the shape cli.py expects."""
+"""The command map and the parser agree, every subcommand module has the shape cli.py expects, and every
+``--help`` explains itself: commands listed, every option with text, paragraphs and lists kept."""
 
 from __future__ import annotations
 
+import argparse
 import importlib
+import re
 
 import pytest
 
-from babelbeam.cli import COMMANDS, build_parser
+from babelbeam.cli import COMMANDS, build_parser, command_summary
 
 
 @pytest.mark.parametrize("name", sorted(COMMANDS))
@@ -87,3 +90,74 @@ def test_commands_without_beam_options_refuse_them_too(capsys):
         cli.main(["inspect", "out", "--runner", "FnApiRunner"])
     assert exit_info.value.code == 2
     assert "unknown option --runner (not an option of this command)" in capsys.readouterr().err
+
+
+def _render_help(argv: list[str], capsys: pytest.CaptureFixture[str]) -> str:
+    parser, _ = build_parser(argv)
+    with pytest.raises(SystemExit) as exit_info:
+        parser.parse_args([*argv, "--help"])
+    assert exit_info.value.code == 0
+    return capsys.readouterr().out
+
+
+def test_top_level_help_lists_every_command_with_its_line(capsys, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "100")
+    text = _render_help([], capsys)
+    listing = text[text.index("commands:"):]
+    for name, module_name in COMMANDS.items():
+        summary = command_summary(module_name)
+        assert summary, f"{module_name} needs a one-line docstring summary"
+        match = re.search(rf"^  {re.escape(name)}\s+(.+(?:\n {{6,}}\S.*)*)", listing, re.M)
+        assert match, f"`babelbeam --help` does not list {name}"
+        assert " ".join(match.group(1).split()) == summary
+    assert "internal" not in text.lower() and "typed function" not in text  # not the module's own docstring
+
+
+def _documented(action: argparse.Action) -> str:
+    return re.sub(r"\(default [^)]*\)", "", action.help or "").strip()
+
+
+@pytest.mark.parametrize("name", sorted(COMMANDS))
+def test_every_option_has_help_text_and_help_is_wrapped_properly(name, capsys, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "100")
+    parser, _ = build_parser([name])
+    sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction)).choices[name]
+    text = _render_help([name], capsys)
+    options = text[min(i for h in ("positional arguments:", "options:") if (i := text.find(h)) >= 0):]
+    for action in sub._actions:
+        if action.help == argparse.SUPPRESS:
+            continue
+        words = _documented(action).split()
+        assert len(words) >= 2, f"babelbeam {name} {action.option_strings or action.dest}: no help text"
+        flag = action.option_strings[-1] if action.option_strings else action.dest
+        assert flag in options
+        # The help text follows its flag (wrapped lines joined), with docstring markup made plain.
+        after = " ".join(options[options.index(flag):].split())
+        assert " ".join(words[:3]).replace("``", "`") in after, (name, flag)
+    assert "``" not in text
+    for line in text.splitlines():
+        assert len(line) <= 100 or line.startswith(" " * 4), line  # wrapped, except verbatim commands
+        assert "Usage:" not in line  # argparse prints the usage; the docstring's own is not run into prose
+
+
+def test_langid_mode_list_keeps_one_mode_a_line(capsys, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "100")
+    text = _render_help(["langid"], capsys)
+    modes = [line for line in text.splitlines() if line.startswith("- `--")]
+    assert [m.split()[1] for m in modes] == ["`--input", "`--eval", "`--coverage`:"]
+
+
+def test_version_comes_from_the_package(capsys):
+    from babelbeam import __version__, cli
+
+    with pytest.raises(SystemExit) as exit_info:
+        cli.main(["--version"])
+    assert exit_info.value.code == 0
+    assert capsys.readouterr().out.strip() == f"babelbeam {__version__}"
+
+
+def test_a_usage_error_says_where_to_look(capsys):
+    parser, _ = build_parser(["run"])
+    with pytest.raises(SystemExit):
+        parser.parse_args(["run", "--input"])
+    assert "Run `babelbeam run --help`" in capsys.readouterr().err

@@ -8,6 +8,10 @@
 - Every ``babelbeam run`` command in the cluster guides parses: babelbeam's flags and Beam's options.
 - The blocks marked ``<!-- tested: tests/test_docs.py -->`` run as written (free ports, sample input,
   temporary output) through Beam's local job service and give the FnApiRunner's shard bytes.
+- The README's tour (its marked block) runs as written, command by command, on ``examples/``; the
+  README's other ``babelbeam`` commands parse.
+- The figures quoted from the demo run (``docs/output-format.md``, ``examples/README.md``) are what
+  ``scripts/gen_doc_figures.py`` writes from a fresh one.
 """
 
 from __future__ import annotations
@@ -43,20 +47,25 @@ SAMPLE_SOURCES = [("web_europe.jsonl", 6), ("web_world.jsonl", 6)]
 """(corpus file, first N lines): a few sample documents in several languages, some near-duplicates."""
 
 
-def _load_generator():
-    """``scripts/gen_config_docs.py`` as a module (scripts/ is not a package)."""
-    if "gen_config_docs" in sys.modules:
-        return sys.modules["gen_config_docs"]
-    spec = importlib.util.spec_from_file_location("gen_config_docs", REPO / "scripts" / "gen_config_docs.py")
+def _load_script(name: str):
+    """``scripts/<name>.py`` as a module (scripts/ is not a package)."""
+    if name in sys.modules:
+        return sys.modules[name]
+    spec = importlib.util.spec_from_file_location(name, REPO / "scripts" / f"{name}.py")
     module = importlib.util.module_from_spec(spec)
-    sys.modules["gen_config_docs"] = module  # dataclasses look their module up while the class is built
+    sys.modules[name] = module  # dataclasses look their module up while the class is built
     spec.loader.exec_module(module)
     return module
 
 
-def code_blocks(doc: str, language: str) -> list[tuple[int, str, bool]]:
-    """``(line number, code, marked tested)`` of every fenced block of ``language`` in ``docs/<doc>``."""
-    text = (DOCS / doc).read_text(encoding="utf-8")
+def _load_generator():
+    return _load_script("gen_config_docs")
+
+
+def code_blocks(doc: str | Path, language: str) -> list[tuple[int, str, bool]]:
+    """``(line number, code, marked tested)`` of every fenced block of ``language`` in ``docs/<doc>`` (or the
+    file ``doc`` when it is a path)."""
+    text = (doc if isinstance(doc, Path) else DOCS / doc).read_text(encoding="utf-8")
     out = []
     for m in re.finditer(rf"^```{language}\n(.*?)^```", text, re.S | re.M):
         before = text[:m.start()].rstrip().splitlines()
@@ -382,3 +391,66 @@ def test_tested_block_runs_and_matches_the_fnapi_run(doc: str, line: int, block:
     portable, local = _manifest(out), _manifest(sample_run)
     assert [(s["path"], s["sha256"]) for s in portable["shards"]] == [(s["path"], s["sha256"]) for s in local["shards"]]
     assert portable == local
+
+
+# ---------------------------------------------------------------- figures quoted from the demo run
+
+
+@pytest.mark.slow
+def test_quoted_figures_are_those_of_the_demo_run(tmp_path: Path) -> None:
+    """The manifest and stats examples and the sample corpus's counts are what `make demo` writes today."""
+    figures = _load_script("gen_doc_figures")
+    run = figures.demo_run(tmp_path / "demo")
+    for path, text in figures.render(run).items():
+        assert path.read_text(encoding="utf-8") == text, (
+            f"{path.relative_to(REPO)} quotes stale figures: run .venv/bin/python scripts/gen_doc_figures.py")
+
+
+# ---------------------------------------------------------------- the README's tour
+
+README = REPO / "README.md"
+
+
+def _readme_commands(tested: bool) -> list[str]:
+    return [cmd for _, block, marked in code_blocks(README, "sh") if marked == tested for cmd in logical_lines(block)
+            if not cmd.lstrip().startswith("#")]
+
+
+def test_readme_has_one_tested_tour_and_its_other_commands_parse() -> None:
+    from babelbeam import cli
+
+    assert [marked for _, _, marked in code_blocks(README, "sh")].count(True) == 1
+    untested = [c for c in _readme_commands(False) if re.match(r"^(torchrun .* -m babelbeam\.\S+|babelbeam) ", c)]
+    assert any(c.startswith("torchrun ") for c in untested), "the tour names the GPU / torchrun form"
+    for cmd in _readme_commands(True) + untested:
+        argv = shlex.split(cmd, comments=True)
+        if argv[0] == "torchrun":  # torchrun ... -m babelbeam.model.train_cli ARGS is `babelbeam train ARGS`
+            argv = ["babelbeam", "train", *argv[argv.index("babelbeam.model.train_cli") + 1:]]
+        assert argv[0] == "babelbeam", cmd
+        parser, _ = cli.build_parser(argv[1:])
+        args, extra = parser.parse_known_args(argv[1:])
+        assert not extra, (cmd, extra)
+
+
+@pytest.mark.slow
+def test_readme_tour_runs_as_written(tmp_path: Path) -> None:
+    """Every command of the tour, in order, from a directory that looks like the repository root."""
+    (tmp_path / "examples").symlink_to(REPO / "examples", target_is_directory=True)
+    exe = [shutil.which("babelbeam", path=str(Path(sys.executable).parent)) or "babelbeam"]
+    commands = _readme_commands(True)
+    assert sum(c.startswith("babelbeam run ") for c in commands) >= 4
+    for cmd in commands:
+        argv = shlex.split(cmd, comments=True)
+        assert argv[0] == "babelbeam", f"the tour runs babelbeam commands only: {cmd}"
+        _run_babelbeam(argv[1:], cwd=tmp_path, exe=exe)
+    out = tmp_path / "out"
+    # What the tour says each command leaves behind.
+    for run in ("run1", "run2", "run3"):
+        assert (out / run / "manifest.json").is_file(), run
+    assert (out / "run1" / "report.png").read_bytes()[:4] == b"\x89PNG"
+    # crawl_mixed.jsonl is a second crawl of the corpus: deduped against run1, its copies are duplicates now
+    run3 = json.loads((out / "run3" / "stats.json").read_text(encoding="utf-8"))
+    assert run3["duplicates"].get("minhash_duplicate", 0) + run3["duplicates"].get("exact_duplicate", 0) >= 10
+    assert (out / "train1" / "metrics.jsonl").is_file() and (out / "hf1" / "model.safetensors").is_file()
+    scores = json.loads((out / "scored" / "scores.json").read_text(encoding="utf-8"))
+    assert scores, "the scored documents' per-language percentiles"

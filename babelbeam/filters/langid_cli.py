@@ -33,6 +33,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, TextIO
 
+from babelbeam.console import Console, add_console_arguments, console_from_args
 from babelbeam.filters.langid import FLAG_TOO_SHORT, SIBLING_MARKERS, LanguageIdentifier
 from babelbeam.filters.langid_calibration import Calibration, calibrate, calibration_yaml, histograms
 from babelbeam.filters.langid_labels import CoverageReport, coverage_report
@@ -63,6 +64,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", type=Path, help="also write the figures as JSON (with --input: the record "
                         "counts)")
     parser.add_argument("--confusions", type=int, default=25, help="confusion pairs to print (--eval)")
+    add_console_arguments(parser)
 
 
 def _cap(value: str) -> int | None:
@@ -330,6 +332,12 @@ def calibration_header(identifier: LanguageIdentifier, inputs: list[Path], cal: 
     )
 
 
+def _tracked(console: Console, path: Path, desc: str) -> Iterator[dict[str, Any]]:
+    """The records of ``path``, counted on the console as their text is read (bytes of the file's size)."""
+    return console.track(read_jsonl(path), desc, total=path.stat().st_size, unit="B",
+                         weight=lambda record: len(record["text"].encode("utf-8")) + 1)
+
+
 def main(args: argparse.Namespace) -> int:
     """Run one mode of ``babelbeam langid`` other than ``--input``; returns the exit status."""
     if getattr(args, "input", None):
@@ -338,6 +346,7 @@ def main(args: argparse.Namespace) -> int:
         raise ValueError("babelbeam langid --input runs through babelbeam.pipeline.langid_cli.main")
     config = config_from_args(args)
     identifier = LanguageIdentifier.from_config(config)
+    console = console_from_args(args)
     if args.coverage:
         report = coverage_report(identifier.labels)
         sys.stdout.write(f"Model: {identifier.model_path} ({len(identifier.labels)} labels)\n")
@@ -349,7 +358,7 @@ def main(args: argparse.Namespace) -> int:
         if not args.output:
             sys.stderr.write("babelbeam langid: --calibrate needs --output thresholds.yaml\n")
             return 2
-        cal = calibrate_records(identifier, (r for path in args.calibrate for r in read_jsonl(path)))
+        cal = calibrate_records(identifier, (r for path in args.calibrate for r in _tracked(console, path, "langid --calibrate")))
         text = calibration_yaml(cal, header=calibration_header(identifier, args.calibrate, cal),
                                 model=Path(identifier.model_path or "").name)
         args.output.parent.mkdir(parents=True, exist_ok=True)
@@ -357,7 +366,7 @@ def main(args: argparse.Namespace) -> int:
         sys.stdout.write(f"{len(cal.thresholds)} per-language thresholds -> {args.output}\n")
         return 0
     if args.eval:
-        report = evaluate(identifier, read_jsonl(args.eval))
+        report = evaluate(identifier, _tracked(console, args.eval, "langid --eval"))
         sys.stdout.write(f"Model: {identifier.model_path}; gold: {args.eval}\n\n")
         print_eval(report, sys.stdout, args.confusions)
         if args.json:

@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import argparse
 import sys
+import time
 from pathlib import Path
 
+from babelbeam.console import Console, add_console_arguments, console_from_args, format_duration, format_mb
 from babelbeam.model.checkpoint_errors import CheckpointError
 from babelbeam.schemas.config import ConfigError
 
@@ -23,6 +25,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("out", help="directory to write config.json and *.safetensors into")
     parser.add_argument("--dtype", choices=["float32", "bfloat16", "float16"], default="bfloat16",
                         help="dtype of the exported weights (default bfloat16, as Qwen3 is released)")
+    add_console_arguments(parser)
 
 
 def resolve_checkpoint(path: str | Path) -> Path:
@@ -39,8 +42,10 @@ def resolve_checkpoint(path: str | Path) -> Path:
     raise FileNotFoundError(f"{path}: no complete checkpoint here (looked for {COMPLETE} markers)")
 
 
-def export(checkpoint: str | Path, out: str | Path, dtype: str = "bfloat16") -> list[Path]:
-    """Load the model weights of ``checkpoint`` on the CPU and write them with ``save_hf_checkpoint``."""
+def export(checkpoint: str | Path, out: str | Path, dtype: str = "bfloat16",
+           console: Console | None = None) -> list[Path]:
+    """Load the model weights of ``checkpoint`` on the CPU and write them with ``save_hf_checkpoint``; each
+    step is reported on ``console`` when given."""
     import torch
 
     from babelbeam.model.checkpoint import CONFIG_NAME, load_model_weights
@@ -49,22 +54,33 @@ def export(checkpoint: str | Path, out: str | Path, dtype: str = "bfloat16") -> 
     from babelbeam.model.train import build_model_config
     from babelbeam.model.train_config import TrainConfig
 
+    console = console or Console(quiet=True)
+    started = time.monotonic()
     path = resolve_checkpoint(checkpoint)
     config = TrainConfig.from_yaml(path / CONFIG_NAME)
     with torch.device("meta"):
         model = Qwen3ForCausalLM(build_model_config(config))
+    n_params = sum(p.numel() for p in model.parameters())
     model.to_empty(device="cpu")
-    load_model_weights(path, model)
+    load_model_weights(path, model)  # each step is reported once done: a refused checkpoint is one line only
+    console.print(f"export-hf: read {path} ({config.model.preset}, {n_params:,} parameters) in "
+                  f"{format_duration(time.monotonic() - started)}")
     model.to(getattr(torch, dtype))
-    return save_hf_checkpoint(model, out)
+    files = save_hf_checkpoint(model, out)
+    console.print(f"export-hf: wrote {len(files)} files to {out} ({dtype}, "
+                  f"{format_mb(n_params * getattr(torch, dtype).itemsize)}) in "
+                  f"{format_duration(time.monotonic() - started)} in all")
+    return files
 
 
 def main(args: argparse.Namespace) -> int:
+    console = console_from_args(args)
     try:
-        files = export(args.checkpoint, args.out, args.dtype)
+        files = export(args.checkpoint, args.out, args.dtype, console)
     except (FileNotFoundError, CheckpointError, ConfigError) as e:
         print(f"babelbeam export-hf: {e}", file=sys.stderr)
         return 2
-    for f in files:
-        print(f)
+    if not console.quiet:
+        for f in files:
+            print(f)
     return 0

@@ -1,6 +1,6 @@
 """Training visibility: throughput and MFU arithmetic, the progress line, the metrics JSONL and the loss plot.
 
-MFU follows torchtitan (FACTS.md 5): achieved FLOP/s = tokens/s x ``config.flops_per_token(seq_len)``,
+MFU follows torchtitan's convention: achieved FLOP/s = tokens/s x ``config.flops_per_token(seq_len)``,
 divided by the accelerator's dense bf16 peak. It is only reported on CUDA devices whose peak we know; a
 CPU has no meaningful published peak for this arithmetic.
 """
@@ -8,11 +8,12 @@ CPU has no meaningful published peak for this arithmetic.
 from __future__ import annotations
 
 import json
-import math
 import sys
 import time
 from pathlib import Path
 from typing import Any, TextIO
+
+from babelbeam.console import format_duration
 
 # Dense bf16 peak FLOP/s per device (no sparsity), by a substring of torch.cuda.get_device_name().
 PEAK_BF16_FLOPS: dict[str, float] = {
@@ -42,22 +43,8 @@ def mfu(tokens_per_second_per_device: float, flops_per_token: float, peak: float
     return tokens_per_second_per_device * flops_per_token / peak
 
 
-def format_duration(seconds: float) -> str:
-    """``1h02m``, ``3m05s`` or ``12s``."""
-    if not math.isfinite(seconds) or seconds < 0:
-        return "?"
-    seconds = int(round(seconds))
-    h, rest = divmod(seconds, 3600)
-    m, s = divmod(rest, 60)
-    if h:
-        return f"{h}h{m:02d}m"
-    if m:
-        return f"{m}m{s:02d}s"
-    return f"{s}s"
-
-
 class Progress:
-    """A one-line progress report per log interval: bar, loss, learning rate, tokens/s, MFU and ETA."""
+    """The train command's progress line: bar, loss, learning rate, tokens/s, MFU, tokens, elapsed and ETA."""
 
     def __init__(self, total_steps: int, start_step: int, stream: TextIO | None = None, width: int = 20) -> None:
         self.total = total_steps
@@ -66,15 +53,19 @@ class Progress:
         self.stream = stream if stream is not None else sys.stderr
         self.width = width
 
+    def elapsed(self) -> float:
+        """Seconds since this process started training."""
+        return time.perf_counter() - self.start_time
+
     def eta(self, step: int) -> float:
         """Seconds left, from the mean step time since this process started."""
         done = step - self.start_step
         if done <= 0:
             return float("nan")
-        return (time.perf_counter() - self.start_time) / done * (self.total - step)
+        return self.elapsed() / done * (self.total - step)
 
     def line(self, step: int, loss: float, lr: float, tokens_per_s: float, mfu_value: float | None,
-             extra: str = "") -> str:
+             extra: str = "", tokens: int | None = None) -> str:
         filled = int(self.width * step / max(self.total, 1))
         bar = "#" * filled + "." * (self.width - filled)
         parts = [f"step {step}/{self.total} [{bar}]", f"loss {loss:.4f}", f"lr {lr:.2e}",
@@ -83,6 +74,9 @@ class Progress:
             parts.append(f"MFU {100 * mfu_value:.1f}%")
         if extra:
             parts.append(extra)
+        if tokens is not None:
+            parts.append(f"tokens {tokens:,}")
+        parts.append(f"elapsed {format_duration(self.elapsed())}")
         parts.append(f"ETA {format_duration(self.eta(step))}")
         return " | ".join(parts)
 

@@ -30,6 +30,7 @@ import torch
 import torch.distributed as dist
 import torch.nn.functional as F
 
+from babelbeam.console import Bar, Console
 from babelbeam.model.checkpoint import Checkpointer, latest_checkpoint
 from babelbeam.model.config import Qwen3Config, preset
 from babelbeam.model.data import Batch, DocumentTable, PackedLoader, ValidationSet
@@ -136,7 +137,7 @@ def param_groups(model: torch.nn.Module, weight_decay: float) -> list[dict[str, 
 class Trainer:
     """Builds every component from a ``TrainConfig`` and runs the training loop."""
 
-    def __init__(self, config: TrainConfig, show_progress: bool = True) -> None:
+    def __init__(self, config: TrainConfig, show_progress: bool = True, console: Console | None = None) -> None:
         self.config = config
         self.rank, self.world, self.device = setup_distributed()
         self.out = Path(config.output_dir)
@@ -183,6 +184,10 @@ class Trainer:
         self.checkpointer = Checkpointer(self.out / "checkpoints", keep_last=config.checkpoint.keep_last)
         self.metrics = MetricsWriter(self.out / "metrics.jsonl", enabled=self.rank == 0)
         self.show_progress = show_progress and self.rank == 0
+        # Rank 0 reports; the others keep quiet.
+        self.console = console if console is not None else Console(quiet=not show_progress)
+        if not self.show_progress:
+            self.console = Console(quiet=True)
         self.step = 0
         self.tokens_seen = 0
         self.resumed_from: Path | None = None
@@ -296,16 +301,29 @@ class Trainer:
         cfg = self.config
         last = min(cfg.steps, stop_after) if stop_after is not None else cfg.steps
         result = TrainResult()
-        progress = Progress(cfg.steps, self.step)
         eval_every = cfg.logging.eval_interval
         if eval_every and self.step == 0:
             self._validate(result)
         self.model.train()
+        with self.console.bar("train", total=cfg.steps, unit="steps", initial=self.step, interval_s=None) as bar:
+            self._loop(result, last, bar)
+        if self.rank == 0 and cfg.logging.plot and self.metrics.path.exists() and self.step >= cfg.steps:
+            plot_losses(self.metrics.path, self.out / "loss.png")
+        return result
+
+    def _loop(self, result: TrainResult, last: int, bar: Bar) -> None:
+        """Steps until ``last``: metrics every ``log_interval`` steps, progress from step 1 on, checkpoints."""
+        cfg = self.config
+        eval_every = cfg.logging.eval_interval
+        progress = Progress(cfg.steps, self.step)
+        first_step = self.step + 1
         window_start, window_tokens = time.perf_counter(), 0
+        shown_start, shown_tokens, last_line = time.perf_counter(), 0, float("-inf")
         while self.step < last:
             step_result = self.train_step(self.loader.next_step())
             result.history.append(step_result)
             window_tokens += cfg.data.batch_tokens
+            shown_tokens += cfg.data.batch_tokens
             if self.step % cfg.logging.log_interval == 0 or self.step == last:
                 if self.device.type == "cuda":
                     torch.cuda.synchronize(self.device)
@@ -318,22 +336,32 @@ class Trainer:
                           "tokens_per_s_per_device": tps_device, "time": time.time()}
                 if mfu_value is not None:
                     record["mfu"] = mfu_value
-                extra = ""
                 if step_result.lbl is not None:
                     record["lbl"] = step_result.lbl
-                    extra = f"lbl {step_result.lbl:.3f}"
                 self.metrics.write(record)
-                if self.show_progress:
-                    progress.show(progress.line(self.step, step_result.loss, step_result.lr, tps, mfu_value, extra))
                 window_start, window_tokens = time.perf_counter(), 0
+            now = time.perf_counter()
+            # A line at the first step, then at log-interval steps at most every progress interval, and the
+            # last; a terminal's bar redraws every step.
+            line_due = (self.step in (first_step, last) or (self.step % cfg.logging.log_interval == 0
+                        and now - last_line >= self.console.interval_s))
+            if not self.console.quiet and (line_due or self.console.live):
+                if line_due and self.device.type == "cuda":
+                    torch.cuda.synchronize(self.device)
+                    now = time.perf_counter()
+                tps = shown_tokens / (now - shown_start) if now > shown_start else 0.0
+                mfu_value = mfu(tps / self.world, self.flops_per_token, self.peak)
+                extra = f"lbl {step_result.lbl:.3f}" if step_result.lbl is not None else ""
+                status = f"loss {step_result.loss:.4f} | {tps:,.0f} tok/s"
+                bar.update(self.step, status, force=line_due, text=progress.line(
+                    self.step, step_result.loss, step_result.lr, tps, mfu_value, extra, tokens=self.tokens_seen))
+                if line_due:
+                    shown_start, shown_tokens, last_line = now, 0, now
             if eval_every and (self.step % eval_every == 0 or self.step == last):
                 self._validate(result)
             interval = cfg.checkpoint.interval
             if (interval and self.step % interval == 0) or self.step == last:
                 result.checkpoint = self.save_checkpoint()
-        if self.rank == 0 and cfg.logging.plot and self.metrics.path.exists() and self.step >= cfg.steps:
-            plot_losses(self.metrics.path, self.out / "loss.png")
-        return result
 
     def _validate(self, result: TrainResult) -> None:
         val = self.evaluate()
@@ -341,8 +369,7 @@ class Trainer:
             return
         result.validation[self.step] = val
         self.metrics.write({"step": self.step, "val_loss": val, "tokens": self.tokens_seen, "time": time.time()})
-        if self.show_progress:
-            Progress(1, 0).show(f"step {self.step}: validation loss {val:.4f}")
+        self.console.print(f"step {self.step}: validation loss {val:.4f}")
 
     def close(self) -> None:
         """Leave the process group (if this trainer joined one)."""
@@ -351,9 +378,11 @@ class Trainer:
             dist.destroy_process_group()
 
 
-def train(config: TrainConfig, stop_after: int | None = None, show_progress: bool = True) -> TrainResult:
-    """Build a ``Trainer``, train, and always close: the whole entry point."""
-    trainer = Trainer(config, show_progress=show_progress)
+def train(config: TrainConfig, stop_after: int | None = None, show_progress: bool = True,
+          console: Console | None = None) -> TrainResult:
+    """Build a ``Trainer``, train, and always close: the whole entry point. Progress goes to ``console``
+    (stderr by default; rank 0 only)."""
+    trainer = Trainer(config, show_progress=show_progress, console=console)
     try:
         return trainer.train(stop_after=stop_after)
     finally:

@@ -19,6 +19,7 @@ import logging
 import os
 import sys
 
+from babelbeam.console import add_console_arguments, console_from_args
 from babelbeam.model.checkpoint_errors import CheckpointError
 from babelbeam.model.train_config import TrainConfig
 from babelbeam.schemas.config import ConfigError
@@ -41,7 +42,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         "to fit a job's time limit; resume later with --resume")
     parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", dest="overrides",
                         help="override a config field, e.g. --set data.seq_len=4096 --set optimizer.lr=3e-4")
-    parser.add_argument("--quiet", action="store_true", help="do not print progress lines")
+    add_console_arguments(parser)
 
 
 def build_config(args: argparse.Namespace) -> TrainConfig:
@@ -68,15 +69,17 @@ def main(args: argparse.Namespace) -> int:
         return 2
     from babelbeam.model.train import train
 
+    console = console_from_args(args)
     try:
-        result = train(config, stop_after=args.stop_after, show_progress=not args.quiet)
+        with console.logging():
+            result = train(config, stop_after=args.stop_after, console=console)
     except CheckpointError as e:  # --resume from a corrupt or crafted checkpoint
         print(f"babelbeam train: {e}", file=sys.stderr)
         return 2
-    if result.validation and not args.quiet and os.environ.get("RANK", "0") == "0":
+    if result.validation and os.environ.get("RANK", "0") == "0":
         first, last = min(result.validation), max(result.validation)
-        print(f"validation loss {result.validation[first]:.4f} at step {first} -> "
-              f"{result.validation[last]:.4f} at step {last}", file=sys.stderr)
+        console.print(f"validation loss {result.validation[first]:.4f} at step {first} -> "
+                      f"{result.validation[last]:.4f} at step {last}")
     return 0
 
 

@@ -21,6 +21,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
+from babelbeam.console import Console
 from babelbeam.model.scorer import QualityHeadModel, choose_device, load_backbone, pad_rows, plan_batches
 from babelbeam.schemas.scorer_config import TrainScorerConfig
 
@@ -87,19 +88,26 @@ class TrainScorerResult:
 
 
 def _pooled_features(model: QualityHeadModel, rows: list[list[int]], batch_tokens: int,
-                     device: torch.device) -> torch.Tensor:
+                     device: torch.device, console: Console | None = None) -> torch.Tensor:
     """Frozen-backbone features [N, H] (fp32) of token rows, batched by token budget."""
     out = torch.empty(len(rows), model.lm.config.hidden_size, dtype=torch.float32, device=device)
-    with torch.inference_mode():
+    console = console or Console(quiet=True)
+    with torch.inference_mode(), console.bar("train-scorer features", total=len(rows), unit="documents") as bar:
+        done = 0
         for batch in plan_batches([len(r) for r in rows], batch_tokens):
             ids, lengths = pad_rows([rows[i] for i in batch], device)
             out[torch.tensor(batch, device=device)] = model.pooled(ids, lengths)
+            done += len(batch)
+            bar.update(done, "frozen backbone: pooled features once")
+        bar.update(done, "frozen backbone: pooled features once", force=True)
     return out
 
 
-def train_head(texts: Sequence[str], scores: Sequence[float], config: TrainScorerConfig
-               ) -> tuple[QualityHeadModel, TrainScorerResult]:
-    """Fit a ``QualityHeadModel`` on labelled texts; returns the model (eval mode) and its report."""
+def train_head(texts: Sequence[str], scores: Sequence[float], config: TrainScorerConfig,
+               console: Console | None = None) -> tuple[QualityHeadModel, TrainScorerResult]:
+    """Fit a ``QualityHeadModel`` on labelled texts; returns the model (eval mode) and its report.
+    Progress (features, then optimizer steps) goes to ``console`` when given."""
+    console = console or Console(quiet=True)
     from babelbeam.tokenize import load_tokenizer
 
     if len(texts) != len(scores) or len(texts) < 2:
@@ -123,7 +131,7 @@ def train_head(texts: Sequence[str], scores: Sequence[float], config: TrainScore
     frozen = not config.train_backbone
     for p in model.lm.parameters():
         p.requires_grad_(not frozen)
-    features = _pooled_features(model, rows, config.batch_tokens, device) if frozen else None
+    features = _pooled_features(model, rows, config.batch_tokens, device, console) if frozen else None
 
     params = [p for p in model.parameters() if p.requires_grad]
     optimizer = torch.optim.AdamW(params, lr=config.lr, weight_decay=config.weight_decay)
@@ -132,6 +140,7 @@ def train_head(texts: Sequence[str], scores: Sequence[float], config: TrainScore
     total = steps_per_epoch * config.epochs
     step = 0
     model.train()
+    bar = console.bar("train-scorer", total=total, unit="steps")
     for epoch in range(config.epochs):
         perm = train_idx[np.random.default_rng([config.seed, epoch]).permutation(len(train_idx))]
         for start in range(0, len(perm), config.batch_size):
@@ -148,7 +157,10 @@ def train_head(texts: Sequence[str], scores: Sequence[float], config: TrainScore
             loss.backward()
             optimizer.step()
             step += 1
+            bar.update(step, f"epoch {epoch + 1}/{config.epochs} | batch mse {loss.item():.4f} (standardised)")
         log.info("epoch %d/%d: last batch mse %.4f (standardised)", epoch + 1, config.epochs, loss.item())
+    bar.update(step, bar.status, force=True)
+    bar.close()
     model.eval()
 
     def predict(indices: np.ndarray) -> np.ndarray:
@@ -181,10 +193,10 @@ def nn_init_head(model: QualityHeadModel) -> None:
         torch.nn.init.zeros_(model.head.bias)
 
 
-def train_scorer(config: TrainScorerConfig) -> TrainScorerResult:
+def train_scorer(config: TrainScorerConfig, console: Console | None = None) -> TrainScorerResult:
     """Read ``config.labels``, train the head, write the scorer directory to ``config.output``."""
     texts, scores = read_labels(config.labels, config.text_field, config.score_field)
-    model, result = train_head(texts, scores, config)
+    model, result = train_head(texts, scores, config, console)
     model.save(config.output, config.max_tokens,
                extra={"init": config.init, "tokenizer": config.tokenizer, "train": asdict(result)})
     log.info("scorer written to %s: %s", config.output, result)

@@ -16,8 +16,9 @@ import json
 import sys
 from dataclasses import asdict, fields
 
+from babelbeam.console import add_console_arguments, console_from_args
 from babelbeam.model.checkpoint_errors import CheckpointError
-from babelbeam.schemas.config_base import ConfigError
+from babelbeam.schemas.config_base import ConfigError, attribute_docs
 from babelbeam.schemas.scorer_config import TrainScorerConfig
 
 
@@ -25,25 +26,29 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--labels", required=True, help="JSONL file of {\"text\": ..., \"score\": ...} records")
     parser.add_argument("--output", required=True, help="directory to write the scorer into")
     defaults = TrainScorerConfig()
+    docs = attribute_docs(TrainScorerConfig)  # each flag's help is its config field's docstring
     for f in fields(TrainScorerConfig):
         if f.name in ("labels", "output"):
             continue
         value = getattr(defaults, f.name)
         flag = "--" + f.name.replace("_", "-")
+        text = f"{docs[f.name][1]} (default {value})".replace("%", "%%")
         if isinstance(value, bool):
-            parser.add_argument(flag, action=argparse.BooleanOptionalAction, default=value,
-                                help=f"(default {value})")
+            parser.add_argument(flag, action=argparse.BooleanOptionalAction, default=value, help=text)
         else:
-            parser.add_argument(flag, type=type(value), default=value, help=f"(default {value})")
+            parser.add_argument(flag, type=type(value), default=value, help=text)
+    add_console_arguments(parser)
 
 
 def main(args: argparse.Namespace) -> int:
     from babelbeam.model.train_scorer import train_scorer
 
     values = {f.name: getattr(args, f.name) for f in fields(TrainScorerConfig)}
+    console = console_from_args(args)
     try:
         config = TrainScorerConfig(**values)
-        result = train_scorer(config)
+        with console.logging():
+            result = train_scorer(config, console)
     except (ConfigError, CheckpointError, FileNotFoundError, ValueError) as e:
         print(f"babelbeam train-scorer: {e}", file=sys.stderr)
         return 2

@@ -23,6 +23,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
 
+from babelbeam.console import Console
 from babelbeam.filters import langid_cli as modes
 from babelbeam.filters.langid import LanguageIdentifier
 from babelbeam.pipeline.sinks import ConservationError
@@ -127,9 +128,10 @@ def _json_line(data: dict[str, Any]) -> bytes:
 
 
 def annotate_files(paths: list[str], input_config: InputConfig, identifier: LanguageIdentifier, output: Path,
-                   rejected_output: Path) -> AnnotateCounts:
+                   rejected_output: Path, console: Console | None = None) -> AnnotateCounts:
     """Annotate every record of ``paths`` into ``output``; records that cannot be read or written go to
-    ``rejected_output`` with their kind. Both files appear only if every record was accounted for."""
+    ``rejected_output`` with their kind. Both files appear only if every record was accounted for.
+    ``console`` counts the records as they are read."""
     counts = AnnotateCounts()
     parser = _KeepRecordParser(input_config, input_root(paths))
     with atomic_files(rejected_output, output) as (rejected_file, output_file):
@@ -142,30 +144,31 @@ def annotate_files(paths: list[str], input_config: InputConfig, identifier: Lang
                 line = (json.dumps(item.to_json_dict(), default=str) + "\n").encode("ascii")
             rejected_file.write(line)
 
-        for path in paths:
-            for item in read_file(path, input_config, parser.id_root, parser=parser):
-                counts.input += 1
-                if isinstance(item, RejectedRecord):
-                    reject(item)
-                    continue
-                if not isinstance(item, Document):  # skipped on purpose by the reader: counted by reason
-                    counts.skipped[str(getattr(item, "reason", type(item).__name__))] += 1
-                    continue
-                if isinstance(item, _InputDocument):
-                    record, position = item.record, item.position
-                else:  # a document a reader built without the parser: its id and text are what it has
-                    record, position = {"id": item.id, input_config.text_field: item.text}, 0
-                doc = identifier.annotate(Document(id=item.id, text=item.text, source=item.source,
-                                                   url=item.url))
-                try:
-                    line = _json_line(modes.annotated_record(record, doc))
-                except UnicodeEncodeError:
-                    reject(RejectedRecord(item.source, position, UNWRITABLE,
-                                          "a field holds unpaired surrogates", ""))
-                    continue
-                output_file.write(line)
-                counts.annotated += 1
-                counts.marked_removed += doc.removed_reason is not None
+        items = (item for path in paths
+                 for item in read_file(path, input_config, parser.id_root, parser=parser))
+        for item in console.track(items, "langid") if console is not None else items:
+            counts.input += 1
+            if isinstance(item, RejectedRecord):
+                reject(item)
+                continue
+            if not isinstance(item, Document):  # skipped on purpose by the reader: counted by reason
+                counts.skipped[str(getattr(item, "reason", type(item).__name__))] += 1
+                continue
+            if isinstance(item, _InputDocument):
+                record, position = item.record, item.position
+            else:  # a document a reader built without the parser: its id and text are what it has
+                record, position = {"id": item.id, input_config.text_field: item.text}, 0
+            doc = identifier.annotate(Document(id=item.id, text=item.text, source=item.source,
+                                               url=item.url))
+            try:
+                line = _json_line(modes.annotated_record(record, doc))
+            except UnicodeEncodeError:
+                reject(RejectedRecord(item.source, position, UNWRITABLE,
+                                      "a field holds unpaired surrogates", ""))
+                continue
+            output_file.write(line)
+            counts.annotated += 1
+            counts.marked_removed += doc.removed_reason is not None
         summary = counts.to_json()
         if not summary["holds"]:
             raise ConservationError(f"records do not add up: input {counts.input} != annotated "
@@ -191,7 +194,7 @@ def main(args: argparse.Namespace) -> int:
         return 2
     identifier = LanguageIdentifier.from_config(config)
     output, rejected = Path(args.output), rejected_path(Path(args.output))
-    counts = annotate_files(paths, input_config, identifier, output, rejected)
+    counts = annotate_files(paths, input_config, identifier, output, rejected, modes.console_from_args(args))
     summary = counts.to_json()
     if args.json:
         args.json.write_text(json.dumps(summary, indent=1, sort_keys=True) + "\n", encoding="utf-8")

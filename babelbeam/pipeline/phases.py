@@ -52,6 +52,7 @@ from babelbeam.pipeline.near_dedup import (
     index_schema,
     rank_key,
 )
+from babelbeam.pipeline.progress import BucketProgress, ProgressTarget
 from babelbeam.pipeline.sinks import (
     REJECTED_DIR,
     REMOVED_DIR,
@@ -199,17 +200,19 @@ class AnnotateWave(beam.PTransform):
     """Phase 1 for one wave of files: per-document stages, then documents and signatures persisted by bucket."""
 
     def __init__(self, files: list[str], output_dir: str, wave: int, config: RunConfig,
-                 stages: list[tuple[str, beam.PTransform]], id_root: str) -> None:
+                 stages: list[tuple[str, beam.PTransform]], id_root: str,
+                 progress: ProgressTarget | None = None) -> None:
         super().__init__()
         self._files, self._output_dir, self._wave, self._id_root = files, output_dir, wave, id_root
-        self._config, self._stages = config, stages
+        self._config, self._stages, self._progress = config, stages, progress
 
     def expand(self, pbegin: beam.pvalue.PBegin) -> beam.PCollection:
         config, output_dir, name = self._config, self._output_dir, f"wave-{self._wave:05d}"
         # The reader writes each file's rejections to rejected/<wave>-<file index>.jsonl itself.
         rejected_prefix = FileSystems.join(output_dir, REJECTED_DIR, name)
         read = pbegin | "Read" >> ReadDocuments(self._files, config.input, id_root=self._id_root,
-                                                rejected_prefix=rejected_prefix)
+                                                rejected_prefix=rejected_prefix,
+                                                progress=self._progress)
         docs, removed = read["documents"], []
         for label, stage in self._stages:
             result = docs | label >> stage
@@ -356,9 +359,10 @@ def iter_bucket_documents(paths: list[str]) -> Iterator[Document]:
 class _WriteOutputBucketFn(beam.DoFn):
     """One bucket: merge, apply dedup decisions, tokenize, cut shards; write its marker with entries and counts."""
 
-    def __init__(self, output_dir: str, config: RunConfig, waves: int) -> None:
+    def __init__(self, output_dir: str, config: RunConfig, waves: int, progress_s: float | None = None) -> None:
         super().__init__()
         self.output_dir, self.config, self.waves = output_dir, config, waves
+        self.progress_s = progress_s  # seconds between progress records (pipeline/progress.py); None: none
         self.shards = Metrics.counter(METRICS_NAMESPACE, "write.shards")
         self.tokens = Metrics.counter(METRICS_NAMESPACE, "tokenize.tokens")
 
@@ -383,6 +387,7 @@ class _WriteOutputBucketFn(beam.DoFn):
         removed_tmp = f"{removed_path}.tmp"
         removed_file = FileSystems.create(removed_tmp) if self.config.output.keep_removed else None
         last_id = None
+        watch = BucketProgress(self.output_dir, bucket, self.progress_s) if self.progress_s is not None else None
         for doc in iter_bucket_documents(paths):
             reason = ID_DUPLICATE if doc.id == last_id else None
             last_id = doc.id
@@ -391,6 +396,8 @@ class _WriteOutputBucketFn(beam.DoFn):
             if reason is not None:
                 doc = doc.removed(reason)
                 counts[removed_key(doc)] += 1
+                if watch is not None:
+                    watch.add(documents=1, duplicates=1)
                 if removed_file is not None:
                     line = json.dumps(doc.to_json_dict(), ensure_ascii=False, sort_keys=True) + "\n"
                     removed_file.write(line.encode("utf-8"))
@@ -405,11 +412,17 @@ class _WriteOutputBucketFn(beam.DoFn):
                                  quality_score=doc.quality_score, quality_bucket=doc.quality_bucket,
                                  lang_group_score=doc.lang_group_score))
             part_tokens += len(tokens)
+            if watch is not None:
+                watch.add(documents=1, kept=1, tokens=len(tokens))
             if part_tokens >= self.config.output.shard_tokens:
                 entries.append(self._write_shard(bucket, len(entries), part))
                 part, part_tokens = [], 0
+                if watch is not None:
+                    watch.add(shards=1)
         if part:
             entries.append(self._write_shard(bucket, len(entries), part))
+            if watch is not None:
+                watch.add(shards=1)
         if removed_file is not None:
             removed_file.close()
             if counts:
@@ -421,6 +434,8 @@ class _WriteOutputBucketFn(beam.DoFn):
         marker = {"entries": [vars(e) for e in entries], "counts": sorted([list(k), n] for k, n in counts.items())}
         write_atomically(work_path(self.output_dir, "write", f"bucket-{bucket:05d}.json"),
                          (json.dumps(marker, sort_keys=True) + "\n").encode("utf-8"))
+        if watch is not None:
+            watch.write(done=True)
         yield bucket
 
     def _write_shard(self, bucket: int, index: int, rows: list[ShardRow]) -> Any:
@@ -434,14 +449,17 @@ class _WriteOutputBucketFn(beam.DoFn):
 class WriteOutputBuckets(beam.PTransform):
     """Phase 3 for the given buckets, spread over workers; each bucket streams and writes on its own."""
 
-    def __init__(self, buckets: list[int], output_dir: str, config: RunConfig, waves: int) -> None:
+    def __init__(self, buckets: list[int], output_dir: str, config: RunConfig, waves: int,
+                 progress_s: float | None = None) -> None:
         super().__init__()
         self._buckets, self._output_dir, self._config, self._waves = buckets, output_dir, config, waves
+        self._progress_s = progress_s
 
     def expand(self, pbegin: beam.pvalue.PBegin) -> beam.PCollection:
         return (
             pbegin
             | "Buckets" >> beam.Create(self._buckets)
             | "SpreadBuckets" >> beam.Reshuffle()
-            | "WriteBuckets" >> beam.ParDo(_WriteOutputBucketFn(self._output_dir, self._config, self._waves))
+            | "WriteBuckets" >> beam.ParDo(_WriteOutputBucketFn(self._output_dir, self._config, self._waves,
+                                                                self._progress_s))
         )

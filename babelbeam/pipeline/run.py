@@ -36,16 +36,26 @@ import apache_beam as beam
 import yaml
 from apache_beam.io.filesystems import FileSystems
 
+from babelbeam.console import Console, add_console_arguments, console_from_args, format_duration
 from babelbeam.errors import EXIT_TOO_MANY_REJECTED, BabelbeamError, CorruptOutputError
 from babelbeam.filters.langid import resolve_thresholds
 from babelbeam.filters.langid_calibration import parse_thresholds
+from babelbeam.pipeline import progress
 from babelbeam.pipeline.graph import document_stages
 from babelbeam.pipeline.langid_calibration import CalibrateRunInputs
 from babelbeam.pipeline.local_processes import LocalProcesses
 from babelbeam.pipeline.options import DEFAULT_RUNNER, pipeline_options
 from babelbeam.pipeline.phases import AnnotateWave, DedupSignatures, WriteOutputBuckets, work_path
+from babelbeam.pipeline.progress import ProgressTarget, RunMonitor, progress_path
 from babelbeam.pipeline.sinks import REJECTED_DIR, REMOVED_DIR, build_stats, write_atomically
-from babelbeam.pipeline.sources import InputError, InputFile, absolute_path, input_root, match_input_files
+from babelbeam.pipeline.sources import (
+    InputError,
+    InputFile,
+    absolute_path,
+    input_root,
+    input_sizes,
+    match_input_files,
+)
 from babelbeam.schemas.config import RunConfig
 from babelbeam.schemas.shard import MANIFEST_NAME, SHARDS_DIR, STATS_NAME
 from babelbeam.tokenize.shards import ShardEntry, make_manifest
@@ -92,6 +102,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                              "or a Hugging Face Qwen3 folder) and bucket it per language")
     parser.add_argument("--langid-model", default=None, metavar="PATH",
                         help="any fastText language-ID model file (GlotLID, OpenLID, your own); default lid.176")
+    add_console_arguments(parser)
 
 
 def _exists(path: str) -> bool:
@@ -141,17 +152,25 @@ def _check_processes(processes: int, beam_args: list[str]) -> None:
 
 
 def _annotate_wave(output_dir: str, config: RunConfig, beam_args: list[str], wave: int, files: list[str],
-                   id_root: str) -> None:
-    """Phase 1 for one wave, from a clean slate to its done marker."""
+                   id_root: str, progress_s: float | None = None) -> None:
+    """Phase 1 for one wave, from a clean slate to its done marker; with ``progress_s`` its readers report
+    progress every that many seconds (``pipeline/progress.py``)."""
     _delete_matching([work_path(output_dir, "docs", f"wave-{wave:05d}", "*"),
                       work_path(output_dir, "signatures", f"wave-{wave:05d}-*"),
                       FileSystems.join(output_dir, REMOVED_DIR, f"wave-{wave:05d}-*"),
-                      FileSystems.join(output_dir, REJECTED_DIR, f"wave-{wave:05d}-*")])
+                      FileSystems.join(output_dir, REJECTED_DIR, f"wave-{wave:05d}-*"),
+                      progress_path(output_dir, f"wave-{wave:05d}-*")])
     if files:
         stages = document_stages(config)
-        with _log_time(f"wave {wave}: {len(files)} files annotated"):
-            _run_beam(beam_args, lambda p: p | f"AnnotateWave{wave}" >> AnnotateWave(
-                files, output_dir, wave, config, stages, id_root))
+        target = (ProgressTarget(progress_path(output_dir, f"wave-{wave:05d}"), progress_s)
+                  if progress_s is not None else None)
+        try:
+            with _log_time(f"wave {wave}: {len(files)} files annotated"):
+                _run_beam(beam_args, lambda p: p | f"AnnotateWave{wave}" >> AnnotateWave(
+                    files, output_dir, wave, config, stages, id_root, target))
+        finally:
+            if target is not None:
+                progress.release(target)
     else:
         write_atomically(work_path(output_dir, "counts", f"wave-{wave:05d}.json"), b"[]\n")
     write_atomically(work_path(output_dir, "waves", f"wave-{wave:05d}.done"), b"done\n")
@@ -189,8 +208,10 @@ def _dedup(output_dir: str, config: RunConfig, beam_args: list[str]) -> None:
     write_atomically(work_path(output_dir, "dedup", "_DONE"), b"done\n")
 
 
-def _write_buckets(output_dir: str, config: RunConfig, beam_args: list[str], buckets: list[int], waves: int) -> None:
-    _run_beam(beam_args, lambda p: p | "Write" >> WriteOutputBuckets(buckets, output_dir, config, waves))
+def _write_buckets(output_dir: str, config: RunConfig, beam_args: list[str], buckets: list[int], waves: int,
+                   progress_s: float | None = None) -> None:
+    _run_beam(beam_args, lambda p: p | "Write" >> WriteOutputBuckets(buckets, output_dir, config, waves,
+                                                                     progress_s))
 
 
 def _input_files(files: list[InputFile]) -> dict[str, dict[str, float]]:
@@ -301,11 +322,12 @@ def plan_differences(saved: dict[str, Any], plan: dict[str, Any]) -> list[str]:
 
 def run_pipeline(inputs: list[str], output_dir: str, config: RunConfig, beam_args: list[str] | None = None,
                  overwrite: bool = False, resume: bool = False, files_per_wave: int | None = None,
-                 processes: int = 1) -> dict:
+                 processes: int = 1, console: Console | None = None) -> dict:
     """Run (or resume) the three phases and return stats.json's content.
 
     ``processes`` > 1 runs that many waves, then that many groups of output buckets, at once in separate local
     processes; the bytes written are those of a one-process run with the same waves.
+    ``console``: show each phase's progress there (``pipeline/progress.py``); the output does not change.
     Raises InputError / ConfigError on bad arguments (before anything is written) and ConservationError if the
     records do not add up. ``config`` is not changed: the run uses a copy with local paths made absolute.
     """
@@ -313,6 +335,7 @@ def run_pipeline(inputs: list[str], output_dir: str, config: RunConfig, beam_arg
     config = copy.deepcopy(config).validate()
     config.absolute_paths()
     output_dir = absolute_path(output_dir)
+    watched = console is not None and not console.quiet
     _check_processes(processes, beam_args)
     if config.minhash.enabled and config.minhash.index_dir:
         from babelbeam.pipeline.near_dedup import check_index
@@ -326,6 +349,9 @@ def run_pipeline(inputs: list[str], output_dir: str, config: RunConfig, beam_arg
     if resume and _exists(FileSystems.join(output_dir, MANIFEST_NAME)):
         return _read_json(FileSystems.join(output_dir, STATS_NAME))
     waves = plan["waves"]
+    monitor = RunMonitor(output_dir, console, input_sizes(inputs), _read_json) if watched else None
+    # Workers write progress at least this often; the monitor polls the records in between.
+    progress_s = min(progress.WORKER_INTERVAL_S, console.interval_s) if watched else None
     with LocalProcesses(processes) as local:
         if config.langid.thresholds == "auto":
             if not _exists(work_path(output_dir, *LANGID_THRESHOLDS)):
@@ -339,27 +365,40 @@ def run_pipeline(inputs: list[str], output_dir: str, config: RunConfig, beam_arg
             _LOG.info("annotating %d of %d waves (%d files) in %d process(es)", len(pending), len(waves),
                       sum(len(waves[w]) for w in pending), min(processes, len(pending)))
             id_root = input_root(plan["inputs"])
-            with _log_time("annotated"):
-                local.run([(_annotate_wave, (output_dir, config, beam_args, w, waves[w], id_root)) for w in pending])
+            with _log_time("annotated"), _watch(monitor and monitor.annotate(waves, pending)):
+                local.run([(_annotate_wave, (output_dir, config, beam_args, w, waves[w], id_root, progress_s))
+                           for w in pending])
         if not _exists(work_path(output_dir, "dedup", "_DONE")):
             _LOG.info("dedup over signatures")
-            with _log_time("dedup done"):
+            with _log_time("dedup done"), _watch(monitor and monitor.dedup()):
                 local.run([(_dedup, (output_dir, config, beam_args))])
         buckets = [b for b in range(config.output.buckets)
                    if not _exists(work_path(output_dir, "write", f"bucket-{b:05d}.json"))]
         if buckets:
-            _delete_matching([FileSystems.join(output_dir, SHARDS_DIR, f"part-{b:05d}-*") for b in buckets])
+            _delete_matching([FileSystems.join(output_dir, SHARDS_DIR, f"part-{b:05d}-*") for b in buckets]
+                             + [progress_path(output_dir, f"write-{b:05d}.json") for b in buckets])
             groups = [buckets[i::processes] for i in range(min(processes, len(buckets)))]
             _LOG.info("writing %d buckets in %d process(es)", len(buckets), len(groups))
-            with _log_time("buckets written"):
-                local.run([(_write_buckets, (output_dir, config, beam_args, g, len(waves))) for g in groups])
+            # Documents to merge: every annotated document when no bucket was written before (else unknown).
+            to_merge = (sum(t["documents"] - t["removed"] for t in map(monitor.wave_totals, range(len(waves))))
+                        if monitor is not None and len(buckets) == config.output.buckets else None)
+            with _log_time("buckets written"), _watch(monitor and monitor.write(buckets, to_merge)):
+                local.run([(_write_buckets, (output_dir, config, beam_args, g, len(waves), progress_s))
+                           for g in groups])
     return finalize(output_dir, config, len(waves))
+
+
+def _watch(monitor_context: contextlib.AbstractContextManager | None) -> contextlib.AbstractContextManager:
+    return monitor_context if monitor_context else contextlib.nullcontext()
 
 
 def finalize(output_dir: str, config: RunConfig, waves: int) -> dict[str, Any]:
     """stats.json and manifest.json from the phases' markers; the manifest goes last and marks a finished run."""
     from babelbeam.tokenize import load_tokenizer
 
+    _delete_matching([progress_path(output_dir, "*")])  # watching a run leaves no trace in its files
+    if _exists(progress_path(output_dir)):
+        FileSystems.delete([progress_path(output_dir)])
     counts: list[tuple[tuple[str, str, str], int]] = []
     entries: list[ShardEntry] = []
     damaged: list[dict[str, Any]] = []
@@ -412,7 +451,35 @@ def rejected_share_problem(stats: dict[str, Any], config: RunConfig, output_dir:
             f"{FileSystems.join(output_dir, REJECTED_DIR)}/ (everything else was written)")
 
 
+def summary(stats: dict[str, Any], output_dir: str, elapsed_s: float, show_files: int = 5) -> list[str]:
+    """The closing lines of ``babelbeam run``: where the output is, what became of the records, which files
+    could not be read whole, and where to look."""
+    c = stats["conservation"]
+    shards = _read_json(FileSystems.join(output_dir, MANIFEST_NAME))["totals"]["shards"]
+    share = c["rejected"] / c["input"] if c["input"] else 0.0
+    skipped = f", skipped {c['skipped']:,}" if c.get("skipped") else ""
+    lines = [f"babelbeam run: {c['input']:,} records -> {output_dir} in {format_duration(elapsed_s)}",
+             f"  kept {c['kept']:,} ({stats['tokens']:,} tokens in {shards} shards), removed {c['removed']:,}, "
+             f"duplicates {c['duplicates']:,}{skipped}, rejected {c['rejected']:,} ({share:.1%} of the records)"]
+    damaged = list(dict.fromkeys(region["source"] for region in stats.get("damaged", [])))
+    if damaged:
+        more = f" and {len(damaged) - show_files} more" if len(damaged) > show_files else ""
+        lines.append(f"  unreadable or damaged files ({len(damaged)}): {', '.join(damaged[:show_files])}{more} "
+                     f"(stats.json's damaged lists where each stops)")
+    j = FileSystems.join
+    look = [f"{j(output_dir, STATS_NAME)} (every count by reason and language)"]
+    if c["removed"] + c["duplicates"] and FileSystems.match([j(output_dir, REMOVED_DIR, "*")])[0].metadata_list:
+        look.append(f"{j(output_dir, REMOVED_DIR)}/ (each removed document with its reason)")
+    if c["rejected"]:
+        look.append(f"{j(output_dir, REJECTED_DIR)}/ (each unreadable record with file, position and error)")
+    lines.append("  look at: " + ", ".join(look))
+    lines.append(f"  then: babelbeam inspect {output_dir}   babelbeam report {output_dir}")
+    return lines
+
+
 def main(args: argparse.Namespace) -> int:
+    started = time.monotonic()
+    console = console_from_args(args)
     config = RunConfig.from_yaml(args.config)
     if args.dedup_index:
         config.minhash.index_dir = args.dedup_index
@@ -422,11 +489,12 @@ def main(args: argparse.Namespace) -> int:
         config.langid.model = args.langid_model
     if args.scorer:
         config.scorer.enabled, config.scorer.model = True, args.scorer
-    stats = run_pipeline(args.input, args.output, config, args.extra_args, overwrite=args.overwrite,
-                         resume=args.resume, files_per_wave=args.files_per_wave, processes=args.processes)
-    c = stats["conservation"]
-    print(f"{c['input']} records: {c['kept']} kept ({stats['tokens']} tokens), {c['removed']} removed, "
-          f"{c['duplicates']} duplicates, {c['rejected']} rejected, {c['skipped']} skipped -> {args.output}")
+    with console.logging():
+        stats = run_pipeline(args.input, args.output, config, args.extra_args, overwrite=args.overwrite,
+                             resume=args.resume, files_per_wave=args.files_per_wave,
+                             processes=args.processes, console=console)
+    if not console.quiet:
+        print("\n".join(summary(stats, args.output, time.monotonic() - started)))
     problem = rejected_share_problem(stats, config, args.output)
     if problem:
         raise TooManyRejectedError(problem)

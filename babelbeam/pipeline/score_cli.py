@@ -36,10 +36,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--output", required=True, help="output directory")
     parser.add_argument("--config", default=None, help="YAML run config; its input, normalize, langid and "
                         "scorer sections are used")
-    parser.add_argument("--kind", choices=["auto", "perplexity", "head"], default=None)
+    parser.add_argument("--kind", choices=["auto", "perplexity", "head"], default=None,
+                        help="perplexity under a language model, or a train-scorer regression head; auto "
+                             "(default): head when the model directory holds scorer.json")
     parser.add_argument("--max-tokens", type=int, default=None, help="score the first N tokens (default 512)")
     parser.add_argument("--batch-tokens", type=int, default=None, help="padded tokens per forward pass")
-    parser.add_argument("--device", choices=["auto", "cpu", "cuda"], default=None)
+    parser.add_argument("--device", choices=["auto", "cpu", "cuda"], default=None,
+                        help="where the model runs (default auto: cuda when available)")
     parser.add_argument("--min-percentile", type=float, default=None,
                         help="remove documents below this percentile of their language")
     parser.add_argument("--langid", action=argparse.BooleanOptionalAction, default=True,

@@ -36,6 +36,7 @@ from apache_beam.ml.inference.base import ModelHandler, RunInference
 from apache_beam.transforms.combiners import CountCombineFn, MeanCombineFn, SingleInputTupleCombineFn
 from apache_beam.transforms.stats import ApproximateQuantilesCombineFn
 
+from babelbeam.pipeline import progress
 from babelbeam.pipeline.stage import KEPT, METRICS_NAMESPACE, REMOVED
 from babelbeam.schemas import Document
 from babelbeam.schemas.scorer_config import ScorerConfig
@@ -215,6 +216,7 @@ class _BucketFn(beam.DoFn):
         score = doc.quality_score
         if score is None or math.isnan(score):
             self._count(f"removed_{NO_TOKENS}")
+            progress.note_removed(doc.source)
             yield beam.pvalue.TaggedOutput(REMOVED, dataclasses.replace(doc, quality_score=None, tokens=None,
                                                                         removed_reason=NO_TOKENS))
             return
@@ -224,11 +226,15 @@ class _BucketFn(beam.DoFn):
         doc = dataclasses.replace(doc, quality_bucket=assign_bucket(score, cuts))
         if cuts.keep_from is not None and score < cuts.keep_from:
             self._count(f"removed_{BELOW_THRESHOLD}")
+            progress.note_removed(doc.source)
             yield beam.pvalue.TaggedOutput(REMOVED, dataclasses.replace(doc, tokens=None,
                                                                         removed_reason=BELOW_THRESHOLD))
             return
         self._count(f"kept_{doc.quality_bucket}")
         yield doc if self.keep_tokens else dataclasses.replace(doc, tokens=None)
+
+    def finish_bundle(self) -> None:
+        progress.flush()  # removals come after the file's reader finished (the quantiles wait for every score)
 
 
 def _language_score(doc: Document) -> Iterator[tuple[str, float]]:

@@ -35,7 +35,7 @@ import os
 import re
 import uuid
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import IO, Any
 
@@ -45,6 +45,8 @@ from apache_beam.io.filesystems import FileSystems
 from apache_beam.metrics import Metrics
 
 from babelbeam.errors import EXIT_USAGE, BabelbeamError
+from babelbeam.pipeline import progress
+from babelbeam.pipeline.progress import ProgressTarget
 from babelbeam.pipeline.stage import METRICS_NAMESPACE
 from babelbeam.pipeline.streams import UNREADABLE_FILE, DecodedStream, LineSplitter
 from babelbeam.pipeline.warc import is_warc, read_warc_file
@@ -117,6 +119,11 @@ def match_input_files(patterns: list[str]) -> list[InputFile]:
 def match_inputs(patterns: list[str]) -> list[str]:
     """Expand glob patterns into a sorted list of file paths (local ones absolute): ``match_input_files``."""
     return [f.path for f in match_input_files(patterns)]
+
+
+def input_sizes(patterns: list[str]) -> dict[str, int]:
+    """Every file the glob patterns match (``match_input_files``) with its size in bytes, from the listing."""
+    return {f.path: f.size for f in match_input_files(patterns)}
 
 
 def split_compression(path: str) -> tuple[str, str]:
@@ -303,8 +310,10 @@ class RecordParser:
 class _FileReader:
     """Reads one file's records; ``damaged`` turns what stopped the reading into one rejection."""
 
-    def __init__(self, path: str, config: InputConfig, id_root: str, parser: RecordParser | None = None) -> None:
+    def __init__(self, path: str, config: InputConfig, id_root: str, parser: RecordParser | None = None,
+                 opened: Callable[[IO[bytes]], None] | None = None) -> None:
         self.path, self.config = path, config
+        self.opened = opened  # told the raw stream, whose position is how far the file has been read
         # ``source`` is the path below the inputs' common directory: where the corpus lies is no part of the output
         self.source, renamed = display_path(source_name(path, id_root))
         self.repaired = ("source_not_utf8",) if renamed else ()
@@ -345,13 +354,16 @@ class _FileReader:
         return self.record(value, number, raw)
 
 
-def _open_raw(path: str) -> IO[bytes]:
-    return FileSystems.open(path, compression_type=CompressionTypes.UNCOMPRESSED)
+def _open_raw(reader: _FileReader) -> IO[bytes]:
+    raw = FileSystems.open(reader.path, compression_type=CompressionTypes.UNCOMPRESSED)
+    if reader.opened is not None:
+        reader.opened(raw)
+    return raw
 
 
 def read_jsonl(reader: _FileReader) -> Iterator[Document | RejectedRecord]:
     limit = reader.config.max_document_bytes
-    with _open_raw(reader.path) as raw:
+    with _open_raw(reader) as raw:
         stream = DecodedStream(raw, split_compression(reader.path)[1], reader.config.max_file_bytes)
         lines = LineSplitter(stream, limit, RAW_PREFIX_CHARS)
         for line in lines:
@@ -370,7 +382,7 @@ def read_text(reader: _FileReader) -> Iterator[Document | RejectedRecord]:
     """A plain text file is one document; damage anywhere makes the whole file the damaged region."""
     limit = reader.config.max_document_bytes
     data = bytearray()
-    with _open_raw(reader.path) as raw:
+    with _open_raw(reader) as raw:
         stream = DecodedStream(raw, split_compression(reader.path)[1], reader.config.max_file_bytes)
         chunks = stream.chunks()
         for chunk in chunks:
@@ -397,7 +409,7 @@ def read_parquet(reader: _FileReader) -> Iterator[Document | RejectedRecord]:
     # Parquet needs random access: the raw, seekable FileSystems stream (Parquet compresses inside the
     # file), read one row group at a time, in batches. pyarrow raises many exception types for a corrupt
     # file (ArrowInvalid, OSError, ValueError, ...): any of them is that file's or that row group's damage.
-    with _open_raw(reader.path) as raw:
+    with _open_raw(reader) as raw:
         try:
             table_file = pq.ParquetFile(raw)
             metadata = table_file.metadata
@@ -430,18 +442,21 @@ READERS = {"jsonl": read_jsonl, "parquet": read_parquet, "text": read_text}
 
 
 def read_file(path: str, config: InputConfig, id_root: str = "",
-              parser: RecordParser | None = None) -> Iterator[Document | RejectedRecord]:
+              parser: RecordParser | None = None,
+              opened: Callable[[IO[bytes]], None] | None = None) -> Iterator[Document | RejectedRecord]:
     """Read every record of one file. What stops the reading (a cut or corrupt tail, a bad row group, an
     I/O error) is one rejection with a ``DamagedRegion``, after every record before it.
 
     ``id_root`` is the inputs' common directory (``input_root``): ids of records without one derive from the
     path below it. ``parser`` replaces the default ``RecordParser(config, id_root)`` (``babelbeam langid``
     passes one that keeps each record's fields).
+    path below it. ``opened`` is called with the raw (still compressed) stream once the file is open; its
+    position is how far the file has been read (progress; WARC files report when they end).
     """
     if file_format(path) == "warc":  # WARC/WET files open, resync after damage and decompress themselves
         yield from read_warc_file(path, config, id_root)
         return
-    reader = _FileReader(path, config, id_root, parser)
+    reader = _FileReader(path, config, id_root, parser, opened)
     try:
         yield from READERS[file_format(path)](reader)
     except OSError as e:  # the file cannot be opened (gone, no permission) or fails outside the decoder
@@ -480,11 +495,13 @@ class ReadFileFn(beam.DoFn):
     """``(index, path as bytes)`` in, the file's documents out; rejections go to ``rejected`` (or straight
     to the file's log under ``rejected_prefix``) and one summary per file to ``summaries``."""
 
-    def __init__(self, config: InputConfig, id_root: str = "", rejected_prefix: str | None = None) -> None:
+    def __init__(self, config: InputConfig, id_root: str = "", rejected_prefix: str | None = None,
+                 progress: ProgressTarget | None = None) -> None:
         super().__init__()
         self.config = config
         self.id_root = id_root
         self.rejected_prefix = rejected_prefix
+        self.progress = progress
         self.documents = Metrics.counter(METRICS_NAMESPACE, "read.documents")
         self.rejected = Metrics.counter(METRICS_NAMESPACE, "read.rejected")
         self.repaired = Metrics.counter(METRICS_NAMESPACE, "read.repaired")
@@ -499,8 +516,19 @@ class ReadFileFn(beam.DoFn):
         kinds: Counter[str] = Counter()
         skipped: Counter[str] = Counter()
         damaged: list[dict[str, Any]] = []
+        source = display_path(source_name(path, self.id_root))[0]  # what the stages see as a document's source
+        if self.progress is not None:
+            counts = progress.start_file(self.progress, source)
+        else:
+            counts = None
+            progress.forget_file(source)  # a stage must not count this file into an earlier run's progress
         try:
-            for item in read_file(path, self.config, self.id_root):
+            for item in read_file(path, self.config, self.id_root, opened=counts.opened if counts else None):
+                if counts is not None:
+                    counts.records += 1
+                    counts.rejected += isinstance(item, RejectedRecord)
+                    counts.skipped += isinstance(item, SkippedRecord)
+                    progress.tick(counts)
                 if isinstance(item, SkippedRecord):  # not a document by definition (a WARC request, ...)
                     self.skipped.inc()
                     skipped[item.reason] += 1
@@ -525,8 +553,14 @@ class ReadFileFn(beam.DoFn):
             raise
         if log is not None:
             log.close()
-        yield beam.pvalue.TaggedOutput(SUMMARIES, {"source": display_path(source_name(path, self.id_root))[0], "rejected": dict(kinds),
+        if counts is not None:
+            progress.finish_file(counts, path)
+        yield beam.pvalue.TaggedOutput(SUMMARIES, {"source": source, "rejected": dict(kinds),
                                                    "skipped": dict(skipped), "damaged": damaged})
+
+    def finish_bundle(self) -> None:
+        if self.progress is not None:
+            progress.flush()
 
 
 class ReadDocuments(beam.PTransform):
@@ -538,16 +572,17 @@ class ReadDocuments(beam.PTransform):
     """
 
     def __init__(self, paths: list[str], config: InputConfig, id_root: str | None = None,
-                 rejected_prefix: str | None = None) -> None:
+                 rejected_prefix: str | None = None, progress: ProgressTarget | None = None) -> None:
         super().__init__()
         self._paths = paths
         self._config = config
+        self._progress = progress  # where the readers report bytes and records read (pipeline/progress.py)
         # A run read in waves passes the root of all its inputs, so ids do not depend on the waves.
         self._id_root = input_root(paths) if id_root is None else id_root
         self._rejected_prefix = rejected_prefix
 
     def expand(self, pbegin: beam.pvalue.PBegin) -> dict[str, beam.PCollection]:
-        fn = ReadFileFn(self._config, self._id_root, self._rejected_prefix)
+        fn = ReadFileFn(self._config, self._id_root, self._rejected_prefix, self._progress)
         results = (
             pbegin
             # Paths travel as bytes: a local name that is not UTF-8 is a str no Beam string coder can encode.

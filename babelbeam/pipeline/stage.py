@@ -16,6 +16,7 @@ from collections.abc import Iterator
 import apache_beam as beam
 from apache_beam.metrics import Metrics
 
+from babelbeam.pipeline import progress
 from babelbeam.schemas import Document
 
 KEPT = "kept"
@@ -48,7 +49,11 @@ class DocumentStageFn(beam.DoFn):
             yield out
         else:
             self._count(f"removed_{out.removed_reason}")
+            progress.note_removed(out.source)
             yield beam.pvalue.TaggedOutput(REMOVED, out)
+
+    def finish_bundle(self) -> None:
+        progress.flush()
 
 
 class DocumentStage(beam.PTransform):

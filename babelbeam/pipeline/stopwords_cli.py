@@ -11,12 +11,16 @@ language with enough documents (FineWeb-2's method). Point the run config's
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 
 import apache_beam as beam
+from apache_beam.io.filesystems import FileSystems
 
+from babelbeam.console import add_console_arguments, console_from_args
 from babelbeam.pipeline.options import pipeline_options
-from babelbeam.pipeline.sources import InputError, ReadDocuments, match_inputs
+from babelbeam.pipeline.progress import WORKER_INTERVAL_S, ProgressTarget, release, watch_reading
+from babelbeam.pipeline.sources import InputError, ReadDocuments, input_sizes
 from babelbeam.pipeline.stage import KEPT
 from babelbeam.pipeline.stages import Normalize
 from babelbeam.pipeline.stopword_pass import DeriveStopWords
@@ -31,24 +35,42 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--config", default=None, help="YAML run config (input, normalize, langid and quality sections)")
     parser.add_argument("--top-n", type=int, default=None, help="words per list (default quality.derive_stopwords_top_n)")
     parser.add_argument("--min-documents", type=int, default=None,
-                        help="no list for a language with fewer documents (default quality.derive_stopwords_min_documents)")
+                        help="no list for a language with fewer documents (default "
+                             "quality.derive_stopwords_min_documents)")
+    add_console_arguments(parser)
 
 
 def main(args: argparse.Namespace) -> int:
     from babelbeam.pipeline.langid_stage import IdentifyLanguage
 
+    console = console_from_args(args)
     try:
         config = RunConfig.from_yaml(args.config)
-        paths = match_inputs(args.input)
+        sizes = input_sizes(args.input)
     except (InputError, ConfigError) as e:
         print(f"babelbeam stopwords: {e}", file=sys.stderr)
         return 2
+    paths = sorted(sizes)
     top_n = args.top_n or config.quality.derive_stopwords_top_n
     min_docs = args.min_documents or config.quality.derive_stopwords_min_documents
-    with beam.Pipeline(options=pipeline_options(args.extra_args)) as p:
-        docs = (p | "Read" >> ReadDocuments(paths, config.input))["documents"]
-        docs = (docs | "Normalize" >> Normalize(config.normalize))[KEPT]
-        docs = (docs | "IdentifyLanguage" >> IdentifyLanguage(config.langid))[KEPT]
-        _ = docs | "DeriveStopWords" >> DeriveStopWords(args.output, top_n=top_n, min_documents=min_docs)
-    print(f"stop-word lists written to {args.output}")
+    # The readers' progress records live beside the lists while the pipeline runs, then go.
+    progress_dir = FileSystems.join(args.output, "_progress")
+    target = None if console.quiet else ProgressTarget(FileSystems.join(progress_dir, "read"),
+                                                       min(WORKER_INTERVAL_S, console.interval_s))
+    watch = (watch_reading(console, target, sizes, "stopwords") if target is not None
+             else contextlib.nullcontext())
+    try:
+        with console.logging(), watch, beam.Pipeline(options=pipeline_options(args.extra_args)) as p:
+            docs = (p | "Read" >> ReadDocuments(paths, config.input, progress=target))["documents"]
+            docs = (docs | "Normalize" >> Normalize(config.normalize))[KEPT]
+            docs = (docs | "IdentifyLanguage" >> IdentifyLanguage(config.langid))[KEPT]
+            _ = docs | "DeriveStopWords" >> DeriveStopWords(args.output, top_n=top_n, min_documents=min_docs)
+    finally:
+        if target is not None:
+            release(target)
+            if FileSystems.exists(progress_dir):
+                FileSystems.delete([progress_dir])
+    lists = FileSystems.match([FileSystems.join(args.output, "*.txt")])[0].metadata_list
+    console.print(f"babelbeam stopwords: {len(lists)} stop-word lists written to {args.output}; point the run "
+                  f"config's quality.stopwords_dir at it")
     return 0

@@ -14,8 +14,11 @@ one built in code (``RunConfig.validate`` calls it before a run plans any work).
 
 from __future__ import annotations
 
+import ast
 import dataclasses
 import difflib
+import functools
+import inspect
 import math
 import os
 import types
@@ -120,6 +123,40 @@ def constraints(hint: Any) -> list[Constraint]:
 def field_hints(cls: type) -> dict[str, Any]:
     """The fields' annotations with their ``Annotated`` constraints kept."""
     return typing.get_type_hints(cls, include_extras=True)
+
+
+@functools.cache
+def _module_tree(path: str) -> ast.Module:
+    return ast.parse(Path(path).read_text(encoding="utf-8"))
+
+
+def class_node(cls: type) -> ast.ClassDef:
+    """The ``ast`` node of a class, from its module's source."""
+    tree = _module_tree(inspect.getsourcefile(cls))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ClassDef) and node.name == cls.__name__:
+            return node
+    raise LookupError(f"class {cls.__name__} not found in {inspect.getsourcefile(cls)}")
+
+
+def attribute_docs(cls: type) -> dict[str, tuple[str, str]]:
+    """``{field: (annotation source, docstring)}`` of a dataclass, read from its source.
+
+    An attribute docstring is the string literal statement right after an annotated assignment
+    (PEP 257's convention, which Sphinx and IDEs also read); Python does not keep it at run time, so the
+    config reference (``scripts/gen_config_docs.py``) and the flags' ``--help`` read it from the source.
+    """
+    out: dict[str, tuple[str, str]] = {}
+    body = class_node(cls).body
+    for i, node in enumerate(body):
+        if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+            doc = ""
+            nxt = body[i + 1] if i + 1 < len(body) else None
+            if (isinstance(nxt, ast.Expr) and isinstance(nxt.value, ast.Constant)
+                    and isinstance(nxt.value.value, str)):
+                doc = inspect.cleandoc(nxt.value.value)
+            out[node.target.id] = (ast.unparse(node.annotation), doc)
+    return out
 
 
 def from_dict(cls: type[T], data: dict[str, Any], prefix: str = "") -> T:

@@ -20,6 +20,9 @@ SHARD_SCHEMA_VERSION = "1.1"
 MANIFEST_NAME = "manifest.json"
 STATS_NAME = "stats.json"
 SHARDS_DIR = "shards"
+PLAN_PATH = "work/plan.json"
+"""A run's plan, relative to its output directory: written before any work, so a directory holding it and no
+manifest holds an unfinished run (``babelbeam run ... --resume`` continues it)."""
 
 SHARD_SCHEMA = pa.schema(
     [

@@ -24,6 +24,7 @@ import pyarrow as pa
 from babelbeam.errors import CorruptOutputError
 from babelbeam.schemas.shard import (
     MANIFEST_NAME,
+    PLAN_PATH,
     SHARD_SCHEMA,
     SHARD_SCHEMA_VERSION,
     SHARDS_DIR,
@@ -175,6 +176,16 @@ def make_manifest(tokenizer: dict[str, Any], entries: Iterable[ShardEntry]) -> M
     return Manifest(SHARD_SCHEMA_VERSION, tokenizer, shards, totals)
 
 
+def missing_manifest_message(manifest_path: Path) -> str:
+    """What to say when ``manifest_path`` is missing: an unfinished run (its plan is there) is told to resume."""
+    run_dir = manifest_path.parent
+    if (run_dir / PLAN_PATH).is_file():
+        return (f"{run_dir}: the run there is unfinished ({PLAN_PATH} is there, {MANIFEST_NAME} is not yet): "
+                f"continue it with `babelbeam run --output {run_dir} --resume` and the same --input and --config")
+    return (f"{manifest_path}: no {MANIFEST_NAME} here, so not a babelbeam output directory; "
+            f"`babelbeam run --input ... --output {run_dir}` makes one")
+
+
 def read_manifest(path: str | Path) -> Manifest:
     """Read ``manifest.json`` (or the directory holding it); shard paths come back absolute."""
     path = Path(path)
@@ -183,7 +194,7 @@ def read_manifest(path: str | Path) -> Manifest:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise ShardError(f"{path}: no manifest here (is this a babelbeam output directory?)") from None
+        raise ShardError(missing_manifest_message(path)) from None
     except (json.JSONDecodeError, UnicodeDecodeError) as e:
         raise ShardError(f"{path}: manifest is not valid JSON ({e})") from None
     try:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -157,6 +158,40 @@ def test_cli_flags_and_overrides_build_the_config(tmp_path):
     bad = parser.parse_args(["--set", "schedule.kind=linear"])
     assert train_cli.main(bad) == 2
     assert train_cli.__doc__.splitlines()[0].startswith("Train the bundled Qwen3 model")
+
+
+_STEP_LINE = re.compile(r"^step (\d+)/(\d+) \[[#.]+\] \| loss ([\d.]+) \| lr \S+ \| ([\d,]+) tok/s \| "
+                        r"tokens ([\d,]+) \| elapsed \S+ \| ETA \S+$")
+
+
+def test_train_prints_progress_from_step_1_up_to_the_final_step(manifest, tmp_path, capsys):
+    """Off a terminal: a line at step 1, then at log-interval steps, and at the last, ending at the totals."""
+    config_path = tmp_path / "c.yaml"
+    config_path.write_text(yaml.safe_dump(small_config(manifest, tmp_path / "run", steps=7, **{
+        "logging.log_interval": 3, "checkpoint.interval": 0})))
+    parser = argparse.ArgumentParser()
+    train_cli.add_arguments(parser)
+    assert train_cli.main(parser.parse_args(["--config", str(config_path), "--progress-interval", "0.001"])) == 0
+    lines = [m.groups() for line in capsys.readouterr().err.splitlines() if (m := _STEP_LINE.match(line))]
+    steps = [int(step) for step, *_ in lines]
+    assert steps == [1, 3, 6, 7]  # step 1 first (not after the first log interval), then every 3rd, and the last
+    assert {int(total) for _, total, *_ in lines} == {7}
+    tokens = [int(t.replace(",", "")) for *_, t in lines]
+    assert tokens == [64 * s for s in steps]  # data.batch_tokens per step
+    assert all(float(tps.replace(",", "")) > 0 for *_, tps, _ in lines)
+    last = read_metrics(tmp_path / "run" / "metrics.jsonl")[-1]
+    assert last["step"] == 7 and last["tokens"] == tokens[-1]
+    assert float(lines[-1][2]) == pytest.approx(last["loss"], abs=5e-5)
+
+
+def test_train_quiet_prints_nothing(manifest, tmp_path, capsys):
+    config_path = tmp_path / "c.yaml"
+    config_path.write_text(yaml.safe_dump(small_config(manifest, tmp_path / "run", steps=2)))
+    parser = argparse.ArgumentParser()
+    train_cli.add_arguments(parser)
+    assert train_cli.main(parser.parse_args(["--config", str(config_path), "--quiet"])) == 0
+    assert capsys.readouterr() == ("", "")
+    assert read_metrics(tmp_path / "run" / "metrics.jsonl")[-1]["step"] == 2
 
 
 def test_export_refuses_a_directory_without_a_complete_checkpoint(tmp_path):

@@ -181,3 +181,16 @@ def test_ids_and_tokens_do_not_depend_on_where_the_corpus_lies(tmp_path):
         run_pipeline([str(where / "*.jsonl")], str(tmp_path / name), _config())
         runs[name] = [(s.documents, s.tokens, open_shard(s.path).ids) for s in read_manifest(tmp_path / name).shards]
     assert runs["here"] == runs["there"]
+
+
+def test_inspect_on_an_unfinished_run_says_so_and_suggests_resume(tmp_path, capsys):
+    from babelbeam.pipeline.run import plan_run
+
+    inputs = _corpus(tmp_path)
+    plan_run([str(inputs / "*.jsonl")], str(tmp_path / "out"), _config(), None, resume=False, overwrite=False)
+    assert cli_main(["inspect", str(tmp_path / "out")]) == 1  # planned, never finished: no manifest yet
+    err = capsys.readouterr().err
+    assert "unfinished" in err and "work/plan.json" in err and "--resume" in err
+    assert cli_main(["inspect", str(tmp_path / "in")]) == 1  # not a run at all: says how to make one
+    err = capsys.readouterr().err
+    assert "not a babelbeam output directory" in err and "babelbeam run" in err

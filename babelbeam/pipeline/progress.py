@@ -1,0 +1,402 @@
+"""Progress of a running phase, from the workers' own counts, for the orchestrator to show.
+
+Beam's metrics cannot serve: the in-process FnApiRunner's ``Pipeline.run()`` returns only when the
+pipeline is done, and its counters are read from the result afterwards; other runners expose them in
+their own consoles at their own pace. So the workers write their own small progress records through
+Beam ``FileSystems`` (local disk, GCS, S3, HDFS alike) under ``DIR/work/progress/``, and the orchestrator
+(``pipeline/run.py``) reads them in a background thread while the phase runs:
+
+- **annotate** (phase 1): each worker process keeps, per input file it reads, the compressed bytes read,
+  the records read and rejected, and the documents a stage removed (the stages find the file by the
+  document's ``source``). Every ``interval_s`` seconds and at the end of each file it rewrites one record,
+  ``work/progress/wave-WWWWW-<process>.json``, with its totals. The hot path is a few integer additions
+  per document; the I/O is one small file per process every few seconds.
+- **write** (phase 3): each output bucket rewrites ``work/progress/write-BBBBB.json`` (documents merged,
+  kept, duplicates, tokens, shards) every ``interval_s`` seconds and when it finishes.
+
+The records are progress only: a retried bundle counts its file again from zero, and a worker's last few
+seconds may be missing until its next write. Exact figures come from each wave's counts and each bucket's
+marker, which the orchestrator shows when a phase ends. ``finalize`` deletes ``work/progress/``, so a
+finished run's files do not depend on how it was watched, and a phase unit that runs again deletes its
+own records first.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import threading
+import time
+import uuid
+from collections import Counter
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import IO, Any
+
+from apache_beam.io.filesystems import FileSystems
+
+from babelbeam.console import Bar, Console
+from babelbeam.pipeline.sinks import write_atomically
+
+PROGRESS_DIR = "progress"
+WORKER_INTERVAL_S = 2.0
+"""Longest a worker goes without rewriting its progress record (files also write one when they end)."""
+_PROCESS_TOKEN = uuid.uuid4().hex[:12]
+
+
+def progress_path(output_dir: str, *parts: str) -> str:
+    return FileSystems.join(output_dir, "work", PROGRESS_DIR, *parts)
+
+
+def _process_id() -> str:
+    # uuid per interpreter, pid for forked children that inherit it.
+    return f"{_PROCESS_TOKEN}-{os.getpid()}"
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Worker side: counts per input file, written per process
+
+
+@dataclass(frozen=True)
+class ProgressTarget:
+    """Where a phase unit's workers write their progress (picklable: it travels with the DoFns)."""
+
+    prefix: str
+    """Record path without the process id and ``.json``: ``DIR/work/progress/wave-00003``."""
+    interval_s: float = WORKER_INTERVAL_S
+
+
+class FileProgress:
+    """The counts of one input file being read in this process."""
+
+    __slots__ = ("owner", "stream", "size", "records", "rejected", "skipped", "removed", "done")
+
+    def __init__(self, owner: _UnitProgress) -> None:
+        self.owner = owner
+        self.stream: IO[bytes] | None = None
+        self.size: int | None = None
+        self.records = self.rejected = self.skipped = self.removed = 0  # records: every item the file yields
+        self.done = False
+
+    def opened(self, stream: IO[bytes]) -> None:
+        """The file's raw (compressed) stream, whose position tells the bytes read so far."""
+        self.stream = stream
+        try:
+            self.size = stream.seek(0, os.SEEK_END)
+            stream.seek(0)
+        except (OSError, ValueError, AttributeError):  # not seekable: bytes come from tell() alone
+            self.size = None
+
+    def bytes_read(self) -> int:
+        if self.done:
+            return self.size or 0
+        try:
+            position = self.stream.tell() if self.stream is not None else 0
+        except (OSError, ValueError):  # closed
+            position = self.size or 0
+        return min(position, self.size) if self.size is not None else position
+
+
+class _UnitProgress:
+    """One process's files of one phase unit, and when it last wrote its record."""
+
+    def __init__(self, target: ProgressTarget) -> None:
+        self.target = target
+        self.files: dict[str, FileProgress] = {}
+        self.last_write = time.monotonic()
+        self.dirty = False
+
+    def snapshot(self) -> dict[str, int]:
+        files = list(self.files.values())
+        return {"files_started": len(files), "files_done": sum(f.done for f in files),
+                "bytes": sum(f.bytes_read() for f in files), "records": sum(f.records for f in files),
+                "rejected": sum(f.rejected for f in files), "skipped": sum(f.skipped for f in files),
+                "removed": sum(f.removed for f in files)}
+
+
+_LOCK = threading.Lock()
+_WRITE_LOCK = threading.Lock()
+_UNITS: dict[str, _UnitProgress] = {}
+_SOURCES: dict[str, FileProgress] = {}
+
+
+def start_file(target: ProgressTarget, path: str) -> FileProgress:
+    """Counts for ``path`` starting from zero (a retried file replaces its earlier counts)."""
+    with _LOCK:
+        unit = _UNITS.get(target.prefix)
+        if unit is None or unit.target != target:
+            unit = _UNITS[target.prefix] = _UnitProgress(target)
+        counts = unit.files[path] = _SOURCES[path] = FileProgress(unit)
+        unit.dirty = True
+    return counts
+
+
+def forget_file(path: str) -> None:
+    """``path`` is read without progress now: stages stop counting it into an earlier unit's record."""
+    if path in _SOURCES:
+        with _LOCK:
+            _SOURCES.pop(path, None)
+
+
+def release(target: ProgressTarget) -> None:
+    """The unit is finished in this process: drop its counts (its record stays on disk)."""
+    with _LOCK:
+        unit = _UNITS.pop(target.prefix, None)
+        if unit is not None:
+            for path, counts in unit.files.items():
+                if _SOURCES.get(path) is counts:
+                    del _SOURCES[path]
+
+
+def finish_file(counts: FileProgress, path: str) -> None:
+    """The file is read to its end (its bytes all count); its unit's record is written now."""
+    if counts.size is None:  # never opened through ``opened`` (a WARC file opens its own streams)
+        try:
+            counts.size = FileSystems.match([path])[0].metadata_list[0].size_in_bytes
+        except Exception:  # noqa: BLE001  (progress only: a file gone now counts no bytes)
+            counts.size = 0
+    counts.done = True
+    counts.stream = None
+    _write(counts.owner)
+
+
+def tick(counts: FileProgress) -> None:
+    """After each record: rewrite the unit's record when ``interval_s`` has passed."""
+    unit = counts.owner
+    unit.dirty = True
+    if time.monotonic() - unit.last_write >= unit.target.interval_s:
+        _write(unit)
+
+
+def note_removed(source: str | None) -> None:
+    """A stage removed a document read from ``source`` (nothing when that file is not read here)."""
+    counts = _SOURCES.get(source) if source else None
+    if counts is not None:
+        counts.removed += 1
+        tick(counts)
+
+
+def flush() -> None:
+    """Write every unit with unwritten counts (a DoFn's ``finish_bundle``)."""
+    for unit in [u for u in list(_UNITS.values()) if u.dirty]:
+        _write(unit)
+
+
+def _write(unit: _UnitProgress) -> None:
+    with _WRITE_LOCK:
+        with _LOCK:
+            snapshot = unit.snapshot()
+            unit.dirty, unit.last_write = False, time.monotonic()
+        data = json.dumps(snapshot, sort_keys=True).encode("utf-8")
+        try:
+            write_atomically(f"{unit.target.prefix}-{_process_id()}.json", data)
+        except OSError:
+            pass  # progress is best effort: the work itself must not fail for it
+
+
+class BucketProgress:
+    """Phase 3's counts for one output bucket, rewritten to ``work/progress/write-BBBBB.json``."""
+
+    def __init__(self, output_dir: str, bucket: int, interval_s: float = WORKER_INTERVAL_S) -> None:
+        self.path = progress_path(output_dir, f"write-{bucket:05d}.json")
+        self.interval_s = interval_s
+        self.counts = {"documents": 0, "kept": 0, "duplicates": 0, "tokens": 0, "shards": 0}
+        self.last_write = time.monotonic()
+
+    def add(self, **deltas: int) -> None:
+        for key, n in deltas.items():
+            self.counts[key] += n
+        if time.monotonic() - self.last_write >= self.interval_s:
+            self.write()
+
+    def write(self, done: bool = False) -> None:
+        self.last_write = time.monotonic()
+        try:
+            write_atomically(self.path, json.dumps({**self.counts, "done": done}, sort_keys=True).encode())
+        except OSError:
+            pass  # best effort, as above
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Orchestrator side: read the records while a phase runs
+
+
+def _read_records(pattern: str) -> dict[str, dict[str, Any]]:
+    """path -> record of every progress record matching ``pattern``; records mid-rename are skipped."""
+    try:
+        paths = [m.path for m in FileSystems.match([pattern])[0].metadata_list]
+    except Exception:  # noqa: BLE001  (a listing that fails now is retried at the next poll)
+        return {}
+    out = {}
+    for path in paths:
+        if ".tmp-" in path:
+            continue
+        try:
+            with FileSystems.open(path) as f:
+                out[path] = json.loads(f.read().decode("utf-8"))
+        except Exception:  # noqa: BLE001  (replaced or deleted between the listing and the read)
+            continue
+    return out
+
+
+def _counts_totals(counts: list) -> dict[str, int]:
+    """Documents read, removed, rejected and skipped records of one wave's exact counts file."""
+    totals = {"documents": 0, "removed": 0, "rejected": 0, "skipped": 0}
+    for (kind, _, _), n in counts:
+        key = {"read": "documents", "removed": "removed", "rejected": "rejected", "skipped": "skipped"}.get(kind)
+        if key:
+            totals[key] += n
+    return totals
+
+
+def _records_text(read: int, kept: int, removed: int, rejected: int, skipped: int) -> str:
+    text = f"read {read:,} | kept {kept:,} | removed {removed:,} | rejected {rejected:,}"
+    return text + (f" | skipped {skipped:,}" if skipped else "")  # WARC requests and the like
+
+
+def poll_seconds(console: Console) -> float:
+    """How often the orchestrator reads the records: often enough for a bar, or for the next line."""
+    return 0.5 if console.live else min(console.interval_s, 1.0)
+
+
+@contextmanager
+def polling(bar: Bar, status: Callable[[], tuple[float, str]], every_s: float) -> Iterator[None]:
+    """While the block runs, a background thread shows ``status()`` (amount done, text) every ``every_s``."""
+    stop = threading.Event()
+
+    def poll() -> None:
+        while not stop.wait(every_s):
+            n, text = status()
+            bar.update(n, text)
+
+    thread = threading.Thread(target=poll, name="babelbeam-progress", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join()
+
+
+@contextmanager
+def watch_reading(console: Console, target: ProgressTarget, sizes: dict[str, int], desc: str) -> Iterator[None]:
+    """Show the readers' records under ``target`` (one pipeline that reads ``sizes``' files) while it runs."""
+    total = sum(sizes.values())
+
+    def status() -> tuple[float, str]:
+        totals = Counter()
+        for record in _read_records(f"{target.prefix}-*.json").values():
+            totals.update(record)
+        read, rejected, skipped, removed = (totals[k] for k in ("records", "rejected", "skipped", "removed"))
+        text = (_records_text(read, read - rejected - skipped - removed, removed, rejected, skipped)
+                + f" | files {totals['files_done']}/{len(sizes)}")
+        return min(totals["bytes"], total), text
+
+    with console.bar(desc, total=total, unit="B") as bar, polling(bar, status, poll_seconds(console)):
+        yield
+        n, text = status()
+        bar.update(n, text, force=True)
+
+
+class RunMonitor:
+    """Shows a run's phases on a ``Console`` from the progress records, polled in a background thread."""
+
+    def __init__(self, output_dir: str, console: Console, sizes: dict[str, int],
+                 read_json: Callable[[str], Any]) -> None:
+        self.output_dir, self.console, self.sizes, self._read_json = output_dir, console, sizes, read_json
+        self._wave_totals: dict[int, dict[str, int]] = {}
+        self.poll_s = poll_seconds(console)
+
+    def _work(self, *parts: str) -> str:
+        return FileSystems.join(self.output_dir, "work", *parts)
+
+    def _polling(self, bar: Bar, status: Callable[[], tuple[float, str]]) -> contextlib.AbstractContextManager:
+        return polling(bar, status, self.poll_s)
+
+    def _done_waves(self, waves: int) -> set[int]:
+        done = set()
+        for m in FileSystems.match([self._work("waves", "wave-*.done")])[0].metadata_list:
+            name = m.path.rsplit("/", 1)[-1]
+            done.add(int(name[len("wave-"):-len(".done")]))
+        return {w for w in done if w < waves}
+
+    def wave_totals(self, wave: int) -> dict[str, int]:
+        """The exact counts of a finished wave (read once)."""
+        if wave not in self._wave_totals:
+            self._wave_totals[wave] = _counts_totals(self._read_json(self._work("counts", f"wave-{wave:05d}.json")))
+        return self._wave_totals[wave]
+
+    @contextmanager
+    def annotate(self, waves: list[list[str]], pending: list[int]) -> Iterator[None]:
+        """Phase 1 for the ``pending`` waves: bytes read of their files, records read / kept / removed /
+        rejected, waves done."""
+        total_bytes = sum(self.sizes.get(path, 0) for w in pending for path in waves[w])
+        n_files = sum(len(waves[w]) for w in pending)
+
+        def status(final: bool = False) -> tuple[float, str]:
+            done = self._done_waves(len(waves)) & set(pending)
+            records = {"documents": 0, "removed": 0, "rejected": 0, "skipped": 0}
+            n_bytes, files_done = 0, 0
+            for w in done:
+                for key, n in self.wave_totals(w).items():
+                    records[key] += n
+                n_bytes += sum(self.sizes.get(path, 0) for path in waves[w])
+                files_done += len(waves[w])
+            if not final:
+                for path, record in _read_records(self._work(PROGRESS_DIR, "wave-*.json")).items():
+                    wave = int(path.rsplit("/", 1)[-1].split("-")[1])
+                    if wave in done or wave not in pending:
+                        continue
+                    skipped = record.get("skipped", 0)
+                    records["documents"] += record["records"] - record["rejected"] - skipped
+                    records["removed"] += record["removed"]
+                    records["rejected"] += record["rejected"]
+                    records["skipped"] += skipped
+                    n_bytes += record["bytes"]
+                    files_done += record["files_done"]
+            read = records["documents"] + records["rejected"] + records["skipped"]
+            text = (_records_text(read, records["documents"] - records["removed"], records["removed"],
+                                  records["rejected"], records["skipped"])
+                    + f" | files {files_done}/{n_files} | waves {len(done)}/{len(pending)}")
+            return min(n_bytes, total_bytes), text
+
+        self.console.print(f"annotate: {len(pending)} wave(s), {n_files} files, "
+                           f"{total_bytes / 1e6:,.1f} MB")
+        with self.console.bar("annotate", total=total_bytes, unit="B") as bar, self._polling(bar, status):
+            yield
+            n, text = status(final=True)
+            bar.update(n, text, force=True)
+
+    @contextmanager
+    def dedup(self) -> Iterator[None]:
+        """Phase 2 runs as one pipeline over the signatures: its elapsed time only."""
+        with self.console.bar("dedup", unit="") as bar:
+            with self._polling(bar, lambda: (0, "exact and MinHash duplicates over every wave's signatures")):
+                yield
+            bar.update(0, "done", force=True)
+
+    @contextmanager
+    def write(self, buckets: list[int], documents: int) -> Iterator[None]:
+        """Phase 3 for ``buckets``: documents merged of ``documents`` (the annotated ones), kept, duplicates,
+        tokens, shards."""
+        pending = set(buckets)
+
+        def status() -> tuple[float, str]:
+            totals = {"documents": 0, "kept": 0, "duplicates": 0, "tokens": 0, "shards": 0}
+            done = 0
+            for path, record in _read_records(self._work(PROGRESS_DIR, "write-*.json")).items():
+                if int(path.rsplit("-", 1)[-1].split(".")[0]) not in pending:
+                    continue
+                done += bool(record.get("done"))
+                for key in totals:
+                    totals[key] += record.get(key, 0)
+            text = (f"kept {totals['kept']:,} | duplicates {totals['duplicates']:,} | tokens {totals['tokens']:,} | "
+                    f"shards {totals['shards']:,} | buckets {done}/{len(buckets)}")
+            return totals["documents"], text
+
+        with self.console.bar("write", total=documents, unit="documents") as bar, self._polling(bar, status):
+            yield
+            n, text = status()
+            bar.update(n, text, force=True)
