@@ -80,7 +80,8 @@ def test_a_beam_option_without_its_value_is_one_line(tmp_path, capsys):
         cli.main(["run", "--input", "x.jsonl", "--output", str(tmp_path / "out"), "--direct_num_workers=two"])
     assert exit_info.value.code == 2
     assert capsys.readouterr().err.strip().splitlines()[-1] == (
-        "babelbeam run: error: Beam option: argument --direct_num_workers: invalid int value: 'two'")
+        "babelbeam run: error: Beam option: argument --direct_num_workers: invalid int value: 'two' "
+        "(see `babelbeam run --help`)")
 
 
 def test_commands_without_beam_options_refuse_them_too(capsys):
@@ -144,7 +145,7 @@ def test_langid_mode_list_keeps_one_mode_a_line(capsys, monkeypatch):
     monkeypatch.setenv("COLUMNS", "100")
     text = _render_help(["langid"], capsys)
     modes = [line for line in text.splitlines() if line.startswith("- `--")]
-    assert [m.split()[1] for m in modes] == ["`--input", "`--eval", "`--coverage`:"]
+    assert [m.split()[1] for m in modes] == ["`--input", "`--eval", "`--coverage`:", "`--calibrate"]
 
 
 def test_version_comes_from_the_package(capsys):
@@ -160,4 +161,4 @@ def test_a_usage_error_says_where_to_look(capsys):
     parser, _ = build_parser(["run"])
     with pytest.raises(SystemExit):
         parser.parse_args(["run", "--input"])
-    assert "Run `babelbeam run --help`" in capsys.readouterr().err
+    assert capsys.readouterr().err.strip().splitlines()[-1].endswith("(see `babelbeam run --help`)")
