@@ -64,8 +64,9 @@ def test_an_empty_or_missing_manifest_under_train_is_one_line(tmp_path, capsys):
     assert _err_lines(capsys) == ["babelbeam train: data.manifests: no training tokens: the shards are "
                                   "empty or every document is held out (data.validation_fraction)"]
     assert cli_main([*train, "--manifest", str(tmp_path / "nowhere")]) == 4
-    assert _err_lines(capsys) == [f"babelbeam train: {tmp_path / 'nowhere'}: no manifest here "
-                                  "(is this a babelbeam output directory?)"]
+    assert _err_lines(capsys) == [f"babelbeam train: {tmp_path / 'nowhere'}: no manifest.json here, so not a "
+                                  f"babelbeam output directory; `babelbeam run --input ... --output "
+                                  f"{tmp_path / 'nowhere'}` makes one"]
 
 
 def test_verbose_adds_the_traceback(finished_run, tmp_path, capsys):

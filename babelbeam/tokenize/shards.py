@@ -177,12 +177,13 @@ def make_manifest(tokenizer: dict[str, Any], entries: Iterable[ShardEntry]) -> M
 
 
 def missing_manifest_message(manifest_path: Path) -> str:
-    """What to say when ``manifest_path`` is missing: an unfinished run (its plan is there) is told to resume."""
-    run_dir = manifest_path.parent
+    """What to say when ``manifest_path`` is missing: an unfinished run (its plan is there) is told to resume.
+    ``manifest_path`` is ``DIR/manifest.json``, or a directory path that does not exist (``DIR`` itself)."""
+    run_dir = manifest_path.parent if manifest_path.name == MANIFEST_NAME else manifest_path
     if (run_dir / PLAN_PATH).is_file():
         return (f"{run_dir}: the run there is unfinished ({PLAN_PATH} is there, {MANIFEST_NAME} is not yet): "
                 f"continue it with `babelbeam run --output {run_dir} --resume` and the same --input and --config")
-    return (f"{manifest_path}: no {MANIFEST_NAME} here, so not a babelbeam output directory; "
+    return (f"{run_dir}: no {MANIFEST_NAME} here, so not a babelbeam output directory; "
             f"`babelbeam run --input ... --output {run_dir}` makes one")
 
 

@@ -101,7 +101,7 @@ def test_too_many_rejections_write_everything_then_fail_in_one_line(tmp_path, ca
     write_jsonl(tmp_path / "in" / "wrong.jsonl", records + [{"id": "good", "text": TEXT}, "{broken"])
     out = tmp_path / "out"
     args = ["run", "--input", str(tmp_path / "in" / "*.jsonl"), "--output", str(out),
-            "--config", str(_config_file(tmp_path))]
+            "--config", str(_config_file(tmp_path)), "--quiet"]  # --quiet: stderr holds only the failure
     assert cli_main(args) == 3
     assert _err_lines(capsys) == [
         "babelbeam run: 31 of 32 input records (96.9%) were rejected, more than input.max_rejected_fraction "
@@ -208,7 +208,7 @@ def test_a_full_disk_mid_run_is_one_line_and_the_run_resumes(tmp_path):
                                     "langid: {threshold: 0.0, keep_undetermined: true}\n")
     mount = tmp_path / "small"
     mount.mkdir()
-    run = f"{sys.executable} -m babelbeam.cli run --input big.jsonl --output small/out --config {config}"
+    run = f"{sys.executable} -m babelbeam.cli run --input big.jsonl --output small/out --config {config} --quiet"
     script = (f"mount -t tmpfs -o size=128k tmpfs small && {{ {run} 2>full.err; echo $? > full.rc; }}; "
               f"mount -o remount,size=64m small && {run} --resume 2>resumed.err; echo $? > resumed.rc; "
               "cp -r small/out resumed")
@@ -247,7 +247,7 @@ def test_a_read_only_directory_mid_run_is_one_line():
         (out / "shards").chmod(0o555)  # the plan and work files can be written, the shards cannot
         proc = subprocess.run([*_unprivileged(), sys.executable, "-m", "babelbeam.cli", "run", "--input",
                                str(inputs / "*.jsonl"), "--output", str(out),
-                               "--config", str(_config_file(where))],
+                               "--config", str(_config_file(where)), "--quiet"],
                               capture_output=True, text=True, timeout=600, cwd=where)
         assert proc.returncode == 5, proc.stderr
         (line,) = [line for line in proc.stderr.splitlines() if line.strip()]
@@ -262,7 +262,7 @@ def test_a_read_only_directory_mid_run_is_one_line():
 def test_ctrl_c_is_one_line_and_the_run_resumes(tmp_path):
     out = tmp_path / "run"
     cmd = [sys.executable, "-m", "babelbeam.cli", "run", "--input", str(ROOT / "examples" / "corpus" / "*"),
-           "--output", str(out), "--config", str(ROOT / "examples" / "demo.yaml")]
+           "--output", str(out), "--config", str(ROOT / "examples" / "demo.yaml"), "--quiet"]
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 300
     while not (out / "work" / "plan.json").exists() and proc.poll() is None and time.monotonic() < deadline:
