@@ -17,6 +17,8 @@ RUNTIME = [
     "pyyaml",
     # One fastText build only: this one trains and predicts and is numpy-2 safe.
     "fasttext-numpy2==0.10.4",
+    # MinHash's default shingle hash is XXH3-64 (output fixed since xxHash 0.8.0, which python-xxhash 2+ wraps)
+    "xxhash>=2.0",
     "pyicu-wheels",
     "stopwordsiso",
     "matplotlib",
