@@ -163,6 +163,21 @@ def test_decode_rejects_unknown_ids(qwen: Tokenizer) -> None:
         qwen.decode([-1])
 
 
+def test_loaded_once_per_process_until_the_file_changes(tmp_path: Path, qwen: Tokenizer) -> None:
+    """A second load of the same tokenizer is the same object; a changed file is read again."""
+    import os
+
+    assert load_tokenizer("qwen3") is qwen
+    path = qwen.save_tokenizer_json(tmp_path / "tok" / "tokenizer.json")
+    first = load_tokenizer(path)
+    assert load_tokenizer(path) is first and load_tokenizer(tmp_path / "tok") is not qwen
+    stat = os.stat(path)
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 10**9))  # the file is written again
+    assert load_tokenizer(path) is not first
+    with pytest.raises(FileNotFoundError):
+        load_tokenizer(tmp_path / "missing" / "tokenizer.json")  # nothing cached for a missing file
+
+
 def test_not_picklable(qwen: Tokenizer) -> None:
     with pytest.raises(TypeError, match="setup"):
         pickle.dumps(qwen)
