@@ -1,4 +1,4 @@
-"""An earlier revision's ``babelbeam/filters`` package, importable next to the current one, for before/after runs.
+"""An earlier revision's ``babelbeam/filters`` package, importable beside the current one (before/after runs).
 
 ``load_filters("main")`` copies every ``babelbeam/filters/*.py`` of that git
 revision into a temporary directory as the package ``babelbeam_baseline.filters``
@@ -22,7 +22,8 @@ PACKAGE = "babelbeam_baseline"
 
 
 def load_filters(rev: str) -> types.ModuleType:
-    """``babelbeam.filters`` as it was at git revision ``rev``, as the package ``babelbeam_baseline.filters``."""
+    """``babelbeam.filters`` as it was at git revision ``rev``, as the package ``babelbeam_baseline.filters``.
+    """
     if f"{PACKAGE}.filters" in sys.modules:
         loaded = sys.modules[f"{PACKAGE}.filters"]
         if getattr(loaded, "__baseline_rev__", None) != rev:
@@ -31,7 +32,8 @@ def load_filters(rev: str) -> types.ModuleType:
     listing = subprocess.run(["git", "ls-tree", "--name-only", rev, "babelbeam/filters/"], cwd=REPO,
                              capture_output=True, text=True)
     if listing.returncode != 0:
-        raise SystemExit(f"--baseline {rev}: git cannot list babelbeam/filters/ there ({listing.stderr.strip()})")
+        raise SystemExit(f"--baseline {rev}: git cannot list babelbeam/filters/ there "
+                         f"({listing.stderr.strip()})")
     root = Path(tempfile.mkdtemp(prefix="babelbeam-baseline-"))
     package = root / PACKAGE / "filters"
     package.mkdir(parents=True)

@@ -138,8 +138,9 @@ def theirs() -> dict[str, Callable[[str], str | None]]:
             GopherRepetitionFilter as DTGopherRepetition,
         )
     except ImportError as e:
-        raise SystemExit(f"bench_filters: the datatrove peer does not import ({e}); install the bench extra "
-                         "(`make .venv/.installed-bench`) or pass --no-datatrove to leave the comparison out") from e
+        raise SystemExit(f"bench_filters: the datatrove peer does not import ({e}); install the bench "
+                         "extra (`make .venv/.installed-bench`) or pass --no-datatrove to leave the "
+                         "comparison out") from e
     filters = {
         "gopher_quality": DTGopherQuality(),
         "gopher_repetition": DTGopherRepetition(),
@@ -273,27 +274,29 @@ def cause(name: str, ours_reason: str | None, dt_reason: str | None, text: str =
 
 
 def corpus_documents(directory: Path, limit: int) -> list[Document]:
-    """About ``limit`` documents spread evenly over a written benchmark corpus, NFC-normalised as ``babelbeam run``
-    does, each with the generator's language label (junk included: it exercises the removal rules)."""
+    """About ``limit`` documents spread evenly over a written benchmark corpus, NFC-normalised as
+    ``babelbeam run`` does, each with the generator's language label (junk included: it exercises the
+    removal rules)."""
     from corpus import labelled_records  # benchmarks/ is on sys.path
 
     from babelbeam.filters.normalize import normalize_text
 
     manifest_path = directory / "manifest.json"
     if not manifest_path.is_file():
-        raise SystemExit(f"--baseline: no benchmark corpus at {directory}; write one with "
-                         f"`python benchmarks/corpus.py --size small --output {directory}` or pass --corpus-dir")
+        raise SystemExit(f"--baseline: no benchmark corpus at {directory}; write one with `python "
+                         f"benchmarks/corpus.py --size small --output {directory}` or pass --corpus-dir")
     every = max(1, json.loads(manifest_path.read_text())["documents"] // max(limit, 1))
     out = []
     for i, (record, label) in enumerate(labelled_records(directory)):
         if i % every == 0 and len(out) < limit:
-            out.append(Document(id=record["id"], text=normalize_text(record["text"]), lang=label["lang"] or "und"))
+            text = normalize_text(record["text"])
+            out.append(Document(id=record["id"], text=text, lang=label["lang"] or "und"))
     return out
 
 
 def sample_documents() -> list[Document]:
-    """The quality tests' documents (``tests/filters/quality_samples.py``): each language's good text and the bad
-    kinds made from it."""
+    """The quality tests' documents (``tests/filters/quality_samples.py``): each language's good text and
+    the bad kinds made from it."""
     path = Path(__file__).resolve().parents[1] / "tests" / "filters" / "quality_samples.py"
     spec = importlib.util.spec_from_file_location("quality_samples", path)
     samples = importlib.util.module_from_spec(spec)
@@ -317,8 +320,8 @@ def _table_stats(table_cls: type, words: list[str]) -> list[int]:
 
 
 def _filter_path(table_cls: type, words: list[str], dup_limit: float) -> None:
-    """The n-gram work of the Gopher repetition filter's default rules: top 2..4, duplicated 5.. until coverage
-    is under every later limit."""
+    """The n-gram work of the Gopher repetition filter's default rules: top 2..4, duplicated 5.. until
+    coverage is under every later limit."""
     table = table_cls(words)
     for n in (2, 3, 4):
         table.top_ngram_chars(n)
@@ -328,7 +331,7 @@ def _filter_path(table_cls: type, words: list[str], dup_limit: float) -> None:
 
 
 def compare_with_baseline(rev: str, docs: list[Document], repeats: int) -> dict:
-    """Identical results and interleaved CPU times of revision ``rev``'s quality filters and the current ones."""
+    """Identical results and interleaved CPU times of revision ``rev``'s quality filters and today's."""
     import baseline
 
     from babelbeam.filters import segment
@@ -343,9 +346,11 @@ def compare_with_baseline(rev: str, docs: list[Document], repeats: int) -> dict:
     for measure in (True, False):
         config = RunConfig().quality
         config.keep_measurements = measure
-        chains = {"old": old_quality.QualityChain.from_config(config), "new": QualityChain.from_config(config)}
+        chains = {"old": old_quality.QualityChain.from_config(config),
+                  "new": QualityChain.from_config(config)}
         for d in docs:
-            got = {k: _outcome(c.apply(Document(id=d.id, text=d.text, lang=d.lang))) for k, c in chains.items()}
+            got = {k: _outcome(c.apply(Document(id=d.id, text=d.text, lang=d.lang)))
+                   for k, c in chains.items()}
             checked += 1
             if got["old"] != got["new"]:
                 differences.append(f"chain (keep_measurements={measure}) {d.id}")
@@ -379,7 +384,8 @@ def compare_with_baseline(rev: str, docs: list[Document], repeats: int) -> dict:
         """The chain with each text's ICU words looked up (segmented beforehand): the chain's own work."""
         def run() -> object:
             segment_words = stats_module.segment_words
-            stats_module.segment_words = lambda text, lang: segmented.get((text, lang)) or segment_words(text, lang)
+            stats_module.segment_words = (
+                lambda text, lang: segmented.get((text, lang)) or segment_words(text, lang))
             try:
                 return [chain.apply(d) for d in docs]
             finally:
@@ -387,7 +393,8 @@ def compare_with_baseline(rev: str, docs: list[Document], repeats: int) -> dict:
         return run
 
     jobs = {
-        "quality chain (run config)": {k: (lambda c=c: [c.apply(d) for d in docs]) for k, c in chains.items()},
+        "quality chain (run config)": {
+            k: (lambda c=c: [c.apply(d) for d in docs]) for k, c in chains.items()},
         "quality chain (run config), words segmented beforehand": {
             "old": looked_up(old_stats, chains["old"]), "new": looked_up(new_stats, chains["new"])},
         "Gopher repetition filter (words given)": {
@@ -435,7 +442,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", default=None, help="write results here")
     parser.add_argument("--examples", type=int, default=2, help="document ids printed per disagreement kind")
     parser.add_argument("--no-datatrove", action="store_true", help="leave the datatrove comparison out")
-    parser.add_argument("--baseline", metavar="REV", help="also compare with the filters of this git revision")
+    parser.add_argument("--baseline", metavar="REV",
+                        help="also compare with the filters of this git revision")
     parser.add_argument("--corpus-dir", type=Path, default=Path("out/bench/corpus-small"),
                         help="benchmark corpus for --baseline (benchmarks/corpus.py)")
     parser.add_argument("--corpus-docs", type=int, default=5000, help="corpus documents for --baseline")
@@ -484,7 +492,8 @@ def main(argv: list[str] | None = None) -> int:
             if (r is None) != (x is None):
                 key = cause(name, r, x, d.text)
                 kinds[key] += 1
-                examples.setdefault((name, key), []).append(f"{d.id} (babelbeam {r or 'keep'}, datatrove {x or 'keep'})")
+                examples.setdefault((name, key), []).append(
+                    f"{d.id} (babelbeam {r or 'keep'}, datatrove {x or 'keep'})")
         agree = counts[(True, True)] + counts[(False, False)]
         print(f"| {name} | {agree / len(docs):.1%} | {counts[(True, True)]} | {counts[(False, False)]} | "
               f"{counts[(False, True)]} | {counts[(True, False)]} |")

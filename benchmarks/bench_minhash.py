@@ -1,4 +1,4 @@
-"""MinHash benchmark: signatures/s per core against datasketch and rensa, text -> bands, planted pairs, NearDedup.
+"""MinHash benchmark: signatures against datasketch and rensa, text -> bands, planted pairs, NearDedup.
 
 1. Signatures: the same shingle sets (word 5-grams of generated documents,
    about 1,800 shingles each, as UTF-8 bytes) go through babelbeam's
@@ -259,15 +259,17 @@ def babelbeam_bands(module, config: MinHashConfig):
             hashes = module.shingle_hashes(text, lang, ngram=config.ngram, segment=config.segment_words,
                                            hash_function=config.hash_function)
             if len(hashes):
-                out.append(module.band_hashes(hasher.signature_from_hashes(hashes), config.bands, config.rows))
+                signature = hasher.signature_from_hashes(hashes)
+                out.append(module.band_hashes(signature, config.bands, config.rows))
         return out
 
     return run
 
 
 def rensa_bands(config: MinHashConfig, batch: bool):
-    """The same job built on rensa: babelbeam's normalised words and shingle strings, rensa's R-MinHash sketch
-    (one ``RMinHash`` per document, or one ``digest_matrix_from_token_sets`` call for all), the same band hashes."""
+    """The same job built on rensa: babelbeam's normalised words and shingle strings, rensa's R-MinHash
+    sketch (one ``RMinHash`` per document, or one ``digest_matrix_from_token_sets`` call for all), the same
+    band hashes."""
     import rensa
 
     def shingle_sets(docs: list[tuple[str, str]]) -> list[list[str]]:
@@ -284,7 +286,8 @@ def rensa_bands(config: MinHashConfig, batch: bool):
 
     def matrix(docs: list[tuple[str, str]]) -> list:
         rows = rensa.RMinHash.digest_matrix_from_token_sets(shingle_sets(docs), config.num_perm, config.seed)
-        return [current.band_hashes(np.array(r, dtype=np.uint32), config.bands, config.rows) for r in rows.to_rows()]
+        return [current.band_hashes(np.array(r, dtype=np.uint32), config.bands, config.rows)
+                for r in rows.to_rows()]
 
     return matrix if batch else per_document
 
@@ -295,8 +298,8 @@ def _steps(module, config: MinHashConfig, docs: list[tuple[str, str]]) -> dict:
 
     hasher = module.MinHasher(config.num_perm, config.seed, hash_function=config.hash_function)
     if config.hash_function == "xxh3":
-        words = [list(filter(None, module._normalized_text(t, lang, config.segment_words).encode().split(b" ")))
-                 for t, lang in docs]
+        text = [module._normalized_text(t, lang, config.segment_words).encode() for t, lang in docs]
+        words = [list(filter(None, t.split(b" "))) for t in text]
         word_hashes = [module.word_hashes(w) for w in words]
         hashes = [h for h in (module.combine_word_hashes(w, config.ngram) for w in word_hashes) if len(h)]
         middle = {
@@ -310,8 +313,8 @@ def _steps(module, config: MinHashConfig, docs: list[tuple[str, str]]) -> dict:
         hashes = [module.hash_shingles(s, config.hash_function) for s in sets if s]
         middle = {
             "shingles_from_words": lambda: [module.shingles_from_words(w, config.ngram) for w in words],
-            f"hash_shingles ({config.hash_function}, str)": lambda: [module.hash_shingles(s, config.hash_function)
-                                                                    for s in sets],
+            f"hash_shingles ({config.hash_function}, str)": lambda: [
+                module.hash_shingles(s, config.hash_function) for s in sets],
         }
     sigs = [hasher.signature_from_hashes(h) for h in hashes]
     # segment.words remembers its last few texts; _segment_words is the uncached work.
@@ -327,9 +330,9 @@ def _steps(module, config: MinHashConfig, docs: list[tuple[str, str]]) -> dict:
 
 def bench_text_to_bands(directory: Path, n_docs: int, repeats: int, baseline=None) -> dict:
     if not (directory / "manifest.json").is_file():
-        raise SystemExit(f"no benchmark corpus at {directory}: write it with `python benchmarks/corpus.py --size "
-                         f"small --output {directory}` (or run benchmarks/run_all.py once), pass --corpus-dir, or "
-                         "--text-docs 0 to leave this section out")
+        raise SystemExit(f"no benchmark corpus at {directory}: write it with `python benchmarks/corpus.py "
+                         f"--size small --output {directory}` (or run benchmarks/run_all.py once), pass "
+                         "--corpus-dir, or --text-docs 0 to leave this section out")
     require("rensa", "spacy", "datatrove")
     docs = read_corpus(directory, n_docs)
     mb = sum(len(t.encode("utf-8")) for t, _ in docs) / 1e6
@@ -417,7 +420,8 @@ def bench_text_to_bands(directory: Path, n_docs: int, repeats: int, baseline=Non
           f"{len(set(lang for _, lang in docs))} languages), {xxh3.bands}x{xxh3.rows}, {xxh3.scheme}, "
           f"best of {repeats} CPU times, one core of a shared 2-core machine\n")
     ref = best.get("babelbeam before (--baseline-rev), sha1 default")
-    print("| implementation | docs/s | MB/s | ms/doc | xxh3 default vs this |" + (" vs before |" if ref else ""))
+    print("| implementation | docs/s | MB/s | ms/doc | xxh3 default vs this |"
+          + (" vs before |" if ref else ""))
     print("|---|---:|---:|---:|---:|" + ("---:|" if ref else ""))
     for name in paths:
         sec = best[name]
@@ -458,7 +462,8 @@ def bench_text_to_bands(directory: Path, n_docs: int, repeats: int, baseline=Non
 # 3. Planted pairs: recall and false positives of both shingle hashes on the same pairs
 
 
-def planted_pairs(count: int, seed: int, words_per_doc: tuple[int, int] = (200, 600)) -> list[tuple[str, str, float]]:
+def planted_pairs(count: int, seed: int, words_per_doc: tuple[int, int] = (200, 600)
+                  ) -> list[tuple[str, str, float]]:
     """``(text, near copy, true Jaccard of their word 5-gram sets)`` for ``count`` pairs in six scripts, the
     copies spread over ``LEVELS`` and exact copies."""
     rng = random.Random(seed)
@@ -514,8 +519,8 @@ def bench_planted_pairs(count: int, seed: int) -> dict:
         }
     config = MinHashConfig()
     x, s = results["schemes"]["xxh3"], results["schemes"]["sha1"]
-    print(f"\n### Planted pairs, both shingle hashes on the same {len(pairs):,} pairs (six scripts, whitespace "
-          f"words, {config.bands}x{config.rows}); found = the two share a band hash\n")
+    print(f"\n### Planted pairs, both shingle hashes on the same {len(pairs):,} pairs (six scripts, "
+          f"whitespace words, {config.bands}x{config.rows}); found = the two share a band hash\n")
     print("| shingle hash | recall, J >= 0.8 | 95% interval | false positives, J <= 0.5 | 95% interval |")
     print("|---|---:|---:|---:|---:|")
     for name, r in (("xxh3 (default)", x), ("sha1 (datasketch, the default before)", s)):

@@ -55,7 +55,8 @@ def main() -> None:
     chain = QualityChain.from_config(config.quality)
     hasher = MinHasher.from_config(config.minhash)
     mh = config.minhash
-    shingle_sets = [shingle_hashes(d.text, d.lang, ngram=mh.ngram, hash_function=mh.hash_function) for d in annotated]
+    shingle_sets = [shingle_hashes(d.text, d.lang, ngram=mh.ngram, hash_function=mh.hash_function)
+                    for d in annotated]
     tokenizer = load_tokenizer("qwen3")
 
     import tiktoken

@@ -86,8 +86,8 @@ def best_time(fn: Callable[[], list[list[int]]], repeats: int) -> tuple[float, l
 
 def make_engines(babel: Any, texts: list[str], nfc_texts: list[str]
                  ) -> tuple[dict[str, Callable[[], list[list[int]]]], float]:
-    """The engines to time on ``texts``, babelbeam's first: ``(engines, tokenizer.json export seconds)``; raises
-    ``peers.PeerMissing`` when tiktoken or tokenizers does not import.
+    """The engines to time on ``texts``, babelbeam's first: ``(engines, tokenizer.json export seconds)``;
+    raises ``peers.PeerMissing`` when tiktoken or tokenizers does not import.
 
     ``babel`` is babelbeam's loaded Qwen3 tokenizer; ``nfc_texts`` are ``texts`` in NFC (raw tiktoken's input).
     """

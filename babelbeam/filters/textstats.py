@@ -77,8 +77,8 @@ class TextStats:
     def n_alpha_words(self) -> int:
         """Words containing at least one letter."""
         ws = self.words
-        # Most words are letters only: count those in C, and test the rest ("don't", "3rd", "2024") character by
-        # character with map(), also in C.
+        # Most words are letters only: count those in C, and test the rest ("don't", "3rd", "2024")
+        # character by character with map(), also in C.
         odd = list(filterfalse(str.isalpha, ws))
         return len(ws) - len(odd) + sum(map(any, map(map, repeat(str.isalpha, len(odd)), odd)))
 

@@ -129,9 +129,9 @@ def check_index(index_dir: str, config: MinHashConfig) -> str:
                              if stored.get(k) != v)
             hint = ""
             if stored.get("signature_version") != wanted["signature_version"]:
-                hint = (f"; its band hashes come from another shingle hash and can never match this run's: set "
-                        f"minhash.hash_function to {stored.get('hash_function')!r} to read it (if this babelbeam "
-                        "has that version), or rebuild the index with this run's settings")
+                hint = ("; its band hashes come from another shingle hash and can never match this run's: "
+                        f"set minhash.hash_function to {stored.get('hash_function')!r} to read it (if this "
+                        "babelbeam has that version), or rebuild the index with this run's settings")
             raise ConfigError(f"minhash.index_dir: {match.path} was written with other MinHash parameters "
                               f"({diff}){hint}")
     return pattern

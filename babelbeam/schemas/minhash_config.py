@@ -40,15 +40,16 @@ class MinHashConfig:
     datasketch before 2.0 and text-dedup). Either gives the same values as ``datasketch.MinHash(num_perm, seed,
     scheme=...)`` (with ``hashfunc=shingle_hash32`` for the xxh3 shingle hash)."""
     hash_function: str = "xxh3"
-    """Hash of each shingle: ``xxh3`` (each word hashed once with XXH3-64 and a shingle's word hashes combined in
-    numpy; several times faster than hashing shingle strings, and reproduced by datasketch with
-    ``hashfunc=babelbeam.filters.minhash.shingle_hash32``), ``sha1`` (first 4 bytes of the SHA-1 of the shingle's
-    UTF-8 bytes, little endian: datasketch's default ``sha1_hash32``, so signatures equal ``datasketch.MinHash``'s
-    with no ``hashfunc``; the default before xxh3) or ``crc32`` (``zlib.crc32``). Each is a MinHash of the same
-    shingle sets with other random hash values, so recall and false positives are the same in expectation, but
-    the signatures and band hashes differ: a pair on the S-curve's slope (Jaccard about 0.4 to 0.9) may be a
-    candidate with one and not the other; exact copies and pairs far from the threshold are decided alike. A
-    signature index records its hash and is refused by a run with another."""
+    """Hash of each shingle: ``xxh3`` (each word hashed once with XXH3-64 and a shingle's word hashes
+    combined in numpy; several times faster than hashing shingle strings, and reproduced by datasketch with
+    ``hashfunc=babelbeam.filters.minhash.shingle_hash32``), ``sha1`` (first 4 bytes of the SHA-1 of the
+    shingle's UTF-8 bytes, little endian: datasketch's default ``sha1_hash32``, so signatures equal
+    ``datasketch.MinHash``'s with no ``hashfunc``; the default before xxh3) or ``crc32`` (``zlib.crc32``).
+    Each is a MinHash of the same shingle sets with other random hash values, so recall and false positives
+    are the same in expectation, but the signatures and band hashes differ: a pair on the S-curve's slope
+    (Jaccard about 0.4 to 0.9) may be a candidate with one and not the other; exact copies and pairs far from
+    the threshold are decided alike. A signature index records its hash and is refused by a run with
+    another."""
     segment_words: bool = True
     """Split words with ``babelbeam.filters.segment.words`` (ICU; real words for Thai, Chinese, Japanese) when that
     module is installed; otherwise, or when False, words are whitespace-separated."""

@@ -68,8 +68,8 @@ def _word_shingles(rng: random.Random, n: int, words: int = 5) -> list[str]:
 @pytest.mark.parametrize("scheme", ["affine32", "legacy"])
 @pytest.mark.parametrize("num_perm,seed", [(112, 1), (7, 0)])
 def test_xxh3_signatures_equal_datasketch_with_its_hashfunc(scheme: str, num_perm: int, seed: int) -> None:
-    """``hash_function="xxh3"`` is datasketch's MinHash with ``hashfunc=shingle_hash32``: from shingle strings,
-    and from text through ``shingle_hashes`` (the pipeline's path, which never builds the strings)."""
+    """``hash_function="xxh3"`` is datasketch's MinHash with ``hashfunc=shingle_hash32``: from shingle
+    strings, and from text through ``shingle_hashes`` (the pipeline's path, never building the strings)."""
     rng = random.Random(num_perm + seed)
     hasher = MinHasher(num_perm, seed, scheme=scheme, hash_function="xxh3", chunk=64)
     for size in [0, 1, 2, 65, 300]:
@@ -77,7 +77,9 @@ def test_xxh3_signatures_equal_datasketch_with_its_hashfunc(scheme: str, num_per
         reference = MinHash(num_perm=num_perm, seed=seed, scheme=scheme, hashfunc=shingle_hash32)
         reference.update_batch([s.encode("utf-8") for s in items])
         np.testing.assert_array_equal(hasher.signature(items), reference.hashvalues)
-    for text in ["one", "one two three", "Ünïcödé wörds, ١٢٣ and 中文 text " * 3, " ".join(_random_shingles(rng, 400))]:
+    texts = ["one", "one two three", "Ünïcödé wörds, ١٢٣ and 中文 text " * 3,
+             " ".join(_random_shingles(rng, 400))]
+    for text in texts:
         reference = MinHash(num_perm=num_perm, seed=seed, scheme=scheme, hashfunc=shingle_hash32)
         reference.update_batch([s.encode("utf-8") for s in shingles(text, "und")])
         ours = hasher.signature_from_hashes(shingle_hashes(text, "und", hash_function="xxh3"))
@@ -85,8 +87,8 @@ def test_xxh3_signatures_equal_datasketch_with_its_hashfunc(scheme: str, num_per
 
 
 def test_default_config_is_the_xxh3_scheme() -> None:
-    """The default config reproduces ``MinHash(num_perm, seed, hashfunc=shingle_hash32)``, datasketch's default
-    permutation scheme with babelbeam's shingle hash."""
+    """The default config reproduces ``MinHash(num_perm, seed, hashfunc=shingle_hash32)``, datasketch's
+    default permutation scheme with babelbeam's shingle hash."""
     config = MinHashConfig()
     assert config.hash_function == "xxh3" and config.scheme == "affine32"
     items = _word_shingles(random.Random(3), 200)

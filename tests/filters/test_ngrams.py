@@ -1,5 +1,5 @@
-"""The n-gram tables (babelbeam.filters.ngrams) against a plain reference: both grouping paths, both constructors,
-any order of questions, and the text statistics the Gopher rules read beside them."""
+"""The n-gram tables (babelbeam.filters.ngrams) against a plain reference: both grouping paths, both
+constructors, any order of questions, and the text statistics the Gopher rules read beside them."""
 
 from __future__ import annotations
 
@@ -55,7 +55,7 @@ _WORDS = st.lists(st.sampled_from(["a", "bb", "ccc", "dd", "e", "ff"]), max_size
 @settings(max_examples=120, deadline=None)
 @given(_WORDS)
 def test_sort_path_matches_reference(words: list[str]) -> None:
-    """Above ``_DICT_MAX`` positions a level is grouped by a stable sort instead of a dict: same statistics."""
+    """Above ``_DICT_MAX`` positions a level is grouped by a stable sort, not a dict: same statistics."""
     limit = ngrams._DICT_MAX
     ngrams._DICT_MAX = 0
     try:
@@ -117,7 +117,8 @@ def _reference_clean(cleaner: LineCleaner, text: str) -> tuple[str, int]:
     """The cleaner's rules applied line by line, each line lower-cased on its own."""
     kept, removed = [], 0
     for line in text.split("\n"):
-        long_word = cleaner.max_word_length is not None and any(len(w) > cleaner.max_word_length for w in line.split())
+        limit = cleaner.max_word_length
+        long_word = limit is not None and any(len(w) > limit for w in line.split())
         lower = line.lower()
         phrase = any(p in lower for p in cleaner.boilerplate_phrases)
         if line.strip() and (long_word or (phrase and len(line.split()) <= cleaner.max_boilerplate_words)):
@@ -127,7 +128,8 @@ def _reference_clean(cleaner: LineCleaner, text: str) -> tuple[str, int]:
     return ("\n".join(kept).strip("\n"), removed) if removed else (text, 0)
 
 
-_LINE_PIECES = st.sampled_from([*BOILERPLATE_PHRASES[:6], "PRIVACY POLICY", "Σ", "ΟΔΟΣ", "İ", "word", " ", "x" * 12])
+_LINE_PIECES = st.sampled_from(
+    [*BOILERPLATE_PHRASES[:6], "PRIVACY POLICY", "Σ", "ΟΔΟΣ", "İ", "word", " ", "x" * 12])
 
 
 @settings(max_examples=200, deadline=None)
@@ -144,8 +146,8 @@ def test_line_cleaner_matches_line_by_line_rules(text: str) -> None:
     "The Cat sat.",  # one stop word: fails
 ])
 def test_stop_word_shortcut_decides_as_the_full_count(text: str) -> None:
-    """Without measurements a filter may settle the rule from words that are stop words as written; the verdict
-    is the one the counted rule gives."""
+    """Without measurements a filter may settle the rule from words that are stop words as written; the
+    verdict is the one the counted rule gives."""
     rules = {"min_doc_words": None, "min_avg_word_length": None, "min_alpha_words_ratio": None,
              "stop_words": ["the", "and", "by"]}
     fast = GopherQualityFilter(**rules).filter(Document(id="a", text=text, lang="eng_Latn"))
