@@ -11,9 +11,10 @@ Each n-gram is named by the position where it first occurs (its "first"), so a
 position repeats an earlier n-gram exactly when its first is not itself, the
 count of every n-gram is one ``bincount`` of the firsts, and the first maximum
 of that count is the most frequent n-gram that occurs first. Grouping a level's
-positions is a dict pass (``dict.setdefault`` mapped in C) for the few hundred
-positions of a typical document, and a stable sort for many, which bounds its
-memory to a few arrays of the candidates. No hashing: the statistics are exact.
+positions is a dict pass (``dict.setdefault`` mapped in C) for up to
+``_DICT_MAX`` of them and a stable sort for more (measured faster from about a
+hundred, and a few arrays of the candidates in memory instead of a dict entry
+each). No hashing: the statistics are exact.
 """
 
 from __future__ import annotations
@@ -22,9 +23,9 @@ from collections.abc import Sequence
 
 import numpy as np
 
-_DICT_MAX = 4096
-"""Largest number of positions grouped with a dict; more are grouped by a stable sort (a few machine words a
-position instead of a dict entry each)."""
+_DICT_MAX = 128
+"""Most positions grouped with a dict; more are grouped by a stable sort (faster from about a hundred on, and a
+few machine words a position instead of a dict entry each)."""
 _SMALL_COVER = 32
 """Repeated n-gram starts up to which the covered characters are summed word by word (no length array)."""
 
