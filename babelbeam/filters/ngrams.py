@@ -24,8 +24,8 @@ from collections.abc import Sequence
 import numpy as np
 
 _DICT_MAX = 128
-"""Most positions grouped with a dict; more are grouped by a stable sort (faster from about a hundred on, and a
-few machine words a position instead of a dict entry each)."""
+"""Most positions grouped with a dict; more are grouped by a stable sort (faster from about a hundred on,
+and a few machine words a position instead of a dict entry each)."""
 _SMALL_COVER = 32
 """Repeated n-gram starts up to which the covered characters are summed word by word (no length array)."""
 
