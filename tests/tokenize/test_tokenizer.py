@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 
 from babelbeam.assets import asset_path
 from babelbeam.tokenize import Tokenizer, load_tokenizer
+from babelbeam.tokenize import tokenizer as tokenizer_module
 from babelbeam.tokenize._bpe_export import bytes_to_unicode, ranks_to_merges
 from babelbeam.tokenize._samples import SAMPLE_TEXTS
 from babelbeam.tokenize.tokenizer import (
@@ -401,5 +402,6 @@ def test_bad_tokenizer_json_and_unknown_name(tmp_path: Path) -> None:
 
 def test_missing_tokenizers_package_is_a_clear_error(exported: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(sys.modules, "tokenizers", None)  # makes `import tokenizers` raise ImportError
+    monkeypatch.setattr(tokenizer_module, "_LOADED", {})  # loaded earlier in this process: load it afresh
     with pytest.raises(ImportError, match="pip install tokenizers"):
         load_tokenizer(exported)
