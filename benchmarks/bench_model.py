@@ -28,6 +28,9 @@ import torch
 import torch.nn.functional as F
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from peers import require  # noqa: E402  (benchmarks/ is on sys.path)
 
 from babelbeam.model.config import Qwen3Config, preset  # noqa: E402 -- after the sys.path fix
 from babelbeam.model.hf import hf_to_babelbeam  # noqa: E402
@@ -51,11 +54,9 @@ def _time(fn: Callable[[], None], iters: int, sync: Callable[[], None]) -> float
 
 
 def _build_hf(config: Qwen3Config, device: torch.device, dtype: torch.dtype) -> torch.nn.Module | None:
-    """transformers' model for ``config`` (SDPA attention), or None when transformers is not installed."""
-    try:
-        import transformers
-    except ImportError:
-        return None
+    """transformers' model for ``config`` (SDPA attention)."""
+    import transformers
+
     kwargs = {k: v for k, v in config.to_hf_config().items() if k not in ("architectures", "model_type")}
     if config.is_moe:
         model = transformers.Qwen3MoeForCausalLM(transformers.Qwen3MoeConfig(**kwargs, attn_implementation="sdpa"))
@@ -70,20 +71,15 @@ def bench_case(name: str, config: Qwen3Config, batch: int, seq: int, iters: int,
     torch.manual_seed(0)
     hf = _build_hf(config, device, dtype)
     ours = Qwen3ForCausalLM(config).to(device=device, dtype=dtype)
-    if hf is not None:
-        ours.load_state_dict(hf_to_babelbeam(hf.state_dict(), config))
-    else:
-        ours.init_weights()
+    ours.load_state_dict(hf_to_babelbeam(hf.state_dict(), config))
     ids = torch.randint(0, config.vocab_size, (batch, seq), device=device)
     sync = torch.cuda.synchronize if device.type == "cuda" else (lambda: None)
 
     models: dict[str, tuple[torch.nn.Module, Callable[[torch.Tensor], torch.Tensor]]] = {
-        "babelbeam": (ours, lambda x: ours(x).logits)}
-    if hf is not None:
-        models["transformers"] = (hf, lambda x: hf(x).logits)
-        with torch.no_grad():
-            diff = (ours(ids[:1, :32]).logits.float() - hf(ids[:1, :32]).logits.float()).abs().max().item()
-        log.info("%s: max |logit difference| babelbeam vs transformers = %.2e", name, diff)
+        "babelbeam": (ours, lambda x: ours(x).logits), "transformers": (hf, lambda x: hf(x).logits)}
+    with torch.no_grad():
+        diff = (ours(ids[:1, :32]).logits.float() - hf(ids[:1, :32]).logits.float()).abs().max().item()
+    log.info("%s: max |logit difference| babelbeam vs transformers = %.2e", name, diff)
 
     rows = []
     tokens = batch * seq
@@ -136,13 +132,10 @@ def main(argv: list[str] | None = None) -> int:
     cuda = torch.cuda.is_available()
     device = torch.device("cuda" if cuda else "cpu")
     dtype = torch.bfloat16 if cuda else torch.float32
-    try:
-        import transformers
+    require("transformers")
+    import transformers
 
-        peer = f"transformers {transformers.__version__}"
-    except ImportError:
-        peer = None
-        print("transformers is not installed: reporting babelbeam only (pip install transformers to compare)")
+    peer = f"transformers {transformers.__version__}"
 
     rows = []
     for name, config, batch, seq in _cases(cuda, args.cpu_layers):

@@ -23,9 +23,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 from memory import timed
+from peers import require
 
 from babelbeam.filters.langid import LanguageIdentifier
-from babelbeam.filters.minhash import MinHasher, hash_shingles, shingles
+from babelbeam.filters.minhash import MinHasher, shingle_hashes
 from babelbeam.filters.normalize import exact_dedup_key, normalize_text
 from babelbeam.filters.quality import QualityChain
 from babelbeam.pipeline.run import run_pipeline
@@ -53,7 +54,9 @@ def main() -> None:
     annotated = [identifier.annotate(dataclasses.replace(d, text=t)) for d, t in zip(docs, texts, strict=True)]
     chain = QualityChain.from_config(config.quality)
     hasher = MinHasher.from_config(config.minhash)
-    shingle_sets = [shingles(d.text, d.lang, ngram=config.minhash.ngram) for d in annotated]
+    mh = config.minhash
+    shingle_sets = [shingle_hashes(d.text, d.lang, ngram=mh.ngram, hash_function=mh.hash_function)
+                    for d in annotated]
     tokenizer = load_tokenizer("qwen3")
 
     import tiktoken
@@ -70,20 +73,18 @@ def main() -> None:
         "quality filters (whole chain)": lambda: [chain.apply(dataclasses.replace(d)) for d in annotated],
         "exact-dedup key": lambda: [exact_dedup_key(t) for t in texts],
         "MinHash signature (112 perms)": lambda: [
-            hasher.signature_from_hashes(hash_shingles(items, "sha1")) for items in shingle_sets if items],
+            hasher.signature_from_hashes(hashes) for hashes in shingle_sets if len(hashes)],
         "tokenize (babelbeam)": lambda: [tokenizer.encode(t) for t in texts],
         "tokenize (raw tiktoken, same ranks)": lambda: raw.encode_ordinary_batch(texts, num_threads=1),
     }
-    try:
-        import tokenizers
+    require("tokenizers")
+    import tokenizers
 
-        with tempfile.TemporaryDirectory() as tmp:
-            tokenizer.save_tokenizer_json(os.path.join(tmp, "tokenizer.json"))
-            hf = tokenizers.Tokenizer.from_file(os.path.join(tmp, "tokenizer.json"))
-        stages["tokenize (HF tokenizers, same vocab)"] = lambda: [hf.encode(t, add_special_tokens=False).ids
-                                                                  for t in texts]
-    except ImportError:
-        print("HF tokenizers not installed: its row is skipped")
+    with tempfile.TemporaryDirectory() as tmp:
+        tokenizer.save_tokenizer_json(os.path.join(tmp, "tokenizer.json"))
+        hf = tokenizers.Tokenizer.from_file(os.path.join(tmp, "tokenizer.json"))
+    stages["tokenize (HF tokenizers, same vocab)"] = lambda: [hf.encode(t, add_special_tokens=False).ids
+                                                              for t in texts]
 
     results = []
     for name, fn in stages.items():

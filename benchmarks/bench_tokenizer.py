@@ -31,6 +31,9 @@ os.environ["TOKENIZERS_PARALLELISM"] = "false"
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "benchmarks"))
+
+from peers import require  # noqa: E402  (benchmarks/ is on sys.path)
 
 from babelbeam.tokenize import load_tokenizer  # noqa: E402  (needs the sys.path line above)
 from babelbeam.tokenize._samples import SAMPLE_TEXTS  # noqa: E402
@@ -82,42 +85,34 @@ def best_time(fn: Callable[[], list[list[int]]], repeats: int) -> tuple[float, l
 
 
 def make_engines(babel: Any, texts: list[str], nfc_texts: list[str]
-                 ) -> tuple[dict[str, Callable[[], list[list[int]]]], list[str], float | None]:
-    """The engines to time on ``texts``, babelbeam's first: ``(engines, missing peer names, export seconds)``.
+                 ) -> tuple[dict[str, Callable[[], list[list[int]]]], float]:
+    """The engines to time on ``texts``, babelbeam's first: ``(engines, tokenizer.json export seconds)``;
+    raises ``peers.PeerMissing`` when tiktoken or tokenizers does not import.
 
     ``babel`` is babelbeam's loaded Qwen3 tokenizer; ``nfc_texts`` are ``texts`` in NFC (raw tiktoken's input).
     """
+    require("tiktoken", "tokenizers")
+    import tiktoken
+    import tokenizers
+
+    from babelbeam.tokenize.tokenizer import read_tiktoken_ranks
+
     engines: dict[str, Callable[[], list[list[int]]]] = {
         "babelbeam (tiktoken + NFC)": lambda: babel.encode_batch(texts),
     }
-    missing: list[str] = []
-    try:
-        import tiktoken
-
-        from babelbeam.tokenize.tokenizer import read_tiktoken_ranks
-
-        ranks = read_tiktoken_ranks(babel.source)
-        raw = tiktoken.Encoding("raw-qwen", pat_str=QWEN3_PATTERN, mergeable_ranks=ranks, special_tokens={})
-        engines["tiktoken (raw, NFC input)"] = lambda: [raw.encode_ordinary(t) for t in nfc_texts]
-    except ImportError:
-        missing.append("tiktoken")
-    export_s = None
-    try:
-        import tokenizers
-
-        with tempfile.TemporaryDirectory() as tmp:
-            start = time.perf_counter()
-            path = babel.save_tokenizer_json(Path(tmp) / "tokenizer.json")
-            export_s = time.perf_counter() - start
-            hf = tokenizers.Tokenizer.from_file(str(path))
-        hf.encode_special_tokens = True
-        engines["HF tokenizers (exported json)"] = lambda: [
-            e.ids for e in hf.encode_batch(texts, add_special_tokens=False)
-        ]
-    except ImportError:
-        missing.append("tokenizers")
-
-    return engines, missing, export_s
+    ranks = read_tiktoken_ranks(babel.source)
+    raw = tiktoken.Encoding("raw-qwen", pat_str=QWEN3_PATTERN, mergeable_ranks=ranks, special_tokens={})
+    engines["tiktoken (raw, NFC input)"] = lambda: [raw.encode_ordinary(t) for t in nfc_texts]
+    with tempfile.TemporaryDirectory() as tmp:
+        start = time.perf_counter()
+        path = babel.save_tokenizer_json(Path(tmp) / "tokenizer.json")
+        export_s = time.perf_counter() - start
+        hf = tokenizers.Tokenizer.from_file(str(path))
+    hf.encode_special_tokens = True
+    engines["HF tokenizers (exported json)"] = lambda: [
+        e.ids for e in hf.encode_batch(texts, add_special_tokens=False)
+    ]
+    return engines, export_s
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -146,7 +141,7 @@ def main(argv: list[str] | None = None) -> int:
     babel = load_tokenizer("qwen3")
     load_s = time.perf_counter() - start
 
-    engines, missing, export_s = make_engines(babel, texts, nfc_texts)
+    engines, export_s = make_engines(babel, texts, nfc_texts)
 
     results = []
     reference: list[list[int]] | None = None
@@ -174,7 +169,7 @@ def main(argv: list[str] | None = None) -> int:
         f"best of {args.repeats} runs. Taken on a shared machine: figures are indicative, ratios are the point."
     )
     print(
-        f"babelbeam load_tokenizer('qwen3'): {load_s:.2f} s; tokenizer.json export: {export_s or 0:.2f} s\n"
+        f"babelbeam load_tokenizer('qwen3'): {load_s:.2f} s; tokenizer.json export: {export_s:.2f} s\n"
     )
     print("| engine | docs/s/core | MB/s/core | speed vs babelbeam | tokens | docs with other ids |")
     print("|---|---:|---:|---:|---:|---:|")
@@ -183,8 +178,6 @@ def main(argv: list[str] | None = None) -> int:
             f"| {row['engine']} | {row['docs_per_s_per_core']:,.0f} | {row['mb_per_s_per_core']:.2f} | "
             f"{row['speed_vs_babelbeam']:.2f}x | {row['tokens']:,} | {row['mismatched_docs']} |"
         )
-    for name in missing:
-        print(f"\nPeer '{name}' is not installed: pip install {name} to include it.")
     if args.json:
         Path(args.json).write_text(
             json.dumps(
@@ -194,7 +187,6 @@ def main(argv: list[str] | None = None) -> int:
                     "bytes": n_bytes,
                     "load_seconds": load_s,
                     "export_seconds": export_s,
-                    "missing_peers": missing,
                     "shared_machine": True,
                     "results": results,
                 },

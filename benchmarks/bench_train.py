@@ -26,6 +26,9 @@ import torch.nn.functional as F
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "benchmarks"))
+
+from peers import require  # noqa: E402  (benchmarks/ is on sys.path)
 
 from babelbeam.model.train import Trainer, param_groups  # noqa: E402
 from babelbeam.model.train_config import TrainConfig  # noqa: E402
@@ -68,12 +71,10 @@ def bench_babelbeam(preset: str, data: Path, seq_len: int, micro: int, warmup: i
     return seq_len * micro / seconds
 
 
-def bench_transformers(preset: str, seq_len: int, micro: int, warmup: int, steps: int) -> float | None:
-    try:
-        import transformers
-    except ImportError:
-        print("transformers is not installed: its column is empty (pip install transformers)", file=sys.stderr)
-        return None
+def bench_transformers(preset: str, seq_len: int, micro: int, warmup: int, steps: int) -> float:
+    require("transformers")
+    import transformers
+
     from babelbeam.model.config import preset as get_preset
 
     hf = get_preset(preset).to_hf_config()
@@ -130,7 +131,7 @@ def main(argv: list[str] | None = None) -> int:
     print("| preset | babelbeam tok/s/core | transformers tok/s/core | ratio |")
     print("|---|---:|---:|---:|")
     for r in rows:
-        theirs = f"{r['transformers_tokens_per_s']:,.0f}" if r["transformers_tokens_per_s"] else "not installed"
+        theirs = f"{r['transformers_tokens_per_s']:,.0f}"
         ratio = f"{r['ratio']:.2f}x" if r["ratio"] else "-"
         print(f"| {r['preset']} | {r['babelbeam_tokens_per_s']:,.0f} | {theirs} | {ratio} |")
     if args.json:

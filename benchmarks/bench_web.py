@@ -43,6 +43,7 @@ sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "benchmarks"))
 
 from memory import run_measured  # noqa: E402
+from peers import require  # noqa: E402
 
 from babelbeam.filters.html import MainTextExtractor, decode_html  # noqa: E402
 from babelbeam.schemas.web_config import ENGINES  # noqa: E402
@@ -503,6 +504,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.mode == "warc-text":
         result = warc_to_text(args.impl, args.path)
     else:
+        require("datatrove", "cchardet", "magic")  # the WARC -> text peer: WarcReader + Trafilatura
         args.out.mkdir(parents=True, exist_ok=True)
         result = run_all(args.cache, args.out, args.copies)
         print(markdown(result))

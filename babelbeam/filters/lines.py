@@ -55,23 +55,32 @@ class LineCleaner:
         self.remove_citations = remove_citations
         self.keep_measurements = keep_measurements
 
-    def _is_boilerplate(self, line: str) -> bool:
+    def _is_boilerplate(self, line: str, phrases: tuple[str, ...]) -> bool:
         if self.max_word_length is not None and len(line) > self.max_word_length:
             if any(len(w) > self.max_word_length for w in line.split()):
                 return True
-        if self.boilerplate_phrases:
+        if phrases:
             lower = line.lower()
-            if any(p in lower for p in self.boilerplate_phrases):
+            if any(p in lower for p in phrases):
                 return len(line.split()) <= self.max_boilerplate_words
         return False
 
     def clean_text(self, text: str) -> tuple[str, int]:
         """The text without boilerplate lines, and the number of lines removed. Unchanged text is returned as is."""
         lines = text.split("\n")
+        # Lower-casing the whole text lower-cases each line as on its own (a newline is neither cased nor
+        # case-ignorable, so no line's case context reaches past it): a phrase absent from the whole text is
+        # in no line, and most documents hold none of them.
+        lower_text = text.lower() if self.boilerplate_phrases else ""
+        phrases = tuple(p for p in self.boilerplate_phrases if p in lower_text)
+        if not phrases and not self.remove_citations and (
+            self.max_word_length is None or max(map(len, lines)) <= self.max_word_length
+        ):
+            return text, 0
         kept = []
         removed = 0
         for line in lines:
-            if line.strip() and self._is_boilerplate(line):
+            if line.strip() and self._is_boilerplate(line, phrases):
                 removed += 1
                 continue
             if self.remove_citations and "[" in line:

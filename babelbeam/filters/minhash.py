@@ -6,11 +6,27 @@ symbols removed, every decimal digit folded to ``0``). Words come from
 Chinese and Japanese get real words) when that module is installed, else from
 whitespace.
 
-Signatures are bit-for-bit those of ``datasketch.MinHash(num_perm, seed,
-scheme=...)`` updated with the same shingles as UTF-8 bytes: each shingle is
-hashed with datasketch's ``sha1_hash32`` (first 4 bytes of SHA-1, little
-endian) and permuted with parameters drawn exactly as datasketch draws them
-from ``numpy.random.RandomState(seed)``. Two schemes, named as in datasketch:
+Each shingle becomes one 32-bit hash (``hash_function``), and a signature is
+the minimum of each of ``num_perm`` permutations of those hashes, computed
+exactly as ``datasketch.MinHash(num_perm, seed, scheme=..., hashfunc=...)``
+does. Shingle hashes:
+
+- ``xxh3`` (the default): every word is hashed once with xxHash's XXH3-64 (of
+  its UTF-8 bytes, seed 0), and the word hashes ``w_0 .. w_{k-1}`` of a
+  shingle are combined in numpy, ``acc = (...(w_0 * P + w_1) * P + ...) * P +
+  w_{k-1} mod 2^64`` with ``P = 0x9E3779B97F4A7C15``, then MurmurHash3's 64-bit
+  finalizer; the shingle hash is its upper 32 bits. No shingle string is ever
+  built, and a word in five shingles is hashed once, not five times. The same
+  value for one shingle's bytes is ``shingle_hash32``, so datasketch
+  reproduces these signatures with ``MinHash(..., hashfunc=shingle_hash32)``.
+- ``sha1``: datasketch's own default, ``sha1_hash32`` (first 4 bytes of the
+  SHA-1 of the shingle's UTF-8 bytes, little endian): signatures bit-for-bit
+  those of ``datasketch.MinHash(num_perm, seed, scheme=...)`` with no
+  ``hashfunc``.
+- ``crc32``: ``zlib.crc32`` of the shingle's bytes (cheap, no peer uses it).
+
+Permutation parameters are drawn exactly as datasketch draws them from
+``numpy.random.RandomState(seed)``. Two schemes, named as in datasketch:
 
 - ``affine32`` (datasketch's default since 2.0): ``h' = fmix32(h)``, then
   ``a*h' + b mod 2^32`` with ``a`` odd.
@@ -29,9 +45,11 @@ import logging
 import zlib
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
+from itertools import repeat
 
 import numpy as np
 import regex
+import xxhash
 
 from babelbeam.schemas.minhash_config import HASH_FUNCTIONS, SCHEMES, MinHashConfig
 
@@ -149,11 +167,99 @@ def shingle_bytes(text: str, lang: str = "und", *, ngram: int = 5, segment: bool
 
 
 def shingle_hashes(
-    text: str, lang: str = "und", *, ngram: int = 5, segment: bool = True, hash_function: str = "sha1"
+    text: str, lang: str = "und", *, ngram: int = 5, segment: bool = True, hash_function: str = "xxh3"
 ) -> np.ndarray:
-    """``hash_shingles(shingles(text, lang, ...), hash_function)``: one uint32 per distinct shingle, same order,
-    the cheapest way from text to the input of ``MinHasher.signature_from_hashes`` and ``unique_hashes``."""
+    """The uint32 hashes of the document's shingles, the cheapest way from text to the input of
+    ``MinHasher.signature_from_hashes`` and ``unique_hashes``: the same set of values as
+    ``hash_shingles(shingles(text, lang, ...), hash_function)``.
+
+    ``sha1`` and ``crc32`` give one value per distinct shingle in first-occurrence order; ``xxh3`` one value
+    per shingle position (a repeated shingle repeats its value, which changes neither a signature nor
+    ``unique_hashes``), computed from the words without building shingle strings.
+    """
+    if hash_function == "xxh3":
+        words = list(filter(None, _normalized_text(text, lang, segment).encode("utf-8").split(b" ")))
+        return combine_word_hashes(word_hashes(words), ngram)
     return hash_shingles(shingle_bytes(text, lang, ngram=ngram, segment=segment), hash_function)
+
+
+# ------------------------------------------------------------------------------------------------------------
+# The xxh3 shingle hash: words hashed once, combined per shingle
+
+
+_XXH3 = xxhash.xxh3_64_intdigest
+_MASK64 = (1 << 64) - 1
+SHINGLE_MULTIPLIER = 0x9E3779B97F4A7C15
+"""``P`` of the xxh3 shingle hash: odd (multiplying by it is a bijection mod 2^64), 2^64 / golden ratio."""
+_FMIX64 = (33, 0xFF51AFD7ED558CCD, 0xC4CEB9FE1A85EC53)
+"""MurmurHash3 fmix64 shift and multipliers."""
+_FMIX64_NP = (np.uint64(33), np.uint64(_FMIX64[1]), np.uint64(_FMIX64[2]))
+
+
+def word_hashes(words: Sequence[bytes]) -> np.ndarray:
+    """XXH3-64 (seed 0) of each word's bytes, as uint64."""
+    return np.fromiter(map(_XXH3, words), dtype=np.uint64, count=len(words))
+
+
+def combine_word_hashes(hashes: np.ndarray, ngram: int = 5) -> np.ndarray:
+    """The xxh3 shingle hash of every ``ngram``-word window of word hashes (uint64, text order), as uint32;
+    fewer than ``ngram`` words (but at least one) give one shingle of all of them, no words none."""
+    k = min(ngram, len(hashes))
+    if k == 0:
+        return np.empty(0, dtype=np.uint32)
+    # window j of the k shifted views: row i of the stack is the shingle starting at word i
+    count = len(hashes) - k + 1
+    return _combine_columns([hashes[j : j + count] for j in range(k)])
+
+
+def _combine_columns(columns: Sequence[np.ndarray]) -> np.ndarray:
+    """Horner's rule over word-hash columns (``acc = acc * P + column``, wrapping mod 2^64 as uint64
+    arithmetic does), MurmurHash3's fmix64, then the upper 32 bits."""
+    multiplier = np.uint64(SHINGLE_MULTIPLIER)
+    acc = columns[0].copy()
+    for column in columns[1:]:
+        acc *= multiplier
+        acc += column
+    shift, m1, m2 = _FMIX64_NP
+    acc ^= acc >> shift
+    acc *= m1
+    acc ^= acc >> shift
+    acc *= m2
+    acc ^= acc >> shift
+    return (acc >> np.uint64(32)).astype(np.uint32)
+
+
+def shingle_hash32(shingle: bytes | str) -> int:
+    """The xxh3 hash of one shingle (its normalised words joined by single spaces), as a Python int.
+
+    The same value ``combine_word_hashes`` computes in numpy, one shingle at a time: the ``hashfunc`` that
+    makes ``datasketch.MinHash(num_perm, seed, scheme=..., hashfunc=shingle_hash32)`` give babelbeam's xxh3
+    signatures.
+    """
+    if isinstance(shingle, str):
+        shingle = shingle.encode("utf-8")
+    acc = 0
+    for word in shingle.split(b" "):
+        acc = (acc * SHINGLE_MULTIPLIER + _XXH3(word)) & _MASK64
+    shift, m1, m2 = _FMIX64
+    acc ^= acc >> shift
+    acc = (acc * m1) & _MASK64
+    acc ^= acc >> shift
+    acc = (acc * m2) & _MASK64
+    acc ^= acc >> shift
+    return acc >> 32
+
+
+def _xxh3_shingles(items: Sequence[bytes]) -> np.ndarray:
+    """``shingle_hash32`` of each shingle, vectorised when every shingle has the same number of words."""
+    if not items:
+        return np.empty(0, dtype=np.uint32)
+    spaces = np.fromiter(map(bytes.count, items, repeat(b" ")), dtype=np.int64, count=len(items))
+    k = int(spaces[0]) + 1
+    if not (spaces == k - 1).all():
+        return np.fromiter(map(shingle_hash32, items), dtype=np.uint32, count=len(items))
+    table = word_hashes(b" ".join(items).split(b" ")).reshape(len(items), k)  # row i: shingle i's words
+    return _combine_columns([table[:, j] for j in range(k)])
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -177,13 +283,15 @@ def _utf8(items: Iterable[str | bytes]) -> Sequence[bytes]:
     return [s.encode("utf-8") if isinstance(s, str) else s for s in items]
 
 
-def hash_shingles(items: Iterable[str | bytes], hash_function: str = "sha1") -> np.ndarray:
-    """32-bit hash of each shingle's UTF-8 bytes as a uint32 array.
+def hash_shingles(items: Iterable[str | bytes], hash_function: str = "xxh3") -> np.ndarray:
+    """32-bit hash of each shingle (its UTF-8 bytes) as a uint32 array.
 
-    ``sha1``: datasketch's ``sha1_hash32`` (first 4 digest bytes, little endian). ``crc32``: ``zlib.crc32``,
-    about 4x cheaper but not datasketch-compatible.
+    ``xxh3``: ``shingle_hash32`` (each word hashed once and combined; see the module docstring). ``sha1``:
+    datasketch's ``sha1_hash32`` (first 4 digest bytes, little endian). ``crc32``: ``zlib.crc32``.
     """
     encoded = _utf8(items)
+    if hash_function == "xxh3":
+        return _xxh3_shingles(encoded)
     if hash_function == "sha1":
         # sha1 and digest chained through map() and whole 20-byte digests joined: the only per-shingle cost is
         # OpenSSL's; the first 4 bytes of each digest are then a strided uint32 view.
@@ -235,7 +343,7 @@ class MinHasher:
         seed: int = 1,
         *,
         scheme: str = "affine32",
-        hash_function: str = "sha1",
+        hash_function: str = "xxh3",
         chunk: int = 4096,
     ) -> None:
         self.num_perm = num_perm

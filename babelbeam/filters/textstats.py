@@ -2,19 +2,17 @@
 
 Each property is computed on first use and cached, so a chain of filters splits
 lines once, segments words once and builds the n-gram tables once, however many
-rules read them. N-gram statistics are exact (no hashing): word n-grams get
-dense integer ids by pairing the (n-1)-gram id with the next word's id, one
-``numpy.unique`` per n.
+rules read them. N-gram statistics are exact (no hashing): see
+``babelbeam.filters.ngrams``.
 """
 
 from __future__ import annotations
 
 import re
 from functools import cache, cached_property
-from itertools import filterfalse
+from itertools import filterfalse, repeat
 
-import numpy as np
-
+from babelbeam.filters.ngrams import NgramTable
 from babelbeam.filters.segment import words as segment_words
 from babelbeam.schemas.document import Document
 
@@ -48,86 +46,6 @@ def duplicates(items: list[str]) -> tuple[int, int]:
     return dup_items, dup_chars
 
 
-def _group(key: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """``np.unique(key, return_index=True, return_inverse=True, return_counts=True)`` without the unique values:
-    (dense id of each position, first position of each id, count of each id), ids in sorted key order.
-
-    The same stable sort and the same arrays, without ``np.unique``'s Python layers, which cost more than
-    the sort itself on the few hundred n-grams of a typical document.
-    """
-    n = len(key)
-    order = np.argsort(key, kind="stable")  # stable: the first position of each id is its first occurrence
-    ordered = key[order]
-    new = np.empty(n, dtype=bool)
-    new[:1] = True
-    np.not_equal(ordered[1:], ordered[:-1], out=new[1:])
-    starts = np.flatnonzero(new)
-    inverse = np.empty(n, dtype=np.intp)
-    inverse[order] = np.cumsum(new) - 1
-    return inverse, order[starts], np.diff(starts, append=n)
-
-
-class NgramTable:
-    """Exact word n-gram statistics over a word list: top n-gram character share and duplicated n-gram coverage."""
-
-    def __init__(self, words: list[str]) -> None:
-        n = len(words)
-        vocab = {w: i for i, w in enumerate(dict.fromkeys(words))}
-        self.n_words = n
-        self._base = np.fromiter(map(vocab.__getitem__, words), dtype=np.int64, count=n)
-        self._vocab_size = max(len(vocab), 1)
-        self._lens = np.fromiter(map(len, words), dtype=np.int64, count=n)
-        self._cum = np.concatenate(([0], np.cumsum(self._lens)))
-        # n -> (dense id of the n-gram at each position, first position of each id, count of each id)
-        self._ids: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
-        self._no_dups_from: int | None = None
-
-    def _ngrams(self, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        got = self._ids.get(n)
-        if got is not None:
-            return got
-        if n == 1:
-            key = self._base
-        else:
-            prev = self._ngrams(n - 1)[0]
-            # pair the (n-1)-gram at i with the word at i+n-1; both ids are < len(words), so no overflow
-            key = prev[:-1] * self._vocab_size + self._base[n - 1 :]
-        got = self._ids[n] = _group(key)
-        return got
-
-    def top_ngram_chars(self, n: int) -> int:
-        """Characters (word characters, no separators) in all occurrences of the most frequent n-gram.
-
-        Ties go to the n-gram that occurs first. An n-gram that occurs once is no
-        repetition, so the result is 0 when every n-gram is unique.
-        """
-        if self.n_words < n:
-            return 0
-        _, first, counts = self._ngrams(n)
-        best = int(counts.max())
-        if best < 2:
-            return 0
-        start = int(first[counts == best].min())
-        return best * int(self._cum[start + n] - self._cum[start])
-
-    def duplicated_ngram_chars(self, n: int) -> int:
-        """Characters of the words covered by any n-gram that repeats an earlier one (overlaps counted once)."""
-        if self.n_words < n or (self._no_dups_from is not None and n >= self._no_dups_from):
-            return 0
-        inverse, first, counts = self._ngrams(n)
-        if len(counts) == len(inverse):
-            # A repeated n-gram contains a repeated (n-1)-gram, so none repeat for larger n either.
-            self._no_dups_from = n if self._no_dups_from is None else min(self._no_dups_from, n)
-            return 0
-        positions = np.arange(len(inverse))
-        dup_starts = positions[first[inverse] != positions]
-        cover = np.zeros(self.n_words + 1, dtype=np.int64)
-        np.add.at(cover, dup_starts, 1)
-        np.add.at(cover, dup_starts + n, -1)
-        covered = np.cumsum(cover[:-1]) > 0
-        return int(self._lens[covered].sum())
-
-
 class TextStats:
     """Everything the filters measure about one text, computed lazily and cached.
 
@@ -159,10 +77,10 @@ class TextStats:
     def n_alpha_words(self) -> int:
         """Words containing at least one letter."""
         ws = self.words
-        # most words are letters only: count those in C, inspect the rest
-        return sum(map(str.isalpha, ws)) + sum(
-            1 for w in filterfalse(str.isalpha, ws) if any(c.isalpha() for c in w)
-        )
+        # Most words are letters only: count those in C, and test the rest ("don't", "3rd", "2024")
+        # character by character with map(), also in C.
+        odd = list(filterfalse(str.isalpha, ws))
+        return len(ws) - len(odd) + sum(map(any, map(map, repeat(str.isalpha, len(odd)), odd)))
 
     @cached_property
     def lower_words(self) -> set[str]:

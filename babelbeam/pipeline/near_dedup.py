@@ -54,7 +54,7 @@ from babelbeam.filters.minhash import MinHasher, band_hashes, jaccard, shingle_h
 from babelbeam.pipeline.stage import KEPT, METRICS_NAMESPACE, REMOVED
 from babelbeam.schemas import Document
 from babelbeam.schemas.config import ConfigError
-from babelbeam.schemas.minhash_config import MinHashConfig
+from babelbeam.schemas.minhash_config import SIGNATURE_VERSIONS, MinHashConfig
 
 log = logging.getLogger(__name__)
 
@@ -121,10 +121,19 @@ def check_index(index_dir: str, config: MinHashConfig) -> str:
             raise ConfigError(f"minhash.index_dir: {match.path} is not a readable signature file ({e})") from None
         stored = {k.decode()[len("babelbeam.minhash.") :]: v.decode() for k, v in metadata.items()
                   if k.decode().startswith("babelbeam.minhash.")}
+        if "signature_version" not in stored and stored.get("hash_function") in ("sha1", "crc32"):
+            # written before the versions existed: those two hashes were then what they are now
+            stored["signature_version"] = SIGNATURE_VERSIONS[stored["hash_function"]]
         if stored != wanted:
             diff = ", ".join(f"{k}: index {stored.get(k)!r} vs run {v!r}" for k, v in wanted.items()
                              if stored.get(k) != v)
-            raise ConfigError(f"minhash.index_dir: {match.path} was written with other MinHash parameters ({diff})")
+            hint = ""
+            if stored.get("signature_version") != wanted["signature_version"]:
+                hint = ("; its band hashes come from another shingle hash and can never match this run's: "
+                        f"set minhash.hash_function to {stored.get('hash_function')!r} to read it (if this "
+                        "babelbeam has that version), or rebuild the index with this run's settings")
+            raise ConfigError(f"minhash.index_dir: {match.path} was written with other MinHash parameters "
+                              f"({diff}){hint}")
     return pattern
 
 

@@ -23,7 +23,12 @@ from babelbeam.schemas.config_base import (
 )
 
 SCHEMES = ("affine32", "legacy")
-HASH_FUNCTIONS = ("sha1", "crc32")
+HASH_FUNCTIONS = ("xxh3", "sha1", "crc32")
+SIGNATURE_VERSIONS = {"xxh3": "xxh3-words-1", "sha1": "sha1-1", "crc32": "crc32-1"}
+"""The version of each shingle hash's definition, written into a signature index (``index_params``): a change
+to how shingles are hashed gets a new version, so an index and a run with different ones are told apart even
+when every other parameter matches. Indexes written before the versions existed hold sha1 or crc32 hashes of
+version 1."""
 
 
 @dataclass
@@ -42,10 +47,18 @@ class MinHashConfig:
     """Permutation scheme, named as in datasketch 2.x: ``affine32`` (datasketch's default since 2.0: 32-bit
     MurmurHash3 pre-mix then ``a*h+b mod 2^32``) or ``legacy`` (``(a*h+b) mod (2^61-1)`` truncated to 32 bits,
     datasketch before 2.0 and text-dedup). Either gives the same values as ``datasketch.MinHash(num_perm, seed,
-    scheme=...)``."""
-    hash_function: Annotated[str, OneOf(HASH_FUNCTIONS)] = "sha1"
-    """Hash of each shingle's UTF-8 bytes: ``sha1`` (first 4 bytes little-endian, datasketch's ``sha1_hash32``;
-    datasketch-compatible) or ``crc32`` (``zlib.crc32``, about 4x faster to hash, NOT datasketch-compatible)."""
+    scheme=...)`` (with ``hashfunc=shingle_hash32`` for the xxh3 shingle hash)."""
+    hash_function: Annotated[str, OneOf(HASH_FUNCTIONS)] = "xxh3"
+    """Hash of each shingle: ``xxh3`` (each word hashed once with XXH3-64 and a shingle's word hashes
+    combined in numpy; several times faster than hashing shingle strings, and reproduced by datasketch with
+    ``hashfunc=babelbeam.filters.minhash.shingle_hash32``), ``sha1`` (first 4 bytes of the SHA-1 of the
+    shingle's UTF-8 bytes, little endian: datasketch's default ``sha1_hash32``, so signatures equal
+    ``datasketch.MinHash``'s with no ``hashfunc``; the default before xxh3) or ``crc32`` (``zlib.crc32``).
+    Each is a MinHash of the same shingle sets with other random hash values, so recall and false positives
+    are the same in expectation, but the signatures and band hashes differ: a pair on the S-curve's slope
+    (Jaccard about 0.4 to 0.9) may be a candidate with one and not the other; exact copies and pairs far from
+    the threshold are decided alike. A signature index records its hash and is refused by a run with
+    another."""
     segment_words: bool = True
     """Split words with ``babelbeam.filters.segment.words`` (ICU; real words for Thai, Chinese, Japanese) when that
     module is installed; otherwise, or when False, words are whitespace-separated."""
@@ -93,5 +106,6 @@ class MinHashConfig:
             "seed": str(self.seed),
             "scheme": self.scheme,
             "hash_function": self.hash_function,
+            "signature_version": SIGNATURE_VERSIONS[self.hash_function],
             "segment_words": str(self.segment_words),
         }

@@ -8,7 +8,7 @@ speed. Text inside documents is always encoded as plain text: a document that co
 ``<|endoftext|>`` gets the ids of those characters, never the EOS id, so data cannot inject control tokens.
 
 A ``Tokenizer`` holds a compiled engine and is never pickled: Beam DoFns build it in ``setup()``.
-Loading the Qwen3 tokenizer takes about a second.
+``load_tokenizer`` loads each tokenizer once per process and hands out that one object after.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ import hashlib
 import json
 import logging
 import os
+import threading
 import uuid
 from collections.abc import Sequence
 from pathlib import Path
@@ -404,13 +405,57 @@ def _from_tokenizer_json(path: Path) -> Tokenizer:
     )
 
 
+_LOADED: dict[tuple[Any, ...], Tokenizer] = {}
+_LOADED_LOCK = threading.Lock()
+
+
+def _file_key(path: Path) -> tuple[Any, ...] | None:
+    """Identity of a file's current contents for the cache: resolved path, size and modification time."""
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return (str(path.resolve()), st.st_size, st.st_mtime_ns)
+
+
+def _cache_key(name_or_path: str | os.PathLike[str]) -> tuple[Any, ...] | None:
+    """What a loaded tokenizer depends on: the files it was read from, as they are now; None: do not cache."""
+    if str(name_or_path) == QWEN3_NAME:
+        files = [asset_path(QWEN3_RANKS_FILE)]
+    else:
+        path = Path(name_or_path)
+        if path.is_dir():
+            path = path / "tokenizer.json"
+        files = [path, path.with_name("tokenizer_config.json")]  # the EOS id may come from the config
+    keys = [_file_key(f) for f in files]
+    if keys[0] is None:
+        return None  # missing: the loader raises the error that names it
+    return (str(name_or_path), *keys)
+
+
 def load_tokenizer(name_or_path: str | os.PathLike[str] = QWEN3_NAME) -> Tokenizer:
-    """Load a tokenizer by name or path.
+    """Load a tokenizer by name or path, once per process.
 
     - ``"qwen3"``: the Qwen3 tokenizer from the bundled ``qwen.tiktoken`` (checked by SHA-256).
     - a ``*.tiktoken`` path: those BPE ranks with the Qwen3 pattern and the Qwen3 added tokens after them.
     - a Hugging Face ``tokenizer.json`` path, or a directory holding one (needs ``tokenizers``).
+
+    Loading the Qwen3 tokenizer takes about 0.3 s, and a run asks for it in several places (the write phase's
+    workers, the manifest's identity): the first call loads it and later calls in the process get the same
+    object, until the file it came from changes (size or modification time). A ``Tokenizer`` is never changed
+    after loading, and its engines encode from many threads, so sharing it is safe; it is still never pickled.
     """
+    key = _cache_key(name_or_path)
+    if key is None:
+        return _load_tokenizer(name_or_path)
+    with _LOADED_LOCK:  # held while loading: threads asking at once wait for one load
+        tokenizer = _LOADED.get(key)
+        if tokenizer is None:
+            tokenizer = _LOADED[key] = _load_tokenizer(name_or_path)
+    return tokenizer
+
+
+def _load_tokenizer(name_or_path: str | os.PathLike[str]) -> Tokenizer:
     if str(name_or_path) == QWEN3_NAME:
         path = asset_path(QWEN3_RANKS_FILE)
         tokenizer = _from_ranks(

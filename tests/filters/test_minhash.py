@@ -8,6 +8,7 @@ import random
 import numpy as np
 import pytest
 import regex
+import xxhash
 from datasketch import MinHash
 from datasketch.lsh import _optimal_param
 from hypothesis import given, settings
@@ -18,18 +19,24 @@ from babelbeam.filters.minhash import (
     MinHasher,
     band_hashes,
     candidate_probability,
+    combine_word_hashes,
     hash_shingles,
     jaccard,
     normalize_words,
     optimal_param,
     shingle_bytes,
+    shingle_hash32,
     shingle_hashes,
     shingles,
     shingles_from_words,
     unique_hashes,
+    word_hashes,
 )
 from babelbeam.schemas.config import ConfigError
 from babelbeam.schemas.minhash_config import MinHashConfig
+
+XXH3_VECTOR = 127_382_650
+"""``shingle_hash32("the quick brown fox jumps")``: a value a changed definition would change."""
 
 
 def _random_shingles(rng: random.Random, n: int) -> list[str]:
@@ -40,9 +47,10 @@ def _random_shingles(rng: random.Random, n: int) -> list[str]:
 @pytest.mark.parametrize("scheme", ["affine32", "legacy"])
 @pytest.mark.parametrize("num_perm,seed", [(112, 1), (128, 42), (7, 0)])
 def test_signatures_equal_datasketch(scheme: str, num_perm: int, seed: int) -> None:
+    """``hash_function="sha1"`` is datasketch's own hashing: the same signatures with no ``hashfunc``."""
     rng = random.Random(num_perm * 1000 + seed)
     # A small chunk forces several vectorised blocks per document.
-    hasher = MinHasher(num_perm, seed, scheme=scheme, chunk=64)
+    hasher = MinHasher(num_perm, seed, scheme=scheme, hash_function="sha1", chunk=64)
     for size in [0, 1, 2, 63, 64, 65, 300, 1000]:
         items = _random_shingles(rng, size)
         reference = MinHash(num_perm=num_perm, seed=seed, scheme=scheme)
@@ -52,13 +60,72 @@ def test_signatures_equal_datasketch(scheme: str, num_perm: int, seed: int) -> N
         np.testing.assert_array_equal(ours, reference.hashvalues)
 
 
-def test_default_scheme_is_datasketch_default() -> None:
-    """``MinHash(num_perm, seed)`` with no scheme is what the default config reproduces."""
+def _word_shingles(rng: random.Random, n: int, words: int = 5) -> list[str]:
+    vocab = _random_shingles(rng, 60)
+    return [" ".join(rng.choice(vocab) for _ in range(words)) for _ in range(n)]
+
+
+@pytest.mark.parametrize("scheme", ["affine32", "legacy"])
+@pytest.mark.parametrize("num_perm,seed", [(112, 1), (7, 0)])
+def test_xxh3_signatures_equal_datasketch_with_its_hashfunc(scheme: str, num_perm: int, seed: int) -> None:
+    """``hash_function="xxh3"`` is datasketch's MinHash with ``hashfunc=shingle_hash32``: from shingle
+    strings, and from text through ``shingle_hashes`` (the pipeline's path, never building the strings)."""
+    rng = random.Random(num_perm + seed)
+    hasher = MinHasher(num_perm, seed, scheme=scheme, hash_function="xxh3", chunk=64)
+    for size in [0, 1, 2, 65, 300]:
+        items = _word_shingles(rng, size, rng.randint(1, 6))
+        reference = MinHash(num_perm=num_perm, seed=seed, scheme=scheme, hashfunc=shingle_hash32)
+        reference.update_batch([s.encode("utf-8") for s in items])
+        np.testing.assert_array_equal(hasher.signature(items), reference.hashvalues)
+    texts = ["one", "one two three", "Ünïcödé wörds, ١٢٣ and 中文 text " * 3,
+             " ".join(_random_shingles(rng, 400))]
+    for text in texts:
+        reference = MinHash(num_perm=num_perm, seed=seed, scheme=scheme, hashfunc=shingle_hash32)
+        reference.update_batch([s.encode("utf-8") for s in shingles(text, "und")])
+        ours = hasher.signature_from_hashes(shingle_hashes(text, "und", hash_function="xxh3"))
+        np.testing.assert_array_equal(ours, reference.hashvalues)
+
+
+def test_default_config_is_the_xxh3_scheme() -> None:
+    """The default config reproduces ``MinHash(num_perm, seed, hashfunc=shingle_hash32)``, datasketch's
+    default permutation scheme with babelbeam's shingle hash."""
     config = MinHashConfig()
-    items = _random_shingles(random.Random(3), 200)
-    reference = MinHash(config.num_perm, config.seed)
+    assert config.hash_function == "xxh3" and config.scheme == "affine32"
+    items = _word_shingles(random.Random(3), 200)
+    reference = MinHash(config.num_perm, config.seed, hashfunc=shingle_hash32)
     reference.update_batch([s.encode() for s in items])
     np.testing.assert_array_equal(MinHasher.from_config(config).signature(items), reference.hashvalues)
+
+
+def test_shingle_hash32_is_its_definition() -> None:
+    """XXH3-64 of each word, Horner's rule with P mod 2^64, MurmurHash3 fmix64, upper 32 bits: written out."""
+    def fmix64(h: int) -> int:
+        h ^= h >> 33
+        h = h * 0xFF51AFD7ED558CCD % 2**64
+        h ^= h >> 33
+        h = h * 0xC4CEB9FE1A85EC53 % 2**64
+        return h ^ (h >> 33)
+
+    for shingle in ["a b c d e", "ü ö", "中文", "x"]:
+        acc = 0
+        for word in shingle.encode().split(b" "):
+            acc = (acc * 0x9E3779B97F4A7C15 + xxhash.xxh3_64_intdigest(word)) % 2**64
+        assert shingle_hash32(shingle) == fmix64(acc) >> 32
+    # word order matters, and the documented test vector pins the definition across releases
+    assert shingle_hash32("a b") != shingle_hash32("b a")
+    assert shingle_hash32("the quick brown fox jumps") == XXH3_VECTOR
+
+
+@pytest.mark.parametrize("ngram", [1, 2, 5])
+def test_combined_word_hashes_equal_the_per_shingle_hash(ngram: int) -> None:
+    rng = random.Random(ngram)
+    for n_words in [0, 1, ngram - 1, ngram, 50]:
+        words = [w.encode() for w in _random_shingles(rng, max(n_words, 0))]
+        ours = combine_word_hashes(word_hashes(words), ngram)
+        expected = [shingle_hash32(s) for s in shingles_from_words([w.decode() for w in words], ngram)]
+        if n_words > ngram:
+            expected = [shingle_hash32(b" ".join(words[i : i + ngram])) for i in range(n_words - ngram + 1)]
+        assert ours.dtype == np.uint32 and ours.tolist() == expected
 
 
 def test_duplicate_shingles_do_not_change_signature() -> None:
@@ -67,7 +134,7 @@ def test_duplicate_shingles_do_not_change_signature() -> None:
     np.testing.assert_array_equal(hasher.signature(items), hasher.signature(items + items[:50]))
 
 
-@pytest.mark.parametrize("hash_function", ["sha1", "crc32"])
+@pytest.mark.parametrize("hash_function", ["xxh3", "sha1", "crc32"])
 def test_signature_agreement_estimates_jaccard(hash_function: str) -> None:
     rng = random.Random(11)
     base = _random_shingles(rng, 2000)
@@ -237,17 +304,22 @@ def test_shingle_bytes_and_hashes_equal_the_str_path(segment: bool, ngram: int) 
             ours = shingle_hashes(text, "und", ngram=ngram, segment=segment, hash_function=hash_function)
             assert ours.dtype == np.uint32
             np.testing.assert_array_equal(ours, hash_shingles(plain, hash_function))
+        # xxh3 gives a value per shingle position: the same set as the distinct shingles' hashes
+        ours = shingle_hashes(text, "und", ngram=ngram, segment=segment, hash_function="xxh3")
+        assert ours.dtype == np.uint32
+        np.testing.assert_array_equal(unique_hashes(ours), unique_hashes(hash_shingles(plain, "xxh3")))
 
 
-def test_hash_shingles_is_sha1_hash32_for_any_input_kind() -> None:
+def test_hash_shingles_for_any_input_kind() -> None:
     items = ["a b c", "ü ö", "中文"]
     expected = [int.from_bytes(hashlib.sha1(s.encode()).digest()[:4], "little") for s in items]
     as_bytes = [s.encode() for s in items]
-    for given_items in (items, tuple(items), iter(items), as_bytes, [items[0], as_bytes[1], items[2]]):
-        out = hash_shingles(given_items)
-        assert out.dtype == np.uint32 and out.flags.c_contiguous and out.flags.writeable
-        assert out.tolist() == expected
-    assert hash_shingles([]).shape == (0,)
+    for hash_function, want in (("sha1", expected), ("xxh3", [shingle_hash32(s) for s in items])):
+        for given_items in (items, tuple(items), iter(items), as_bytes, [items[0], as_bytes[1], items[2]]):
+            out = hash_shingles(given_items, hash_function)
+            assert out.dtype == np.uint32 and out.flags.c_contiguous and out.flags.writeable
+            assert out.tolist() == want
+    assert hash_shingles([]).shape == (0,) and hash_shingles([], "sha1").shape == (0,)
 
 
 def _reference_band_hashes(signature: np.ndarray, bands: int, rows: int) -> list[int]:

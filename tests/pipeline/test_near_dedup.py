@@ -16,7 +16,13 @@ from apache_beam.testing.test_pipeline import TestPipeline
 from apache_beam.testing.util import assert_that, equal_to
 
 from babelbeam.filters.minhash import MinHasher, band_hashes, jaccard, shingles
-from babelbeam.pipeline.near_dedup import ConnectedComponents, NearDedup
+from babelbeam.pipeline.near_dedup import (
+    INDEX_PREFIX,
+    INDEX_SUBDIR,
+    ConnectedComponents,
+    NearDedup,
+    check_index,
+)
 from babelbeam.schemas import Document
 from babelbeam.schemas.config import ConfigError
 from babelbeam.schemas.minhash_config import MinHashConfig
@@ -237,6 +243,38 @@ def test_dedup_against_index(tmp_path: Path) -> None:
         NearDedup(_config(index_dir=str(index), bands=16, rows=7))
     with pytest.raises(ConfigError, match="no signature files"):
         NearDedup(_config(index_dir=str(tmp_path / "missing")))
+
+
+def _write_index(directory: Path, metadata: dict[str, str]) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    schema = pa.schema([pa.field("id", pa.string()), pa.field("bands", pa.list_(pa.int64()))],
+                       metadata={f"babelbeam.minhash.{k}": v for k, v in metadata.items()})
+    (directory / INDEX_SUBDIR).mkdir(parents=True)
+    pq.write_table(pa.table({"id": ["a"], "bands": [[1, 2]]}, schema=schema),
+                   directory / INDEX_SUBDIR / f"{INDEX_PREFIX}-00000.parquet")
+
+
+def test_index_of_another_shingle_hash_is_refused(tmp_path: Path) -> None:
+    """The signature index records its shingle hash and version: an xxh3 run never reads sha1 band hashes (the
+    default before xxh3), and says how to read them."""
+    sha1 = _config(hash_function="sha1")
+    _write_index(tmp_path / "sha1", sha1.index_params())
+    with pytest.raises(ConfigError, match=r"hash_function: index 'sha1' vs run 'xxh3'.*signature_version.*"
+                                          r"set minhash.hash_function to 'sha1'"):
+        check_index(str(tmp_path / "sha1"), _config())
+    assert check_index(str(tmp_path / "sha1"), sha1).endswith(".parquet")
+    # written before the version existed: its sha1 hashes are version 1, readable by a sha1 run only
+    before = {k: v for k, v in sha1.index_params().items() if k != "signature_version"}
+    _write_index(tmp_path / "before", before)
+    assert check_index(str(tmp_path / "before"), sha1).endswith(".parquet")
+    with pytest.raises(ConfigError, match="can never match"):
+        check_index(str(tmp_path / "before"), _config())
+    # same hash function, another version of its definition: refused too
+    _write_index(tmp_path / "future", {**_config().index_params(), "signature_version": "xxh3-words-2"})
+    with pytest.raises(ConfigError, match="signature_version: index 'xxh3-words-2' vs run 'xxh3-words-1'"):
+        check_index(str(tmp_path / "future"), _config())
 
 
 @pytest.mark.parametrize("rounds", [0, 1, 3])

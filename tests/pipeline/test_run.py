@@ -16,6 +16,7 @@ from babelbeam.cli import main as cli_main
 from babelbeam.pipeline.run import run_pipeline
 from babelbeam.pipeline.sources import derived_id
 from babelbeam.schemas.config import RunConfig
+from babelbeam.tokenize import tokenizer as tokenizer_module
 from babelbeam.tokenize.shards import open_shard, read_manifest, validate
 
 TEXTS = {
@@ -56,9 +57,14 @@ def _config(**output) -> RunConfig:
     return config
 
 
-def test_run_end_to_end_conserves_every_record(tmp_path):
+def test_run_end_to_end_conserves_every_record(tmp_path, monkeypatch):
     inputs = _corpus(tmp_path)
+    loads = []
+    load = tokenizer_module._load_tokenizer
+    monkeypatch.setattr(tokenizer_module, "_LOADED", {})
+    monkeypatch.setattr(tokenizer_module, "_load_tokenizer", lambda name: loads.append(name) or load(name))
     stats = run_pipeline([str(inputs / "*.jsonl")], str(tmp_path / "out"), _config())
+    assert loads == ["qwen3"]  # the write phase and the manifest share one load in this process
     c = stats["conservation"]
     assert c["holds"] and c["input"] == 10
     assert (c["kept"], c["duplicates"], c["rejected"]) == (6, 2, 1)

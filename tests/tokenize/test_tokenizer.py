@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 
 from babelbeam.assets import asset_path
 from babelbeam.tokenize import Tokenizer, load_tokenizer
+from babelbeam.tokenize import tokenizer as tokenizer_module
 from babelbeam.tokenize._bpe_export import bytes_to_unicode, ranks_to_merges
 from babelbeam.tokenize._samples import SAMPLE_TEXTS
 from babelbeam.tokenize.tokenizer import (
@@ -150,6 +151,21 @@ def test_decode_rejects_unknown_ids(qwen: Tokenizer) -> None:
         qwen.decode([1, 151_669])
     with pytest.raises(ValueError, match="outside"):
         qwen.decode([-1])
+
+
+def test_loaded_once_per_process_until_the_file_changes(tmp_path: Path, qwen: Tokenizer) -> None:
+    """A second load of the same tokenizer is the same object; a changed file is read again."""
+    import os
+
+    assert load_tokenizer("qwen3") is qwen
+    path = qwen.save_tokenizer_json(tmp_path / "tok" / "tokenizer.json")
+    first = load_tokenizer(path)
+    assert load_tokenizer(path) is first and load_tokenizer(tmp_path / "tok") is not qwen
+    stat = os.stat(path)
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 10**9))  # the file is written again
+    assert load_tokenizer(path) is not first
+    with pytest.raises(FileNotFoundError):
+        load_tokenizer(tmp_path / "missing" / "tokenizer.json")  # nothing cached for a missing file
 
 
 def test_not_picklable(qwen: Tokenizer) -> None:
@@ -372,5 +388,6 @@ def test_bad_tokenizer_json_and_unknown_name(tmp_path: Path) -> None:
 
 def test_missing_tokenizers_package_is_a_clear_error(exported: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(sys.modules, "tokenizers", None)  # makes `import tokenizers` raise ImportError
+    monkeypatch.setattr(tokenizer_module, "_LOADED", {})  # loaded earlier in this process: load it afresh
     with pytest.raises(ImportError, match="pip install tokenizers"):
         load_tokenizer(exported)

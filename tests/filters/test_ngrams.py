@@ -1,0 +1,157 @@
+"""The n-gram tables (babelbeam.filters.ngrams) against a plain reference: both grouping paths, both
+constructors, any order of questions, and the text statistics the Gopher rules read beside them."""
+
+from __future__ import annotations
+
+import random
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import babelbeam.filters.ngrams as ngrams
+from babelbeam.filters.gopher import GopherQualityFilter
+from babelbeam.filters.lines import BOILERPLATE_PHRASES, LineCleaner
+from babelbeam.filters.ngrams import NgramTable
+from babelbeam.filters.textstats import TextStats
+from babelbeam.schemas import Document
+
+
+def _reference_top(words: list[str], n: int) -> int:
+    grams = [tuple(words[i : i + n]) for i in range(len(words) - n + 1)]
+    counts: dict[tuple[str, ...], int] = {}
+    for g in grams:
+        counts[g] = counts.get(g, 0) + 1
+    if not counts or max(counts.values()) < 2:
+        return 0
+    best = max(counts.values())
+    first = next(g for g in grams if counts[g] == best)
+    return best * sum(map(len, first))
+
+
+def _reference_dup(words: list[str], n: int) -> int:
+    seen: set[tuple[str, ...]] = set()
+    covered = [False] * len(words)
+    for i in range(len(words) - n + 1):
+        g = tuple(words[i : i + n])
+        if g in seen:
+            covered[i : i + n] = [True] * n
+        seen.add(g)
+    return sum(len(w) for w, c in zip(words, covered, strict=True) if c)
+
+
+def _all_stats(table: NgramTable) -> list[int]:
+    return [f(n) for n in range(1, 11) for f in (table.top_ngram_chars, table.duplicated_ngram_chars)]
+
+
+def _reference_stats(words: list[str]) -> list[int]:
+    return [f(words, n) for n in range(1, 11) for f in (_reference_top, _reference_dup)]
+
+
+_WORDS = st.lists(st.sampled_from(["a", "bb", "ccc", "dd", "e", "ff"]), max_size=120)
+
+
+@settings(max_examples=120, deadline=None)
+@given(_WORDS)
+def test_sort_path_matches_reference(words: list[str]) -> None:
+    """Above ``_DICT_MAX`` positions a level is grouped by a stable sort, not a dict: same statistics."""
+    limit = ngrams._DICT_MAX
+    ngrams._DICT_MAX = 0
+    try:
+        assert _all_stats(NgramTable(words)) == _reference_stats(words)
+    finally:
+        ngrams._DICT_MAX = limit
+
+
+@settings(max_examples=120, deadline=None)
+@given(_WORDS)
+def test_from_ids_matches_the_word_list(words: list[str]) -> None:
+    vocab = {w: i for i, w in enumerate(sorted(set(words)))}  # ids in another order than first occurrence
+    ids = np.array([vocab[w] for w in words], dtype=np.int64)
+    lengths = np.array([len(w) for w in words], dtype=np.int64)
+    assert _all_stats(NgramTable.from_ids(ids, lengths, len(vocab))) == _reference_stats(words)
+
+
+def test_questions_in_any_order() -> None:
+    """The table holds one level at a time; asking for a smaller n after a larger one rebuilds it exactly."""
+    rng = random.Random(1)
+    words = [rng.choice("abcd") for _ in range(400)]
+    table = NgramTable(words)
+    order = [9, 2, 5, 5, 1, 10, 3]
+    assert [table.duplicated_ngram_chars(n) for n in order] == [_reference_dup(words, n) for n in order]
+    assert [table.top_ngram_chars(n) for n in order] == [_reference_top(words, n) for n in order]
+
+
+def test_long_repetitive_text_takes_every_path() -> None:
+    """Several thousand words with many repeated n-grams: the sort grouping and the summed-length coverage."""
+    rng = random.Random(2)
+    phrase = [f"w{i}" for i in range(30)]
+    words = []
+    while len(words) < 6000:
+        words += phrase[: rng.randint(3, 30)] if rng.random() < 0.5 else [f"u{rng.random()}"[:8]]
+    table = NgramTable(words)
+    assert _all_stats(table) == _reference_stats(words)
+    assert table.duplicated_ngram_chars(5) > 0
+
+
+def test_no_repeats_stops_early() -> None:
+    words = [f"w{i}" for i in range(50)]
+    table = NgramTable(words)
+    assert table.top_ngram_chars(2) == 0
+    assert table._no_repeats_from == 2  # noqa: SLF001  (no level beyond the words was built)
+    assert [table.duplicated_ngram_chars(n) for n in range(5, 11)] == [0] * 6
+
+
+# --- statistics read beside the tables --------------------------------------------------------------------
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.text(alphabet="aZ9'_-ÀΣς٣\u0301", min_size=1, max_size=4), max_size=30))
+def test_alpha_word_count_matches_the_definition(words: list[str]) -> None:
+    stats = TextStats(" ".join(words), "eng_Latn", words)
+    assert stats.n_alpha_words == sum(1 for w in words if any(c.isalpha() for c in w))
+
+
+def _reference_clean(cleaner: LineCleaner, text: str) -> tuple[str, int]:
+    """The cleaner's rules applied line by line, each line lower-cased on its own."""
+    kept, removed = [], 0
+    for line in text.split("\n"):
+        limit = cleaner.max_word_length
+        long_word = limit is not None and any(len(w) > limit for w in line.split())
+        lower = line.lower()
+        phrase = any(p in lower for p in cleaner.boilerplate_phrases)
+        if line.strip() and (long_word or (phrase and len(line.split()) <= cleaner.max_boilerplate_words)):
+            removed += 1
+        else:
+            kept.append(line)
+    return ("\n".join(kept).strip("\n"), removed) if removed else (text, 0)
+
+
+_LINE_PIECES = st.sampled_from(
+    [*BOILERPLATE_PHRASES[:6], "PRIVACY POLICY", "Σ", "ΟΔΟΣ", "İ", "word", " ", "x" * 12])
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.lists(_LINE_PIECES, max_size=5).map(" ".join), min_size=1, max_size=6).map("\n".join))
+def test_line_cleaner_matches_line_by_line_rules(text: str) -> None:
+    """The whole-text phrase pre-check never changes which lines go (case context never crosses a newline)."""
+    cleaner = LineCleaner(max_word_length=10, max_boilerplate_words=4)
+    assert cleaner.clean_text(text) == _reference_clean(cleaner, text)
+
+
+@pytest.mark.parametrize("text", [
+    "The cat and the dog sat by the door.",  # stop words as written
+    "THE CAT AND THE DOG SAT BY THE DOOR.",  # only after lower-casing
+    "The Cat sat.",  # one stop word: fails
+])
+def test_stop_word_shortcut_decides_as_the_full_count(text: str) -> None:
+    """Without measurements a filter may settle the rule from words that are stop words as written; the
+    verdict is the one the counted rule gives."""
+    rules = {"min_doc_words": None, "min_avg_word_length": None, "min_alpha_words_ratio": None,
+             "stop_words": ["the", "and", "by"]}
+    fast = GopherQualityFilter(**rules).filter(Document(id="a", text=text, lang="eng_Latn"))
+    measured = Document(id="b", text=text, lang="eng_Latn")
+    counted = GopherQualityFilter(**rules, keep_measurements=True).filter(measured)
+    assert fast == counted
+    assert (counted is None) == (measured.measurements["gopher_quality_stop_words"] >= 2)
