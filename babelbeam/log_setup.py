@@ -23,7 +23,10 @@ class _NoBeamTracebacks(logging.Filter):
 
 
 def configure_logging(level: int) -> None:
-    """Log ``level`` and above to stderr; call it before Beam is imported (its import logs on the root logger)."""
+    """Log ``level`` and above to stderr.
+
+    Call it before Beam is imported: its import logs on the root logger.
+    """
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s", force=True)
     root = logging.getLogger()
     root.addFilter(_QuietImportNoise())

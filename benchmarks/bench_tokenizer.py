@@ -89,7 +89,8 @@ def make_engines(babel: Any, texts: list[str], nfc_texts: list[str]
     """The engines to time on ``texts``, babelbeam's first: ``(engines, tokenizer.json export seconds)``;
     raises ``peers.PeerMissing`` when tiktoken or tokenizers does not import.
 
-    ``babel`` is babelbeam's loaded Qwen3 tokenizer; ``nfc_texts`` are ``texts`` in NFC (raw tiktoken's input).
+    ``babel`` is babelbeam's loaded Qwen3 tokenizer; ``nfc_texts`` are ``texts`` in NFC (raw tiktoken's
+    input).
     """
     require("tiktoken", "tokenizers")
     import tiktoken
@@ -166,7 +167,8 @@ def main(argv: list[str] | None = None) -> int:
 
     print(f"\nTokenizer benchmark: {len(texts):,} docs, {n_bytes / 1e6:.2f} MB ({source}), one thread each,")
     print(
-        f"best of {args.repeats} runs. Taken on a shared machine: figures are indicative, ratios are the point."
+        f"best of {args.repeats} runs. Taken on a shared machine: figures are indicative, "
+        "ratios are the point."
     )
     print(
         f"babelbeam load_tokenizer('qwen3'): {load_s:.2f} s; tokenizer.json export: {export_s:.2f} s\n"

@@ -1,4 +1,4 @@
-"""Training-step throughput: babelbeam's trainer next to transformers' Qwen3 with the same config and optimizer.
+"""Training-step throughput: babelbeam's trainer beside transformers' Qwen3, same config and optimizer.
 
 Both sides run the same work per step on the same token batches: forward, fp32 cross-entropy summed over
 tokens, backward, gradient-norm clipping at 1.0 and a fused AdamW step with the same decay groups.
@@ -119,7 +119,8 @@ def main(argv: list[str] | None = None) -> int:
     torch.set_num_threads(1)
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
-        data = make_shards(Path(tmp), tokens=args.seq_len * args.micro_batch * (args.warmup + args.steps + 2) * 2)
+        steps = args.warmup + args.steps + 2
+        data = make_shards(Path(tmp), tokens=args.seq_len * args.micro_batch * steps * 2)
         for preset in args.presets.split(","):
             ours = bench_babelbeam(preset, data, args.seq_len, args.micro_batch, args.warmup, args.steps)
             theirs = bench_transformers(preset, args.seq_len, args.micro_batch, args.warmup, args.steps)

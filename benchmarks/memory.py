@@ -161,7 +161,8 @@ def run_measured(cmd: list[str], *, cwd: str | Path | None = None, env: dict | N
     out = open(log_path, "wb") if log_path else subprocess.DEVNULL  # noqa: SIM115  (closed below)
     start = time.perf_counter()
     try:
-        proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+        proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT,
+                                start_new_session=True)
         peak = 0
         while True:
             peak = max(peak, tree_rss_bytes(proc.pid))
@@ -183,7 +184,7 @@ def run_measured(cmd: list[str], *, cwd: str | Path | None = None, env: dict | N
 
 
 def timed(fn, repeat: int) -> float:  # noqa: ANN001 - any zero-argument callable
-    """Best wall time of ``repeat`` runs of ``fn()`` (the least disturbed by other work on a shared machine)."""
+    """Best wall time of ``repeat`` runs of ``fn()``: the least disturbed by other work on a shared machine."""
     best = float("inf")
     for _ in range(repeat):
         start = time.perf_counter()
