@@ -184,7 +184,7 @@ def run_measured(cmd: list[str], *, cwd: str | Path | None = None, env: dict | N
 
 
 def timed(fn, repeat: int) -> float:  # noqa: ANN001 - any zero-argument callable
-    """Best wall time of ``repeat`` runs of ``fn()``: the least disturbed by other work on a shared machine."""
+    """Best wall time of ``repeat`` runs of ``fn()``: the least disturbed by other work on the machine."""
     best = float("inf")
     for _ in range(repeat):
         start = time.perf_counter()
