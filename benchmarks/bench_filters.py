@@ -52,13 +52,21 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from memory import timed  # noqa: E402  (benchmarks/ is on sys.path when run or imported by run_all)
 
+from babelbeam.filters.base import DocumentFilter  # noqa: E402
 from babelbeam.filters.c4 import C4QualityFilter  # noqa: E402
 from babelbeam.filters.fineweb import FineWebQualityFilter  # noqa: E402
 from babelbeam.filters.gopher import GopherQualityFilter, GopherRepetitionFilter  # noqa: E402
 from babelbeam.filters.quality import QualityChain  # noqa: E402
 from babelbeam.filters.stopwords import GOPHER_STOP_WORDS  # noqa: E402
+from babelbeam.filters.textstats import TextStats  # noqa: E402
 from babelbeam.schemas import Document  # noqa: E402
-from babelbeam.schemas.quality_config import QualityConfig  # noqa: E402
+from babelbeam.schemas.quality_config import (  # noqa: E402
+    C4Config,
+    FineWebConfig,
+    GopherQualityConfig,
+    GopherRepetitionConfig,
+    QualityConfig,
+)
 
 log = logging.getLogger("bench_filters")
 
@@ -109,13 +117,19 @@ def english_documents(limit: int) -> list[tuple[str, str]]:
 # --- implementations ----------------------------------------------------------------------------------
 
 
+def _standalone(f: DocumentFilter) -> Callable[[Document], str | None]:
+    """``f`` on one document, segmenting its text itself, as a standalone filter must."""
+    return lambda doc: f.check(TextStats(doc.text, doc.lang), None)
+
+
 def ours() -> dict[str, Callable[[Document], str | None]]:
+    no_alpha = GopherQualityConfig(min_alpha_words_ratio=None)
     return {
-        "gopher_quality": GopherQualityFilter(stop_words=GOPHER_STOP_WORDS).filter,
-        "gopher_repetition": GopherRepetitionFilter().filter,
-        "fineweb": FineWebQualityFilter().filter,
-        "c4": C4QualityFilter().filter,
-        NO_ALPHA: GopherQualityFilter(stop_words=GOPHER_STOP_WORDS, min_alpha_words_ratio=None).filter,
+        "gopher_quality": _standalone(GopherQualityFilter(GopherQualityConfig(), GOPHER_STOP_WORDS)),
+        "gopher_repetition": _standalone(GopherRepetitionFilter(GopherRepetitionConfig())),
+        "fineweb": _standalone(FineWebQualityFilter(FineWebConfig())),
+        "c4": _standalone(C4QualityFilter(C4Config())),
+        NO_ALPHA: _standalone(GopherQualityFilter(no_alpha, GOPHER_STOP_WORDS)),
     }
 
 
@@ -243,10 +257,10 @@ def cause(name: str, ours_reason: str | None, dt_reason: str | None, text: str =
         return "lines"
     if name == "gopher_repetition":
         if d.startswith("top_"):
-            measured = Document(id="m", text=text, lang="eng_Latn")
-            GopherRepetitionFilter(keep_measurements=True).filter(measured)
+            measured: dict[str, float] = {}
+            GopherRepetitionFilter(GopherRepetitionConfig()).check(TextStats(text, "eng_Latn"), measured)
             n = d.split("_")[1]
-            if measured.measurements.get(f"gopher_repetition_top_{n}gram_frac", 1.0) == 0.0:
+            if measured.get(f"gopher_repetition_top_{n}gram_frac", 1.0) == 0.0:
                 return "single_ngram"
             return "top_ngram"
         if "top" in r:
@@ -373,7 +387,7 @@ def compare_with_baseline(rev: str, docs: list[Document], repeats: int) -> dict:
 
     config = RunConfig().quality
     chains = {"old": old_quality.QualityChain.from_config(config), "new": QualityChain.from_config(config)}
-    repetition = {"old": old_gopher.GopherRepetitionFilter(), "new": GopherRepetitionFilter()}
+    repetition = {"old": old_gopher.GopherRepetitionFilter(), "new": GopherRepetitionFilter(GopherRepetitionConfig())}
     stats_of = {"old": old_stats.TextStats, "new": new_stats.TextStats}
     tables = {"old": old_stats.NgramTable, "new": new_stats.NgramTable}
     dup_limit = 0.10  # the smallest default duplicated n-gram limit, as a share of characters

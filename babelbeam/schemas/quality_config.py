@@ -275,5 +275,6 @@ class QualityConfig:
             resolved[name] = section
         unknown = sorted({key for layer in layers for key in layer} - set(SECTIONS))
         if unknown:
-            raise ConfigError(f"quality.languages.{lang}.{unknown[0]}: unknown section (known: {', '.join(SECTIONS)})")
+            raise ConfigError(f"quality.languages.{lang}.{unknown[0]}: unknown section "
+                              f"(known: {', '.join(SECTIONS)})")
         return dataclasses.replace(self, languages={}, **resolved)
