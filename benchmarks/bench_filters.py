@@ -81,7 +81,8 @@ AGREEMENT = (FILTERS[0], NO_ALPHA, *FILTERS[1:])
 
 
 def english_documents(limit: int) -> list[tuple[str, str]]:
-    """(id, text) pairs, deterministic for a given Python and package set, at most ``limit``, spread over sources."""
+    """(id, text) pairs, deterministic for a given Python and package set, at most ``limit``, spread over
+    sources."""
     sources: list[list[tuple[str, str]]] = []
     from pydoc_data.topics import topics
 
@@ -179,14 +180,17 @@ def theirs() -> dict[str, Callable[[str], str | None]]:
 
 CAUSES = {
     ("gopher_quality", "dt:gopher_below_alpha_threshold"): (
-        "datatrove counts spaCy's punctuation tokens as words, so punctuation-heavy text (code, tables) fails its "
+        "datatrove counts spaCy's punctuation tokens as words, so punctuation-heavy text (code, tables) "
+        "fails its "
         "alphabetic-word ratio; babelbeam's ICU words are words only, as in Gopher"
     ),
     ("gopher_quality", "dt:gopher_enough_stop_words"): (
-        "datatrove's stop-word test is case-sensitive and sees spaCy tokens; babelbeam lower-cases ('The' counts)"
+        "datatrove's stop-word test is case-sensitive and sees spaCy tokens; babelbeam lower-cases ('The' "
+        "counts)"
     ),
     ("gopher_quality", "bb:gopher_quality_too_few_alpha_words"): (
-        "ICU keeps tokens like 'x86_64', '3.5', '0x1F' as one word without letters split off; datatrove's spaCy "
+        "ICU keeps tokens like 'x86_64', '3.5', '0x1F' as one word without letters split off; datatrove's "
+        "spaCy "
         "tokens differ, and its punctuation tokens change the denominator"
     ),
     ("gopher_quality", "word_count"): (
@@ -194,17 +198,21 @@ CAUSES = {
         "character (e.g. '$', '+', 'n't' are words to it), babelbeam counts ICU word segments"
     ),
     ("gopher_quality", "mean_word_length"): (
-        "mean word length differs near the 3 or 10 limits: spaCy splits 'e.g.', URLs and paths differently from ICU"
+        "mean word length differs near the 3 or 10 limits: spaCy splits 'e.g.', URLs and paths differently "
+        "from ICU"
     ),
     ("gopher_quality", "ratio_denominator"): (
-        "hash or ellipsis per word: datatrove divides by all spaCy tokens (punctuation included), babelbeam by words"
+        "hash or ellipsis per word: datatrove divides by all spaCy tokens (punctuation included), babelbeam "
+        "by words"
     ),
     ("gopher_quality", "lines"): (
-        "bullet/ellipsis line share: datatrove counts blank lines in the denominator, babelbeam only non-blank lines"
+        "bullet/ellipsis line share: datatrove counts blank lines in the denominator, babelbeam only "
+        "non-blank lines"
     ),
     ("gopher_repetition", "single_ngram"): (
         "datatrove scores the most frequent n-gram even when every n-gram occurs once, so a short document "
-        "(a few hundred characters) fails its top n-gram rule; babelbeam treats a once-only n-gram as no repetition"
+        "(a few hundred characters) fails its top n-gram rule; babelbeam treats a once-only n-gram as no "
+        "repetition"
     ),
     ("gopher_repetition", "top_ngram"): (
         "top n-gram share: datatrove's words include spaCy punctuation tokens, so markup and code ('` ` `', "
@@ -213,7 +221,8 @@ CAUSES = {
     ),
     ("gopher_repetition", "dup_ngram"): (
         "duplicated n-grams: datatrove's words include spaCy punctuation tokens, so repeated code and markup "
-        "('>>> x = ...', '[ ] ( )') form repeated n-grams; babelbeam's n-grams are words only (it also counts "
+        "('>>> x = ...', '[ ] ( )') form repeated n-grams; babelbeam's n-grams are words only (it also "
+        "counts "
         "every covered word once where datatrove skips ahead n words after a repeat)"
     ),
     ("gopher_repetition", "lines"): "line/paragraph rules are identical; a difference here is a bug",
@@ -221,19 +230,24 @@ CAUSES = {
         "line punctuation: datatrove tests unstripped lines (a trailing space or tab hides the full stop); "
         "babelbeam strips lines first"
     ),
-    ("fineweb", "short"): "short lines: datatrove measures unstripped lines (indentation counts), babelbeam stripped",
+    ("fineweb", "short"): (
+        "short lines: datatrove measures unstripped lines (indentation counts), babelbeam stripped"
+    ),
     ("fineweb", "dup"): (
-        "duplicate-line characters: datatrove compares unstripped lines (same text, different indentation differ)"
+        "duplicate-line characters: datatrove compares unstripped lines (same text, different indentation "
+        "differ)"
     ),
     ("fineweb", "newlines"): (
         "newlines per word: datatrove divides by spaCy tokens including punctuation, babelbeam by ICU words"
     ),
     ("c4", "sentences"): (
-        "sentence count: datatrove's spaCy sentencizer splits at every '.', '!' or '?' token; ICU's sentence rules "
+        "sentence count: datatrove's spaCy sentencizer splits at every '.', '!' or '?' token; ICU's sentence "
+        "rules "
         "with abbreviation suppression split fewer ('e.g. this', 'Mr. X', 'v1.2. Next')"
     ),
     ("c4", "terminal"): (
-        "terminal punctuation: babelbeam also accepts Unicode sentence terminals beyond '.?!\"\\'' (e.g. '。', '…' "
+        "terminal punctuation: babelbeam also accepts Unicode sentence terminals beyond '.?!\"\\'' (e.g. "
+        "'。', '…' "
         "is still excluded), so a few more lines survive"
     ),
 }
@@ -387,7 +401,8 @@ def compare_with_baseline(rev: str, docs: list[Document], repeats: int) -> dict:
 
     config = RunConfig().quality
     chains = {"old": old_quality.QualityChain.from_config(config), "new": QualityChain.from_config(config)}
-    repetition = {"old": old_gopher.GopherRepetitionFilter(), "new": GopherRepetitionFilter(GopherRepetitionConfig())}
+    repetition = {"old": old_gopher.GopherRepetitionFilter(),
+                  "new": GopherRepetitionFilter(GopherRepetitionConfig())}
     stats_of = {"old": old_stats.TextStats, "new": new_stats.TextStats}
     tables = {"old": old_stats.NgramTable, "new": new_stats.NgramTable}
     dup_limit = 0.10  # the smallest default duplicated n-gram limit, as a share of characters

@@ -1,4 +1,4 @@
-"""Every quality-chain decision on the demo and benchmark corpora, and whether another revision makes the same.
+"""Every quality-chain decision on the demo and benchmark corpora, and whether another revision agrees.
 
 Reads every record of the demo corpus (``examples/corpus/*``, with ``examples/demo.yaml``) and of the
 benchmark corpus (``benchmarks/corpus.py``, 20,000 documents by default, streamed: nothing is written),
@@ -112,7 +112,8 @@ def write_decisions(out: Path, bench_docs: int) -> Counter:
 
 
 def _export(rev: str, into: Path) -> None:
-    archive = subprocess.run(["git", "archive", "--format=tar", rev], cwd=ROOT, capture_output=True, check=True)
+    archive = subprocess.run(["git", "archive", "--format=tar", rev], cwd=ROOT, capture_output=True,
+                             check=True)
     with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
         tar.extractall(into, filter="data")
     for asset in ASSETS:
@@ -126,7 +127,7 @@ def _run_child(code_root: Path, out: Path, bench_docs: int) -> None:
 
 
 def compare(rev: str, workdir: Path, bench_docs: int) -> int:
-    """Decisions of ``rev`` and of this checkout; prints the first differences; the number of lines differing."""
+    """Decisions of ``rev`` and of this checkout; prints the first differences; returns how many differ."""
     code = workdir / "code"
     code.mkdir(parents=True)
     _export(rev, code)
@@ -148,7 +149,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, help="write this code's decisions here")
     parser.add_argument("--against", metavar="REV", help="compare with the decisions of this git revision")
     parser.add_argument("--bench-docs", type=int, default=20_000, help="benchmark corpus documents (0: none)")
-    parser.add_argument("--workdir", type=Path, help="with --against: keep the files here (default: a temp dir)")
+    parser.add_argument("--workdir", type=Path,
+                        help="with --against: keep the files here (default: a temporary directory)")
     args = parser.parse_args(argv)
     if args.against:
         workdir = args.workdir or Path(tempfile.mkdtemp(prefix="filter-decisions-"))

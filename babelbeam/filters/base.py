@@ -34,8 +34,7 @@ class Verdict:
         self.reason: str | None = None
 
     def check(self, measure: str, value: float, failed: bool, condition: str) -> bool:
-        """Record ``value``; if ``failed``, remember ``<prefix>_<condition>``. True when the caller should stop
-        now."""
+        """Record ``value``; if ``failed``, remember ``<prefix>_<condition>``. True: the caller stops now."""
         if self.record is not None:
             self.record[f"{self.prefix}_{measure}"] = float(value)
         if failed and self.reason is None:

@@ -148,8 +148,8 @@ class QualityChain:
         return doc, first
 
     def apply(self, doc: Document) -> Document:
-        """The document, cleaned, or ``doc.removed(reason)``; in ``label_only`` mode always kept, the reason in
-        its metadata."""
+        """The document, cleaned, or ``doc.removed(reason)``; in ``label_only`` mode always kept, the reason
+        in its metadata."""
         if not self.config.enabled:
             return doc
         out, reason = self.reason(doc)

@@ -21,7 +21,8 @@ _PARAGRAPH_BREAK = re.compile(r"\n{2,}")
 
 @cache
 def terminal_punctuation() -> frozenset[str]:
-    """Characters that end a sentence: Unicode ``Sentence_Terminal`` and three Khmer signs datatrove counts."""
+    """Characters that end a sentence: Unicode ``Sentence_Terminal`` and three Khmer signs datatrove counts.
+    """
     import regex
 
     pattern = regex.compile(r"\p{Sentence_Terminal}")

@@ -121,7 +121,8 @@ def _reference_clean(cleaner: BoilerplateLineCleaner, text: str) -> tuple[str, i
         long_word = limit is not None and any(len(w) > limit for w in line.split())
         lower = line.lower()
         phrase = any(p in lower for p in cleaner.boilerplate_phrases)
-        if line.strip() and (long_word or (phrase and len(line.split()) <= cleaner.config.max_boilerplate_words)):
+        short = len(line.split()) <= cleaner.config.max_boilerplate_words
+        if line.strip() and (long_word or (phrase and short)):
             removed += 1
         else:
             kept.append(line)

@@ -1,4 +1,5 @@
-"""FineWeb and C4 rules, the line cleaner and the URL blocklist, over hand-written documents in seven scripts."""
+"""FineWeb and C4 rules, the line cleaners and the URL blocklist, over hand-written documents in seven
+scripts."""
 
 from __future__ import annotations
 
@@ -24,7 +25,8 @@ def fineweb(lang: str) -> FineWebQualityFilter:
 
 
 def has_c4(lang: str) -> bool:
-    return any(isinstance(f, C4QualityFilter) for f in QualityChain(QualityConfig()).for_language(lang).filters)
+    filters = QualityChain(QualityConfig()).for_language(lang).filters
+    return any(isinstance(f, C4QualityFilter) for f in filters)
 
 
 def verdict(f: DocumentFilter, text: str, lang: str) -> str | None:
@@ -56,7 +58,8 @@ def test_fineweb_too_few_punct_lines(lang: str) -> None:
 def test_thai_has_no_punctuation_rule() -> None:
     # Thai ends sentences with a space; the per-language settings turn the rule off
     assert fineweb("tha_Thai").config.min_line_punct_ratio is None
-    assert verdict(FineWebQualityFilter(FineWebConfig()), GOOD["tha_Thai"], "tha_Thai") == "fineweb_too_few_punct_lines"
+    everywhere = FineWebQualityFilter(FineWebConfig())
+    assert verdict(everywhere, GOOD["tha_Thai"], "tha_Thai") == "fineweb_too_few_punct_lines"
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -124,7 +127,8 @@ def test_c4_curly_bracket_in_a_dropped_line_does_not_remove() -> None:
 
 
 def test_c4_drops_javascript_and_policy_lines_from_kept_text() -> None:
-    text = GOOD["eng_Latn"] + "\nPlease enable JavaScript to view the comments.\nRead our privacy policy for details."
+    text = (GOOD["eng_Latn"] + "\nPlease enable JavaScript to view the comments."
+            "\nRead our privacy policy for details.")
     stats = TextStats(text, "eng_Latn")
     assert C4.check(stats, None) is None
     assert C4LineCleaner(C4.config).clean(stats, None).text == GOOD["eng_Latn"]
@@ -135,7 +139,8 @@ def test_c4_drops_javascript_and_policy_lines_from_kept_text() -> None:
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_line_cleaner_removes_boilerplate_keeps_document(lang: str) -> None:
-    text = "Skip to main content\n" + GOOD[lang] + "\nThis site uses cookies. Accept all cookies\n" + "x" * 1200
+    text = ("Skip to main content\n" + GOOD[lang] + "\nThis site uses cookies. Accept all cookies\n"
+            + "x" * 1200)
     assert LINES.clean_text(text).text == GOOD[lang]
 
 
@@ -166,7 +171,8 @@ def test_url_blocklist(tmp_path) -> None:
     path.write_text("# spam domains\nspam.example\nwww.BadSite.org  # trailing comment\n\n", encoding="utf-8")
     block = UrlBlocklist.from_file(path)
     assert block.check(TextStats("x", "eng_Latn", url="https://spam.example/page"), None) == "url_blocklisted"
-    assert block.check(TextStats("x", "eng_Latn", url="http://news.spam.example:8080/a?b"), None) == "url_blocklisted"
+    news = TextStats("x", "eng_Latn", url="http://news.spam.example:8080/a?b")
+    assert block.check(news, None) == "url_blocklisted"
     assert block.check(TextStats("x", "eng_Latn", url="https://www.badsite.org/"), None) == "url_blocklisted"
     assert block.check(TextStats("x", "eng_Latn", url="https://notspam.example/"), None) is None
     assert block.check(TextStats("x", "eng_Latn", url="https://example/"), None) is None
