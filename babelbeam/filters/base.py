@@ -9,6 +9,10 @@ and, when ``record`` is a dict, write what they measure into it as ``<name>_<mea
 - ``LineCleaner.clean(stats, record)``: the text without the lines the cleaner removes, and how many
   went. A cleaner never removes a document itself; the chain removes one for the cleaner's
   ``empty_reason`` when nothing is left.
+
+Adding a filter: a config section in ``babelbeam.schemas.quality_config`` (its dataclass, listed in
+``SECTIONS``), a ``DocumentFilter`` subclass taking it, and one entry in
+``babelbeam.filters.quality.LanguageChain.from_settings``.
 """
 
 from __future__ import annotations
