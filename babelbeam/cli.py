@@ -125,7 +125,8 @@ def command_description(doc: str) -> str:
 
 
 def build_parser(argv: list[str] | None = None) -> tuple[argparse.ArgumentParser, dict[str, object]]:
-    parser = ArgumentParser(prog="babelbeam", description=DESCRIPTION, epilog=EPILOG, formatter_class=HelpFormatter)
+    parser = ArgumentParser(prog="babelbeam", description=DESCRIPTION, epilog=EPILOG,
+                            formatter_class=HelpFormatter)
     parser.add_argument("--version", action="version", version=f"babelbeam {__version__}")
     parser.add_argument("-v", "--verbose", action="store_true", help="log at INFO level")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND", title="commands")
@@ -140,7 +141,8 @@ def build_parser(argv: list[str] | None = None) -> tuple[argparse.ArgumentParser
             sp = sub.add_parser(name, help=summary, description=command_description(module.__doc__ or ""),
                                 formatter_class=HelpFormatter)
             # -v after the command name too; SUPPRESS keeps the subparser from resetting one given before it.
-            sp.add_argument("-v", "--verbose", action="store_true", default=argparse.SUPPRESS, help="log at INFO level")
+            sp.add_argument("-v", "--verbose", action="store_true", default=argparse.SUPPRESS,
+                            help="log at INFO level")
             module.add_arguments(sp)
             sp.set_defaults(command_parser=sp)  # main() reports unknown options through the command's parser
         else:

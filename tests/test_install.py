@@ -56,7 +56,8 @@ def _wheel_requirements(wheel: Path) -> list[str]:
 
 
 def _runtime_closure(requirements: list[str]) -> dict[str, md.Distribution]:
-    """Distributions (by normalised name) that installing ``requirements`` without extras needs, from this venv."""
+    """Distributions (by normalised name) that installing ``requirements`` without extras needs, from this
+    venv."""
     env = {"extra": ""}
     seen: dict[str, md.Distribution] = {}
     pending = [Requirement(r) for r in requirements]
@@ -68,7 +69,8 @@ def _runtime_closure(requirements: list[str]) -> dict[str, md.Distribution]:
         if key in seen:
             continue
         dist = md.distribution(req.name)
-        assert req.specifier.contains(dist.version, prereleases=True), f"{req} not satisfied by {dist.version}"
+        assert req.specifier.contains(dist.version, prereleases=True), (
+            f"{req} not satisfied by {dist.version}")
         seen[key] = dist
         for sub in dist.requires or []:
             r = Requirement(sub)
@@ -120,7 +122,8 @@ def test_sdist_installs_into_a_clean_venv_and_runs(tmp_path: Path) -> None:
     python = clean / "bin" / "python"
     subprocess.run([sys.executable, "-m", "pip", "--python", str(python), "install", "--quiet", "--no-deps",
                     "--no-index", str(wheel)], check=True, cwd=tmp_path)
-    site = Path(subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+    site = Path(subprocess.run([str(python), "-c",
+                                "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
                                check=True, capture_output=True, text=True).stdout.strip())
     deps = tmp_path / "runtime-deps"
     closure = _runtime_closure(_wheel_requirements(wheel))
@@ -139,11 +142,12 @@ def test_sdist_installs_into_a_clean_venv_and_runs(tmp_path: Path) -> None:
     work = tmp_path / "work"
     (work / "data").mkdir(parents=True)
     for name, n in SAMPLE:
-        lines = (REPO / "examples" / "corpus" / name).read_text(encoding="utf-8").splitlines(keepends=True)[:n]
-        (work / "data" / name).write_text("".join(lines), encoding="utf-8")
+        lines = (REPO / "examples" / "corpus" / name).read_text(encoding="utf-8").splitlines(keepends=True)
+        (work / "data" / name).write_text("".join(lines[:n]), encoding="utf-8")
     (work / "run.yaml").write_text("output: {shard_tokens: 1000, buckets: 2}\n", encoding="utf-8")
     babelbeam = str(clean / "bin" / "babelbeam")
-    run = subprocess.run([babelbeam, "run", "--input", "data/*.jsonl", "--output", "out", "--config", "run.yaml"],
+    run = subprocess.run([babelbeam, "run", "--input", "data/*.jsonl", "--output", "out",
+                          "--config", "run.yaml"],
                          capture_output=True, text=True, cwd=work, env=env, timeout=600)
     assert run.returncode == 0, run.stderr[-4000:]
     manifest = json.loads((work / "out" / "manifest.json").read_text(encoding="utf-8"))

@@ -1,4 +1,5 @@
-"""``babelbeam report``: where every record went, per language, in a colour-blind-safe PNG from stats.json and the shards."""
+"""``babelbeam report``: where every record went, per language, in a colour-blind-safe PNG from stats.json
+and the shards."""
 
 from __future__ import annotations
 
@@ -15,12 +16,14 @@ STATS = {
     "duplicates": {"minhash_duplicate": 5},
     "rejected": {"invalid_json": 1},
     "by_language": {
-        "eng_Latn": {"input": 50, "kept": 40, "tokens": 9000, "removed": {"gopher_quality_too_few_words": 10}},
+        "eng_Latn": {"input": 50, "kept": 40, "tokens": 9000,
+                     "removed": {"gopher_quality_too_few_words": 10}},
         "tha_Thai": {
             "input": 30, "kept": 12, "tokens": 3000,
             "removed": {"gopher_quality_too_few_words": 10, "fineweb_short_lines": 8},
         },
-        "jpn_Jpan": {"input": 20, "kept": 9, "tokens": 2000, "removed": {"fineweb_short_lines": 1, "langid_low_score": 5}},
+        "jpn_Jpan": {"input": 20, "kept": 9, "tokens": 2000,
+                     "removed": {"fineweb_short_lines": 1, "langid_low_score": 5}},
     },
 }
 
@@ -55,7 +58,8 @@ def test_report_without_stats_fails(tmp_path: Path) -> None:
 def _demo_like_stats() -> dict:
     """Reasons as the demo run has them: filters, both duplicate kinds, a language that lost everything."""
     stats = json.loads(json.dumps(STATS))
-    stats["by_language"]["ceb_Latn"] = {"input": 1, "kept": 0, "tokens": 0, "removed": {"langid_low_score": 1}}
+    stats["by_language"]["ceb_Latn"] = {"input": 1, "kept": 0, "tokens": 0,
+                                        "removed": {"langid_low_score": 1}}
     stats["by_language"]["eng_Latn"]["removed"].update({"exact_duplicate": 2, "minhash_duplicate": 1,
                                                         "langid_too_short": 3, "normalize_empty": 1})
     return stats
@@ -96,7 +100,8 @@ def test_report_stays_readable_at_119_languages(tmp_path: Path) -> None:
         n = 10 + 37 * i
         kept = 0 if i % 30 == 0 else n // 2
         by_language[lang] = {"input": n, "kept": kept, "tokens": kept * 500,
-                             "removed": {"langid_low_score": n - kept - n // 10, "minhash_duplicate": n // 10}}
+                             "removed": {"langid_low_score": n - kept - n // 10,
+                                         "minhash_duplicate": n // 10}}
     assert len(by_language) == 119
     stats = {"input": sum(e["input"] for e in by_language.values()), "kept": sum(e["kept"] for e in
              by_language.values()), "rejected": {"invalid_json": 3}, "by_language": by_language}
@@ -116,10 +121,12 @@ def test_token_lengths_and_quality_buckets_come_from_the_shards(tmp_path: Path) 
     from babelbeam.tokenize.shards import ShardRow, make_manifest, write_shard
 
     rows = [ShardRow(id=f"d{i}", lang="eng_Latn" if i % 2 else "tha_Thai",
-                     tokens=np.arange(1 + i, dtype=np.uint32), quality_bucket=["head", "middle", "tail"][i % 3])
+                     tokens=np.arange(1 + i, dtype=np.uint32),
+                     quality_bucket=["head", "middle", "tail"][i % 3])
             for i in range(10)]
     entries = [write_shard(tmp_path / "shards" / f"part-{k}.arrow", rows[k * 5:(k + 1) * 5]) for k in (0, 1)]
-    (tmp_path / MANIFEST_NAME).write_text(make_manifest({"name": "qwen3", "eos_id": 151643}, entries).to_json())
+    (tmp_path / MANIFEST_NAME).write_text(
+        make_manifest({"name": "qwen3", "eos_id": 151643}, entries).to_json())
     lengths, buckets = report.shard_figures(tmp_path)
     assert lengths == {n: 1 for n in range(1, 11)}
     assert report.length_percentiles(lengths) == {50: 5, 90: 9, 99: 10}

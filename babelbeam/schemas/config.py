@@ -66,7 +66,8 @@ class InputConfig:
     max_document_bytes: PositiveInt = 64 * 1024 * 1024
     """Records longer than this (UTF-8 bytes) are rejected as ``document_too_large``."""
     max_file_bytes: PositiveInt = 16 * 1024 * 1024 * 1024
-    """Decompressed size at which a file is cut off and the rest rejected (guards against decompression bombs)."""
+    """Decompressed size at which a file is cut off and the rest rejected (guards against decompression
+    bombs)."""
     max_rejected_fraction: Fraction = 0.5
     """Largest share of input records that may be rejected (unreadable, wrong field, bad JSON ...). Above it
     the run still writes everything, then fails with exit code 3 naming the share and the commonest rejection

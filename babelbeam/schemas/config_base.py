@@ -228,7 +228,7 @@ def _coerce(hint: Any, value: Any, key: str) -> Any:
                 return _coerce(arg, value, key)
             except ConfigError as e:
                 errors.append(e)
-                if _container_of(arg) is type(value):  # the arm the value's shape chose: its message says most
+                if _container_of(arg) is type(value):  # the arm the value's shape chose: its message is best
                     raise
         if len(errors) == 1:  # ``X | None``: X's own message says more than "not a valid X | None"
             raise errors[0]

@@ -210,7 +210,8 @@ _SCALAR_COLUMNS = ("id", "text", "source", "url", "lang", "lang_score", "lang_la
 
 
 def documents_to_table(docs: list[Document]) -> pa.Table:
-    """Persist annotated documents (not their tokens) as an Arrow table; ``table_to_documents`` reverses it."""
+    """Persist annotated documents (not their tokens) as an Arrow table; ``table_to_documents`` reverses
+    it."""
     columns = {name: [getattr(d, name) for d in docs] for name in _SCALAR_COLUMNS}
     columns["lang_top"] = [json.dumps(d.lang_top) for d in docs]
     columns["metadata"] = [json.dumps(d.metadata, sort_keys=True) for d in docs]

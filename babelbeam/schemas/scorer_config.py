@@ -54,10 +54,12 @@ class ScorerConfig:
     """Run the scoring stage (off by default: it needs a model)."""
     model: FilePath | None = None
     """Model directory: a Hugging Face Qwen3 checkpoint (``config.json`` + safetensors), a ``babelbeam train``
-    output directory or checkpoint (``step_XXXXXXXX``), or a ``babelbeam train-scorer`` output (``scorer.json``)."""
+    output directory or checkpoint (``step_XXXXXXXX``), or a ``babelbeam train-scorer`` output
+    (``scorer.json``)."""
     kind: Annotated[str, OneOf(SCORER_KINDS)] = "auto"
     """``perplexity`` (mean token log-likelihood under the language model, as CCNet), ``head`` (a regression
-    head on the backbone, as FineWeb-Edu), or ``auto``: ``head`` when the model directory holds ``scorer.json``."""
+    head on the backbone, as FineWeb-Edu), or ``auto``: ``head`` when the model directory holds
+    ``scorer.json``."""
     tokenizer: Annotated[str, LocalPath(names=("qwen3",))] = "qwen3"
     """Tokenizer of the model: ``qwen3`` (bundled) or a path to a ``tokenizer.json``."""
     max_tokens: PositiveInt = 512
@@ -157,7 +159,8 @@ class TrainScorerConfig:
             raise ConfigError(f"--device: expected one of {', '.join(DEVICES)}, got {self.device!r}")
         for name in ("max_tokens", "epochs", "batch_size", "batch_tokens"):
             if getattr(self, name) < 1:
-                raise ConfigError(f"--{name.replace('_', '-')}: must be at least 1, got {getattr(self, name)}")
+                raise ConfigError(f"--{name.replace('_', '-')}: must be at least 1, "
+                                  f"got {getattr(self, name)}")
         if not 0.0 <= self.validation_fraction < 1.0:
             raise ConfigError(f"--validation-fraction: must be in [0, 1), got {self.validation_fraction}")
         if self.lr <= 0:

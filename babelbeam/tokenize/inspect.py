@@ -68,7 +68,8 @@ def summarize(path: str | Path) -> dict[str, Any]:
         "tokens": tokens,
         "tokenizer": tokenizer,
         "languages": dict(sorted(languages.items(), key=lambda kv: (-kv[1]["tokens"], kv[0]))),
-        "token_lengths": {f"p{p}": int(np.percentile(all_lengths, p)) for p in percentiles} if documents else {},
+        "token_lengths": ({f"p{p}": int(np.percentile(all_lengths, p)) for p in percentiles}
+                          if documents else {}),
         "shard_sizes": shard_rows,
     }
     if run_dir is not None and (run_dir / STATS_NAME).is_file():
@@ -86,17 +87,20 @@ def format_summary(summary: dict[str, Any]) -> str:
              f"{summary['tokens']:,} tokens"]
     if summary.get("tokenizer"):
         t = summary["tokenizer"]
-        lines.append(f"tokenizer: {t.get('name')} (vocab {t.get('vocab_size')}, sha256 {str(t.get('sha256'))[:12]}...)")
+        lines.append(f"tokenizer: {t.get('name')} (vocab {t.get('vocab_size')}, "
+                     f"sha256 {str(t.get('sha256'))[:12]}...)")
     stats = summary.get("stats")
     if stats:
-        n_removed, n_dups, n_rej = (sum((stats.get(k) or {}).values()) for k in ("removed", "duplicates", "rejected"))
+        n_removed, n_dups, n_rej = (sum((stats.get(k) or {}).values())
+                                    for k in ("removed", "duplicates", "rejected"))
         lines.append(f"input {stats['input']:,} = kept {stats['kept']:,} + removed {n_removed:,} + "
                      f"duplicates {n_dups:,} + rejected {n_rej:,}")
         for key in ("removed", "duplicates", "rejected"):
             if stats.get(key):
                 lines.append(f"  {key}: " + ", ".join(f"{r} {n:,}" for r, n in stats[key].items()))
     if summary["token_lengths"]:
-        lines.append("tokens per document: " + "  ".join(f"{k} {v:,}" for k, v in summary["token_lengths"].items()))
+        lines.append("tokens per document: "
+                     + "  ".join(f"{k} {v:,}" for k, v in summary["token_lengths"].items()))
     by_lang = (stats or {}).get("by_language", {})
     lines.append("")
     lines.append(f"{'language':<12}{'documents':>11}{'tokens':>13}{'share':>8}   removed (reason: count)")
@@ -106,7 +110,8 @@ def format_summary(summary: dict[str, Any]) -> str:
         row = summary["languages"].get(lang, {"documents": 0, "tokens": 0})
         removed = by_lang.get(lang, {}).get("removed", {})
         removed_text = ", ".join(f"{r}: {n}" for r, n in removed.items())
-        lines.append(f"{lang:<12}{row['documents']:>11,}{row['tokens']:>13,}{row['tokens'] / total:>8.1%}   {removed_text}")
+        lines.append(f"{lang:<12}{row['documents']:>11,}{row['tokens']:>13,}{row['tokens'] / total:>8.1%}"
+                     f"   {removed_text}")
     lines.append("")
     lines.append(f"{'shard':<40}{'documents':>11}{'tokens':>13}{'bytes':>13}")
     for s in summary["shard_sizes"]:

@@ -93,8 +93,10 @@ def rows_to_table(rows: Sequence[ShardRow]) -> pa.Table:
     offsets = np.zeros(len(rows) + 1, dtype=np.int64)
     np.cumsum(lengths, out=offsets[1:])
     if offsets[-1] >= 2**31:
-        raise ShardError(f"a shard may hold at most 2**31-1 tokens, got {int(offsets[-1])}; lower shard_tokens")
-    values = np.concatenate([np.asarray(r.tokens, dtype=np.uint32) for r in rows]) if rows else np.zeros(0, np.uint32)
+        raise ShardError(f"a shard may hold at most 2**31-1 tokens, got {int(offsets[-1])}; "
+                         "lower shard_tokens")
+    values = (np.concatenate([np.asarray(r.tokens, dtype=np.uint32) for r in rows]) if rows
+              else np.zeros(0, np.uint32))
     tokens = pa.ListArray.from_arrays(pa.array(offsets.astype(np.int32)), pa.array(values, type=pa.uint32()))
     columns = {
         "id": pa.array([r.id for r in rows], pa.string()),
@@ -182,7 +184,8 @@ def missing_manifest_message(manifest_path: Path) -> str:
     run_dir = manifest_path.parent if manifest_path.name == MANIFEST_NAME else manifest_path
     if (run_dir / PLAN_PATH).is_file():
         return (f"{run_dir}: the run there is unfinished ({PLAN_PATH} is there, {MANIFEST_NAME} is not yet): "
-                f"continue it with `babelbeam run --output {run_dir} --resume` and the same --input and --config")
+                f"continue it with `babelbeam run --output {run_dir} --resume` "
+                "and the same --input and --config")
     return (f"{run_dir}: no {MANIFEST_NAME} here, so not a babelbeam output directory; "
             f"`babelbeam run --input ... --output {run_dir}` makes one")
 
@@ -226,7 +229,8 @@ def read_stats(run_dir: str | Path) -> dict[str, Any]:
 
 
 class Shard:
-    """A memory-mapped token shard: ``tokens`` (all tokens, uint32) and ``offsets`` (int64, n+1) without copying."""
+    """A memory-mapped token shard: ``tokens`` (all tokens, uint32) and ``offsets`` (int64, n+1) without
+    copying."""
 
     def __init__(self, path: str | Path) -> None:
         self.path = str(path)
@@ -249,11 +253,13 @@ class Shard:
         for chunk in token_chunks:
             chunk_offsets = chunk.offsets.to_numpy().astype(np.int64)
             values = chunk.values.to_numpy(zero_copy_only=True)
-            tokens_parts.append(values[chunk_offsets[0]:chunk_offsets[-1]] if len(chunk_offsets) else values[:0])
+            tokens_parts.append(values[chunk_offsets[0]:chunk_offsets[-1]] if len(chunk_offsets)
+                                else values[:0])
             offsets_parts.append(chunk_offsets[1:] - chunk_offsets[0] + base)
             base += int(chunk_offsets[-1] - chunk_offsets[0]) if len(chunk_offsets) else 0
         # A single batch (what we write) stays zero-copy; several are joined once.
-        self.tokens: np.ndarray = tokens_parts[0] if len(tokens_parts) == 1 else np.concatenate(tokens_parts or [np.zeros(0, np.uint32)])
+        self.tokens: np.ndarray = (tokens_parts[0] if len(tokens_parts) == 1
+                                   else np.concatenate(tokens_parts or [np.zeros(0, np.uint32)]))
         self.offsets: np.ndarray = np.concatenate(offsets_parts)
 
     @property

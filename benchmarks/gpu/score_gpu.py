@@ -51,10 +51,12 @@ H100_PEAK = 989e12
 
 SIZES: dict[str, Qwen3Config] = {
     "qwen3-0.6b": PRESETS["qwen3-0.6b"],
-    "qwen3-100m": Qwen3Config(hidden_size=512, intermediate_size=1536, num_hidden_layers=8, num_attention_heads=8,
-                              num_key_value_heads=4, head_dim=64, tie_word_embeddings=True),
-    "cpu-small": Qwen3Config(hidden_size=256, intermediate_size=768, num_hidden_layers=4, num_attention_heads=4,
-                             num_key_value_heads=2, head_dim=64, tie_word_embeddings=True),
+    "qwen3-100m": Qwen3Config(hidden_size=512, intermediate_size=1536, num_hidden_layers=8,
+                              num_attention_heads=8, num_key_value_heads=4, head_dim=64,
+                              tie_word_embeddings=True),
+    "cpu-small": Qwen3Config(hidden_size=256, intermediate_size=768, num_hidden_layers=4,
+                             num_attention_heads=4, num_key_value_heads=2, head_dim=64,
+                             tie_word_embeddings=True),
     "tiny": PRESETS["tiny"],
 }
 
@@ -104,7 +106,8 @@ def bench_one(size: str, kind: str, docs: list[np.ndarray], args: argparse.Names
     peak = peak_flops(torch.cuda.get_device_name(device)) if device.type == "cuda" else None
     threads = torch.get_num_threads()
     result = {
-        "model": size, "kind": kind, "params": config.num_params(), "device": str(device), "dtype": str(dtype),
+        "model": size, "kind": kind, "params": config.num_params(), "device": str(device),
+        "dtype": str(dtype),
         "documents": stats["documents"], "tokens": stats["tokens"], "seconds": seconds,
         "docs_per_s": stats["documents"] / seconds, "tokens_per_s": tokens_per_s,
         "padding_fraction": stats["padding_fraction"], "forward_flops_per_token": flops,
@@ -137,10 +140,12 @@ def markdown(results: list[dict], device: torch.device) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--device", choices=["auto", "cpu", "cuda"], default="auto")
-    parser.add_argument("--sizes", default=None, help="comma-separated model sizes (default: qwen3-0.6b,qwen3-100m "
+    parser.add_argument("--sizes", default=None,
+                        help="comma-separated model sizes (default: qwen3-0.6b,qwen3-100m "
                         "on CUDA, tiny,cpu-small on CPU); known: " + ", ".join(SIZES))
     parser.add_argument("--kinds", default="perplexity,head")
-    parser.add_argument("--docs", type=int, default=None, help="documents (default 20000 on CUDA, 200 on CPU)")
+    parser.add_argument("--docs", type=int, default=None,
+                        help="documents (default 20000 on CUDA, 200 on CPU)")
     parser.add_argument("--median-tokens", type=int, default=400)
     parser.add_argument("--max-tokens", type=int, default=512)
     parser.add_argument("--batch-tokens", type=int, default=None, help="default 65536 on CUDA, 4096 on CPU")

@@ -30,7 +30,8 @@ def _rows(n: int = 5) -> list[ShardRow]:
 
 def _run_dir(tmp_path):
     entry = write_shard(tmp_path / "shards" / "part-00000-00000.arrow", _rows())
-    (tmp_path / "manifest.json").write_text(make_manifest({"name": "qwen3", "eos_id": 151643}, [entry]).to_json())
+    (tmp_path / "manifest.json").write_text(
+        make_manifest({"name": "qwen3", "eos_id": 151643}, [entry]).to_json())
     return entry
 
 
