@@ -52,13 +52,21 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from memory import timed  # noqa: E402  (benchmarks/ is on sys.path when run or imported by run_all)
 
+from babelbeam.filters.base import DocumentFilter  # noqa: E402
 from babelbeam.filters.c4 import C4QualityFilter  # noqa: E402
 from babelbeam.filters.fineweb import FineWebQualityFilter  # noqa: E402
 from babelbeam.filters.gopher import GopherQualityFilter, GopherRepetitionFilter  # noqa: E402
 from babelbeam.filters.quality import QualityChain  # noqa: E402
 from babelbeam.filters.stopwords import GOPHER_STOP_WORDS  # noqa: E402
+from babelbeam.filters.textstats import TextStats  # noqa: E402
 from babelbeam.schemas import Document  # noqa: E402
-from babelbeam.schemas.quality_config import QualityConfig  # noqa: E402
+from babelbeam.schemas.quality_config import (  # noqa: E402
+    C4Config,
+    FineWebConfig,
+    GopherQualityConfig,
+    GopherRepetitionConfig,
+    QualityConfig,
+)
 
 log = logging.getLogger("bench_filters")
 
@@ -73,7 +81,8 @@ AGREEMENT = (FILTERS[0], NO_ALPHA, *FILTERS[1:])
 
 
 def english_documents(limit: int) -> list[tuple[str, str]]:
-    """(id, text) pairs, deterministic for a given Python and package set, at most ``limit``, spread over sources."""
+    """(id, text) pairs, deterministic for a given Python and package set, at most ``limit``, spread over
+    sources."""
     sources: list[list[tuple[str, str]]] = []
     from pydoc_data.topics import topics
 
@@ -109,13 +118,19 @@ def english_documents(limit: int) -> list[tuple[str, str]]:
 # --- implementations ----------------------------------------------------------------------------------
 
 
+def _standalone(f: DocumentFilter) -> Callable[[Document], str | None]:
+    """``f`` on one document, segmenting its text itself, as a standalone filter must."""
+    return lambda doc: f.check(TextStats(doc.text, doc.lang), None)
+
+
 def ours() -> dict[str, Callable[[Document], str | None]]:
+    no_alpha = GopherQualityConfig(min_alpha_words_ratio=None)
     return {
-        "gopher_quality": GopherQualityFilter(stop_words=GOPHER_STOP_WORDS).filter,
-        "gopher_repetition": GopherRepetitionFilter().filter,
-        "fineweb": FineWebQualityFilter().filter,
-        "c4": C4QualityFilter().filter,
-        NO_ALPHA: GopherQualityFilter(stop_words=GOPHER_STOP_WORDS, min_alpha_words_ratio=None).filter,
+        "gopher_quality": _standalone(GopherQualityFilter(GopherQualityConfig(), GOPHER_STOP_WORDS)),
+        "gopher_repetition": _standalone(GopherRepetitionFilter(GopherRepetitionConfig())),
+        "fineweb": _standalone(FineWebQualityFilter(FineWebConfig())),
+        "c4": _standalone(C4QualityFilter(C4Config())),
+        NO_ALPHA: _standalone(GopherQualityFilter(no_alpha, GOPHER_STOP_WORDS)),
     }
 
 
@@ -165,14 +180,17 @@ def theirs() -> dict[str, Callable[[str], str | None]]:
 
 CAUSES = {
     ("gopher_quality", "dt:gopher_below_alpha_threshold"): (
-        "datatrove counts spaCy's punctuation tokens as words, so punctuation-heavy text (code, tables) fails its "
+        "datatrove counts spaCy's punctuation tokens as words, so punctuation-heavy text (code, tables) "
+        "fails its "
         "alphabetic-word ratio; babelbeam's ICU words are words only, as in Gopher"
     ),
     ("gopher_quality", "dt:gopher_enough_stop_words"): (
-        "datatrove's stop-word test is case-sensitive and sees spaCy tokens; babelbeam lower-cases ('The' counts)"
+        "datatrove's stop-word test is case-sensitive and sees spaCy tokens; babelbeam lower-cases ('The' "
+        "counts)"
     ),
     ("gopher_quality", "bb:gopher_quality_too_few_alpha_words"): (
-        "ICU keeps tokens like 'x86_64', '3.5', '0x1F' as one word without letters split off; datatrove's spaCy "
+        "ICU keeps tokens like 'x86_64', '3.5', '0x1F' as one word without letters split off; datatrove's "
+        "spaCy "
         "tokens differ, and its punctuation tokens change the denominator"
     ),
     ("gopher_quality", "word_count"): (
@@ -180,17 +198,21 @@ CAUSES = {
         "character (e.g. '$', '+', 'n't' are words to it), babelbeam counts ICU word segments"
     ),
     ("gopher_quality", "mean_word_length"): (
-        "mean word length differs near the 3 or 10 limits: spaCy splits 'e.g.', URLs and paths differently from ICU"
+        "mean word length differs near the 3 or 10 limits: spaCy splits 'e.g.', URLs and paths differently "
+        "from ICU"
     ),
     ("gopher_quality", "ratio_denominator"): (
-        "hash or ellipsis per word: datatrove divides by all spaCy tokens (punctuation included), babelbeam by words"
+        "hash or ellipsis per word: datatrove divides by all spaCy tokens (punctuation included), babelbeam "
+        "by words"
     ),
     ("gopher_quality", "lines"): (
-        "bullet/ellipsis line share: datatrove counts blank lines in the denominator, babelbeam only non-blank lines"
+        "bullet/ellipsis line share: datatrove counts blank lines in the denominator, babelbeam only "
+        "non-blank lines"
     ),
     ("gopher_repetition", "single_ngram"): (
         "datatrove scores the most frequent n-gram even when every n-gram occurs once, so a short document "
-        "(a few hundred characters) fails its top n-gram rule; babelbeam treats a once-only n-gram as no repetition"
+        "(a few hundred characters) fails its top n-gram rule; babelbeam treats a once-only n-gram as no "
+        "repetition"
     ),
     ("gopher_repetition", "top_ngram"): (
         "top n-gram share: datatrove's words include spaCy punctuation tokens, so markup and code ('` ` `', "
@@ -199,7 +221,8 @@ CAUSES = {
     ),
     ("gopher_repetition", "dup_ngram"): (
         "duplicated n-grams: datatrove's words include spaCy punctuation tokens, so repeated code and markup "
-        "('>>> x = ...', '[ ] ( )') form repeated n-grams; babelbeam's n-grams are words only (it also counts "
+        "('>>> x = ...', '[ ] ( )') form repeated n-grams; babelbeam's n-grams are words only (it also "
+        "counts "
         "every covered word once where datatrove skips ahead n words after a repeat)"
     ),
     ("gopher_repetition", "lines"): "line/paragraph rules are identical; a difference here is a bug",
@@ -207,19 +230,24 @@ CAUSES = {
         "line punctuation: datatrove tests unstripped lines (a trailing space or tab hides the full stop); "
         "babelbeam strips lines first"
     ),
-    ("fineweb", "short"): "short lines: datatrove measures unstripped lines (indentation counts), babelbeam stripped",
+    ("fineweb", "short"): (
+        "short lines: datatrove measures unstripped lines (indentation counts), babelbeam stripped"
+    ),
     ("fineweb", "dup"): (
-        "duplicate-line characters: datatrove compares unstripped lines (same text, different indentation differ)"
+        "duplicate-line characters: datatrove compares unstripped lines (same text, different indentation "
+        "differ)"
     ),
     ("fineweb", "newlines"): (
         "newlines per word: datatrove divides by spaCy tokens including punctuation, babelbeam by ICU words"
     ),
     ("c4", "sentences"): (
-        "sentence count: datatrove's spaCy sentencizer splits at every '.', '!' or '?' token; ICU's sentence rules "
+        "sentence count: datatrove's spaCy sentencizer splits at every '.', '!' or '?' token; ICU's sentence "
+        "rules "
         "with abbreviation suppression split fewer ('e.g. this', 'Mr. X', 'v1.2. Next')"
     ),
     ("c4", "terminal"): (
-        "terminal punctuation: babelbeam also accepts Unicode sentence terminals beyond '.?!\"\\'' (e.g. '。', '…' "
+        "terminal punctuation: babelbeam also accepts Unicode sentence terminals beyond '.?!\"\\'' (e.g. "
+        "'。', '…' "
         "is still excluded), so a few more lines survive"
     ),
 }
@@ -243,10 +271,10 @@ def cause(name: str, ours_reason: str | None, dt_reason: str | None, text: str =
         return "lines"
     if name == "gopher_repetition":
         if d.startswith("top_"):
-            measured = Document(id="m", text=text, lang="eng_Latn")
-            GopherRepetitionFilter(keep_measurements=True).filter(measured)
+            measured: dict[str, float] = {}
+            GopherRepetitionFilter(GopherRepetitionConfig()).check(TextStats(text, "eng_Latn"), measured)
             n = d.split("_")[1]
-            if measured.measurements.get(f"gopher_repetition_top_{n}gram_frac", 1.0) == 0.0:
+            if measured.get(f"gopher_repetition_top_{n}gram_frac", 1.0) == 0.0:
                 return "single_ngram"
             return "top_ngram"
         if "top" in r:
@@ -373,7 +401,8 @@ def compare_with_baseline(rev: str, docs: list[Document], repeats: int) -> dict:
 
     config = RunConfig().quality
     chains = {"old": old_quality.QualityChain.from_config(config), "new": QualityChain.from_config(config)}
-    repetition = {"old": old_gopher.GopherRepetitionFilter(), "new": GopherRepetitionFilter()}
+    repetition = {"old": old_gopher.GopherRepetitionFilter(),
+                  "new": GopherRepetitionFilter(GopherRepetitionConfig())}
     stats_of = {"old": old_stats.TextStats, "new": new_stats.TextStats}
     tables = {"old": old_stats.NgramTable, "new": new_stats.NgramTable}
     dup_limit = 0.10  # the smallest default duplicated n-gram limit, as a share of characters

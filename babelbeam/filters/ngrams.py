@@ -98,7 +98,9 @@ class NgramTable:
 
     def _firsts(self, n: int) -> tuple[np.ndarray, np.ndarray] | None:
         """(first position of the n-gram at each position, count of n-grams by first), or None when no n-gram
-        repeats."""
+        repeats (or there are fewer than n words)."""
+        if self.n_words < n:
+            return None
         if self._no_repeats_from is not None and n >= self._no_repeats_from:
             return None
         level = self._level
@@ -134,8 +136,6 @@ class NgramTable:
         Ties go to the n-gram that occurs first. An n-gram that occurs once is no
         repetition, so the result is 0 when every n-gram is unique.
         """
-        if self.n_words < n:
-            return 0
         got = self._firsts(n)
         if got is None:
             return 0
@@ -148,8 +148,6 @@ class NgramTable:
 
     def duplicated_ngram_chars(self, n: int) -> int:
         """Characters of the words covered by any n-gram that repeats an earlier one (overlaps count once)."""
-        if self.n_words < n:
-            return 0
         got = self._firsts(n)
         if got is None:
             return 0

@@ -1,4 +1,5 @@
-"""Stop words for every registry language: a configured list, ``stopwordsiso``, or a list derived from the corpus.
+"""Stop words for every registry language: a configured list, ``stopwordsiso``, or a list derived from the
+corpus.
 
 Gopher's stop-word rule ("at least two of the, be, to, of, and, that, have,
 with") says "this is running text in the expected language". It must never be
@@ -77,7 +78,8 @@ def read_word_list(path: str | Path) -> list[str]:
 def resolve_stop_words(
     lang: str, *, configured: list[str] | tuple[str, ...] | None = None, corpus_dir: str | Path | None = None
 ) -> tuple[frozenset[str] | None, str]:
-    """The stop words of ``lang`` and where they came from (``config``, ``stopwordsiso``, ``corpus`` or ``none``).
+    """The stop words of ``lang`` and where they came from (``config``, ``stopwordsiso``, ``corpus``,
+    ``none``).
 
     Words are lower-cased; callers compare lower-cased words. Returns ``(None, "none")``
     when no list exists, meaning the stop-word rule must be skipped for ``lang``.

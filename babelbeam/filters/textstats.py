@@ -14,7 +14,6 @@ from itertools import filterfalse, repeat
 
 from babelbeam.filters.ngrams import NgramTable
 from babelbeam.filters.segment import words as segment_words
-from babelbeam.schemas.document import Document
 
 _LINE_RUNS = re.compile("\n+")
 _PARAGRAPH_BREAK = re.compile(r"\n{2,}")
@@ -22,7 +21,8 @@ _PARAGRAPH_BREAK = re.compile(r"\n{2,}")
 
 @cache
 def terminal_punctuation() -> frozenset[str]:
-    """Characters that end a sentence: Unicode ``Sentence_Terminal`` plus three Khmer signs datatrove also counts."""
+    """Characters that end a sentence: Unicode ``Sentence_Terminal`` and three Khmer signs datatrove counts.
+    """
     import regex
 
     pattern = regex.compile(r"\p{Sentence_Terminal}")
@@ -50,12 +50,15 @@ class TextStats:
     """Everything the filters measure about one text, computed lazily and cached.
 
     ``words`` may be given (already segmented); otherwise the text is segmented
-    with ``babelbeam.filters.segment.words`` for ``lang`` on first use.
+    with ``babelbeam.filters.segment.words`` for ``lang`` on first use. ``url`` is the
+    document's, for the filters that read it.
     """
 
-    def __init__(self, text: str, lang: str, words: list[str] | None = None) -> None:
+    def __init__(self, text: str, lang: str, words: list[str] | None = None, *,
+                 url: str | None = None) -> None:
         self.text = text
         self.lang = lang
+        self.url = url
         if words is not None:
             self.__dict__["words"] = words
 
@@ -110,49 +113,3 @@ class TextStats:
     @cached_property
     def ngrams(self) -> NgramTable:
         return NgramTable(self.words)
-
-
-class Verdict:
-    """Collects one filter's measurements and its first failed condition.
-
-    With ``record`` None the filter stops at the first failure (fast path);
-    with a dict it measures everything, writing ``<filter>_<measure>`` values,
-    and still reports the first failed condition in rule order.
-    """
-
-    __slots__ = ("prefix", "record", "reason")
-
-    def __init__(self, prefix: str, record: dict[str, float] | None) -> None:
-        self.prefix = prefix
-        self.record = record
-        self.reason: str | None = None
-
-    def check(self, measure: str, value: float, failed: bool, condition: str) -> bool:
-        """Record ``value``; if ``failed``, remember ``<prefix>_<condition>``. True when the caller should stop now."""
-        if self.record is not None:
-            self.record[f"{self.prefix}_{measure}"] = float(value)
-        if failed and self.reason is None:
-            self.reason = f"{self.prefix}_{condition}"
-        return self.reason is not None and self.record is None
-
-
-class TextFilter:
-    """Base of the document filters: ``filter(doc, words)`` returns None (keep) or a stable reason.
-
-    Subclasses set ``name`` (the reason prefix) and implement ``check(stats, record)``
-    over a shared ``TextStats``; the chain calls ``check`` directly so every
-    filter reads the same cached statistics.
-    """
-
-    name = "filter"
-
-    def __init__(self, *, keep_measurements: bool = False) -> None:
-        self.keep_measurements = keep_measurements
-
-    def filter(self, doc: Document, words: list[str] | None = None) -> str | None:
-        """Keep (None) or the reason ``<filter>_<condition>`` to remove ``doc``; ``words`` are its segmented words if known."""
-        record = doc.measurements if self.keep_measurements else None
-        return self.check(TextStats(doc.text, doc.lang, words), record)
-
-    def check(self, stats: TextStats, record: dict[str, float] | None) -> str | None:
-        raise NotImplementedError

@@ -36,7 +36,7 @@ class QualityFilterFn(DocumentStageFn):
             self.setup()
         chain = self._chain
         assert chain is not None
-        if chain.config.enabled and chain.config.gopher_quality.enabled and chain.stopword_source(doc.lang) == "none":
+        if chain.stop_words_missing(doc.lang):
             self._count(f"stopwords_missing_{doc.lang}")
         out = chain.apply(doc)
         reason = out.metadata.get(LABEL_KEY) if chain.config.label_only else None

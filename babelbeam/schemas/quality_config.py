@@ -232,7 +232,7 @@ class QualityConfig:
     derive_stopwords_min_documents: NonNegativeInt = 50
     """The pre-pass writes no list for a language with fewer documents."""
     label_only: bool = False
-    """Annotate instead of removing: the reason goes to ``metadata["quality_reason"]`` and the document is kept."""
+    """Annotate, do not remove: the reason goes to ``metadata["quality_reason"]``, the document is kept."""
     keep_measurements: bool = False
     """Store every measured value in ``Document.measurements`` as ``<filter>_<measure>``."""
     builtin_language_overrides: bool = True
@@ -275,5 +275,6 @@ class QualityConfig:
             resolved[name] = section
         unknown = sorted({key for layer in layers for key in layer} - set(SECTIONS))
         if unknown:
-            raise ConfigError(f"quality.languages.{lang}.{unknown[0]}: unknown section (known: {', '.join(SECTIONS)})")
+            raise ConfigError(f"quality.languages.{lang}.{unknown[0]}: unknown section "
+                              f"(known: {', '.join(SECTIONS)})")
         return dataclasses.replace(self, languages={}, **resolved)

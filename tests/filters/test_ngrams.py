@@ -12,10 +12,10 @@ from hypothesis import strategies as st
 
 import babelbeam.filters.ngrams as ngrams
 from babelbeam.filters.gopher import GopherQualityFilter
-from babelbeam.filters.lines import BOILERPLATE_PHRASES, LineCleaner
+from babelbeam.filters.lines import BOILERPLATE_PHRASES, BoilerplateLineCleaner
 from babelbeam.filters.ngrams import NgramTable
 from babelbeam.filters.textstats import TextStats
-from babelbeam.schemas import Document
+from babelbeam.schemas.quality_config import GopherQualityConfig, LinesConfig
 
 
 def _reference_top(words: list[str], n: int) -> int:
@@ -113,15 +113,16 @@ def test_alpha_word_count_matches_the_definition(words: list[str]) -> None:
     assert stats.n_alpha_words == sum(1 for w in words if any(c.isalpha() for c in w))
 
 
-def _reference_clean(cleaner: LineCleaner, text: str) -> tuple[str, int]:
+def _reference_clean(cleaner: BoilerplateLineCleaner, text: str) -> tuple[str, int]:
     """The cleaner's rules applied line by line, each line lower-cased on its own."""
     kept, removed = [], 0
     for line in text.split("\n"):
-        limit = cleaner.max_word_length
+        limit = cleaner.config.max_word_length
         long_word = limit is not None and any(len(w) > limit for w in line.split())
         lower = line.lower()
         phrase = any(p in lower for p in cleaner.boilerplate_phrases)
-        if line.strip() and (long_word or (phrase and len(line.split()) <= cleaner.max_boilerplate_words)):
+        short = len(line.split()) <= cleaner.config.max_boilerplate_words
+        if line.strip() and (long_word or (phrase and short)):
             removed += 1
         else:
             kept.append(line)
@@ -136,8 +137,9 @@ _LINE_PIECES = st.sampled_from(
 @given(st.lists(st.lists(_LINE_PIECES, max_size=5).map(" ".join), min_size=1, max_size=6).map("\n".join))
 def test_line_cleaner_matches_line_by_line_rules(text: str) -> None:
     """The whole-text phrase pre-check never changes which lines go (case context never crosses a newline)."""
-    cleaner = LineCleaner(max_word_length=10, max_boilerplate_words=4)
-    assert cleaner.clean_text(text) == _reference_clean(cleaner, text)
+    cleaner = BoilerplateLineCleaner(LinesConfig(max_word_length=10, max_boilerplate_words=4))
+    cleaned = cleaner.clean_text(text)
+    assert (cleaned.text, cleaned.lines_removed) == _reference_clean(cleaner, text)
 
 
 @pytest.mark.parametrize("text", [
@@ -148,10 +150,10 @@ def test_line_cleaner_matches_line_by_line_rules(text: str) -> None:
 def test_stop_word_shortcut_decides_as_the_full_count(text: str) -> None:
     """Without measurements a filter may settle the rule from words that are stop words as written; the
     verdict is the one the counted rule gives."""
-    rules = {"min_doc_words": None, "min_avg_word_length": None, "min_alpha_words_ratio": None,
-             "stop_words": ["the", "and", "by"]}
-    fast = GopherQualityFilter(**rules).filter(Document(id="a", text=text, lang="eng_Latn"))
-    measured = Document(id="b", text=text, lang="eng_Latn")
-    counted = GopherQualityFilter(**rules, keep_measurements=True).filter(measured)
+    rules = GopherQualityConfig(min_doc_words=None, min_avg_word_length=None, min_alpha_words_ratio=None)
+    f = GopherQualityFilter(rules, stop_words=["the", "and", "by"])
+    fast = f.check(TextStats(text, "eng_Latn"), None)
+    measured: dict[str, float] = {}
+    counted = f.check(TextStats(text, "eng_Latn"), measured)
     assert fast == counted
-    assert (counted is None) == (measured.measurements["gopher_quality_stop_words"] >= 2)
+    assert (counted is None) == (measured["gopher_quality_stop_words"] >= 2)

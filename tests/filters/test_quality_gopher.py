@@ -1,4 +1,5 @@
-"""Gopher quality and repetition rules: good documents in seven scripts pass, each bad kind fails for its reason."""
+"""Gopher quality and repetition rules: good documents in seven scripts pass, each bad kind fails for its
+reason."""
 
 from __future__ import annotations
 
@@ -9,31 +10,37 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from quality_samples import GOOD, LANGS, bulleted, ellipsis_lines, first_sentence, repeated_paragraphs
 
+from babelbeam.filters.base import DocumentFilter
 from babelbeam.filters.gopher import GopherQualityFilter, GopherRepetitionFilter
-from babelbeam.filters.quality import build_language_chain
+from babelbeam.filters.quality import QualityChain
 from babelbeam.filters.segment import words
 from babelbeam.filters.stopwords import resolve_stop_words
-from babelbeam.filters.textstats import NgramTable
-from babelbeam.schemas import Document
-from babelbeam.schemas.quality_config import QualityConfig
+from babelbeam.filters.textstats import NgramTable, TextStats
+from babelbeam.schemas.quality_config import GopherQualityConfig, QualityConfig
+
+CHAIN = QualityChain(QualityConfig())
 
 
 def quality(lang: str) -> GopherQualityFilter:
-    return next(f for f in build_language_chain(QualityConfig(), lang).filters if isinstance(f, GopherQualityFilter))
+    return next(f for f in CHAIN.for_language(lang).filters if isinstance(f, GopherQualityFilter))
 
 
 def repetition(lang: str) -> GopherRepetitionFilter:
-    return next(f for f in build_language_chain(QualityConfig(), lang).filters if isinstance(f, GopherRepetitionFilter))
+    return next(f for f in CHAIN.for_language(lang).filters if isinstance(f, GopherRepetitionFilter))
 
 
-def doc(text: str, lang: str) -> Document:
-    return Document(id="d", text=text, lang=lang)
+def stats(text: str, lang: str) -> TextStats:
+    return TextStats(text, lang)
+
+
+def verdict(f: DocumentFilter, text: str, lang: str) -> str | None:
+    return f.check(TextStats(text, lang), None)
 
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_good_document_passes(lang: str) -> None:
-    assert quality(lang).filter(doc(GOOD[lang], lang)) is None
-    assert repetition(lang).filter(doc(GOOD[lang], lang)) is None
+    assert verdict(quality(lang), GOOD[lang], lang) is None
+    assert verdict(repetition(lang), GOOD[lang], lang) is None
 
 
 # --- Gopher quality: one test per reason -------------------------------------------------------------
@@ -41,13 +48,13 @@ def test_good_document_passes(lang: str) -> None:
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_too_few_words(lang: str) -> None:
-    assert quality(lang).filter(doc(first_sentence(lang), lang)) == "gopher_quality_too_few_words"
+    assert verdict(quality(lang), first_sentence(lang), lang) == "gopher_quality_too_few_words"
 
 
 @pytest.mark.parametrize("lang", ["eng_Latn", "zho_Hans"])
 def test_too_many_words(lang: str) -> None:
     text = "\n".join([GOOD[lang]] * 700)  # more than 100,000 words
-    assert quality(lang).filter(doc(text, lang)) == "gopher_quality_too_many_words"
+    assert verdict(quality(lang), text, lang) == "gopher_quality_too_many_words"
 
 
 @pytest.mark.parametrize(
@@ -58,7 +65,7 @@ def test_too_many_words(lang: str) -> None:
     ],
 )
 def test_mean_word_too_short(lang: str, text: str) -> None:
-    assert quality(lang).filter(doc(text, lang)) == "gopher_quality_mean_word_too_short"
+    assert verdict(quality(lang), text, lang) == "gopher_quality_mean_word_too_short"
 
 
 @pytest.mark.parametrize(
@@ -67,51 +74,52 @@ def test_mean_word_too_short(lang: str, text: str) -> None:
 )
 def test_mean_word_too_long(lang: str, word: str) -> None:
     text = " ".join(f"{word}{chr(0x30A2 + i % 20) if lang == 'jpn_Jpan' else i}" for i in range(80)) + "。"
-    assert quality(lang).filter(doc(text, lang)) == "gopher_quality_mean_word_too_long"
+    assert verdict(quality(lang), text, lang) == "gopher_quality_mean_word_too_long"
 
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_too_many_hashes(lang: str) -> None:
     n = len(words(GOOD[lang], lang))
     text = GOOD[lang] + "\n" + " ".join(["#"] * (n // 5))
-    assert quality(lang).filter(doc(text, lang)) == "gopher_quality_too_many_hashes"
+    assert verdict(quality(lang), text, lang) == "gopher_quality_too_many_hashes"
 
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_too_many_ellipses(lang: str) -> None:
     n = len(words(GOOD[lang], lang))
     text = GOOD[lang] + "\n" + "… " * (n // 5)
-    assert quality(lang).filter(doc(text, lang)) == "gopher_quality_too_many_ellipses"
+    assert verdict(quality(lang), text, lang) == "gopher_quality_too_many_ellipses"
 
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_too_many_bullet_lines(lang: str) -> None:
-    assert quality(lang).filter(doc(bulleted(lang), lang)) == "gopher_quality_too_many_bullet_lines"
+    assert verdict(quality(lang), bulleted(lang), lang) == "gopher_quality_too_many_bullet_lines"
 
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_too_many_ellipsis_lines(lang: str) -> None:
-    assert quality(lang).filter(doc(ellipsis_lines(lang), lang)) == "gopher_quality_too_many_ellipsis_lines"
+    assert verdict(quality(lang), ellipsis_lines(lang), lang) == "gopher_quality_too_many_ellipsis_lines"
 
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_too_few_alpha_words(lang: str) -> None:
     n = len(words(GOOD[lang], lang))
     text = GOOD[lang] + "\n" + " ".join(str(1000 + i) for i in range(n // 3))
-    assert quality(lang).filter(doc(text, lang)) == "gopher_quality_too_few_alpha_words"
+    assert verdict(quality(lang), text, lang) == "gopher_quality_too_few_alpha_words"
 
 
 @pytest.mark.parametrize("lang", ["eng_Latn", "fra_Latn", "rus_Cyrl", "arb_Arab", "hin_Deva"])
 def test_too_few_stop_words(lang: str) -> None:
-    stops, _ = resolve_stop_words(lang, configured=QualityConfig().settings_for(lang).gopher_quality.stop_words)
+    configured = QualityConfig().settings_for(lang).gopher_quality.stop_words
+    stops, _ = resolve_stop_words(lang, configured=configured)
     assert stops
     kept = [w for w in words(GOOD[lang], lang) if w.lower() not in stops]
-    assert quality(lang).filter(doc(" ".join(kept) + ".", lang)) == "gopher_quality_too_few_stop_words"
+    assert verdict(quality(lang), " ".join(kept) + ".", lang) == "gopher_quality_too_few_stop_words"
 
 
 def test_stop_word_rule_is_case_insensitive() -> None:
-    f = GopherQualityFilter(min_doc_words=None, min_avg_word_length=None, stop_words=["the", "and"])
-    assert f.filter(doc("The cat AND the dog.", "eng_Latn")) is None
+    f = GopherQualityFilter(GopherQualityConfig(min_doc_words=None, min_avg_word_length=None), ["the", "and"])
+    assert verdict(f, "The cat AND the dog.", "eng_Latn") is None
 
 
 def test_language_without_stop_words_skips_the_rule() -> None:
@@ -119,25 +127,26 @@ def test_language_without_stop_words_skips_the_rule() -> None:
     f = quality("ceb_Latn")
     assert f.stop_words is None
     text = " ".join(f"pulong{i} balay{i} dagat{i}." for i in range(30))
-    assert f.filter(doc(text, "ceb_Latn")) is None
+    assert verdict(f, text, "ceb_Latn") is None
 
 
 def test_measurements_are_recorded_when_asked() -> None:
-    f = GopherQualityFilter(stop_words=["the"], keep_measurements=True)
-    d = doc(GOOD["eng_Latn"], "eng_Latn")
-    assert f.filter(d) == "gopher_quality_too_few_stop_words"  # only one stop word configured, two needed
-    assert d.measurements["gopher_quality_words"] == len(words(GOOD["eng_Latn"], "eng_Latn"))
-    assert d.measurements["gopher_quality_stop_words"] == 1.0
+    f = GopherQualityFilter(GopherQualityConfig(), stop_words=["the"])
+    record: dict[str, float] = {}
+    # only one stop word configured, two needed
+    assert f.check(stats(GOOD["eng_Latn"], "eng_Latn"), record) == "gopher_quality_too_few_stop_words"
+    assert record["gopher_quality_words"] == len(words(GOOD["eng_Latn"], "eng_Latn"))
+    assert record["gopher_quality_stop_words"] == 1.0
 
 
 def test_none_turns_a_rule_off() -> None:
-    f = GopherQualityFilter(min_doc_words=None, stop_words=None)
-    assert f.filter(doc(first_sentence("eng_Latn"), "eng_Latn")) is None
+    f = GopherQualityFilter(GopherQualityConfig(min_doc_words=None), stop_words=None)
+    assert verdict(f, first_sentence("eng_Latn"), "eng_Latn") is None
 
 
 def test_empty_document() -> None:
-    assert GopherQualityFilter().filter(doc("", "eng_Latn")) == "gopher_quality_too_few_words"
-    assert GopherQualityFilter(min_doc_words=None).filter(doc("", "eng_Latn")) is None
+    assert verdict(quality("eng_Latn"), "", "eng_Latn") == "gopher_quality_too_few_words"
+    assert verdict(GopherQualityFilter(GopherQualityConfig(min_doc_words=None)), "", "eng_Latn") is None
 
 
 # --- Gopher repetition: one test per reason -----------------------------------------------------------
@@ -145,19 +154,20 @@ def test_empty_document() -> None:
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_dup_para_frac(lang: str) -> None:
-    assert repetition(lang).filter(doc(repeated_paragraphs(lang), lang)) == "gopher_repetition_dup_para_frac"
+    assert verdict(repetition(lang), repeated_paragraphs(lang), lang) == "gopher_repetition_dup_para_frac"
 
 
 def test_dup_para_char_frac() -> None:
     para = GOOD["eng_Latn"].split("\n")[0]
     parts = [para] + [f"Note {i}." for i in range(7)] + [para, para]  # 2 of 10 repeat: 0.2, but long
-    assert repetition("eng_Latn").filter(doc("\n\n".join(parts), "eng_Latn")) == "gopher_repetition_dup_para_char_frac"
+    got = verdict(repetition("eng_Latn"), "\n\n".join(parts), "eng_Latn")
+    assert got == "gopher_repetition_dup_para_char_frac"
 
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_dup_line_frac(lang: str) -> None:
     text = GOOD[lang] + "\nOK\nOK\nOK\nOK"
-    assert repetition(lang).filter(doc(text, lang)) == "gopher_repetition_dup_line_frac"
+    assert verdict(repetition(lang), text, lang) == "gopher_repetition_dup_line_frac"
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -165,7 +175,7 @@ def test_dup_line_char_frac(lang: str) -> None:
     lines = GOOD[lang].split("\n")
     longest = max(lines, key=len)
     text = "\n".join(lines + [longest, longest] + [f"{i}" for i in range(6)])
-    assert repetition(lang).filter(doc(text, lang)) == "gopher_repetition_dup_line_char_frac"
+    assert verdict(repetition(lang), text, lang) == "gopher_repetition_dup_line_char_frac"
 
 
 def _unique_words(n: int) -> list[str]:
@@ -174,12 +184,13 @@ def _unique_words(n: int) -> list[str]:
 
 @pytest.mark.parametrize("n", [2, 3, 4])
 def test_top_ngram(n: int) -> None:
-    # ties on count go to the first n-gram; a long n-th word makes the n-gram heavy while shorter ones stay light
+    # ties on count go to the first n-gram; a long n-th word makes the n-gram heavy, shorter ones stay light
     lines = [" ".join(["x", "y", "z"][: n - 1] + ["supercalifragilistic", f"{i:03d}."]) for i in range(60)]
-    assert repetition("eng_Latn").filter(doc("\n".join(lines), "eng_Latn")) == f"gopher_repetition_top_{n}gram"
+    assert verdict(repetition("eng_Latn"), "\n".join(lines), "eng_Latn") == f"gopher_repetition_top_{n}gram"
 
 
-@pytest.mark.parametrize(("n", "share"), [(5, 0.16), (6, 0.145), (7, 0.135), (8, 0.125), (9, 0.115), (10, 0.105)])
+@pytest.mark.parametrize(("n", "share"),
+                         [(5, 0.16), (6, 0.145), (7, 0.135), (8, 0.125), (9, 0.115), (10, 0.105)])
 def test_dup_ngram(n: int, share: float) -> None:
     total_words = 1000
     # one span of k words occurs twice; its second copy covers k*5 of the text's ~total_words*6 characters
@@ -187,11 +198,11 @@ def test_dup_ngram(n: int, share: float) -> None:
     base = _unique_words(total_words - k)
     text_words = base[:100] + base[100 : 100 + k] + base[100 + k :] + base[100 : 100 + k]
     text = " ".join(text_words)
-    assert repetition("eng_Latn").filter(doc(text, "eng_Latn")) == f"gopher_repetition_dup_{n}gram"
+    assert verdict(repetition("eng_Latn"), text, "eng_Latn") == f"gopher_repetition_dup_{n}gram"
 
 
 def test_repetition_empty() -> None:
-    assert GopherRepetitionFilter().filter(doc(" \n", "eng_Latn")) == "gopher_repetition_empty"
+    assert verdict(repetition("eng_Latn"), " \n", "eng_Latn") == "gopher_repetition_empty"
 
 
 # --- n-gram statistics against a plain reference ------------------------------------------------------
