@@ -14,10 +14,12 @@ from __future__ import annotations
 
 import argparse
 import ast
+import contextlib
 import difflib
 import importlib
 import importlib.util
 import logging
+import os
 import re
 import signal
 import sys
@@ -27,7 +29,7 @@ from pathlib import Path
 from typing import NoReturn
 
 from babelbeam import __version__
-from babelbeam.errors import EXIT_OK, describe
+from babelbeam.errors import EXIT_INTERRUPTED, EXIT_OK, describe
 from babelbeam.log_setup import configure_logging
 
 DESCRIPTION = ("Raw multilingual text in, Qwen3 pretraining shards out (Apache Beam: language ID, dedup, "
@@ -207,9 +209,20 @@ def main(argv: list[str] | None = None) -> int:
 
 def entry_point() -> None:
     """The ``babelbeam`` executable: ``main``, then exit. A Ctrl-C while the interpreter shuts down (joining
-    Beam's threads) is ignored: the command's work is done and its exit code stands."""
+    Beam's threads) is ignored: the command's work is done and its exit code stands.
+
+    After an interrupt the process ends at once with 130 (``os._exit``): an interrupted Beam bundle can leave
+    threads that a normal shutdown would wait for, and a KeyboardInterrupt that surfaced inside code a C
+    extension ran makes CPython end by re-raising SIGINT (exit -2) even though it was handled. Every file a
+    run writes is complete or absent (written atomically), so nothing is lost by skipping the shutdown.
+    """
     code = main()
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if code == EXIT_INTERRUPTED:
+        for stream in (sys.stdout, sys.stderr):
+            with contextlib.suppress(Exception):
+                stream.flush()
+        os._exit(code)
     sys.exit(code)
 
 

@@ -270,7 +270,7 @@ def test_ctrl_c_is_one_line_and_the_run_resumes(tmp_path):
     assert proc.poll() is None, "the run ended before it could be interrupted"
     proc.send_signal(signal.SIGINT)
     _, err = proc.communicate(timeout=300)
-    assert proc.returncode == 130
+    assert proc.returncode == 130, err
     assert [line for line in err.splitlines() if line.strip()] == [
         "babelbeam run: interrupted; rerun with --resume to continue"]
     assert not (out / "manifest.json").exists()
