@@ -1,11 +1,13 @@
 """The Qwen3 model family (dense and MoE) in one readable file, leaf to root.
 
-Exactly the architecture of Hugging Face's ``Qwen3ForCausalLM`` / ``Qwen3MoeForCausalLM`` (FACTS.md 5):
-pre-norm decoder layers, RMSNorm computed in fp32, grouped-query attention without bias and with a per-head
-RMSNorm on q and k before rotary embeddings, SwiGLU MLPs, and for MoE a softmax router over all experts,
-top-k, renormalised, no shared expert, no capacity limit. Module and parameter names mirror the Hugging Face
-checkpoint keys (``model.layers.{i}.self_attn.q_proj.weight`` ...) except the MoE experts, which are stored
-stacked (``mlp.experts.gate_proj`` is ``[E, F, H]``); ``hf.py`` maps them to per-expert keys.
+Exactly the architecture of Hugging Face's ``Qwen3ForCausalLM`` / ``Qwen3MoeForCausalLM``
+(docs/qwen3-reference.md): pre-norm decoder layers, RMSNorm computed in fp32, grouped-query attention without
+bias and with a per-head RMSNorm on q and k before rotary embeddings, SwiGLU MLPs. For MoE presets every
+layer's MLP is ``moe.MoE`` (router, top-k, stacked experts), which lives beside this file with its
+load-balancing loss. Module and parameter names mirror the Hugging Face checkpoint keys
+(``model.layers.{i}.self_attn.q_proj.weight`` ...) except the MoE experts, which are stored stacked
+(``mlp.experts.gate_proj`` is ``[E, F, H]``); ``hf.py`` maps them to per-expert keys. Parallelism
+(FSDP2/DDP, activation checkpointing, compile) is applied from outside by ``parallelize.py``.
 
 Packed rows: ``document_ids`` (same id = same document) restricts attention to causal-and-same-document, and
 the caller passes ``position_ids`` that restart at 0 for each document.
@@ -14,7 +16,6 @@ Lifecycle: build (also under ``torch.device("meta")``), ``to_empty(device=...)``
 ``babelbeam.model.hf.load_hf_checkpoint``. A tied model has no ``lm_head`` module at all (the head reads
 ``model.embed_tokens.weight``), so tying survives ``to_empty``, FSDP and state-dict round trips.
 """
-
 from __future__ import annotations
 
 import logging
@@ -27,6 +28,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from babelbeam.model.config import Qwen3Config
+from babelbeam.model.moe import MoE
 
 log = logging.getLogger(__name__)
 
@@ -200,7 +202,7 @@ class Attention(nn.Module):
         return self.o_proj(y)
 
 
-# ------------------------------------------------------------------------------------------------ mlp / moe
+# ------------------------------------------------------------------------------------------------ mlp
 
 
 class MLP(nn.Module):
@@ -214,85 +216,6 @@ class MLP(nn.Module):
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return self.down_proj(F.silu(self.gate_proj(x)) * self.up_proj(x))
-
-
-def grouped_mm_ok(x: torch.Tensor, w: torch.Tensor) -> bool:
-    """Whether ``torch._grouped_mm(x, w.transpose(-2, -1), offs=...)`` runs for these operands here.
-
-    Checked on CPU (torch 2.13): fp32 and bf16, forward and backward, but every row stride must be a multiple
-    of 16 bytes. On CUDA the kernel needs bf16 on compute capability >= 9.0 (Hopper).
-    """
-    if not hasattr(torch, "_grouped_mm") or x.dtype != w.dtype:
-        return False
-    elt = x.element_size()
-    if (x.shape[-1] * elt) % 16 or (w.shape[-2] * elt) % 16:
-        return False
-    if x.device.type == "cpu":
-        return x.dtype in (torch.float32, torch.bfloat16)
-    if x.device.type == "cuda":
-        return x.dtype == torch.bfloat16 and torch.cuda.get_device_capability(x.device) >= (9, 0)
-    return False
-
-
-class GroupedExperts(nn.Module):
-    """E SwiGLU experts stored stacked, applied to tokens already sorted by expert.
-
-    ``gate_proj``/``up_proj``: [E, F, H] and ``down_proj``: [E, H, F] -- each slice is the matching
-    ``nn.Linear.weight`` of a Hugging Face expert, so export is ``unbind(0)``.
-    """
-
-    def __init__(self, num_experts: int, hidden: int, intermediate: int) -> None:
-        super().__init__()
-        self.gate_proj = nn.Parameter(torch.empty(num_experts, intermediate, hidden))
-        self.up_proj = nn.Parameter(torch.empty(num_experts, intermediate, hidden))
-        self.down_proj = nn.Parameter(torch.empty(num_experts, hidden, intermediate))
-        self.impl = "auto"
-        """"auto" (grouped matmul where ``grouped_mm_ok``), "grouped_mm" (always) or "loop" (per expert)."""
-
-    def forward(self, x: torch.Tensor, counts: torch.Tensor) -> torch.Tensor:
-        """x: [M, H] rows sorted by expert, ``counts[e]`` rows for expert e -> [M, H]."""
-        use_grouped = self.impl == "grouped_mm" or (self.impl == "auto" and grouped_mm_ok(x, self.gate_proj))
-        if use_grouped:
-            offs = counts.cumsum(0).to(torch.int32)  # end row of each expert's group
-            g = torch._grouped_mm(x, self.gate_proj.transpose(-2, -1), offs=offs)  # [M, F]
-            u = torch._grouped_mm(x, self.up_proj.transpose(-2, -1), offs=offs)  # [M, F]
-            return torch._grouped_mm(F.silu(g) * u, self.down_proj.transpose(-2, -1), offs=offs)  # [M, H]
-        out = []
-        for e, xe in enumerate(torch.split(x, counts.tolist())):  # host sync: fine for a fallback
-            out.append(F.linear(F.silu(F.linear(xe, self.gate_proj[e])) * F.linear(xe, self.up_proj[e]),
-                                self.down_proj[e]))
-        return torch.cat(out)
-
-
-class MoE(nn.Module):
-    """Sparse MoE: softmax over all experts in fp32, top-k, renormalise, weighted sum; no drops, no shared expert."""
-
-    def __init__(self, config: Qwen3Config) -> None:
-        super().__init__()
-        self.num_experts, self.top_k = config.num_experts, config.num_experts_per_tok
-        self.norm_topk_prob = config.norm_topk_prob
-        self.gate = nn.Linear(config.hidden_size, config.num_experts, bias=False)  # the router
-        self.experts = GroupedExperts(config.num_experts, config.hidden_size, config.moe_intermediate_size)
-
-    def forward(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        """x: [B, T, H] -> (out [B, T, H], router_logits [B*T, E])."""
-        b, t, h = x.shape
-        x = x.reshape(b * t, h)  # [N, H]
-        router_logits = self.gate(x)  # [N, E]
-        probs = F.softmax(router_logits, dim=-1, dtype=torch.float32)
-        weights, experts = torch.topk(probs, self.top_k, dim=-1)  # [N, k] each
-        if self.norm_topk_prob:
-            weights = weights / weights.sum(dim=-1, keepdim=True)
-        weights = weights.to(x.dtype)
-        # Sort the N*k (token, expert) slots by expert so each expert sees one contiguous block.
-        flat_experts = experts.reshape(-1)  # [N*k]
-        order = torch.argsort(flat_experts, stable=True)  # [N*k]
-        token_idx = order // self.top_k  # [N*k] source token of each sorted slot
-        counts = torch.bincount(flat_experts, minlength=self.num_experts)  # [E]
-        y = self.experts(x[token_idx], counts)  # [N*k, H]
-        y = y * weights.reshape(-1)[order].unsqueeze(-1)
-        out = torch.zeros_like(x).index_add_(0, token_idx, y)  # [N, H]: sum over each token's k experts
-        return out.view(b, t, h), router_logits
 
 
 # ------------------------------------------------------------------------------------------------ blocks
