@@ -2,7 +2,8 @@
 
 Built in dependency order, as torchtitan does: process group, model config and FLOP count, model
 (initialised in full from the seed so every rank and every world size starts from identical weights, then
-sharded), activation checkpointing, compile, FSDP2 or DDP, optimizer, data, checkpointer, resume.
+sharded), parallelism (``parallelize.py``: activation checkpointing, compile, FSDP2 or DDP), optimizer,
+data, checkpointer, resume.
 
 Loss arithmetic: a step's loss is the sum of token cross-entropies over the whole global batch (every rank,
 every micro-batch) divided by the global token count, ``data.batch_tokens`` (packing leaves no padding).
@@ -18,9 +19,7 @@ the same code runs on NCCL (GPU) or gloo (CPU).
 from __future__ import annotations
 
 import contextlib
-import functools
 import logging
-import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,12 +34,11 @@ from babelbeam.model.checkpoint import Checkpointer, latest_checkpoint
 from babelbeam.model.config import Qwen3Config, preset
 from babelbeam.model.data import Batch, DocumentTable, PackedLoader, ValidationSet
 from babelbeam.model.metrics import MetricsWriter, Progress, mfu, peak_flops, plot_losses
+from babelbeam.model.parallelize import autocast_dtype, parallelize, setup_distributed
 from babelbeam.model.qwen3 import Qwen3ForCausalLM
 from babelbeam.model.train_config import TrainConfig, lr_at
 
 log = logging.getLogger(__name__)
-
-_DTYPES = {"bfloat16": torch.bfloat16, "float16": torch.float16, "float32": torch.float32}
 
 
 @dataclass
@@ -69,53 +67,9 @@ class TrainResult:
     checkpoint: Path | None = None
 
 
-def setup_distributed() -> tuple[int, int, torch.device]:
-    """Join the process group torchrun describes (if any); returns (rank, world size, device)."""
-    world = int(os.environ.get("WORLD_SIZE", "1"))
-    cuda = torch.cuda.is_available()
-    local_rank = int(os.environ.get("LOCAL_RANK", "0"))
-    device = torch.device("cuda", local_rank) if cuda else torch.device("cpu")
-    if cuda:
-        torch.cuda.set_device(device)
-    if world > 1 and not dist.is_initialized():
-        dist.init_process_group("nccl" if cuda else "gloo", device_id=device if cuda else None)
-    rank = dist.get_rank() if dist.is_initialized() else 0
-    return rank, world, device
-
-
 def build_model_config(config: TrainConfig) -> Qwen3Config:
     """The preset named by ``model.preset`` with ``model.overrides`` applied."""
     return preset(config.model.preset).replace(**config.model.overrides)
-
-
-def apply_activation_checkpointing(model: Qwen3ForCausalLM) -> None:
-    """Recompute every decoder layer in backward. Patches each layer's ``forward`` so that parameter names
-    (and so checkpoints and the Hugging Face export) stay unchanged."""
-    from torch.utils.checkpoint import checkpoint
-
-    for layer in model.model.layers:
-        layer.forward = functools.partial(checkpoint, layer.forward, use_reentrant=False)
-
-
-def parallelize(model: Qwen3ForCausalLM, config: TrainConfig, world: int, device: torch.device) -> torch.nn.Module:
-    """FSDP2 (``fully_shard`` per decoder layer, then the root) or DDP across ``world`` ranks; as is for one."""
-    if world == 1:
-        return model
-    if not config.parallel.fsdp:
-        return torch.nn.parallel.DistributedDataParallel(model, device_ids=[device] if device.type == "cuda" else None)
-    from torch.distributed.fsdp import MixedPrecisionPolicy, fully_shard
-
-    if device.type == "cuda":
-        mp = MixedPrecisionPolicy(param_dtype=_DTYPES[config.parallel.param_dtype],
-                                  reduce_dtype=_DTYPES[config.parallel.reduce_dtype])
-    else:
-        mp = MixedPrecisionPolicy()  # CPU computes in fp32
-    n = len(model.model.layers)
-    for i, layer in enumerate(model.model.layers):
-        # The last layer's parameters are needed again at once by backward: keep them unsharded after forward.
-        fully_shard(layer, mp_policy=mp, reshard_after_forward=i < n - 1)
-    fully_shard(model, mp_policy=mp)
-    return model
 
 
 def param_groups(model: torch.nn.Module, weight_decay: float) -> list[dict[str, Any]]:
@@ -154,15 +108,10 @@ class Trainer:
         torch.manual_seed(config.seed)
         model.init_weights()
         self.raw_model = model
-        if config.model.activation_checkpointing:
-            apply_activation_checkpointing(model)
-        if config.model.compile:
-            for layer in model.model.layers:
-                layer.compile()
-        self.model = parallelize(model, config, self.world, self.device)
-        self.fsdp = self.world > 1 and config.parallel.fsdp
-        # Single GPU (or DDP) computes under bf16 autocast; FSDP casts parameters itself; CPU stays fp32.
-        self.autocast = self.device.type == "cuda" and not self.fsdp and config.parallel.param_dtype != "float32"
+        self.model = parallelize(model, config.parallel, self.world, self.device,
+                                 activation_checkpointing=config.model.activation_checkpointing,
+                                 compile=config.model.compile)
+        self.autocast_dtype = autocast_dtype(config.parallel, self.world, self.device)
 
         opt = config.optimizer
         self.optimizer = torch.optim.AdamW(param_groups(self.model, opt.weight_decay), lr=opt.lr,
@@ -232,7 +181,7 @@ class Trainer:
         labels = batch.labels.to(self.device, non_blocking=True)
         pos = batch.position_ids.to(self.device, non_blocking=True)
         docs = batch.document_ids.to(self.device, non_blocking=True)
-        ctx = (torch.autocast("cuda", dtype=_DTYPES[self.config.parallel.param_dtype]) if self.autocast
+        ctx = (torch.autocast("cuda", dtype=self.autocast_dtype) if self.autocast_dtype is not None
                else contextlib.nullcontext())
         with ctx:
             out = self.model(ids, position_ids=pos, document_ids=docs)
