@@ -36,7 +36,7 @@ from torch import nn
 
 from babelbeam.model.config import ENDOFTEXT_ID, preset
 from babelbeam.model.hf import load_hf_checkpoint, save_hf_checkpoint, save_safetensors
-from babelbeam.model.qwen3 import Qwen3ForCausalLM, build_attention_mask, rope_cos_sin
+from babelbeam.model.qwen3 import Qwen3ForCausalLM
 
 log = logging.getLogger(__name__)
 
@@ -108,23 +108,7 @@ def pad_rows(rows: Sequence[Sequence[int]], device: torch.device) -> tuple[torch
     return torch.from_numpy(ids).to(device), torch.tensor(lengths, dtype=torch.int64, device=device)
 
 
-# ------------------------------------------------------------------------------------------------ backbone
-
-
-def backbone_hidden(model: Qwen3ForCausalLM, input_ids: torch.Tensor) -> torch.Tensor:
-    """Final-norm hidden states [B, T, H] of ``input_ids`` [B, T] under causal attention (the LM head skipped).
-
-    The same computation as ``Qwen3ForCausalLM.forward`` up to the head, so the [B, T, vocab] logits are
-    never materialised: the perplexity scorer computes them only for real positions, in chunks.
-    """
-    b, t = input_ids.shape
-    position_ids = torch.arange(t, device=input_ids.device).expand(b, t)  # [B, T]
-    x = model.model.embed_tokens(input_ids)  # [B, T, H]
-    cos, sin = rope_cos_sin(position_ids, model.config.head_dim, model.config.rope_theta, x.dtype)
-    attn = build_attention_mask(b, t, input_ids.device, None, 0, model.attn_backend)
-    for layer in model.model.layers:
-        x, _ = layer(x, cos, sin, attn)
-    return model.model.norm(x)
+# ------------------------------------------------------------------------------------------------ pooling and head
 
 
 def token_mask(lengths: torch.Tensor, t: int) -> torch.Tensor:
@@ -155,7 +139,8 @@ class QualityHeadModel(nn.Module):
 
     def pooled(self, input_ids: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
         """Mean-pooled backbone features [B, H] in fp32."""
-        return mean_pool(backbone_hidden(self.lm, input_ids), lengths)
+        hidden, _ = self.lm.hidden_states(input_ids)  # [B, T, H], the LM head skipped
+        return mean_pool(hidden, lengths)
 
     def head_output(self, pooled: torch.Tensor) -> torch.Tensor:
         """Standardised prediction [B] from pooled features (what the training loss sees)."""
@@ -339,7 +324,9 @@ class Scorer:
     def _mean_log_likelihood(self, ids: torch.Tensor, lengths: torch.Tensor) -> list[float]:
         """Mean over each row of log p(t_{i+1} | t_<=i) for its real positions (the leading EOS predicts t1)."""
         lm = self.lm
-        hidden = backbone_hidden(lm, ids)  # [B, T, H]
+        # The final-norm hidden states, so the [B, T, vocab] logits are never materialised: they are
+        # computed below only for real positions, in chunks.
+        hidden, _ = lm.hidden_states(ids)  # [B, T, H]
         b, t, _ = hidden.shape
         predicts = token_mask(lengths - 1, t)  # [B, T]: position i predicts i+1, real while i+1 < length
         targets = torch.roll(ids, shifts=-1, dims=1)  # [B, T]: the token each position predicts
