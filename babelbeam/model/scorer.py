@@ -176,12 +176,11 @@ def load_backbone(path_or_preset: str | os.PathLike[str], device: torch.device |
     elif path.exists():
         from babelbeam.model.checkpoint import CONFIG_NAME, load_model_weights
         from babelbeam.model.export_cli import resolve_checkpoint
-        from babelbeam.model.train import build_model_config
         from babelbeam.model.train_config import TrainConfig
 
         ckpt = resolve_checkpoint(path)
         with torch.device("meta"):
-            model = Qwen3ForCausalLM(build_model_config(TrainConfig.from_yaml(ckpt / CONFIG_NAME)))
+            model = Qwen3ForCausalLM(TrainConfig.from_yaml(ckpt / CONFIG_NAME).model.qwen3_config())
         model.to_empty(device="cpu")
         load_model_weights(ckpt, model)
         model.to(device=device, dtype=dtype)

@@ -31,7 +31,6 @@ import torch.nn.functional as F
 
 from babelbeam.console import Bar, Console
 from babelbeam.model.checkpoint import Checkpointer, latest_checkpoint
-from babelbeam.model.config import Qwen3Config, preset
 from babelbeam.model.data import Batch, DocumentTable, PackedLoader, ValidationSet
 from babelbeam.model.metrics import MetricsWriter, Progress, mfu, peak_flops, plot_losses
 from babelbeam.model.parallelize import autocast_dtype, parallelize, setup_distributed
@@ -67,11 +66,6 @@ class TrainResult:
     checkpoint: Path | None = None
 
 
-def build_model_config(config: TrainConfig) -> Qwen3Config:
-    """The preset named by ``model.preset`` with ``model.overrides`` applied."""
-    return preset(config.model.preset).replace(**config.model.overrides)
-
-
 def param_groups(model: torch.nn.Module, weight_decay: float) -> list[dict[str, Any]]:
     """AdamW groups: decay on matrices of linear layers (attention, MLP, experts, routers, an untied head);
     no decay on norm weights (1-D) and the token embedding (also the tied head)."""
@@ -96,7 +90,7 @@ class Trainer:
         self.rank, self.world, self.device = setup_distributed()
         self.out = Path(config.output_dir)
         self.accumulation = config.accumulation_steps(self.world)
-        self.model_config = build_model_config(config)
+        self.model_config = config.model.qwen3_config()
         self.flops_per_token = self.model_config.flops_per_token(config.data.seq_len)
         self.peak = peak_flops(torch.cuda.get_device_name(self.device)) if self.device.type == "cuda" else None
 

@@ -2,8 +2,8 @@
 
 FineWeb-Edu annotated documents with an LLM (0-5 educational value), then trained a linear regression head
 on a frozen encoder's pooled embedding with MSE. babelbeam does the same on a Qwen3 backbone: the labels
-are standardised, the head (``QualityHeadModel``) is fitted with AdamW (warm-up then cosine decay to 10%)
-and MSE, and a seeded held-out split reports MSE and Spearman's rank correlation. With the backbone
+are standardised, the head (``QualityHeadModel``) is fitted with AdamW on the trainer's learning-rate
+schedule (``train_config.lr_at``: cosine, a 5% warm-up, decay to 10%) and MSE, and a seeded held-out split reports MSE and Spearman's rank correlation. With the backbone
 frozen (the default) every document's pooled features are computed once, so each epoch costs only the
 head; ``train_backbone`` fine-tunes the whole model instead.
 """
@@ -23,7 +23,7 @@ import torch.nn.functional as F
 
 from babelbeam.console import Console
 from babelbeam.model.scorer import QualityHeadModel, choose_device, load_backbone, pad_rows, plan_batches
-from babelbeam.schemas.scorer_config import TrainScorerConfig
+from babelbeam.model.train_config import OptimizerSection, ScheduleSection, TrainScorerConfig, lr_at
 
 log = logging.getLogger(__name__)
 
@@ -63,13 +63,18 @@ def read_labels(path: str | Path, text_field: str = "text", score_field: str = "
     return texts, scores
 
 
-def lr_factor(step: int, total: int, warmup_fraction: float = 0.05, min_ratio: float = 0.1) -> float:
-    """Linear warm-up over the first ``warmup_fraction`` of steps, then cosine decay to ``min_ratio``."""
-    warmup = max(1, int(total * warmup_fraction))
-    if step < warmup:
-        return (step + 1) / warmup
-    progress = (step - warmup) / max(1, total - warmup)
-    return min_ratio + (1 - min_ratio) * 0.5 * (1 + math.cos(math.pi * min(progress, 1.0)))
+WARMUP_FRACTION = 0.05
+"""Share of the head's optimizer steps spent warming up."""
+MIN_LR_RATIO = 0.1
+"""Final learning rate as a fraction of ``TrainScorerConfig.lr``."""
+
+
+def schedule_for(config: TrainScorerConfig, total_steps: int) -> tuple[OptimizerSection, ScheduleSection]:
+    """The trainer's cosine schedule for ``total_steps`` head steps: warm-up over ``WARMUP_FRACTION`` of them
+    (at least one step), then decay to ``MIN_LR_RATIO`` of ``config.lr`` at the last step."""
+    warmup = max(1, int(total_steps * WARMUP_FRACTION))
+    return (OptimizerSection(lr=config.lr, min_lr_ratio=MIN_LR_RATIO),
+            ScheduleSection(kind="cosine", warmup_steps=warmup))
 
 
 @dataclass
@@ -138,6 +143,7 @@ def train_head(texts: Sequence[str], scores: Sequence[float], config: TrainScore
     target = torch.tensor((y_all - mean) / std, dtype=torch.float32, device=device)
     steps_per_epoch = math.ceil(len(train_idx) / config.batch_size)
     total = steps_per_epoch * config.epochs
+    optimizer_section, schedule = schedule_for(config, total)
     step = 0
     model.train()
     bar = console.bar("train-scorer", total=total, unit="steps")
@@ -152,7 +158,7 @@ def train_head(texts: Sequence[str], scores: Sequence[float], config: TrainScore
                 pred = model.head_output(model.pooled(ids, lengths))
             loss = F.mse_loss(pred, target[batch])
             for group in optimizer.param_groups:
-                group["lr"] = config.lr * lr_factor(step, total)
+                group["lr"] = lr_at(step, total, optimizer_section, schedule)
             optimizer.zero_grad(set_to_none=True)
             loss.backward()
             optimizer.step()
