@@ -16,7 +16,7 @@ from pathlib import Path
 
 from babelbeam.console import Console, add_console_arguments, console_from_args, format_duration, format_mb
 from babelbeam.model.checkpoint_errors import CheckpointError
-from babelbeam.schemas.config import ConfigError
+from babelbeam.schemas.config_base import ConfigError
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

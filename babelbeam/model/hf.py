@@ -1,7 +1,7 @@
 """Hugging Face checkpoint interop: ``config.json`` + ``*.safetensors`` in, the same layout out.
 
 Only safetensors are read or written; nothing is ever unpickled. Keys are the Hugging Face ones
-(FACTS.md 5). babelbeam stores MoE experts stacked (``mlp.experts.gate_proj`` [E, F, H]); on disk each
+(docs/qwen3-reference.md). babelbeam stores MoE experts stacked (``mlp.experts.gate_proj`` [E, F, H]); on disk each
 expert has its own keys ``mlp.experts.{j}.{gate,up,down}_proj.weight``. transformers 5's fused in-memory
 layout (``mlp.experts.gate_up_proj`` [E, 2F, H], ``mlp.experts.down_proj`` [E, H, F]) is also accepted on load.
 A tied checkpoint has no ``lm_head.weight``; if one is present anyway it is ignored.

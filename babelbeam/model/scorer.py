@@ -352,7 +352,7 @@ class Scorer:
 
 def forward_flops_per_token(model: Qwen3ForCausalLM, seq_len: int, with_lm_head: bool = True) -> float:
     """Forward FLOPs per token: ``2 * N_matmul + 4 * L * n_heads * head_dim * seq_len`` (one third of the
-    training convention in FACTS.md 5). ``with_lm_head=False`` drops the output head (the head scorer)."""
+    training convention, docs/qwen3-reference.md). ``with_lm_head=False`` drops the output head (the head scorer)."""
     c = model.config
     n = c.num_matmul_params(active=True)
     if not with_lm_head:
