@@ -151,7 +151,8 @@ def file_checksums(directory: Path) -> dict[str, str]:
 
 
 def verify_checkpoint(path: Path) -> None:
-    """Raise CheckpointError naming the file if ``path`` is incomplete or any file differs from its checksum."""
+    """Raise CheckpointError naming the file if ``path`` is incomplete or any file differs from its
+    checksum."""
     if not (path / COMPLETE).is_file():
         raise CheckpointError(f"{path} is not a complete checkpoint (no {COMPLETE} marker)")
     listed = path / CHECKSUMS
@@ -237,7 +238,8 @@ def _read_rng_state(file: Path) -> dict[str, torch.Tensor]:
 
 
 class Checkpointer:
-    """Saves and restores the trainer's state under ``directory``, keeping the last ``keep_last`` checkpoints."""
+    """Saves and restores the trainer's state under ``directory``, keeping the last ``keep_last``
+    checkpoints."""
 
     def __init__(self, directory: str | Path, keep_last: int = 3) -> None:
         self.directory = Path(directory)
@@ -245,7 +247,8 @@ class Checkpointer:
 
     def save(self, step: int, model: torch.nn.Module, optimizer: torch.optim.Optimizer,
              trainer_state: dict[str, Any], config_yaml: str) -> Path:
-        """Write checkpoint ``step`` atomically (a collective: every rank calls it). Returns its final path."""
+        """Write checkpoint ``step`` atomically (a collective: every rank calls it). Returns its final
+        path."""
         rank = _rank()
         final = self.directory / step_dir_name(step)
         tmp = self.directory / f".tmp-{step_dir_name(step)}"
@@ -312,7 +315,8 @@ class Checkpointer:
 
 
 def load_model_weights(path: str | Path, model: torch.nn.Module) -> None:
-    """Load only the model weights of checkpoint ``path`` into an unsharded ``model`` (one process, no optimizer)."""
+    """Load only the model weights of checkpoint ``path`` into an unsharded ``model`` (one process, no
+    optimizer)."""
     path = Path(path)
     verify_checkpoint(path)
     state = {"model": get_model_state_dict(model, options=StateDictOptions())}

@@ -121,7 +121,8 @@ class Qwen3Config:
     def num_matmul_params(self, active: bool = True) -> int:
         """Weights that take part in a matrix multiply per token: every layer's projections (active experts
         only when ``active``), the routers, and the output head (counted even when tied to the embedding,
-        because the head matmul is computed either way). Excludes the embedding lookup and all norm weights."""
+        because the head matmul is computed either way). Excludes the embedding lookup and all norm
+        weights."""
         matmul, _ = self._layer_params(active)
         return self.num_hidden_layers * matmul + self.vocab_size * self.hidden_size
 
@@ -182,7 +183,8 @@ class Qwen3Config:
 
     @classmethod
     def from_hf_config(cls, path_or_dict: str | os.PathLike[str] | dict[str, Any]) -> Qwen3Config:
-        """Build from a Hugging Face ``config.json`` (a path to the file, to its directory, or the parsed dict).
+        """Build from a Hugging Face ``config.json`` (a path to the file, to its directory, or the parsed
+        dict).
 
         Raises ConfigError naming the ``config.json`` key for features babelbeam's Qwen3 does not implement
         (sliding window, attention bias, RoPE scaling, dense layers inside an MoE model) rather than silently
@@ -237,8 +239,8 @@ class Qwen3Config:
         return config
 
     def replace(self, **changes: Any) -> Qwen3Config:
-        """A checked copy with some fields changed, e.g. ``preset("qwen3-0.6b").replace(num_hidden_layers=2)``;
-        ConfigError names an unknown or wrong field."""
+        """A checked copy with some fields changed, e.g.
+        ``preset("qwen3-0.6b").replace(num_hidden_layers=2)``; ConfigError names an unknown or wrong field."""
         known = {f.name for f in dataclasses.fields(self)}
         for name in changes:
             if name not in known:

@@ -54,13 +54,16 @@ class Batch:
     input_ids: torch.Tensor
     labels: torch.Tensor
     position_ids: torch.Tensor
-    """Position of each token within its document segment; restarts at 0 after every EOS and at each sample start."""
+    """Position of each token within its document segment; restarts at 0 after every EOS and at each sample
+    start."""
     document_ids: torch.Tensor
-    """Index of each token's document segment within its sample (0, 1, ...), for the document attention mask."""
+    """Index of each token's document segment within its sample (0, 1, ...), for the document attention
+    mask."""
     sample_ids: list[int]
     """Global index of each sample in the packing plan (distinct across ranks and steps)."""
     spans: list[list[tuple[int, int, int]]]
-    """Per sample, the ``(document, start, end)`` token spans it was cut from (document = row of the table)."""
+    """Per sample, the ``(document, start, end)`` token spans it was cut from (document = row of the
+    table)."""
 
     @property
     def num_tokens(self) -> int:
@@ -162,7 +165,8 @@ def mixing_probabilities(table: DocumentTable, weights: dict[str, float], temper
 
 
 class PackedLoader:
-    """Packed training samples for one data-parallel rank, from the global plan described in the module doc."""
+    """Packed training samples for one data-parallel rank, from the global plan described in the module
+    doc."""
 
     def __init__(self, table: DocumentTable, *, seq_len: int, micro_batch_size: int, accumulation: int,
                  rank: int = 0, world_size: int = 1, weights: dict[str, float] | None = None,
@@ -330,7 +334,8 @@ class ValidationSet:
             log.warning("validation split too small for one %d-token sample per rank: validation is off", seq_len)
 
     def batches(self, micro_batch_size: int) -> list[Batch]:
-        """This rank's validation samples in micro-batches (the last one may be smaller, equally on all ranks)."""
+        """This rank's validation samples in micro-batches (the last one may be smaller, equally on all
+        ranks)."""
         out = []
         for i in range(0, len(self.plans), micro_batch_size):
             out.append(make_batch(self.table, self.plans[i:i + micro_batch_size],

@@ -1,10 +1,10 @@
 """Hugging Face checkpoint interop: ``config.json`` + ``*.safetensors`` in, the same layout out.
 
 Only safetensors are read or written; nothing is ever unpickled. Keys are the Hugging Face ones
-(docs/qwen3-reference.md). babelbeam stores MoE experts stacked (``mlp.experts.gate_proj`` [E, F, H]); on disk each
-expert has its own keys ``mlp.experts.{j}.{gate,up,down}_proj.weight``. transformers 5's fused in-memory
-layout (``mlp.experts.gate_up_proj`` [E, 2F, H], ``mlp.experts.down_proj`` [E, H, F]) is also accepted on load.
-A tied checkpoint has no ``lm_head.weight``; if one is present anyway it is ignored.
+(docs/qwen3-reference.md). babelbeam stores MoE experts stacked (``mlp.experts.gate_proj`` [E, F, H]); on disk
+each expert has its own keys ``mlp.experts.{j}.{gate,up,down}_proj.weight``. transformers 5's fused in-memory
+layout (``mlp.experts.gate_up_proj`` [E, 2F, H], ``mlp.experts.down_proj`` [E, H, F]) is also accepted on
+load. A tied checkpoint has no ``lm_head.weight``; if one is present anyway it is ignored.
 """
 
 from __future__ import annotations
@@ -31,7 +31,8 @@ _PROJS = ("gate_proj", "up_proj", "down_proj")
 
 
 def _read_safetensors(path: Path) -> dict[str, torch.Tensor]:
-    """All tensors of a checkpoint directory (single file or sharded with ``model.safetensors.index.json``)."""
+    """All tensors of a checkpoint directory (single file or sharded with
+    ``model.safetensors.index.json``)."""
     index = path / "model.safetensors.index.json"
     if index.exists():
         weight_map = json.loads(index.read_text(encoding="utf-8"))["weight_map"]

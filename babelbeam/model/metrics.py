@@ -86,7 +86,8 @@ class Progress:
 
 
 class MetricsWriter:
-    """Appends one JSON object per line to ``metrics.jsonl`` (rank 0 only; other ranks pass ``enabled=False``)."""
+    """Appends one JSON object per line to ``metrics.jsonl`` (rank 0 only; other ranks pass
+    ``enabled=False``)."""
 
     def __init__(self, path: str | Path, enabled: bool = True) -> None:
         self.path = Path(path)
@@ -102,7 +103,8 @@ class MetricsWriter:
 
 
 def read_metrics(path: str | Path) -> list[dict[str, Any]]:
-    """All records of a metrics JSONL file. After a resume the file holds the re-run steps twice; the last wins."""
+    """All records of a metrics JSONL file. After a resume the file holds the re-run steps twice; the last
+    wins."""
     records = []
     with open(path, encoding="utf-8") as f:
         for line in f:

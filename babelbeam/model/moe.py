@@ -111,7 +111,8 @@ class GroupedExperts(nn.Module):
 
 
 class MoE(nn.Module):
-    """Sparse MoE: softmax over all experts in fp32, top-k, renormalise, weighted sum; no drops, no shared expert."""
+    """Sparse MoE: softmax over all experts in fp32, top-k, renormalise, weighted sum; no drops, no shared
+    expert."""
 
     def __init__(self, config: Qwen3Config) -> None:
         super().__init__()
@@ -156,7 +157,8 @@ def expert_counts(router_logits: list[torch.Tensor], top_k: int) -> torch.Tensor
 
 def load_balancing_loss(router_logits: list[torch.Tensor], counts: torch.Tensor) -> torch.Tensor:
     """``E * sum_i f_i * p_i`` averaged over layers, with ``f`` from ``counts`` [L, E] (any batch: local,
-    accumulated or global) and ``p`` the mean router probability over ``router_logits`` (one [N, E] per layer)."""
+    accumulated or global) and ``p`` the mean router probability over ``router_logits`` (one [N, E] per
+    layer)."""
     if len(router_logits) != counts.shape[0]:
         raise ValueError(f"{len(router_logits)} router_logits tensors but counts for {counts.shape[0]} layers")
     num_experts = counts.shape[-1]
@@ -180,7 +182,8 @@ class GlobalLoadBalancer:
         self.counts = None
 
     def update(self, router_logits: list[torch.Tensor]) -> torch.Tensor:
-        """Add this micro-batch's counts, summed over the data-parallel group, and return the running total."""
+        """Add this micro-batch's counts, summed over the data-parallel group, and return the running
+        total."""
         local = expert_counts(router_logits, self.top_k)
         if local.shape[-1] != self.num_experts:
             raise ValueError(f"router_logits have {local.shape[-1]} experts, balancer expects {self.num_experts}")
@@ -197,7 +200,8 @@ class GlobalLoadBalancer:
         return load_balancing_loss(router_logits, self.update(router_logits))
 
     def expert_load(self) -> torch.Tensor | None:
-        """The accumulated slot share per expert [L, E] (sums to 1 per layer), for logging; None after reset."""
+        """The accumulated slot share per expert [L, E] (sums to 1 per layer), for logging; None after
+        reset."""
         if self.counts is None:
             return None
         return self.counts / self.counts.sum(dim=-1, keepdim=True).clamp_min(1.0)

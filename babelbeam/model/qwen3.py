@@ -56,7 +56,8 @@ class RMSNorm(nn.Module):
 
 def rope_cos_sin(position_ids: torch.Tensor, head_dim: int, theta: float, dtype: torch.dtype
                  ) -> tuple[torch.Tensor, torch.Tensor]:
-    """Rotary tables for arbitrary (per-document) positions: ([B, T, head_dim], [B, T, head_dim]) in ``dtype``.
+    """Rotary tables for arbitrary (per-document) positions: ([B, T, head_dim], [B, T, head_dim]) in
+    ``dtype``.
 
     Computed in fp32 on every call (a few flops per position) instead of cached, so any position works and
     nothing has to be re-materialised after meta-device construction.
@@ -100,7 +101,8 @@ class KVCache:
         self.length = 0
 
     def update(self, layer: int, k: torch.Tensor, v: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        """Store k, v [B, n_kv, T, head_dim] at positions ``length..length+T``; return everything stored so far."""
+        """Store k, v [B, n_kv, T, head_dim] at positions ``length..length+T``; return everything stored so
+        far."""
         t = k.shape[2]
         end = self.length + t
         if end > self.max_len:
@@ -296,7 +298,8 @@ class Qwen3ForCausalLM(nn.Module):
         self.lm_head = None if config.tie_word_embeddings else nn.Linear(config.hidden_size, config.vocab_size,
                                                                         bias=False)
         self.attn_backend = "auto"
-        """"auto": flex attention for document masks on CUDA, SDPA otherwise; "sdpa" or "flex" to force one."""
+        """"auto": flex attention for document masks on CUDA, SDPA otherwise; "sdpa" or "flex" to force
+        one."""
 
     def output_weight(self) -> torch.Tensor:
         """The [vocab, hidden] matrix of the output head (the embedding matrix when tied)."""
@@ -306,10 +309,10 @@ class Qwen3ForCausalLM(nn.Module):
                 document_ids: torch.Tensor | None = None, kv_cache: KVCache | None = None) -> Qwen3Output:
         """Logits for ``input_ids`` [B, T].
 
-        ``position_ids`` [B, T]: RoPE positions, default ``arange`` (offset by the cache length when decoding);
-        for packed rows pass positions that restart at 0 per document. ``document_ids`` [B, T]: equal ids mark
-        one document; attention is then causal and within-document. ``kv_cache``: a ``KVCache`` to read and
-        extend (advanced by T on return).
+        ``position_ids`` [B, T]: RoPE positions, default ``arange`` (offset by the cache length when
+        decoding); for packed rows pass positions that restart at 0 per document. ``document_ids`` [B, T]:
+        equal ids mark one document; attention is then causal and within-document. ``kv_cache``: a ``KVCache``
+        to read and extend (advanced by T on return).
         """
         x, router_logits = self.hidden_states(input_ids, position_ids, document_ids, kv_cache)
         logits = F.linear(x, self.output_weight())  # [B, T, V]
@@ -357,6 +360,7 @@ class Qwen3ForCausalLM(nn.Module):
                 nn.init.normal_(p, mean=0.0, std=std)
 
     def num_params(self, exclude_embedding: bool = False) -> int:
-        """Parameters actually held (a tied head is not counted twice); optionally without the input embedding."""
+        """Parameters actually held (a tied head is not counted twice); optionally without the input
+        embedding."""
         n = sum(p.numel() for p in self.parameters())
         return n - self.model.embed_tokens.weight.numel() if exclude_embedding else n

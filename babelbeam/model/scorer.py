@@ -1,4 +1,5 @@
-"""Model-based document quality scores on a Qwen3 backbone: perplexity (CCNet) or a regression head (FineWeb-Edu).
+"""Model-based document quality scores on a Qwen3 backbone: perplexity (CCNet) or a regression head
+(FineWeb-Edu).
 
 Two kinds of scorer share one batching and one backbone:
 
@@ -68,7 +69,8 @@ def choose_device(name: str = "auto") -> torch.device:
 
 
 def choose_dtype(name: str, device: torch.device) -> torch.dtype:
-    """``auto``: bfloat16 on CUDA (what Qwen3 is released in), float32 on CPU (bf16 matmuls are slow there)."""
+    """``auto``: bfloat16 on CUDA (what Qwen3 is released in), float32 on CPU (bf16 matmuls are slow
+    there)."""
     if name == "auto":
         return torch.bfloat16 if device.type == "cuda" else torch.float32
     return {"float32": torch.float32, "bfloat16": torch.bfloat16}[name]
@@ -258,8 +260,8 @@ class Scorer:
         self.device = device
         self.max_tokens = max_tokens
         self.batch_tokens = batch_tokens
-        # Logits of at most this many elements exist at once (fp32): 32 MB on CPU (cache-friendlier: 1.6x faster
-        # than 256 MB chunks, measured), 2 GB on a GPU.
+        # Logits of at most this many elements exist at once (fp32): 32 MB on CPU (cache-friendlier: 1.6x
+        # faster than 256 MB chunks, measured), 2 GB on a GPU.
         self.logit_chunk_elements = logit_chunk_elements or (2**29 if device.type == "cuda" else 2**23)
         self.documents = 0
         """Documents scored so far."""
@@ -271,7 +273,8 @@ class Scorer:
     @classmethod
     def load(cls, path: str | os.PathLike[str], kind: str = "auto", device: str = "auto", dtype: str = "auto",
              max_tokens: int = 512, batch_tokens: int = 16384, num_threads: int | None = None) -> Scorer:
-        """Load the model at ``path`` (see ``ScorerConfig.model``) onto the chosen device in the chosen dtype."""
+        """Load the model at ``path`` (see ``ScorerConfig.model``) onto the chosen device in the chosen
+        dtype."""
         if num_threads is not None:
             torch.set_num_threads(num_threads)
         dev = choose_device(device)
@@ -321,7 +324,8 @@ class Scorer:
         return self._mean_log_likelihood(ids, lengths)
 
     def _mean_log_likelihood(self, ids: torch.Tensor, lengths: torch.Tensor) -> list[float]:
-        """Mean over each row of log p(t_{i+1} | t_<=i) for its real positions (the leading EOS predicts t1)."""
+        """Mean over each row of log p(t_{i+1} | t_<=i) for its real positions (the leading EOS predicts
+        t1)."""
         lm = self.lm
         # The final-norm hidden states, so the [B, T, vocab] logits are never materialised: they are
         # computed below only for real positions, in chunks.
@@ -352,7 +356,8 @@ class Scorer:
 
 def forward_flops_per_token(model: Qwen3ForCausalLM, seq_len: int, with_lm_head: bool = True) -> float:
     """Forward FLOPs per token: ``2 * N_matmul + 4 * L * n_heads * head_dim * seq_len`` (one third of the
-    training convention, docs/qwen3-reference.md). ``with_lm_head=False`` drops the output head (the head scorer)."""
+    training convention, docs/qwen3-reference.md). ``with_lm_head=False`` drops the output head (the head
+    scorer)."""
     c = model.config
     n = c.num_matmul_params(active=True)
     if not with_lm_head:

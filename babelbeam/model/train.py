@@ -255,7 +255,8 @@ class Trainer:
         return result
 
     def _loop(self, result: TrainResult, last: int, bar: Bar) -> None:
-        """Steps until ``last``: metrics every ``log_interval`` steps, progress from step 1 on, checkpoints."""
+        """Steps until ``last``: metrics every ``log_interval`` steps, progress from step 1 on,
+        checkpoints."""
         cfg = self.config
         eval_every = cfg.logging.eval_interval
         progress = Progress(cfg.steps, self.step)

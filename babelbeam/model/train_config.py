@@ -55,15 +55,18 @@ from babelbeam.schemas.scorer_config import DEVICES
 @dataclass
 class ModelSection:
     preset: Annotated[str, OneOf(tuple(PRESETS))] = "tiny"
-    """Model preset name from ``babelbeam.model.config.PRESETS`` (``tiny``, ``tiny-moe``, ``qwen3-0.6b``, ...)."""
+    """Model preset name from ``babelbeam.model.config.PRESETS`` (``tiny``, ``tiny-moe``, ``qwen3-0.6b``,
+    ...)."""
     overrides: dict[str, Any] = field(default_factory=dict)
     """Fields of the preset's ``Qwen3Config`` replaced by these values (e.g. ``{num_hidden_layers: 4}``)."""
     activation_checkpointing: bool = False
-    """Recompute each decoder layer's activations in the backward pass (less memory, about 1/3 more compute)."""
+    """Recompute each decoder layer's activations in the backward pass (less memory, about 1/3 more
+    compute)."""
     compile: bool = False
     """``torch.compile`` each decoder layer (as torchtitan does); worth it on GPU, slow to start on CPU."""
     load_balancing_coef: NonNegativeFloat = 1e-3
-    """Weight of the global-batch load-balancing loss added to the LM loss for MoE presets (Qwen3 uses 1e-3)."""
+    """Weight of the global-batch load-balancing loss added to the LM loss for MoE presets (Qwen3 uses
+    1e-3)."""
 
     def qwen3_config(self) -> Qwen3Config:
         """The preset named by ``preset`` with ``overrides`` applied (ConfigError names a wrong override)."""
@@ -82,20 +85,23 @@ class DataSection:
     manifests: list[str] = field(default_factory=list)
     """Paths of babelbeam output directories or their ``manifest.json`` files; their shards are pooled."""
     seq_len: PositiveInt = 2048
-    """Tokens per training sequence (inputs); each packed sample holds ``seq_len + 1`` tokens for the shifted labels."""
+    """Tokens per training sequence (inputs); each packed sample holds ``seq_len + 1`` tokens for the shifted
+    labels."""
     batch_tokens: PositiveInt = 524_288
     """Global batch per optimizer step, in input tokens, over all ranks and accumulation steps.
-    Must be a multiple of ``seq_len * micro_batch_size * world_size``; the quotient is the accumulation count."""
+    Must be a multiple of ``seq_len * micro_batch_size * world_size``; the quotient is the accumulation
+    count."""
     micro_batch_size: PositiveInt = 1
     """Sequences per rank per forward/backward pass."""
     weight_by: Annotated[str, OneOf(("language", "source", "none"))] = "language"
     """Group documents into mixing streams by ``language``, ``source``, or ``none`` (one stream)."""
     weights: dict[str, NonNegativeFloat] = field(default_factory=dict)
-    """Relative sampling weight per group (language code or source name); groups not listed weigh 1.0, 0 drops a group."""
+    """Relative sampling weight per group (language code or source name); groups not listed weigh 1.0, 0 drops
+    a group."""
     temperature: PositiveFloat = 1.0
     """Sampling temperature over the groups' token shares: a group is drawn with probability proportional to
-    ``weight * share ** (1 / temperature)``; 1.0 samples in proportion to tokens, larger values flatten towards
-    uniform (XLM-R and mT5 use about 3.3)."""
+    ``weight * share ** (1 / temperature)``; 1.0 samples in proportion to tokens, larger values flatten
+    towards uniform (XLM-R and mT5 use about 3.3)."""
     validation_fraction: Fraction = 0.01
     """Share of documents held out for validation, chosen by a seeded hash of the document id."""
     validation_sequences: NonNegativeInt = 64
@@ -119,7 +125,8 @@ class OptimizerSection:
     eps: NonNegativeFloat = 1e-8
     """AdamW epsilon."""
     weight_decay: NonNegativeFloat = 0.1
-    """Decoupled weight decay on matrix weights (linear layers incl. an untied head); none on norms and embeddings."""
+    """Decoupled weight decay on matrix weights (linear layers incl. an untied head); none on norms and
+    embeddings."""
     grad_clip: NonNegativeFloat = 1.0
     """Clip the global gradient norm to this value; 0 turns clipping off."""
 
@@ -134,7 +141,8 @@ SCHEDULES = ("cosine", "wsd", "constant")
 @dataclass
 class ScheduleSection:
     kind: Annotated[str, OneOf(SCHEDULES)] = "cosine"
-    """``cosine`` (warmup then cosine to ``min_lr_ratio``), ``wsd`` (warmup, stable, linear decay) or ``constant``."""
+    """``cosine`` (warmup then cosine to ``min_lr_ratio``), ``wsd`` (warmup, stable, linear decay) or
+    ``constant``."""
     warmup_steps: NonNegativeInt = 100
     """Steps of linear warmup from 0 to ``lr``."""
     decay_fraction: Fraction = 0.2
@@ -156,7 +164,8 @@ class ParallelSection:
     fsdp: bool = True
     """With more than one process, shard every decoder layer with FSDP2 ``fully_shard``; otherwise use DDP."""
     param_dtype: Annotated[str, OneOf(("bfloat16", "float16", "float32"))] = "bfloat16"
-    """Compute dtype of parameters on GPU (FSDP mixed precision or autocast); CPU always computes in float32."""
+    """Compute dtype of parameters on GPU (FSDP mixed precision or autocast); CPU always computes in
+    float32."""
     reduce_dtype: Annotated[str, OneOf(("bfloat16", "float32"))] = "float32"
     """Dtype of FSDP gradient reduction."""
 
@@ -189,7 +198,8 @@ class TrainConfig:
 
     @classmethod
     def from_yaml(cls, path: str | Path | None, overrides: list[str] | None = None) -> TrainConfig:
-        """Load ``path`` (or defaults when None), then apply ``key.sub=value`` overrides (values parsed as YAML)."""
+        """Load ``path`` (or defaults when None), then apply ``key.sub=value`` overrides (values parsed as
+        YAML)."""
         data: dict[str, Any] = read_yaml_mapping(path) if path is not None else {}
         for item in overrides or []:
             apply_override(data, item)
@@ -207,7 +217,8 @@ class TrainConfig:
         return yaml.safe_dump(self.to_dict(), sort_keys=False)
 
     def accumulation_steps(self, world_size: int) -> int:
-        """Micro-steps per optimizer step so that one step sees ``data.batch_tokens`` tokens over ``world_size`` ranks."""
+        """Micro-steps per optimizer step so that one step sees ``data.batch_tokens`` tokens over
+        ``world_size`` ranks."""
         per_micro = self.data.seq_len * self.data.micro_batch_size * world_size
         if self.data.batch_tokens % per_micro:
             raise ConfigError(
@@ -270,7 +281,8 @@ class TrainScorerConfig:
 
 
 def apply_override(data: dict[str, Any], item: str) -> None:
-    """Set ``data[a][b] = value`` for an override ``a.b=value``; the value is parsed as YAML (``3e-4``, ``[a, b]``)."""
+    """Set ``data[a][b] = value`` for an override ``a.b=value``; the value is parsed as YAML (``3e-4``,
+    ``[a, b]``)."""
     if "=" not in item:
         raise ConfigError(f"override {item!r} must look like section.key=value")
     key, raw = item.split("=", 1)
@@ -290,11 +302,12 @@ def apply_override(data: dict[str, Any], item: str) -> None:
 
 
 def lr_at(step: int, total_steps: int, optimizer: OptimizerSection, schedule: ScheduleSection) -> float:
-    """Learning rate for optimizer step ``step`` (0-based) of ``total_steps``: a pure function, so it needs no state.
+    """Learning rate for optimizer step ``step`` (0-based) of ``total_steps``: a pure function, so it needs no
+    state.
 
-    Warmup rises linearly and reaches ``lr`` at step ``warmup_steps``; cosine then falls to ``lr * min_lr_ratio``
-    at the last step; WSD holds ``lr`` until the last ``decay_fraction`` of steps and falls linearly to the same
-    floor.
+    Warmup rises linearly and reaches ``lr`` at step ``warmup_steps``; cosine then falls to
+    ``lr * min_lr_ratio`` at the last step; WSD holds ``lr`` until the last ``decay_fraction`` of steps and
+    falls linearly to the same floor.
     """
     peak = optimizer.lr
     floor = peak * optimizer.min_lr_ratio

@@ -3,9 +3,10 @@
 FineWeb-Edu annotated documents with an LLM (0-5 educational value), then trained a linear regression head
 on a frozen encoder's pooled embedding with MSE. babelbeam does the same on a Qwen3 backbone: the labels
 are standardised, the head (``QualityHeadModel``) is fitted with AdamW on the trainer's learning-rate
-schedule (``train_config.lr_at``: cosine, a 5% warm-up, decay to 10%) and MSE, and a seeded held-out split reports MSE and Spearman's rank correlation. With the backbone
-frozen (the default) every document's pooled features are computed once, so each epoch costs only the
-head; ``train_backbone`` fine-tunes the whole model instead.
+schedule (``train_config.lr_at``: cosine, a 5% warm-up, decay to 10%) and MSE, and a seeded held-out split
+reports MSE and Spearman's rank correlation. With the backbone frozen (the default) every document's pooled
+features are computed once, so each epoch costs only the head; ``train_backbone`` fine-tunes the whole model
+instead.
 """
 
 from __future__ import annotations

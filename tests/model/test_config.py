@@ -1,4 +1,5 @@
-"""Qwen3Config: presets, parameter counts (checked against transformers on the meta device), HF config.json."""
+"""Qwen3Config: presets, parameter counts (checked against transformers on the meta device), HF
+config.json."""
 
 import json
 

@@ -1,4 +1,5 @@
-"""Parity with transformers' Qwen3ForCausalLM / Qwen3MoeForCausalLM in fp32, both directions through safetensors."""
+"""Parity with transformers' Qwen3ForCausalLM / Qwen3MoeForCausalLM in fp32, both directions through
+safetensors."""
 
 import json
 

@@ -1,4 +1,5 @@
-"""TrainConfig: YAML and overrides, validation naming the key, accumulation arithmetic, learning-rate schedules."""
+"""TrainConfig: YAML and overrides, validation naming the key, accumulation arithmetic, learning-rate
+schedules."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Training visibility: MFU arithmetic, the progress line, metrics JSONL, the loss plot, the GPU benchmark's CPU path."""
+"""Training visibility: MFU arithmetic, the progress line, metrics JSONL, the loss plot, the GPU benchmark's
+CPU path."""
 
 from __future__ import annotations
 

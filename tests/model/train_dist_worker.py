@@ -33,7 +33,8 @@ def run(config_dict: dict, out_dir: Path) -> None:
         original = trainer.balancer.update
 
         def observed_update(router_logits):
-            # Observe this rank's own micro-batch counts (the real function), then let the balancer reduce them.
+            # Observe this rank's own micro-batch counts (the real function), then let the balancer reduce
+            # them.
             local_this_step.append(moe.expert_counts(router_logits, trainer.balancer.top_k).tolist())
             return original(router_logits)
 

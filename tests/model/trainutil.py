@@ -47,7 +47,8 @@ _MODULES = ("argparse", "asyncio", "bisect", "collections", "configparser", "con
 
 
 def stdlib_texts() -> list[str]:
-    """English prose that ships with Python: docstrings of a fixed list of standard-library modules and members."""
+    """English prose that ships with Python: docstrings of a fixed list of standard-library modules and
+    members."""
     import importlib
 
     texts = []
@@ -79,7 +80,8 @@ def text_rows(texts: Sequence[str]) -> list[ShardRow]:
 
 
 def real_manifest(out: Path) -> Path:
-    """Shards of real English text (Python's docstrings, about 80k Qwen3 tokens) written with the shard writer."""
+    """Shards of real English text (Python's docstrings, about 80k Qwen3 tokens) written with the shard
+    writer."""
     return write_manifest(out, text_rows(stdlib_texts()), docs_per_shard=100)
 
 
