@@ -141,7 +141,8 @@ def set_rng_state(state: dict[str, torch.Tensor]) -> None:
 def file_checksums(directory: Path) -> dict[str, str]:
     """SHA-256 of every file under ``directory`` by relative path (the checksum list itself excluded)."""
     out = {}
-    for file in sorted(p for p in directory.rglob("*") if p.is_file() and p.name not in (CHECKSUMS, COMPLETE)):
+    files = (p for p in directory.rglob("*") if p.is_file() and p.name not in (CHECKSUMS, COMPLETE))
+    for file in sorted(files):
         digest = hashlib.sha256()
         with open(file, "rb") as f:
             for block in iter(lambda: f.read(1 << 20), b""):
@@ -294,7 +295,8 @@ class Checkpointer:
         for _, path in found[:-self.keep_last]:
             shutil.rmtree(path, ignore_errors=True)
 
-    def load(self, path: str | Path, model: torch.nn.Module, optimizer: torch.optim.Optimizer) -> dict[str, Any]:
+    def load(self, path: str | Path, model: torch.nn.Module,
+             optimizer: torch.optim.Optimizer) -> dict[str, Any]:
         """Restore model, optimizer and this rank's RNG state from ``path``; returns the trainer state."""
         path = Path(path)
         verify_checkpoint(path)
@@ -310,7 +312,8 @@ class Checkpointer:
             with _named_errors(rng_file):
                 set_rng_state(rng)
         else:
-            log.warning("%s has no RNG state for rank %d (different world size?); RNG not restored", path, _rank())
+            log.warning("%s has no RNG state for rank %d (different world size?); RNG not restored",
+                        path, _rank())
         return trainer_state
 
 

@@ -207,11 +207,14 @@ class Qwen3Config:
             raise ConfigError("config.json use_sliding_window: sliding-window attention is not implemented")
         rope_params = hf.get("rope_parameters") or {}
         rope_scaling = hf.get("rope_scaling") or {}
-        rope_type = rope_params.get("rope_type", rope_scaling.get("rope_type", rope_scaling.get("type", "default")))
+        scaling_type = rope_scaling.get("rope_type", rope_scaling.get("type", "default"))
+        rope_type = rope_params.get("rope_type", scaling_type)
         if rope_type != "default":
             raise ConfigError(f"config.json rope type {rope_type!r}: only default RoPE is implemented")
         rope_theta = hf.get("rope_theta", rope_params.get("rope_theta", 1_000_000.0))
-        num_experts = int(hf.get("num_experts", hf.get("num_local_experts", 0))) if model_type == "qwen3_moe" else 0
+        num_experts = 0
+        if model_type == "qwen3_moe":
+            num_experts = int(hf.get("num_experts", hf.get("num_local_experts", 0)))
         if num_experts:
             if hf.get("mlp_only_layers") or int(hf.get("decoder_sparse_step", 1)) != 1:
                 raise ConfigError("config.json mlp_only_layers/decoder_sparse_step: mixed dense/MoE stacks "

@@ -96,7 +96,8 @@ class DocumentTable:
             manifest = read_manifest(manifest_path)
             eos = manifest.tokenizer.get("eos_id")
             if self.eos_id is not None and eos is not None and eos != self.eos_id:
-                raise ValueError(f"{manifest.path}: EOS id {eos} differs from the other manifests' {self.eos_id}")
+                raise ValueError(f"{manifest.path}: EOS id {eos} differs from the other manifests' "
+                                 f"{self.eos_id}")
             self.eos_id = eos if eos is not None else self.eos_id
             for entry in manifest.shards:
                 verify_shard(entry)  # a flipped byte fails here, naming the shard, not as odd tokens later
@@ -243,7 +244,8 @@ class PackedLoader:
         batches = []
         for a in range(self.accumulation):
             ids = [mine[a * self.micro_batch_size + i] for i in range(self.micro_batch_size)]
-            batches.append(make_batch(self.table, [plans[i] for i in ids], [first + i for i in ids], self.seq_len))
+            batches.append(make_batch(self.table, [plans[i] for i in ids], [first + i for i in ids],
+                                      self.seq_len))
         return batches
 
     def state_dict(self) -> dict[str, Any]:
@@ -331,7 +333,8 @@ class ValidationSet:
         self.sample_ids = list(range(rank, usable, world_size))
         self.plans = [plans[i] for i in self.sample_ids]
         if usable == 0 and len(docs):
-            log.warning("validation split too small for one %d-token sample per rank: validation is off", seq_len)
+            log.warning("validation split too small for one %d-token sample per rank: validation is off",
+                        seq_len)
 
     def batches(self, micro_batch_size: int) -> list[Batch]:
         """This rank's validation samples in micro-batches (the last one may be smaller, equally on all

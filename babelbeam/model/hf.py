@@ -26,7 +26,8 @@ from babelbeam.model.qwen3 import Qwen3ForCausalLM
 
 log = logging.getLogger(__name__)
 
-_EXPERT_KEY = re.compile(r"^(model\.layers\.\d+\.mlp\.experts)\.(\d+)\.(gate_proj|up_proj|down_proj)\.weight$")
+_EXPERT_KEY = re.compile(
+    r"^(model\.layers\.\d+\.mlp\.experts)\.(\d+)\.(gate_proj|up_proj|down_proj)\.weight$")
 _PROJS = ("gate_proj", "up_proj", "down_proj")
 
 
@@ -132,7 +133,8 @@ def load_hf_checkpoint(path: str | os.PathLike[str], dtype: torch.dtype | None =
         model = Qwen3ForCausalLM(config)
     expected = set(model.state_dict())
     if set(state) != expected:
-        raise KeyError(f"checkpoint {path} does not match {config}: missing {sorted(expected - set(state))[:8]}, "
+        missing = sorted(expected - set(state))[:8]
+        raise KeyError(f"checkpoint {path} does not match {config}: missing {missing}, "
                        f"unexpected {sorted(set(state) - expected)[:8]}")
     model.load_state_dict(state, strict=True, assign=True)
     return model
@@ -158,7 +160,8 @@ def save_hf_checkpoint(model: Qwen3ForCausalLM, path: str | os.PathLike[str],
     hf_config = model.config.to_hf_config()
     hf_config["torch_dtype"] = _dtype_name(dtype)
     hf_config["dtype"] = _dtype_name(dtype)  # transformers 5 spelling
-    (path / "config.json").write_text(json.dumps(hf_config, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    (path / "config.json").write_text(json.dumps(hf_config, indent=2, sort_keys=True) + "\n",
+                                      encoding="utf-8")
 
     shards: list[dict[str, torch.Tensor]] = [{}]
     size = 0

@@ -46,7 +46,8 @@ def mfu(tokens_per_second_per_device: float, flops_per_token: float, peak: float
 class Progress:
     """The train command's progress line: bar, loss, learning rate, tokens/s, MFU, tokens, elapsed and ETA."""
 
-    def __init__(self, total_steps: int, start_step: int, stream: TextIO | None = None, width: int = 20) -> None:
+    def __init__(self, total_steps: int, start_step: int, stream: TextIO | None = None,
+                 width: int = 20) -> None:
         self.total = total_steps
         self.start_step = start_step
         self.start_time = time.perf_counter()

@@ -141,7 +141,7 @@ class MoE(nn.Module):
         return out.view(b, t, h), router_logits
 
 
-# ------------------------------------------------------------------------------------------------ load balancing
+# --------------------------------------------------------------------------------------------- load balancing
 
 
 def expert_counts(router_logits: list[torch.Tensor], top_k: int) -> torch.Tensor:
@@ -160,10 +160,12 @@ def load_balancing_loss(router_logits: list[torch.Tensor], counts: torch.Tensor)
     accumulated or global) and ``p`` the mean router probability over ``router_logits`` (one [N, E] per
     layer)."""
     if len(router_logits) != counts.shape[0]:
-        raise ValueError(f"{len(router_logits)} router_logits tensors but counts for {counts.shape[0]} layers")
+        raise ValueError(f"{len(router_logits)} router_logits tensors but counts for {counts.shape[0]} "
+                         "layers")
     num_experts = counts.shape[-1]
     f = counts / counts.sum(dim=-1, keepdim=True).clamp_min(1.0)  # [L, E], slot share per expert
-    p = torch.stack([F.softmax(lg, dim=-1, dtype=torch.float32).mean(dim=0) for lg in router_logits])  # [L, E]
+    # [L, E], mean router probability per expert
+    p = torch.stack([F.softmax(lg, dim=-1, dtype=torch.float32).mean(dim=0) for lg in router_logits])
     return num_experts * (f.detach() * p).sum(dim=-1).mean()
 
 
@@ -186,7 +188,8 @@ class GlobalLoadBalancer:
         total."""
         local = expert_counts(router_logits, self.top_k)
         if local.shape[-1] != self.num_experts:
-            raise ValueError(f"router_logits have {local.shape[-1]} experts, balancer expects {self.num_experts}")
+            raise ValueError(f"router_logits have {local.shape[-1]} experts, balancer expects "
+                             f"{self.num_experts}")
         if dist.is_available() and dist.is_initialized():
             dist.all_reduce(local, op=dist.ReduceOp.SUM, group=self.group)
         self.counts = local if self.counts is None else self.counts + local

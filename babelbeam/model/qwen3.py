@@ -64,7 +64,8 @@ def rope_cos_sin(position_ids: torch.Tensor, head_dim: int, theta: float, dtype:
     """
     device = position_ids.device
     # Same expression as HF (int64 arange cast to float) so fp32 tables agree bit for bit.
-    inv_freq = 1.0 / (theta ** (torch.arange(0, head_dim, 2, dtype=torch.int64, device=device).float() / head_dim))
+    exponents = torch.arange(0, head_dim, 2, dtype=torch.int64, device=device).float() / head_dim
+    inv_freq = 1.0 / (theta ** exponents)  # [head_dim/2]
     freqs = position_ids.float()[..., None] * inv_freq  # [B, T, head_dim/2]
     emb = torch.cat((freqs, freqs), dim=-1)  # [B, T, head_dim]: rotate-half layout
     return emb.cos().to(dtype), emb.sin().to(dtype)
@@ -147,7 +148,8 @@ _compiled_flex = None
 _flex_failed = False
 
 
-def _attend(q: torch.Tensor, k: torch.Tensor, v: torch.Tensor, attn: AttentionMask, scale: float) -> torch.Tensor:
+def _attend(q: torch.Tensor, k: torch.Tensor, v: torch.Tensor, attn: AttentionMask,
+            scale: float) -> torch.Tensor:
     """softmax(q k^T * scale + mask) v for q [B, nh, T, hd], k/v [B, nkv, S, hd] -> [B, nh, T, hd].
 
     Flex attention when a BlockMask was built: compiled on CUDA (uncompiled flex materialises the scores),
@@ -164,13 +166,15 @@ def _attend(q: torch.Tensor, k: torch.Tensor, v: torch.Tensor, attn: AttentionMa
                     _compiled_flex = torch.compile(flex_attention, dynamic=False)
                 return _compiled_flex(q, k, v, block_mask=attn.block_mask, scale=scale, enable_gqa=gqa)
             with warnings.catch_warnings():
-                warnings.simplefilter("ignore")  # torch warns that eager flex is unfused: known, and fine here
+                # torch warns that eager flex is unfused: known, and fine here
+                warnings.simplefilter("ignore")
                 return flex_attention(q, k, v, block_mask=attn.block_mask, scale=scale, enable_gqa=gqa)
         except Exception:  # noqa: BLE001 -- any failure of the optional fast path falls back to the exact one
-            log.warning("flex attention failed; using SDPA with a dense document mask from now on", exc_info=True)
+            log.warning("flex attention failed; using SDPA with a dense document mask from now on",
+                        exc_info=True)
             _flex_failed = True
-    return F.scaled_dot_product_attention(q, k, v, attn_mask=attn.dense(), is_causal=attn.is_causal, scale=scale,
-                                          enable_gqa=gqa)
+    return F.scaled_dot_product_attention(q, k, v, attn_mask=attn.dense(), is_causal=attn.is_causal,
+                                          scale=scale, enable_gqa=gqa)
 
 
 class Attention(nn.Module):
@@ -193,8 +197,10 @@ class Attention(nn.Module):
     def forward(self, x: torch.Tensor, cos: torch.Tensor, sin: torch.Tensor, attn: AttentionMask,
                 kv_cache: KVCache | None = None) -> torch.Tensor:
         b, t, _ = x.shape
-        q = self.q_norm(self.q_proj(x).view(b, t, self.n_heads, self.head_dim)).transpose(1, 2)  # [B, nh, T, hd]
-        k = self.k_norm(self.k_proj(x).view(b, t, self.n_kv, self.head_dim)).transpose(1, 2)  # [B, nkv, T, hd]
+        q = self.q_proj(x).view(b, t, self.n_heads, self.head_dim)  # [B, T, nh, hd]
+        k = self.k_proj(x).view(b, t, self.n_kv, self.head_dim)  # [B, T, nkv, hd]
+        q = self.q_norm(q).transpose(1, 2)  # [B, nh, T, hd]
+        k = self.k_norm(k).transpose(1, 2)  # [B, nkv, T, hd]
         v = self.v_proj(x).view(b, t, self.n_kv, self.head_dim).transpose(1, 2)  # [B, nkv, T, hd]
         q, k = apply_rope(q, cos, sin), apply_rope(k, cos, sin)
         if kv_cache is not None:
@@ -231,7 +237,8 @@ class DecoderLayer(nn.Module):
         self.input_layernorm = RMSNorm(config.hidden_size, config.rms_norm_eps)
         self.self_attn = Attention(config, layer_idx)
         self.post_attention_layernorm = RMSNorm(config.hidden_size, config.rms_norm_eps)
-        self.mlp: nn.Module = MoE(config) if config.is_moe else MLP(config.hidden_size, config.intermediate_size)
+        self.mlp: nn.Module = (MoE(config) if config.is_moe
+                               else MLP(config.hidden_size, config.intermediate_size))
 
     def forward(self, x: torch.Tensor, cos: torch.Tensor, sin: torch.Tensor, attn: AttentionMask,
                 kv_cache: KVCache | None = None) -> tuple[torch.Tensor, torch.Tensor | None]:
@@ -273,7 +280,8 @@ def build_attention_mask(batch: int, t: int, device: torch.device, document_ids:
 
             docs = document_ids
 
-            def same_doc_causal(b: torch.Tensor, h: torch.Tensor, q: torch.Tensor, kv: torch.Tensor) -> torch.Tensor:
+            def same_doc_causal(b: torch.Tensor, h: torch.Tensor, q: torch.Tensor,
+                                kv: torch.Tensor) -> torch.Tensor:
                 return (q >= kv) & (docs[b, q] == docs[b, kv])
 
             block_mask = create_block_mask(same_doc_causal, batch, None, t, t, device=device)
@@ -295,8 +303,8 @@ class Qwen3ForCausalLM(nn.Module):
         super().__init__()
         self.config = config
         self.model = Qwen3Model(config)
-        self.lm_head = None if config.tie_word_embeddings else nn.Linear(config.hidden_size, config.vocab_size,
-                                                                        bias=False)
+        self.lm_head = (None if config.tie_word_embeddings
+                        else nn.Linear(config.hidden_size, config.vocab_size, bias=False))
         self.attn_backend = "auto"
         """"auto": flex attention for document masks on CUDA, SDPA otherwise; "sdpa" or "flex" to force
         one."""

@@ -110,7 +110,7 @@ def pad_rows(rows: Sequence[Sequence[int]], device: torch.device) -> tuple[torch
     return torch.from_numpy(ids).to(device), torch.tensor(lengths, dtype=torch.int64, device=device)
 
 
-# ------------------------------------------------------------------------------------------------ pooling and head
+# ------------------------------------------------------------------------------------------- pooling and head
 
 
 def token_mask(lengths: torch.Tensor, t: int) -> torch.Tensor:
@@ -152,7 +152,8 @@ class QualityHeadModel(nn.Module):
         """Scores [B] in label units."""
         return self.head_output(self.pooled(input_ids, lengths)) * self.label_std + self.label_mean
 
-    def save(self, path: str | os.PathLike[str], max_tokens: int, extra: dict[str, Any] | None = None) -> Path:
+    def save(self, path: str | os.PathLike[str], max_tokens: int,
+             extra: dict[str, Any] | None = None) -> Path:
         """Write the scorer directory (backbone HF checkpoint, head, ``scorer.json``); returns it."""
         path = Path(path)
         save_hf_checkpoint(self.lm, path)
@@ -190,7 +191,8 @@ def load_backbone(path_or_preset: str | os.PathLike[str], device: torch.device |
         try:
             config = preset(str(path_or_preset))
         except KeyError:
-            raise FileNotFoundError(f"{path_or_preset}: neither a model directory nor a preset name") from None
+            raise FileNotFoundError(f"{path_or_preset}: neither a model directory nor a preset "
+                                    "name") from None
         with torch.device("meta"):
             model = Qwen3ForCausalLM(config)
         model.to_empty(device=device)
@@ -283,7 +285,8 @@ class Scorer:
         kind = found if kind == "auto" else kind
         if kind == HEAD:
             if found != HEAD:
-                raise FileNotFoundError(f"{path}: kind 'head' needs a {SCORER_JSON} (write one with train-scorer)")
+                raise FileNotFoundError(f"{path}: kind 'head' needs a {SCORER_JSON} (write one with "
+                                        "train-scorer)")
             model, _ = load_head_model(path, device=dev, dtype=torch_dtype)
         else:
             model = load_backbone(path, device=dev, dtype=torch_dtype)

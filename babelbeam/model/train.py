@@ -85,14 +85,16 @@ def param_groups(model: torch.nn.Module, weight_decay: float) -> list[dict[str, 
 class Trainer:
     """Builds every component from a ``TrainConfig`` and runs the training loop."""
 
-    def __init__(self, config: TrainConfig, show_progress: bool = True, console: Console | None = None) -> None:
+    def __init__(self, config: TrainConfig, show_progress: bool = True,
+                 console: Console | None = None) -> None:
         self.config = config
         self.rank, self.world, self.device = setup_distributed()
         self.out = Path(config.output_dir)
         self.accumulation = config.accumulation_steps(self.world)
         self.model_config = config.model.qwen3_config()
         self.flops_per_token = self.model_config.flops_per_token(config.data.seq_len)
-        self.peak = peak_flops(torch.cuda.get_device_name(self.device)) if self.device.type == "cuda" else None
+        cuda = self.device.type == "cuda"
+        self.peak = peak_flops(torch.cuda.get_device_name(self.device)) if cuda else None
 
         # Model: the full model is initialised on every rank from the same seed, then sharded, so weights do
         # not depend on the world size (a sharded init would draw different numbers per layout).
@@ -114,11 +116,12 @@ class Trainer:
         if self.model_config.is_moe:
             from babelbeam.model.moe import GlobalLoadBalancer
 
-            self.balancer = GlobalLoadBalancer(self.model_config.num_experts, self.model_config.num_experts_per_tok)
+            self.balancer = GlobalLoadBalancer(self.model_config.num_experts,
+                                               self.model_config.num_experts_per_tok)
 
         d = config.data
-        self.table = DocumentTable(d.manifests, weight_by=d.weight_by, validation_fraction=d.validation_fraction,
-                                   seed=d.seed)
+        self.table = DocumentTable(d.manifests, weight_by=d.weight_by,
+                                   validation_fraction=d.validation_fraction, seed=d.seed)
         self.loader = PackedLoader(self.table, seq_len=d.seq_len, micro_batch_size=d.micro_batch_size,
                                    accumulation=self.accumulation, rank=self.rank, world_size=self.world,
                                    weights=d.weights, temperature=d.temperature, seed=d.seed)
@@ -214,7 +217,8 @@ class Trainer:
         self.optimizer.zero_grad(set_to_none=True)
         self.step += 1
         self.tokens_seen += global_tokens
-        result = StepResult(step=self.step, loss=float(ce_total) / global_tokens, grad_norm=float(grad_norm), lr=lr)
+        result = StepResult(step=self.step, loss=float(ce_total) / global_tokens, grad_norm=float(grad_norm),
+                            lr=lr)
         if self.balancer is not None:
             result.lbl = float(self._all_reduce(lbl_total)) / self.world
             result.expert_counts = self.balancer.counts.tolist() if self.balancer.counts is not None else None
@@ -248,7 +252,8 @@ class Trainer:
         if eval_every and self.step == 0:
             self._validate(result)
         self.model.train()
-        with self.console.bar("train", total=cfg.steps, unit="steps", initial=self.step, interval_s=None) as bar:
+        bar = self.console.bar("train", total=cfg.steps, unit="steps", initial=self.step, interval_s=None)
+        with bar:
             self._loop(result, last, bar)
         if self.rank == 0 and cfg.logging.plot and self.metrics.path.exists() and self.step >= cfg.steps:
             plot_losses(self.metrics.path, self.out / "loss.png")
@@ -297,8 +302,9 @@ class Trainer:
                 mfu_value = mfu(tps / self.world, self.flops_per_token, self.peak)
                 extra = f"lbl {step_result.lbl:.3f}" if step_result.lbl is not None else ""
                 status = f"loss {step_result.loss:.4f} | {tps:,.0f} tok/s"
-                bar.update(self.step, status, force=line_due, text=progress.line(
-                    self.step, step_result.loss, step_result.lr, tps, mfu_value, extra, tokens=self.tokens_seen))
+                line = progress.line(self.step, step_result.loss, step_result.lr, tps, mfu_value, extra,
+                                     tokens=self.tokens_seen)
+                bar.update(self.step, status, force=line_due, text=line)
                 if line_due:
                     shown_start, shown_tokens, last_line = now, 0, now
             if eval_every and (self.step % eval_every == 0 or self.step == last):
@@ -312,7 +318,8 @@ class Trainer:
         if val is None:
             return
         result.validation[self.step] = val
-        self.metrics.write({"step": self.step, "val_loss": val, "tokens": self.tokens_seen, "time": time.time()})
+        self.metrics.write({"step": self.step, "val_loss": val, "tokens": self.tokens_seen,
+                            "time": time.time()})
         self.console.print(f"step {self.step}: validation loss {val:.4f}")
 
     def close(self) -> None:

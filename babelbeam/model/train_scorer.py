@@ -98,7 +98,8 @@ def _pooled_features(model: QualityHeadModel, rows: list[list[int]], batch_token
     """Frozen-backbone features [N, H] (fp32) of token rows, batched by token budget."""
     out = torch.empty(len(rows), model.lm.config.hidden_size, dtype=torch.float32, device=device)
     console = console or Console(quiet=True)
-    with torch.inference_mode(), console.bar("train-scorer features", total=len(rows), unit="documents") as bar:
+    bar = console.bar("train-scorer features", total=len(rows), unit="documents")
+    with torch.inference_mode(), bar:
         done = 0
         for batch in plan_batches([len(r) for r in rows], batch_tokens):
             ids, lengths = pad_rows([rows[i] for i in batch], device)
@@ -117,7 +118,8 @@ def train_head(texts: Sequence[str], scores: Sequence[float], config: TrainScore
     from babelbeam.tokenize import load_tokenizer
 
     if len(texts) != len(scores) or len(texts) < 2:
-        raise ValueError(f"need at least 2 labelled documents with one score each, got {len(texts)}/{len(scores)}")
+        raise ValueError(f"need at least 2 labelled documents with one score each, got "
+                         f"{len(texts)}/{len(scores)}")
     device = choose_device(config.device)
     tokenizer = load_tokenizer(config.tokenizer)
     rows = [ids[: config.max_tokens] or [tokenizer.eos_id] for ids in (tokenizer.encode(t) for t in texts)]
@@ -164,7 +166,8 @@ def train_head(texts: Sequence[str], scores: Sequence[float], config: TrainScore
             loss.backward()
             optimizer.step()
             step += 1
-            bar.update(step, f"epoch {epoch + 1}/{config.epochs} | batch mse {loss.item():.4f} (standardised)")
+            bar.update(step, f"epoch {epoch + 1}/{config.epochs} | batch mse {loss.item():.4f} "
+                             "(standardised)")
         log.info("epoch %d/%d: last batch mse %.4f (standardised)", epoch + 1, config.epochs, loss.item())
     bar.update(step, bar.status, force=True)
     bar.close()

@@ -23,7 +23,8 @@ from babelbeam.schemas.config_base import ConfigError, attribute_docs
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--labels", required=True, help="JSONL file of {\"text\": ..., \"score\": ...} records")
+    parser.add_argument("--labels", required=True,
+                        help="JSONL file of {\"text\": ..., \"score\": ...} records")
     parser.add_argument("--output", required=True, help="directory to write the scorer into")
     defaults = TrainScorerConfig()
     docs = attribute_docs(TrainScorerConfig)  # each flag's help is its config field's docstring
