@@ -64,7 +64,8 @@ def test_init_weights_statistics() -> None:
     attn = model.model.layers[0].self_attn
     assert abs(attn.q_proj.weight.std().item() - 0.02) < 0.002
     assert abs(attn.o_proj.weight.std().item() - 0.02 / math.sqrt(2 * layers)) < 0.001
-    assert abs(model.model.layers[1].mlp.experts.down_proj.std().item() - 0.02 / math.sqrt(2 * layers)) < 0.001
+    experts = model.model.layers[1].mlp.experts
+    assert abs(experts.down_proj.std().item() - 0.02 / math.sqrt(2 * layers)) < 0.001
     assert abs(model.model.layers[1].mlp.experts.up_proj.std().item() - 0.02) < 0.002
     assert torch.equal(attn.q_norm.weight, torch.ones(32))
     assert torch.equal(model.model.norm.weight, torch.ones(64))

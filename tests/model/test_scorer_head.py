@@ -66,14 +66,16 @@ def test_head_trains_and_ranks_held_out_documents_far_better_than_chance():
     # a fresh held-out set scored through the Scorer agrees with the report
     fresh_texts, fresh_scores = labelled_set(60, seed=1)
     tok = load_tokenizer("qwen3")
-    predicted = Scorer(HEAD, model, torch.device("cpu"), max_tokens=128).score([tok.encode(t) for t in fresh_texts])
+    scorer = Scorer(HEAD, model, torch.device("cpu"), max_tokens=128)
+    predicted = scorer.score([tok.encode(t) for t in fresh_texts])
     assert spearman(predicted, fresh_scores) > 0.7
 
 
 def test_train_scorer_cli_writes_a_loadable_scorer(tmp_path, capsys):
     texts, scores = labelled_set(60, seed=2)
     labels = tmp_path / "labels.jsonl"
-    labels.write_text("".join(json.dumps({"text": t, "score": s}) + "\n" for t, s in zip(texts, scores, strict=True)))
+    labels.write_text("".join(json.dumps({"text": t, "score": s}) + "\n"
+                              for t, s in zip(texts, scores, strict=True)))
     parser = argparse.ArgumentParser()
     train_scorer_cli.add_arguments(parser)
     args = parser.parse_args(["--labels", str(labels), "--output", str(tmp_path / "scorer"), "--epochs", "3",
@@ -100,6 +102,7 @@ def test_train_scorer_cli_writes_a_loadable_scorer(tmp_path, capsys):
 def test_train_scorer_cli_names_the_flag_of_a_bad_value(tmp_path, capsys, flags, message):
     parser = argparse.ArgumentParser()
     train_scorer_cli.add_arguments(parser)
-    args = parser.parse_args(["--labels", str(tmp_path / "labels.jsonl"), "--output", str(tmp_path / "s"), *flags])
+    args = parser.parse_args(["--labels", str(tmp_path / "labels.jsonl"), "--output", str(tmp_path / "s"),
+                              *flags])
     assert train_scorer_cli.main(args) == 2
     assert capsys.readouterr().err.startswith(f"babelbeam train-scorer: {message}")

@@ -47,7 +47,8 @@ def test_model_overrides_build_the_model_config():
 
 
 def test_accumulation_steps_fill_the_global_batch():
-    config = TrainConfig.from_yaml(None, ["data.seq_len=128", "data.micro_batch_size=2", "data.batch_tokens=2048"])
+    config = TrainConfig.from_yaml(None, ["data.seq_len=128", "data.micro_batch_size=2",
+                                          "data.batch_tokens=2048"])
     assert config.accumulation_steps(1) == 8
     assert config.accumulation_steps(4) == 2
     with pytest.raises(ConfigError, match="data.batch_tokens"):

@@ -53,7 +53,8 @@ def runs(tmp_path_factory):
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     proc = subprocess.Popen([sys.executable, "-m", "torch.distributed.run", "--nproc_per_node=2",
-                             "--master_addr=127.0.0.1", f"--master_port={port}", str(HERE / "train_dist_worker.py"),
+                             "--master_addr=127.0.0.1", f"--master_port={port}",
+                             str(HERE / "train_dist_worker.py"),
                              str(root / "two"), *configs],
                             env=env, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                             start_new_session=True)
