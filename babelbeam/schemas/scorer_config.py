@@ -1,4 +1,4 @@
-"""Configuration of the model-based quality scorer: the ``scorer`` section of the run config.
+"""Configuration of the model-based quality scorer (the run config's ``scorer`` section).
 
 In the run config this is the ``scorer`` section::
 
