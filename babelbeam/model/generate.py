@@ -21,7 +21,8 @@ def sample_next(logits: torch.Tensor, temperature: float = 0.0, top_k: int | Non
     if top_p is not None and top_p < 1.0:
         sorted_logits, sorted_idx = torch.sort(logits, dim=-1, descending=True)
         cum = sorted_logits.softmax(dim=-1).cumsum(dim=-1)
-        drop = cum - sorted_logits.softmax(dim=-1) >= top_p  # keep tokens until the mass before them reaches p
+        # Keep tokens until the probability mass before them reaches p.
+        drop = cum - sorted_logits.softmax(dim=-1) >= top_p
         sorted_logits = sorted_logits.masked_fill(drop, float("-inf"))
         logits = torch.full_like(logits, float("-inf")).scatter(-1, sorted_idx, sorted_logits)
     probs = logits.softmax(dim=-1)

@@ -1,10 +1,10 @@
 """Hugging Face checkpoint interop: ``config.json`` + ``*.safetensors`` in, the same layout out.
 
 Only safetensors are read or written; nothing is ever unpickled. Keys are the Hugging Face ones
-(FACTS.md 5). babelbeam stores MoE experts stacked (``mlp.experts.gate_proj`` [E, F, H]); on disk each
-expert has its own keys ``mlp.experts.{j}.{gate,up,down}_proj.weight``. transformers 5's fused in-memory
-layout (``mlp.experts.gate_up_proj`` [E, 2F, H], ``mlp.experts.down_proj`` [E, H, F]) is also accepted on load.
-A tied checkpoint has no ``lm_head.weight``; if one is present anyway it is ignored.
+(docs/qwen3-reference.md). babelbeam stores MoE experts stacked (``mlp.experts.gate_proj`` [E, F, H]); on disk
+each expert has its own keys ``mlp.experts.{j}.{gate,up,down}_proj.weight``. transformers 5's fused in-memory
+layout (``mlp.experts.gate_up_proj`` [E, 2F, H], ``mlp.experts.down_proj`` [E, H, F]) is also accepted on
+load. A tied checkpoint has no ``lm_head.weight``; if one is present anyway it is ignored.
 """
 
 from __future__ import annotations
@@ -26,12 +26,14 @@ from babelbeam.model.qwen3 import Qwen3ForCausalLM
 
 log = logging.getLogger(__name__)
 
-_EXPERT_KEY = re.compile(r"^(model\.layers\.\d+\.mlp\.experts)\.(\d+)\.(gate_proj|up_proj|down_proj)\.weight$")
+_EXPERT_KEY = re.compile(
+    r"^(model\.layers\.\d+\.mlp\.experts)\.(\d+)\.(gate_proj|up_proj|down_proj)\.weight$")
 _PROJS = ("gate_proj", "up_proj", "down_proj")
 
 
 def _read_safetensors(path: Path) -> dict[str, torch.Tensor]:
-    """All tensors of a checkpoint directory (single file or sharded with ``model.safetensors.index.json``)."""
+    """All tensors of a checkpoint directory (single file or sharded with
+    ``model.safetensors.index.json``)."""
     index = path / "model.safetensors.index.json"
     if index.exists():
         weight_map = json.loads(index.read_text(encoding="utf-8"))["weight_map"]
@@ -131,7 +133,8 @@ def load_hf_checkpoint(path: str | os.PathLike[str], dtype: torch.dtype | None =
         model = Qwen3ForCausalLM(config)
     expected = set(model.state_dict())
     if set(state) != expected:
-        raise KeyError(f"checkpoint {path} does not match {config}: missing {sorted(expected - set(state))[:8]}, "
+        missing = sorted(expected - set(state))[:8]
+        raise KeyError(f"checkpoint {path} does not match {config}: missing {missing}, "
                        f"unexpected {sorted(set(state) - expected)[:8]}")
     model.load_state_dict(state, strict=True, assign=True)
     return model
@@ -157,7 +160,8 @@ def save_hf_checkpoint(model: Qwen3ForCausalLM, path: str | os.PathLike[str],
     hf_config = model.config.to_hf_config()
     hf_config["torch_dtype"] = _dtype_name(dtype)
     hf_config["dtype"] = _dtype_name(dtype)  # transformers 5 spelling
-    (path / "config.json").write_text(json.dumps(hf_config, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    (path / "config.json").write_text(json.dumps(hf_config, indent=2, sort_keys=True) + "\n",
+                                      encoding="utf-8")
 
     shards: list[dict[str, torch.Tensor]] = [{}]
     size = 0

@@ -46,7 +46,8 @@ def mfu(tokens_per_second_per_device: float, flops_per_token: float, peak: float
 class Progress:
     """The train command's progress line: bar, loss, learning rate, tokens/s, MFU, tokens, elapsed and ETA."""
 
-    def __init__(self, total_steps: int, start_step: int, stream: TextIO | None = None, width: int = 20) -> None:
+    def __init__(self, total_steps: int, start_step: int, stream: TextIO | None = None,
+                 width: int = 20) -> None:
         self.total = total_steps
         self.start_step = start_step
         self.start_time = time.perf_counter()
@@ -86,7 +87,8 @@ class Progress:
 
 
 class MetricsWriter:
-    """Appends one JSON object per line to ``metrics.jsonl`` (rank 0 only; other ranks pass ``enabled=False``)."""
+    """Appends one JSON object per line to ``metrics.jsonl`` (rank 0 only; other ranks pass
+    ``enabled=False``)."""
 
     def __init__(self, path: str | Path, enabled: bool = True) -> None:
         self.path = Path(path)
@@ -102,7 +104,8 @@ class MetricsWriter:
 
 
 def read_metrics(path: str | Path) -> list[dict[str, Any]]:
-    """All records of a metrics JSONL file. After a resume the file holds the re-run steps twice; the last wins."""
+    """All records of a metrics JSONL file. After a resume the file holds the re-run steps twice; the last
+    wins."""
     records = []
     with open(path, encoding="utf-8") as f:
         for line in f:

@@ -1,11 +1,13 @@
 """The Qwen3 model family (dense and MoE) in one readable file, leaf to root.
 
-Exactly the architecture of Hugging Face's ``Qwen3ForCausalLM`` / ``Qwen3MoeForCausalLM`` (FACTS.md 5):
-pre-norm decoder layers, RMSNorm computed in fp32, grouped-query attention without bias and with a per-head
-RMSNorm on q and k before rotary embeddings, SwiGLU MLPs, and for MoE a softmax router over all experts,
-top-k, renormalised, no shared expert, no capacity limit. Module and parameter names mirror the Hugging Face
-checkpoint keys (``model.layers.{i}.self_attn.q_proj.weight`` ...) except the MoE experts, which are stored
-stacked (``mlp.experts.gate_proj`` is ``[E, F, H]``); ``hf.py`` maps them to per-expert keys.
+Exactly the architecture of Hugging Face's ``Qwen3ForCausalLM`` / ``Qwen3MoeForCausalLM``
+(docs/qwen3-reference.md): pre-norm decoder layers, RMSNorm computed in fp32, grouped-query attention without
+bias and with a per-head RMSNorm on q and k before rotary embeddings, SwiGLU MLPs. For MoE presets every
+layer's MLP is ``moe.MoE`` (router, top-k, stacked experts), which lives beside this file with its
+load-balancing loss. Module and parameter names mirror the Hugging Face checkpoint keys
+(``model.layers.{i}.self_attn.q_proj.weight`` ...) except the MoE experts, which are stored stacked
+(``mlp.experts.gate_proj`` is ``[E, F, H]``); ``hf.py`` maps them to per-expert keys. Parallelism
+(FSDP2/DDP, activation checkpointing, compile) is applied from outside by ``parallelize.py``.
 
 Packed rows: ``document_ids`` (same id = same document) restricts attention to causal-and-same-document, and
 the caller passes ``position_ids`` that restart at 0 for each document.
@@ -14,7 +16,6 @@ Lifecycle: build (also under ``torch.device("meta")``), ``to_empty(device=...)``
 ``babelbeam.model.hf.load_hf_checkpoint``. A tied model has no ``lm_head`` module at all (the head reads
 ``model.embed_tokens.weight``), so tying survives ``to_empty``, FSDP and state-dict round trips.
 """
-
 from __future__ import annotations
 
 import logging
@@ -27,6 +28,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from babelbeam.model.config import Qwen3Config
+from babelbeam.model.moe import MoE
 
 log = logging.getLogger(__name__)
 
@@ -54,14 +56,16 @@ class RMSNorm(nn.Module):
 
 def rope_cos_sin(position_ids: torch.Tensor, head_dim: int, theta: float, dtype: torch.dtype
                  ) -> tuple[torch.Tensor, torch.Tensor]:
-    """Rotary tables for arbitrary (per-document) positions: ([B, T, head_dim], [B, T, head_dim]) in ``dtype``.
+    """Rotary tables for arbitrary (per-document) positions: ([B, T, head_dim], [B, T, head_dim]) in
+    ``dtype``.
 
     Computed in fp32 on every call (a few flops per position) instead of cached, so any position works and
     nothing has to be re-materialised after meta-device construction.
     """
     device = position_ids.device
     # Same expression as HF (int64 arange cast to float) so fp32 tables agree bit for bit.
-    inv_freq = 1.0 / (theta ** (torch.arange(0, head_dim, 2, dtype=torch.int64, device=device).float() / head_dim))
+    exponents = torch.arange(0, head_dim, 2, dtype=torch.int64, device=device).float() / head_dim
+    inv_freq = 1.0 / (theta ** exponents)  # [head_dim/2]
     freqs = position_ids.float()[..., None] * inv_freq  # [B, T, head_dim/2]
     emb = torch.cat((freqs, freqs), dim=-1)  # [B, T, head_dim]: rotate-half layout
     return emb.cos().to(dtype), emb.sin().to(dtype)
@@ -98,7 +102,8 @@ class KVCache:
         self.length = 0
 
     def update(self, layer: int, k: torch.Tensor, v: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        """Store k, v [B, n_kv, T, head_dim] at positions ``length..length+T``; return everything stored so far."""
+        """Store k, v [B, n_kv, T, head_dim] at positions ``length..length+T``; return everything stored so
+        far."""
         t = k.shape[2]
         end = self.length + t
         if end > self.max_len:
@@ -143,7 +148,8 @@ _compiled_flex = None
 _flex_failed = False
 
 
-def _attend(q: torch.Tensor, k: torch.Tensor, v: torch.Tensor, attn: AttentionMask, scale: float) -> torch.Tensor:
+def _attend(q: torch.Tensor, k: torch.Tensor, v: torch.Tensor, attn: AttentionMask,
+            scale: float) -> torch.Tensor:
     """softmax(q k^T * scale + mask) v for q [B, nh, T, hd], k/v [B, nkv, S, hd] -> [B, nh, T, hd].
 
     Flex attention when a BlockMask was built: compiled on CUDA (uncompiled flex materialises the scores),
@@ -160,13 +166,15 @@ def _attend(q: torch.Tensor, k: torch.Tensor, v: torch.Tensor, attn: AttentionMa
                     _compiled_flex = torch.compile(flex_attention, dynamic=False)
                 return _compiled_flex(q, k, v, block_mask=attn.block_mask, scale=scale, enable_gqa=gqa)
             with warnings.catch_warnings():
-                warnings.simplefilter("ignore")  # torch warns that eager flex is unfused: known, and fine here
+                # torch warns that eager flex is unfused: known, and fine here
+                warnings.simplefilter("ignore")
                 return flex_attention(q, k, v, block_mask=attn.block_mask, scale=scale, enable_gqa=gqa)
         except Exception:  # noqa: BLE001 -- any failure of the optional fast path falls back to the exact one
-            log.warning("flex attention failed; using SDPA with a dense document mask from now on", exc_info=True)
+            log.warning("flex attention failed; using SDPA with a dense document mask from now on",
+                        exc_info=True)
             _flex_failed = True
-    return F.scaled_dot_product_attention(q, k, v, attn_mask=attn.dense(), is_causal=attn.is_causal, scale=scale,
-                                          enable_gqa=gqa)
+    return F.scaled_dot_product_attention(q, k, v, attn_mask=attn.dense(), is_causal=attn.is_causal,
+                                          scale=scale, enable_gqa=gqa)
 
 
 class Attention(nn.Module):
@@ -189,8 +197,10 @@ class Attention(nn.Module):
     def forward(self, x: torch.Tensor, cos: torch.Tensor, sin: torch.Tensor, attn: AttentionMask,
                 kv_cache: KVCache | None = None) -> torch.Tensor:
         b, t, _ = x.shape
-        q = self.q_norm(self.q_proj(x).view(b, t, self.n_heads, self.head_dim)).transpose(1, 2)  # [B, nh, T, hd]
-        k = self.k_norm(self.k_proj(x).view(b, t, self.n_kv, self.head_dim)).transpose(1, 2)  # [B, nkv, T, hd]
+        q = self.q_proj(x).view(b, t, self.n_heads, self.head_dim)  # [B, T, nh, hd]
+        k = self.k_proj(x).view(b, t, self.n_kv, self.head_dim)  # [B, T, nkv, hd]
+        q = self.q_norm(q).transpose(1, 2)  # [B, nh, T, hd]
+        k = self.k_norm(k).transpose(1, 2)  # [B, nkv, T, hd]
         v = self.v_proj(x).view(b, t, self.n_kv, self.head_dim).transpose(1, 2)  # [B, nkv, T, hd]
         q, k = apply_rope(q, cos, sin), apply_rope(k, cos, sin)
         if kv_cache is not None:
@@ -200,7 +210,7 @@ class Attention(nn.Module):
         return self.o_proj(y)
 
 
-# ------------------------------------------------------------------------------------------------ mlp / moe
+# ------------------------------------------------------------------------------------------------ mlp
 
 
 class MLP(nn.Module):
@@ -216,85 +226,6 @@ class MLP(nn.Module):
         return self.down_proj(F.silu(self.gate_proj(x)) * self.up_proj(x))
 
 
-def grouped_mm_ok(x: torch.Tensor, w: torch.Tensor) -> bool:
-    """Whether ``torch._grouped_mm(x, w.transpose(-2, -1), offs=...)`` runs for these operands here.
-
-    Checked on CPU (torch 2.13): fp32 and bf16, forward and backward, but every row stride must be a multiple
-    of 16 bytes. On CUDA the kernel needs bf16 on compute capability >= 9.0 (Hopper).
-    """
-    if not hasattr(torch, "_grouped_mm") or x.dtype != w.dtype:
-        return False
-    elt = x.element_size()
-    if (x.shape[-1] * elt) % 16 or (w.shape[-2] * elt) % 16:
-        return False
-    if x.device.type == "cpu":
-        return x.dtype in (torch.float32, torch.bfloat16)
-    if x.device.type == "cuda":
-        return x.dtype == torch.bfloat16 and torch.cuda.get_device_capability(x.device) >= (9, 0)
-    return False
-
-
-class GroupedExperts(nn.Module):
-    """E SwiGLU experts stored stacked, applied to tokens already sorted by expert.
-
-    ``gate_proj``/``up_proj``: [E, F, H] and ``down_proj``: [E, H, F] -- each slice is the matching
-    ``nn.Linear.weight`` of a Hugging Face expert, so export is ``unbind(0)``.
-    """
-
-    def __init__(self, num_experts: int, hidden: int, intermediate: int) -> None:
-        super().__init__()
-        self.gate_proj = nn.Parameter(torch.empty(num_experts, intermediate, hidden))
-        self.up_proj = nn.Parameter(torch.empty(num_experts, intermediate, hidden))
-        self.down_proj = nn.Parameter(torch.empty(num_experts, hidden, intermediate))
-        self.impl = "auto"
-        """"auto" (grouped matmul where ``grouped_mm_ok``), "grouped_mm" (always) or "loop" (per expert)."""
-
-    def forward(self, x: torch.Tensor, counts: torch.Tensor) -> torch.Tensor:
-        """x: [M, H] rows sorted by expert, ``counts[e]`` rows for expert e -> [M, H]."""
-        use_grouped = self.impl == "grouped_mm" or (self.impl == "auto" and grouped_mm_ok(x, self.gate_proj))
-        if use_grouped:
-            offs = counts.cumsum(0).to(torch.int32)  # end row of each expert's group
-            g = torch._grouped_mm(x, self.gate_proj.transpose(-2, -1), offs=offs)  # [M, F]
-            u = torch._grouped_mm(x, self.up_proj.transpose(-2, -1), offs=offs)  # [M, F]
-            return torch._grouped_mm(F.silu(g) * u, self.down_proj.transpose(-2, -1), offs=offs)  # [M, H]
-        out = []
-        for e, xe in enumerate(torch.split(x, counts.tolist())):  # host sync: fine for a fallback
-            out.append(F.linear(F.silu(F.linear(xe, self.gate_proj[e])) * F.linear(xe, self.up_proj[e]),
-                                self.down_proj[e]))
-        return torch.cat(out)
-
-
-class MoE(nn.Module):
-    """Sparse MoE: softmax over all experts in fp32, top-k, renormalise, weighted sum; no drops, no shared expert."""
-
-    def __init__(self, config: Qwen3Config) -> None:
-        super().__init__()
-        self.num_experts, self.top_k = config.num_experts, config.num_experts_per_tok
-        self.norm_topk_prob = config.norm_topk_prob
-        self.gate = nn.Linear(config.hidden_size, config.num_experts, bias=False)  # the router
-        self.experts = GroupedExperts(config.num_experts, config.hidden_size, config.moe_intermediate_size)
-
-    def forward(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        """x: [B, T, H] -> (out [B, T, H], router_logits [B*T, E])."""
-        b, t, h = x.shape
-        x = x.reshape(b * t, h)  # [N, H]
-        router_logits = self.gate(x)  # [N, E]
-        probs = F.softmax(router_logits, dim=-1, dtype=torch.float32)
-        weights, experts = torch.topk(probs, self.top_k, dim=-1)  # [N, k] each
-        if self.norm_topk_prob:
-            weights = weights / weights.sum(dim=-1, keepdim=True)
-        weights = weights.to(x.dtype)
-        # Sort the N*k (token, expert) slots by expert so each expert sees one contiguous block.
-        flat_experts = experts.reshape(-1)  # [N*k]
-        order = torch.argsort(flat_experts, stable=True)  # [N*k]
-        token_idx = order // self.top_k  # [N*k] source token of each sorted slot
-        counts = torch.bincount(flat_experts, minlength=self.num_experts)  # [E]
-        y = self.experts(x[token_idx], counts)  # [N*k, H]
-        y = y * weights.reshape(-1)[order].unsqueeze(-1)
-        out = torch.zeros_like(x).index_add_(0, token_idx, y)  # [N, H]: sum over each token's k experts
-        return out.view(b, t, h), router_logits
-
-
 # ------------------------------------------------------------------------------------------------ blocks
 
 
@@ -306,7 +237,8 @@ class DecoderLayer(nn.Module):
         self.input_layernorm = RMSNorm(config.hidden_size, config.rms_norm_eps)
         self.self_attn = Attention(config, layer_idx)
         self.post_attention_layernorm = RMSNorm(config.hidden_size, config.rms_norm_eps)
-        self.mlp: nn.Module = MoE(config) if config.is_moe else MLP(config.hidden_size, config.intermediate_size)
+        self.mlp: nn.Module = (MoE(config) if config.is_moe
+                               else MLP(config.hidden_size, config.intermediate_size))
 
     def forward(self, x: torch.Tensor, cos: torch.Tensor, sin: torch.Tensor, attn: AttentionMask,
                 kv_cache: KVCache | None = None) -> tuple[torch.Tensor, torch.Tensor | None]:
@@ -348,7 +280,8 @@ def build_attention_mask(batch: int, t: int, device: torch.device, document_ids:
 
             docs = document_ids
 
-            def same_doc_causal(b: torch.Tensor, h: torch.Tensor, q: torch.Tensor, kv: torch.Tensor) -> torch.Tensor:
+            def same_doc_causal(b: torch.Tensor, h: torch.Tensor, q: torch.Tensor,
+                                kv: torch.Tensor) -> torch.Tensor:
                 return (q >= kv) & (docs[b, q] == docs[b, kv])
 
             block_mask = create_block_mask(same_doc_causal, batch, None, t, t, device=device)
@@ -370,10 +303,11 @@ class Qwen3ForCausalLM(nn.Module):
         super().__init__()
         self.config = config
         self.model = Qwen3Model(config)
-        self.lm_head = None if config.tie_word_embeddings else nn.Linear(config.hidden_size, config.vocab_size,
-                                                                        bias=False)
+        self.lm_head = (None if config.tie_word_embeddings
+                        else nn.Linear(config.hidden_size, config.vocab_size, bias=False))
         self.attn_backend = "auto"
-        """"auto": flex attention for document masks on CUDA, SDPA otherwise; "sdpa" or "flex" to force one."""
+        """"auto": flex attention for document masks on CUDA, SDPA otherwise; "sdpa" or "flex" to force
+        one."""
 
     def output_weight(self) -> torch.Tensor:
         """The [vocab, hidden] matrix of the output head (the embedding matrix when tied)."""
@@ -383,10 +317,10 @@ class Qwen3ForCausalLM(nn.Module):
                 document_ids: torch.Tensor | None = None, kv_cache: KVCache | None = None) -> Qwen3Output:
         """Logits for ``input_ids`` [B, T].
 
-        ``position_ids`` [B, T]: RoPE positions, default ``arange`` (offset by the cache length when decoding);
-        for packed rows pass positions that restart at 0 per document. ``document_ids`` [B, T]: equal ids mark
-        one document; attention is then causal and within-document. ``kv_cache``: a ``KVCache`` to read and
-        extend (advanced by T on return).
+        ``position_ids`` [B, T]: RoPE positions, default ``arange`` (offset by the cache length when
+        decoding); for packed rows pass positions that restart at 0 per document. ``document_ids`` [B, T]:
+        equal ids mark one document; attention is then causal and within-document. ``kv_cache``: a ``KVCache``
+        to read and extend (advanced by T on return).
         """
         x, router_logits = self.hidden_states(input_ids, position_ids, document_ids, kv_cache)
         logits = F.linear(x, self.output_weight())  # [B, T, V]
@@ -434,6 +368,7 @@ class Qwen3ForCausalLM(nn.Module):
                 nn.init.normal_(p, mean=0.0, std=std)
 
     def num_params(self, exclude_embedding: bool = False) -> int:
-        """Parameters actually held (a tied head is not counted twice); optionally without the input embedding."""
+        """Parameters actually held (a tied head is not counted twice); optionally without the input
+        embedding."""
         n = sum(p.numel() for p in self.parameters())
         return n - self.model.embed_tokens.weight.numel() if exclude_embedding else n

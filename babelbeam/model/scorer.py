@@ -1,4 +1,5 @@
-"""Model-based document quality scores on a Qwen3 backbone: perplexity (CCNet) or a regression head (FineWeb-Edu).
+"""Model-based document quality scores on a Qwen3 backbone: perplexity (CCNet) or a regression head
+(FineWeb-Edu).
 
 Two kinds of scorer share one batching and one backbone:
 
@@ -36,7 +37,7 @@ from torch import nn
 
 from babelbeam.model.config import ENDOFTEXT_ID, preset
 from babelbeam.model.hf import load_hf_checkpoint, save_hf_checkpoint, save_safetensors
-from babelbeam.model.qwen3 import Qwen3ForCausalLM, build_attention_mask, rope_cos_sin
+from babelbeam.model.qwen3 import Qwen3ForCausalLM
 
 log = logging.getLogger(__name__)
 
@@ -68,7 +69,8 @@ def choose_device(name: str = "auto") -> torch.device:
 
 
 def choose_dtype(name: str, device: torch.device) -> torch.dtype:
-    """``auto``: bfloat16 on CUDA (what Qwen3 is released in), float32 on CPU (bf16 matmuls are slow there)."""
+    """``auto``: bfloat16 on CUDA (what Qwen3 is released in), float32 on CPU (bf16 matmuls are slow
+    there)."""
     if name == "auto":
         return torch.bfloat16 if device.type == "cuda" else torch.float32
     return {"float32": torch.float32, "bfloat16": torch.bfloat16}[name]
@@ -108,23 +110,7 @@ def pad_rows(rows: Sequence[Sequence[int]], device: torch.device) -> tuple[torch
     return torch.from_numpy(ids).to(device), torch.tensor(lengths, dtype=torch.int64, device=device)
 
 
-# ------------------------------------------------------------------------------------------------ backbone
-
-
-def backbone_hidden(model: Qwen3ForCausalLM, input_ids: torch.Tensor) -> torch.Tensor:
-    """Final-norm hidden states [B, T, H] of ``input_ids`` [B, T] under causal attention (the LM head skipped).
-
-    The same computation as ``Qwen3ForCausalLM.forward`` up to the head, so the [B, T, vocab] logits are
-    never materialised: the perplexity scorer computes them only for real positions, in chunks.
-    """
-    b, t = input_ids.shape
-    position_ids = torch.arange(t, device=input_ids.device).expand(b, t)  # [B, T]
-    x = model.model.embed_tokens(input_ids)  # [B, T, H]
-    cos, sin = rope_cos_sin(position_ids, model.config.head_dim, model.config.rope_theta, x.dtype)
-    attn = build_attention_mask(b, t, input_ids.device, None, 0, model.attn_backend)
-    for layer in model.model.layers:
-        x, _ = layer(x, cos, sin, attn)
-    return model.model.norm(x)
+# ------------------------------------------------------------------------------------------- pooling and head
 
 
 def token_mask(lengths: torch.Tensor, t: int) -> torch.Tensor:
@@ -155,7 +141,8 @@ class QualityHeadModel(nn.Module):
 
     def pooled(self, input_ids: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
         """Mean-pooled backbone features [B, H] in fp32."""
-        return mean_pool(backbone_hidden(self.lm, input_ids), lengths)
+        hidden, _ = self.lm.hidden_states(input_ids)  # [B, T, H], the LM head skipped
+        return mean_pool(hidden, lengths)
 
     def head_output(self, pooled: torch.Tensor) -> torch.Tensor:
         """Standardised prediction [B] from pooled features (what the training loss sees)."""
@@ -165,7 +152,8 @@ class QualityHeadModel(nn.Module):
         """Scores [B] in label units."""
         return self.head_output(self.pooled(input_ids, lengths)) * self.label_std + self.label_mean
 
-    def save(self, path: str | os.PathLike[str], max_tokens: int, extra: dict[str, Any] | None = None) -> Path:
+    def save(self, path: str | os.PathLike[str], max_tokens: int,
+             extra: dict[str, Any] | None = None) -> Path:
         """Write the scorer directory (backbone HF checkpoint, head, ``scorer.json``); returns it."""
         path = Path(path)
         save_hf_checkpoint(self.lm, path)
@@ -191,12 +179,11 @@ def load_backbone(path_or_preset: str | os.PathLike[str], device: torch.device |
     elif path.exists():
         from babelbeam.model.checkpoint import CONFIG_NAME, load_model_weights
         from babelbeam.model.export_cli import resolve_checkpoint
-        from babelbeam.model.train import build_model_config
         from babelbeam.model.train_config import TrainConfig
 
         ckpt = resolve_checkpoint(path)
         with torch.device("meta"):
-            model = Qwen3ForCausalLM(build_model_config(TrainConfig.from_yaml(ckpt / CONFIG_NAME)))
+            model = Qwen3ForCausalLM(TrainConfig.from_yaml(ckpt / CONFIG_NAME).model.qwen3_config())
         model.to_empty(device="cpu")
         load_model_weights(ckpt, model)
         model.to(device=device, dtype=dtype)
@@ -204,7 +191,8 @@ def load_backbone(path_or_preset: str | os.PathLike[str], device: torch.device |
         try:
             config = preset(str(path_or_preset))
         except KeyError:
-            raise FileNotFoundError(f"{path_or_preset}: neither a model directory nor a preset name") from None
+            raise FileNotFoundError(f"{path_or_preset}: neither a model directory nor a preset "
+                                    "name") from None
         with torch.device("meta"):
             model = Qwen3ForCausalLM(config)
         model.to_empty(device=device)
@@ -274,8 +262,8 @@ class Scorer:
         self.device = device
         self.max_tokens = max_tokens
         self.batch_tokens = batch_tokens
-        # Logits of at most this many elements exist at once (fp32): 32 MB on CPU (cache-friendlier: 1.6x faster
-        # than 256 MB chunks, measured), 2 GB on a GPU.
+        # Logits of at most this many elements exist at once (fp32): 32 MB on CPU (cache-friendlier: 1.6x
+        # faster than 256 MB chunks, measured), 2 GB on a GPU.
         self.logit_chunk_elements = logit_chunk_elements or (2**29 if device.type == "cuda" else 2**23)
         self.documents = 0
         """Documents scored so far."""
@@ -287,7 +275,8 @@ class Scorer:
     @classmethod
     def load(cls, path: str | os.PathLike[str], kind: str = "auto", device: str = "auto", dtype: str = "auto",
              max_tokens: int = 512, batch_tokens: int = 16384, num_threads: int | None = None) -> Scorer:
-        """Load the model at ``path`` (see ``ScorerConfig.model``) onto the chosen device in the chosen dtype."""
+        """Load the model at ``path`` (see ``ScorerConfig.model``) onto the chosen device in the chosen
+        dtype."""
         if num_threads is not None:
             torch.set_num_threads(num_threads)
         dev = choose_device(device)
@@ -296,7 +285,8 @@ class Scorer:
         kind = found if kind == "auto" else kind
         if kind == HEAD:
             if found != HEAD:
-                raise FileNotFoundError(f"{path}: kind 'head' needs a {SCORER_JSON} (write one with train-scorer)")
+                raise FileNotFoundError(f"{path}: kind 'head' needs a {SCORER_JSON} (write one with "
+                                        "train-scorer)")
             model, _ = load_head_model(path, device=dev, dtype=torch_dtype)
         else:
             model = load_backbone(path, device=dev, dtype=torch_dtype)
@@ -337,9 +327,12 @@ class Scorer:
         return self._mean_log_likelihood(ids, lengths)
 
     def _mean_log_likelihood(self, ids: torch.Tensor, lengths: torch.Tensor) -> list[float]:
-        """Mean over each row of log p(t_{i+1} | t_<=i) for its real positions (the leading EOS predicts t1)."""
+        """Mean over each row of log p(t_{i+1} | t_<=i) for its real positions (the leading EOS predicts
+        t1)."""
         lm = self.lm
-        hidden = backbone_hidden(lm, ids)  # [B, T, H]
+        # The final-norm hidden states, so the [B, T, vocab] logits are never materialised: they are
+        # computed below only for real positions, in chunks.
+        hidden, _ = lm.hidden_states(ids)  # [B, T, H]
         b, t, _ = hidden.shape
         predicts = token_mask(lengths - 1, t)  # [B, T]: position i predicts i+1, real while i+1 < length
         targets = torch.roll(ids, shifts=-1, dims=1)  # [B, T]: the token each position predicts
@@ -366,7 +359,8 @@ class Scorer:
 
 def forward_flops_per_token(model: Qwen3ForCausalLM, seq_len: int, with_lm_head: bool = True) -> float:
     """Forward FLOPs per token: ``2 * N_matmul + 4 * L * n_heads * head_dim * seq_len`` (one third of the
-    training convention in FACTS.md 5). ``with_lm_head=False`` drops the output head (the head scorer)."""
+    training convention, docs/qwen3-reference.md). ``with_lm_head=False`` drops the output head (the head
+    scorer)."""
     c = model.config
     n = c.num_matmul_params(active=True)
     if not with_lm_head:

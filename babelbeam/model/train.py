@@ -2,7 +2,8 @@
 
 Built in dependency order, as torchtitan does: process group, model config and FLOP count, model
 (initialised in full from the seed so every rank and every world size starts from identical weights, then
-sharded), activation checkpointing, compile, FSDP2 or DDP, optimizer, data, checkpointer, resume.
+sharded), parallelism (``parallelize.py``: activation checkpointing, compile, FSDP2 or DDP), optimizer,
+data, checkpointer, resume.
 
 Loss arithmetic: a step's loss is the sum of token cross-entropies over the whole global batch (every rank,
 every micro-batch) divided by the global token count, ``data.batch_tokens`` (packing leaves no padding).
@@ -18,9 +19,7 @@ the same code runs on NCCL (GPU) or gloo (CPU).
 from __future__ import annotations
 
 import contextlib
-import functools
 import logging
-import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,15 +31,13 @@ import torch.nn.functional as F
 
 from babelbeam.console import Bar, Console
 from babelbeam.model.checkpoint import Checkpointer, latest_checkpoint
-from babelbeam.model.config import Qwen3Config, preset
 from babelbeam.model.data import Batch, DocumentTable, PackedLoader, ValidationSet
 from babelbeam.model.metrics import MetricsWriter, Progress, mfu, peak_flops, plot_losses
+from babelbeam.model.parallelize import autocast_dtype, parallelize, setup_distributed
 from babelbeam.model.qwen3 import Qwen3ForCausalLM
 from babelbeam.model.train_config import TrainConfig, lr_at
 
 log = logging.getLogger(__name__)
-
-_DTYPES = {"bfloat16": torch.bfloat16, "float16": torch.float16, "float32": torch.float32}
 
 
 @dataclass
@@ -69,55 +66,6 @@ class TrainResult:
     checkpoint: Path | None = None
 
 
-def setup_distributed() -> tuple[int, int, torch.device]:
-    """Join the process group torchrun describes (if any); returns (rank, world size, device)."""
-    world = int(os.environ.get("WORLD_SIZE", "1"))
-    cuda = torch.cuda.is_available()
-    local_rank = int(os.environ.get("LOCAL_RANK", "0"))
-    device = torch.device("cuda", local_rank) if cuda else torch.device("cpu")
-    if cuda:
-        torch.cuda.set_device(device)
-    if world > 1 and not dist.is_initialized():
-        dist.init_process_group("nccl" if cuda else "gloo", device_id=device if cuda else None)
-    rank = dist.get_rank() if dist.is_initialized() else 0
-    return rank, world, device
-
-
-def build_model_config(config: TrainConfig) -> Qwen3Config:
-    """The preset named by ``model.preset`` with ``model.overrides`` applied."""
-    return preset(config.model.preset).replace(**config.model.overrides)
-
-
-def apply_activation_checkpointing(model: Qwen3ForCausalLM) -> None:
-    """Recompute every decoder layer in backward. Patches each layer's ``forward`` so that parameter names
-    (and so checkpoints and the Hugging Face export) stay unchanged."""
-    from torch.utils.checkpoint import checkpoint
-
-    for layer in model.model.layers:
-        layer.forward = functools.partial(checkpoint, layer.forward, use_reentrant=False)
-
-
-def parallelize(model: Qwen3ForCausalLM, config: TrainConfig, world: int, device: torch.device) -> torch.nn.Module:
-    """FSDP2 (``fully_shard`` per decoder layer, then the root) or DDP across ``world`` ranks; as is for one."""
-    if world == 1:
-        return model
-    if not config.parallel.fsdp:
-        return torch.nn.parallel.DistributedDataParallel(model, device_ids=[device] if device.type == "cuda" else None)
-    from torch.distributed.fsdp import MixedPrecisionPolicy, fully_shard
-
-    if device.type == "cuda":
-        mp = MixedPrecisionPolicy(param_dtype=_DTYPES[config.parallel.param_dtype],
-                                  reduce_dtype=_DTYPES[config.parallel.reduce_dtype])
-    else:
-        mp = MixedPrecisionPolicy()  # CPU computes in fp32
-    n = len(model.model.layers)
-    for i, layer in enumerate(model.model.layers):
-        # The last layer's parameters are needed again at once by backward: keep them unsharded after forward.
-        fully_shard(layer, mp_policy=mp, reshard_after_forward=i < n - 1)
-    fully_shard(model, mp_policy=mp)
-    return model
-
-
 def param_groups(model: torch.nn.Module, weight_decay: float) -> list[dict[str, Any]]:
     """AdamW groups: decay on matrices of linear layers (attention, MLP, experts, routers, an untied head);
     no decay on norm weights (1-D) and the token embedding (also the tied head)."""
@@ -137,14 +85,16 @@ def param_groups(model: torch.nn.Module, weight_decay: float) -> list[dict[str, 
 class Trainer:
     """Builds every component from a ``TrainConfig`` and runs the training loop."""
 
-    def __init__(self, config: TrainConfig, show_progress: bool = True, console: Console | None = None) -> None:
+    def __init__(self, config: TrainConfig, show_progress: bool = True,
+                 console: Console | None = None) -> None:
         self.config = config
         self.rank, self.world, self.device = setup_distributed()
         self.out = Path(config.output_dir)
         self.accumulation = config.accumulation_steps(self.world)
-        self.model_config = build_model_config(config)
+        self.model_config = config.model.qwen3_config()
         self.flops_per_token = self.model_config.flops_per_token(config.data.seq_len)
-        self.peak = peak_flops(torch.cuda.get_device_name(self.device)) if self.device.type == "cuda" else None
+        cuda = self.device.type == "cuda"
+        self.peak = peak_flops(torch.cuda.get_device_name(self.device)) if cuda else None
 
         # Model: the full model is initialised on every rank from the same seed, then sharded, so weights do
         # not depend on the world size (a sharded init would draw different numbers per layout).
@@ -154,15 +104,10 @@ class Trainer:
         torch.manual_seed(config.seed)
         model.init_weights()
         self.raw_model = model
-        if config.model.activation_checkpointing:
-            apply_activation_checkpointing(model)
-        if config.model.compile:
-            for layer in model.model.layers:
-                layer.compile()
-        self.model = parallelize(model, config, self.world, self.device)
-        self.fsdp = self.world > 1 and config.parallel.fsdp
-        # Single GPU (or DDP) computes under bf16 autocast; FSDP casts parameters itself; CPU stays fp32.
-        self.autocast = self.device.type == "cuda" and not self.fsdp and config.parallel.param_dtype != "float32"
+        self.model = parallelize(model, config.parallel, self.world, self.device,
+                                 activation_checkpointing=config.model.activation_checkpointing,
+                                 compile=config.model.compile)
+        self.autocast_dtype = autocast_dtype(config.parallel, self.world, self.device)
 
         opt = config.optimizer
         self.optimizer = torch.optim.AdamW(param_groups(self.model, opt.weight_decay), lr=opt.lr,
@@ -171,11 +116,12 @@ class Trainer:
         if self.model_config.is_moe:
             from babelbeam.model.moe import GlobalLoadBalancer
 
-            self.balancer = GlobalLoadBalancer(self.model_config.num_experts, self.model_config.num_experts_per_tok)
+            self.balancer = GlobalLoadBalancer(self.model_config.num_experts,
+                                               self.model_config.num_experts_per_tok)
 
         d = config.data
-        self.table = DocumentTable(d.manifests, weight_by=d.weight_by, validation_fraction=d.validation_fraction,
-                                   seed=d.seed)
+        self.table = DocumentTable(d.manifests, weight_by=d.weight_by,
+                                   validation_fraction=d.validation_fraction, seed=d.seed)
         self.loader = PackedLoader(self.table, seq_len=d.seq_len, micro_batch_size=d.micro_batch_size,
                                    accumulation=self.accumulation, rank=self.rank, world_size=self.world,
                                    weights=d.weights, temperature=d.temperature, seed=d.seed)
@@ -232,7 +178,7 @@ class Trainer:
         labels = batch.labels.to(self.device, non_blocking=True)
         pos = batch.position_ids.to(self.device, non_blocking=True)
         docs = batch.document_ids.to(self.device, non_blocking=True)
-        ctx = (torch.autocast("cuda", dtype=_DTYPES[self.config.parallel.param_dtype]) if self.autocast
+        ctx = (torch.autocast("cuda", dtype=self.autocast_dtype) if self.autocast_dtype is not None
                else contextlib.nullcontext())
         with ctx:
             out = self.model(ids, position_ids=pos, document_ids=docs)
@@ -271,7 +217,8 @@ class Trainer:
         self.optimizer.zero_grad(set_to_none=True)
         self.step += 1
         self.tokens_seen += global_tokens
-        result = StepResult(step=self.step, loss=float(ce_total) / global_tokens, grad_norm=float(grad_norm), lr=lr)
+        result = StepResult(step=self.step, loss=float(ce_total) / global_tokens, grad_norm=float(grad_norm),
+                            lr=lr)
         if self.balancer is not None:
             result.lbl = float(self._all_reduce(lbl_total)) / self.world
             result.expert_counts = self.balancer.counts.tolist() if self.balancer.counts is not None else None
@@ -305,14 +252,16 @@ class Trainer:
         if eval_every and self.step == 0:
             self._validate(result)
         self.model.train()
-        with self.console.bar("train", total=cfg.steps, unit="steps", initial=self.step, interval_s=None) as bar:
+        bar = self.console.bar("train", total=cfg.steps, unit="steps", initial=self.step, interval_s=None)
+        with bar:
             self._loop(result, last, bar)
         if self.rank == 0 and cfg.logging.plot and self.metrics.path.exists() and self.step >= cfg.steps:
             plot_losses(self.metrics.path, self.out / "loss.png")
         return result
 
     def _loop(self, result: TrainResult, last: int, bar: Bar) -> None:
-        """Steps until ``last``: metrics every ``log_interval`` steps, progress from step 1 on, checkpoints."""
+        """Steps until ``last``: metrics every ``log_interval`` steps, progress from step 1 on,
+        checkpoints."""
         cfg = self.config
         eval_every = cfg.logging.eval_interval
         progress = Progress(cfg.steps, self.step)
@@ -353,8 +302,9 @@ class Trainer:
                 mfu_value = mfu(tps / self.world, self.flops_per_token, self.peak)
                 extra = f"lbl {step_result.lbl:.3f}" if step_result.lbl is not None else ""
                 status = f"loss {step_result.loss:.4f} | {tps:,.0f} tok/s"
-                bar.update(self.step, status, force=line_due, text=progress.line(
-                    self.step, step_result.loss, step_result.lr, tps, mfu_value, extra, tokens=self.tokens_seen))
+                line = progress.line(self.step, step_result.loss, step_result.lr, tps, mfu_value, extra,
+                                     tokens=self.tokens_seen)
+                bar.update(self.step, status, force=line_due, text=line)
                 if line_due:
                     shown_start, shown_tokens, last_line = now, 0, now
             if eval_every and (self.step % eval_every == 0 or self.step == last):
@@ -368,7 +318,8 @@ class Trainer:
         if val is None:
             return
         result.validation[self.step] = val
-        self.metrics.write({"step": self.step, "val_loss": val, "tokens": self.tokens_seen, "time": time.time()})
+        self.metrics.write({"step": self.step, "val_loss": val, "tokens": self.tokens_seen,
+                            "time": time.time()})
         self.console.print(f"step {self.step}: validation loss {val:.4f}")
 
     def close(self) -> None:

@@ -22,7 +22,7 @@ import sys
 from babelbeam.console import add_console_arguments, console_from_args
 from babelbeam.model.checkpoint_errors import CheckpointError
 from babelbeam.model.train_config import TrainConfig
-from babelbeam.schemas.config import ConfigError
+from babelbeam.schemas.config_base import ConfigError
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

@@ -2,10 +2,11 @@
 
 FineWeb-Edu annotated documents with an LLM (0-5 educational value), then trained a linear regression head
 on a frozen encoder's pooled embedding with MSE. babelbeam does the same on a Qwen3 backbone: the labels
-are standardised, the head (``QualityHeadModel``) is fitted with AdamW (warm-up then cosine decay to 10%)
-and MSE, and a seeded held-out split reports MSE and Spearman's rank correlation. With the backbone
-frozen (the default) every document's pooled features are computed once, so each epoch costs only the
-head; ``train_backbone`` fine-tunes the whole model instead.
+are standardised, the head (``QualityHeadModel``) is fitted with AdamW on the trainer's learning-rate
+schedule (``train_config.lr_at``: cosine, a 5% warm-up, decay to 10%) and MSE, and a seeded held-out split
+reports MSE and Spearman's rank correlation. With the backbone frozen (the default) every document's pooled
+features are computed once, so each epoch costs only the head; ``train_backbone`` fine-tunes the whole model
+instead.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ import torch.nn.functional as F
 
 from babelbeam.console import Console
 from babelbeam.model.scorer import QualityHeadModel, choose_device, load_backbone, pad_rows, plan_batches
-from babelbeam.schemas.scorer_config import TrainScorerConfig
+from babelbeam.model.train_config import OptimizerSection, ScheduleSection, TrainScorerConfig, lr_at
 
 log = logging.getLogger(__name__)
 
@@ -63,13 +64,18 @@ def read_labels(path: str | Path, text_field: str = "text", score_field: str = "
     return texts, scores
 
 
-def lr_factor(step: int, total: int, warmup_fraction: float = 0.05, min_ratio: float = 0.1) -> float:
-    """Linear warm-up over the first ``warmup_fraction`` of steps, then cosine decay to ``min_ratio``."""
-    warmup = max(1, int(total * warmup_fraction))
-    if step < warmup:
-        return (step + 1) / warmup
-    progress = (step - warmup) / max(1, total - warmup)
-    return min_ratio + (1 - min_ratio) * 0.5 * (1 + math.cos(math.pi * min(progress, 1.0)))
+WARMUP_FRACTION = 0.05
+"""Share of the head's optimizer steps spent warming up."""
+MIN_LR_RATIO = 0.1
+"""Final learning rate as a fraction of ``TrainScorerConfig.lr``."""
+
+
+def schedule_for(config: TrainScorerConfig, total_steps: int) -> tuple[OptimizerSection, ScheduleSection]:
+    """The trainer's cosine schedule for ``total_steps`` head steps: warm-up over ``WARMUP_FRACTION`` of them
+    (at least one step), then decay to ``MIN_LR_RATIO`` of ``config.lr`` at the last step."""
+    warmup = max(1, int(total_steps * WARMUP_FRACTION))
+    return (OptimizerSection(lr=config.lr, min_lr_ratio=MIN_LR_RATIO),
+            ScheduleSection(kind="cosine", warmup_steps=warmup))
 
 
 @dataclass
@@ -92,7 +98,8 @@ def _pooled_features(model: QualityHeadModel, rows: list[list[int]], batch_token
     """Frozen-backbone features [N, H] (fp32) of token rows, batched by token budget."""
     out = torch.empty(len(rows), model.lm.config.hidden_size, dtype=torch.float32, device=device)
     console = console or Console(quiet=True)
-    with torch.inference_mode(), console.bar("train-scorer features", total=len(rows), unit="documents") as bar:
+    bar = console.bar("train-scorer features", total=len(rows), unit="documents")
+    with torch.inference_mode(), bar:
         done = 0
         for batch in plan_batches([len(r) for r in rows], batch_tokens):
             ids, lengths = pad_rows([rows[i] for i in batch], device)
@@ -111,7 +118,8 @@ def train_head(texts: Sequence[str], scores: Sequence[float], config: TrainScore
     from babelbeam.tokenize import load_tokenizer
 
     if len(texts) != len(scores) or len(texts) < 2:
-        raise ValueError(f"need at least 2 labelled documents with one score each, got {len(texts)}/{len(scores)}")
+        raise ValueError(f"need at least 2 labelled documents with one score each, got "
+                         f"{len(texts)}/{len(scores)}")
     device = choose_device(config.device)
     tokenizer = load_tokenizer(config.tokenizer)
     rows = [ids[: config.max_tokens] or [tokenizer.eos_id] for ids in (tokenizer.encode(t) for t in texts)]
@@ -138,6 +146,7 @@ def train_head(texts: Sequence[str], scores: Sequence[float], config: TrainScore
     target = torch.tensor((y_all - mean) / std, dtype=torch.float32, device=device)
     steps_per_epoch = math.ceil(len(train_idx) / config.batch_size)
     total = steps_per_epoch * config.epochs
+    optimizer_section, schedule = schedule_for(config, total)
     step = 0
     model.train()
     bar = console.bar("train-scorer", total=total, unit="steps")
@@ -152,12 +161,13 @@ def train_head(texts: Sequence[str], scores: Sequence[float], config: TrainScore
                 pred = model.head_output(model.pooled(ids, lengths))
             loss = F.mse_loss(pred, target[batch])
             for group in optimizer.param_groups:
-                group["lr"] = config.lr * lr_factor(step, total)
+                group["lr"] = lr_at(step, total, optimizer_section, schedule)
             optimizer.zero_grad(set_to_none=True)
             loss.backward()
             optimizer.step()
             step += 1
-            bar.update(step, f"epoch {epoch + 1}/{config.epochs} | batch mse {loss.item():.4f} (standardised)")
+            bar.update(step, f"epoch {epoch + 1}/{config.epochs} | batch mse {loss.item():.4f} "
+                             "(standardised)")
         log.info("epoch %d/%d: last batch mse %.4f (standardised)", epoch + 1, config.epochs, loss.item())
     bar.update(step, bar.status, force=True)
     bar.close()

@@ -18,12 +18,13 @@ from dataclasses import asdict, fields
 
 from babelbeam.console import add_console_arguments, console_from_args
 from babelbeam.model.checkpoint_errors import CheckpointError
+from babelbeam.model.train_config import TrainScorerConfig
 from babelbeam.schemas.config_base import ConfigError, attribute_docs
-from babelbeam.schemas.scorer_config import TrainScorerConfig
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--labels", required=True, help="JSONL file of {\"text\": ..., \"score\": ...} records")
+    parser.add_argument("--labels", required=True,
+                        help="JSONL file of {\"text\": ..., \"score\": ...} records")
     parser.add_argument("--output", required=True, help="directory to write the scorer into")
     defaults = TrainScorerConfig()
     docs = attribute_docs(TrainScorerConfig)  # each flag's help is its config field's docstring
@@ -46,7 +47,13 @@ def main(args: argparse.Namespace) -> int:
     values = {f.name: getattr(args, f.name) for f in fields(TrainScorerConfig)}
     console = console_from_args(args)
     try:
-        config = TrainScorerConfig(**values)
+        config = TrainScorerConfig.from_dict(values)
+    except ConfigError as e:
+        # The config's keys are the flags' names: say the flag the user typed ("--batch-size: ...").
+        key, _, problem = str(e).partition(": ")
+        print(f"babelbeam train-scorer: --{key.replace('_', '-')}: {problem}", file=sys.stderr)
+        return 2
+    try:
         with console.logging():
             result = train_scorer(config, console)
     except (ConfigError, CheckpointError, FileNotFoundError, ValueError) as e:

@@ -103,6 +103,8 @@ Fraction = Annotated[float, Bounds(0.0, 1.0)]
 """A share or probability in [0, 1]."""
 NonNegativeFloat = Annotated[float, Bounds(0.0)]
 """A float of at least 0 (a ratio that may exceed 1, a length)."""
+PositiveFloat = Annotated[float, Bounds(0.0, low_exclusive=True)]
+"""A float greater than 0 (a learning rate, a temperature, an epsilon)."""
 Percentile = Annotated[float, Bounds(0.0, 100.0)]
 """A percentile in [0, 100]."""
 Name = Annotated[str, NotEmpty()]

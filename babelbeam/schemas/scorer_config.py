@@ -1,4 +1,4 @@
-"""Configuration of the model-based quality scorer and of ``babelbeam train-scorer``.
+"""Configuration of the model-based quality scorer (the run config's ``scorer`` section).
 
 In the run config this is the ``scorer`` section::
 
@@ -16,6 +16,9 @@ In the run config this is the ``scorer`` section::
 A score is always "higher is better": the perplexity scorer's score is the mean log-likelihood per token
 (minus the mean token cross-entropy, in nats) of the first ``max_tokens`` tokens; the head scorer's score
 is the regression head's output in the units of its training labels.
+
+The config of ``babelbeam train-scorer``, which trains a head, is ``TrainScorerConfig`` in
+``babelbeam/model/train_config.py`` beside the trainer's: it is read by model commands only.
 """
 
 from __future__ import annotations
@@ -25,7 +28,6 @@ from dataclasses import dataclass, field
 from typing import Annotated
 
 from babelbeam.schemas.config_base import (
-    ConfigError,
     FilePath,
     LocalPath,
     OneOf,
@@ -113,55 +115,3 @@ class ScorerConfig:
     def min_percentile_for(self, lang: str) -> float | None:
         """The percentile keep threshold of ``lang`` (its own, else ``*``), or None."""
         return self.min_percentile.get(lang, self.min_percentile.get(ALL_LANGUAGES))
-
-
-@dataclass
-class TrainScorerConfig:
-    """What ``babelbeam train-scorer`` does: fit a regression head on (text, score) labels."""
-
-    labels: str = ""
-    """JSONL file of labelled documents, one ``{"text": ..., "score": ...}`` object a line."""
-    output: str = ""
-    """Directory to write the scorer into (backbone safetensors + ``head.safetensors`` + ``scorer.json``)."""
-    init: str = "tiny"
-    """The backbone: a model directory (as ``ScorerConfig.model``) or a preset name for a randomly
-    initialised backbone (``tiny``: tests only)."""
-    text_field: str = "text"
-    """Field of the text in the labels file."""
-    score_field: str = "score"
-    """Field of the numeric label in the labels file."""
-    tokenizer: str = "qwen3"
-    """Tokenizer of the backbone."""
-    max_tokens: int = 512
-    """Tokens read per document, as at scoring time."""
-    train_backbone: bool = False
-    """Fine-tune the backbone too; by default it is frozen and only the head trains (FineWeb-Edu froze the
-    encoder), which lets its pooled features be computed once."""
-    epochs: int = 20
-    """Passes over the training split."""
-    batch_size: int = 32
-    """Documents per optimizer step."""
-    lr: float = 3e-4
-    """Peak AdamW learning rate (cosine decay to 10% after a 5% warm-up)."""
-    weight_decay: float = 0.0
-    """AdamW weight decay of the head (and backbone matrices when trained)."""
-    validation_fraction: float = 0.1
-    """Share of labelled documents held out (by a seeded shuffle) to report MSE and Spearman on."""
-    batch_tokens: int = 16384
-    """Padded tokens per forward pass when computing features."""
-    device: str = "auto"
-    """``auto``, ``cpu`` or ``cuda``."""
-    seed: int = 0
-    """Seed of the split, the head's initialisation and the batch order."""
-
-    def __post_init__(self) -> None:
-        if self.device not in DEVICES:
-            raise ConfigError(f"--device: expected one of {', '.join(DEVICES)}, got {self.device!r}")
-        for name in ("max_tokens", "epochs", "batch_size", "batch_tokens"):
-            if getattr(self, name) < 1:
-                raise ConfigError(f"--{name.replace('_', '-')}: must be at least 1, "
-                                  f"got {getattr(self, name)}")
-        if not 0.0 <= self.validation_fraction < 1.0:
-            raise ConfigError(f"--validation-fraction: must be in [0, 1), got {self.validation_fraction}")
-        if self.lr <= 0:
-            raise ConfigError(f"--lr: must be positive, got {self.lr}")

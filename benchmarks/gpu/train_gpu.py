@@ -3,7 +3,7 @@
 Run through ``benchmarks/gpu/train_gpu.sh``. Each preset trains ``--warmup + --steps`` optimizer steps of
 ``seq_len x micro_batch`` tokens on random-token shards through the real ``Trainer.train_step`` (bf16 autocast,
 fp32 loss, fused AdamW, clipping, document-masked flex attention); the timed steps give tokens/s and MFU by
-the torchtitan convention (FACTS.md 5). Without CUDA it runs the same path on the CPU (no MFU).
+the torchtitan convention (docs/qwen3-reference.md). Without CUDA it runs the same path on the CPU (no MFU).
 """
 
 from __future__ import annotations

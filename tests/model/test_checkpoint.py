@@ -1,4 +1,5 @@
-"""Checkpoints: complete-or-ignored, newest complete wins, last k kept, exact restore of model/optimizer/RNG."""
+"""Checkpoints: complete-or-ignored, newest complete wins, last k kept, exact restore of
+model/optimizer/RNG."""
 
 from __future__ import annotations
 

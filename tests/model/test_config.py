@@ -1,4 +1,5 @@
-"""Qwen3Config: presets, parameter counts (checked against transformers on the meta device), HF config.json."""
+"""Qwen3Config: presets, parameter counts (checked against transformers on the meta device), HF
+config.json."""
 
 import json
 
@@ -8,6 +9,7 @@ import transformers
 
 from babelbeam.model.config import PRESETS, Qwen3Config, preset
 from babelbeam.model.qwen3 import Qwen3ForCausalLM
+from babelbeam.schemas.config_base import ConfigError, check_config
 
 torch.set_num_threads(2)
 
@@ -96,15 +98,23 @@ def test_unsupported_hf_features_are_refused() -> None:
     base = preset("tiny").to_hf_config()
     for change in ({"use_sliding_window": True}, {"attention_bias": True},
                    {"rope_parameters": {"rope_type": "yarn", "factor": 4.0}}, {"model_type": "llama"}):
-        with pytest.raises(ValueError):
+        with pytest.raises(ConfigError, match="config.json"):
             Qwen3Config.from_hf_config({**base, **change})
+    with pytest.raises(ConfigError, match="config.json num_key_value_heads: 3 does not divide"):
+        Qwen3Config.from_hf_config({**base, "num_key_value_heads": 3})
 
 
 def test_preset_lookup_and_validation() -> None:
     with pytest.raises(KeyError, match="qwen3-0.6b"):
         preset("qwen3-7b")
     assert preset("tiny") is not PRESETS["tiny"]
-    with pytest.raises(ValueError, match="num_key_value_heads"):
-        Qwen3Config(num_attention_heads=16, num_key_value_heads=5)
-    with pytest.raises(ValueError, match="num_experts_per_tok"):
-        Qwen3Config(num_experts=4, num_experts_per_tok=5, moe_intermediate_size=8)
+    for config in PRESETS.values():
+        check_config(config)
+    with pytest.raises(ConfigError, match="^num_key_value_heads: 5 does not divide num_attention_heads=16"):
+        preset("qwen3-0.6b").replace(num_key_value_heads=5)
+    with pytest.raises(ConfigError, match="^num_experts_per_tok: must be in 1..num_experts=4"):
+        preset("tiny").replace(num_experts=4, num_experts_per_tok=5, moe_intermediate_size=8)
+    with pytest.raises(ConfigError, match="^hidden_size: must be at least 1, got 0"):
+        preset("tiny").replace(hidden_size=0)
+    with pytest.raises(ConfigError, match="^num_layers: not a Qwen3Config field"):
+        preset("tiny").replace(num_layers=2)

@@ -11,7 +11,8 @@ from babelbeam.model.data import DocumentTable, PackedLoader, ValidationSet, mix
 
 @pytest.fixture(scope="module")
 def manifest(tmp_path_factory):
-    rows = synthetic_rows(400, langs=("eng_Latn", "deu_Latn", "deu_Latn", "fra_Latn"), sources=("web", "books"))
+    rows = synthetic_rows(400, langs=("eng_Latn", "deu_Latn", "deu_Latn", "fra_Latn"),
+                          sources=("web", "books"))
     return write_manifest(tmp_path_factory.mktemp("shards"), rows, docs_per_shard=64)
 
 
@@ -127,7 +128,8 @@ def test_validation_split_is_by_document_id_and_never_trained_on(manifest, tmp_p
     held = set(np.flatnonzero(table.validation).tolist())
     assert 20 < len(held) < 65  # about 10% of 400
     # the same documents in a different shard layout are held out by id, not by position
-    rows = synthetic_rows(400, langs=("eng_Latn", "deu_Latn", "deu_Latn", "fra_Latn"), sources=("web", "books"))
+    rows = synthetic_rows(400, langs=("eng_Latn", "deu_Latn", "deu_Latn", "fra_Latn"),
+                          sources=("web", "books"))
     relaid = DocumentTable([write_manifest(tmp_path, rows[::-1], docs_per_shard=33)],
                            validation_fraction=0.1, seed=7)
     ids = [i for s in table.shards for i in s.ids]

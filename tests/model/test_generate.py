@@ -40,9 +40,11 @@ def test_sampling_is_seeded_and_respects_top_k() -> None:
     c = generate(model, prompt, 10, temperature=1.0, top_k=20, seed=8)
     assert torch.equal(a, b) and not torch.equal(a, c)
     logits = torch.tensor([[0.0, 5.0, 4.0, -1.0]])
-    draws = {sample_next(logits, 1.0, top_k=2, generator=torch.Generator().manual_seed(s)).item() for s in range(50)}
+    draws = {sample_next(logits, 1.0, top_k=2, generator=torch.Generator().manual_seed(s)).item()
+             for s in range(50)}
     assert draws == {1, 2}
-    draws = {sample_next(logits, 1.0, top_p=0.5, generator=torch.Generator().manual_seed(s)).item() for s in range(50)}
+    draws = {sample_next(logits, 1.0, top_p=0.5, generator=torch.Generator().manual_seed(s)).item()
+             for s in range(50)}
     assert draws == {1}
 
 

@@ -1,4 +1,5 @@
-"""Parity with transformers' Qwen3ForCausalLM / Qwen3MoeForCausalLM in fp32, both directions through safetensors."""
+"""Parity with transformers' Qwen3ForCausalLM / Qwen3MoeForCausalLM in fp32, both directions through
+safetensors."""
 
 import json
 
@@ -14,12 +15,14 @@ from babelbeam.model.qwen3 import Qwen3ForCausalLM
 torch.set_num_threads(2)
 VOCAB = 384
 # head_dim 24 != hidden/heads = 12: the projection widths differ from the residual width, as in Qwen3.
-COMMON = dict(vocab_size=VOCAB, hidden_size=48, intermediate_size=80, num_hidden_layers=2, num_attention_heads=4,
-              num_key_value_heads=2, head_dim=24, rms_norm_eps=1e-6, max_position_embeddings=256)
+COMMON = dict(vocab_size=VOCAB, hidden_size=48, intermediate_size=80, num_hidden_layers=2,
+              num_attention_heads=4, num_key_value_heads=2, head_dim=24, rms_norm_eps=1e-6,
+              max_position_embeddings=256)
 MOE = dict(num_experts=8, num_experts_per_tok=2, moe_intermediate_size=40, norm_topk_prob=True)
 CASES = {
     "dense-tied": (transformers.Qwen3Config, transformers.Qwen3ForCausalLM, dict(tie_word_embeddings=True)),
-    "dense-untied": (transformers.Qwen3Config, transformers.Qwen3ForCausalLM, dict(tie_word_embeddings=False)),
+    "dense-untied": (transformers.Qwen3Config, transformers.Qwen3ForCausalLM,
+                     dict(tie_word_embeddings=False)),
     "moe-untied": (transformers.Qwen3MoeConfig, transformers.Qwen3MoeForCausalLM,
                    dict(tie_word_embeddings=False, **MOE)),
     "moe-tied-unnormalised": (transformers.Qwen3MoeConfig, transformers.Qwen3MoeForCausalLM,
@@ -63,7 +66,8 @@ def test_transformers_checkpoint_loads_with_identical_logits(case: str, tmp_path
         keys = set(f.keys())
     assert ("lm_head.weight" in keys) == ("untied" in case)
     if "moe" in case:
-        assert "model.layers.1.mlp.experts.7.down_proj.weight" in keys and "model.layers.0.mlp.gate.weight" in keys
+        assert "model.layers.1.mlp.experts.7.down_proj.weight" in keys
+        assert "model.layers.0.mlp.gate.weight" in keys
     ours = load_hf_checkpoint(tmp_path)
     assert ours.config.is_moe == ("moe" in case)
     ids, pos = _inputs()
@@ -100,7 +104,8 @@ def test_babelbeam_export_loads_in_transformers(case: str, max_shard_bytes: int,
                                    atol=1e-5, rtol=0)
     # And back again: the round trip is lossless.
     again = load_hf_checkpoint(tmp_path)
-    for (k, a), (k2, b) in zip(sorted(ours.state_dict().items()), sorted(again.state_dict().items()), strict=True):
+    pairs = zip(sorted(ours.state_dict().items()), sorted(again.state_dict().items()), strict=True)
+    for (k, a), (k2, b) in pairs:
         assert k == k2 and torch.equal(a, b)
 
 

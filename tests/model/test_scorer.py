@@ -26,9 +26,10 @@ from babelbeam.tokenize import load_tokenizer
 torch.set_num_threads(1)
 
 # A small grammar of clean English: word order carries information a language model can learn.
-SUBJECTS = ["the farmer", "my neighbour", "a young teacher", "the old doctor", "our captain", "the tired student",
-            "a quiet painter", "the baker"]
-VERBS = ["walked to", "looked at", "wrote about", "talked with", "waited near", "cleaned", "painted", "visited"]
+SUBJECTS = ["the farmer", "my neighbour", "a young teacher", "the old doctor", "our captain",
+            "the tired student", "a quiet painter", "the baker"]
+VERBS = ["walked to", "looked at", "wrote about", "talked with", "waited near", "cleaned", "painted",
+         "visited"]
 OBJECTS = ["the river", "a small house", "the green field", "the market", "her brother", "the library",
            "an open window", "the bridge"]
 ENDINGS = ["in the morning.", "after dinner.", "before the rain came.", "with great care.", "on a cold day.",
@@ -125,15 +126,16 @@ def test_load_hf_dir_and_head_dir_round_trip(random_lm, tmp_path):
     save_hf_checkpoint(random_lm, tmp_path / "lm")
     loaded = Scorer.load(tmp_path / "lm", device="cpu")
     assert loaded.kind == PERPLEXITY
-    np.testing.assert_allclose(loaded.score(docs), Scorer(PERPLEXITY, random_lm, torch.device("cpu")).score(docs),
-                               atol=1e-6)
+    expected = Scorer(PERPLEXITY, random_lm, torch.device("cpu")).score(docs)
+    np.testing.assert_allclose(loaded.score(docs), expected, atol=1e-6)
     head = QualityHeadModel(random_lm, label_mean=3.0, label_std=0.5)
     torch.manual_seed(2)
     torch.nn.init.normal_(head.head.weight, std=0.3)
     head.save(tmp_path / "head", max_tokens=512)
     reloaded = Scorer.load(tmp_path / "head", device="cpu")
     assert reloaded.kind == HEAD
-    np.testing.assert_allclose(reloaded.score(docs), Scorer(HEAD, head, torch.device("cpu")).score(docs), atol=1e-6)
+    expected = Scorer(HEAD, head, torch.device("cpu")).score(docs)
+    np.testing.assert_allclose(reloaded.score(docs), expected, atol=1e-6)
     with pytest.raises(FileNotFoundError):
         Scorer.load(tmp_path / "lm", kind="head", device="cpu")
 
@@ -141,12 +143,14 @@ def test_load_hf_dir_and_head_dir_round_trip(random_lm, tmp_path):
 def test_forward_flops_is_a_third_of_training_flops(random_lm):
     c = random_lm.config
     assert forward_flops_per_token(random_lm, 512) * 3 == pytest.approx(c.flops_per_token(512))
-    assert forward_flops_per_token(random_lm, 512, with_lm_head=False) < forward_flops_per_token(random_lm, 512)
+    without_head = forward_flops_per_token(random_lm, 512, with_lm_head=False)
+    assert without_head < forward_flops_per_token(random_lm, 512)
 
 
 def train_tiny_lm(texts: list[str], tokenizer, steps: int, seed: int = 0) -> torch.nn.Module:
     """A few AdamW steps of next-token prediction on ``texts`` (full Qwen vocabulary, tiny body)."""
-    stream = np.concatenate([np.asarray(tokenizer.encode(t) + [tokenizer.eos_id], dtype=np.int64) for t in texts])
+    stream = np.concatenate([np.asarray(tokenizer.encode(t) + [tokenizer.eos_id], dtype=np.int64)
+                             for t in texts])
     model = load_backbone("tiny", seed=seed)
     model.train()
     optimizer = torch.optim.AdamW(model.parameters(), lr=1e-2, weight_decay=0.0)

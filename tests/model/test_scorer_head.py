@@ -12,8 +12,8 @@ import torch
 
 from babelbeam.model import train_scorer_cli
 from babelbeam.model.scorer import HEAD, Scorer
-from babelbeam.model.train_scorer import lr_factor, spearman, train_head
-from babelbeam.schemas.scorer_config import TrainScorerConfig
+from babelbeam.model.train_config import TrainScorerConfig, lr_at
+from babelbeam.model.train_scorer import schedule_for, spearman, train_head
 from babelbeam.tokenize import load_tokenizer
 
 torch.set_num_threads(1)
@@ -45,9 +45,13 @@ def test_spearman():
     assert spearman([1, 2, 2, 3], [1, 2, 3, 4]) == pytest.approx(0.9486833, abs=1e-6)
 
 
-def test_lr_factor_warms_up_then_decays():
-    assert lr_factor(0, 100) < lr_factor(4, 100) == pytest.approx(1.0)
-    assert lr_factor(99, 100) == pytest.approx(0.1, abs=0.01)
+def test_head_uses_the_trainers_cosine_schedule():
+    optimizer, schedule = schedule_for(TrainScorerConfig(lr=2.0), 100)
+    assert schedule.kind == "cosine" and schedule.warmup_steps == 5  # 5% of the steps
+    lrs = [lr_at(s, 100, optimizer, schedule) for s in range(100)]
+    assert lrs[0] < lrs[4] < lrs[5] == pytest.approx(2.0)
+    assert lrs[-1] == pytest.approx(0.2)  # 10% of the peak at the last step
+    assert schedule_for(TrainScorerConfig(), 3)[1].warmup_steps == 1
 
 
 def test_head_trains_and_ranks_held_out_documents_far_better_than_chance():
@@ -62,14 +66,16 @@ def test_head_trains_and_ranks_held_out_documents_far_better_than_chance():
     # a fresh held-out set scored through the Scorer agrees with the report
     fresh_texts, fresh_scores = labelled_set(60, seed=1)
     tok = load_tokenizer("qwen3")
-    predicted = Scorer(HEAD, model, torch.device("cpu"), max_tokens=128).score([tok.encode(t) for t in fresh_texts])
+    scorer = Scorer(HEAD, model, torch.device("cpu"), max_tokens=128)
+    predicted = scorer.score([tok.encode(t) for t in fresh_texts])
     assert spearman(predicted, fresh_scores) > 0.7
 
 
 def test_train_scorer_cli_writes_a_loadable_scorer(tmp_path, capsys):
     texts, scores = labelled_set(60, seed=2)
     labels = tmp_path / "labels.jsonl"
-    labels.write_text("".join(json.dumps({"text": t, "score": s}) + "\n" for t, s in zip(texts, scores, strict=True)))
+    labels.write_text("".join(json.dumps({"text": t, "score": s}) + "\n"
+                              for t, s in zip(texts, scores, strict=True)))
     parser = argparse.ArgumentParser()
     train_scorer_cli.add_arguments(parser)
     args = parser.parse_args(["--labels", str(labels), "--output", str(tmp_path / "scorer"), "--epochs", "3",
@@ -85,3 +91,18 @@ def test_train_scorer_cli_writes_a_loadable_scorer(tmp_path, capsys):
     assert all(np.isfinite(values))
     bad = argparse.Namespace(**{**vars(args), "labels": str(tmp_path / "missing.jsonl")})
     assert train_scorer_cli.main(bad) == 2
+
+
+@pytest.mark.parametrize(("flags", "message"), [
+    (["--batch-size", "0"], "--batch-size: must be at least 1, got 0"),
+    (["--lr", "0"], "--lr: must be positive, got 0.0"),
+    (["--validation-fraction", "1"], "--validation-fraction: must be below 1"),
+    (["--device", "tpu"], "--device: must be one of auto, cpu, cuda, got 'tpu'"),
+])
+def test_train_scorer_cli_names_the_flag_of_a_bad_value(tmp_path, capsys, flags, message):
+    parser = argparse.ArgumentParser()
+    train_scorer_cli.add_arguments(parser)
+    args = parser.parse_args(["--labels", str(tmp_path / "labels.jsonl"), "--output", str(tmp_path / "s"),
+                              *flags])
+    assert train_scorer_cli.main(args) == 2
+    assert capsys.readouterr().err.startswith(f"babelbeam train-scorer: {message}")

@@ -94,16 +94,15 @@ def weights(trainer: Trainer) -> dict[str, torch.Tensor]:
 @pytest.mark.parametrize("preset", ["tiny", "tiny-moe"])
 def test_stop_and_resume_is_bit_identical_to_an_uninterrupted_run(manifest, tmp_path, preset):
     # accumulation 2: two micro-batches of one sample per step
-    straight = Trainer(TrainConfig.from_dict(small_config(manifest, tmp_path / "a", **{"model.preset": preset})),
-                       show_progress=False)
+    def config(out: Path, **changes) -> TrainConfig:
+        return TrainConfig.from_dict(small_config(manifest, out, **{"model.preset": preset, **changes}))
+
+    straight = Trainer(config(tmp_path / "a"), show_progress=False)
     full = straight.train()
-    stopped = Trainer(TrainConfig.from_dict(small_config(manifest, tmp_path / "b", **{"model.preset": preset})),
-                      show_progress=False)
+    stopped = Trainer(config(tmp_path / "b"), show_progress=False)
     stopped.train(stop_after=4)
     assert latest_checkpoint(tmp_path / "b" / "checkpoints").name == "step_00000004"
-    resumed = Trainer(TrainConfig.from_dict(small_config(manifest, tmp_path / "b", **{"model.preset": preset,
-                                                                                       "checkpoint.resume": True})),
-                      show_progress=False)
+    resumed = Trainer(config(tmp_path / "b", **{"checkpoint.resume": True}), show_progress=False)
     assert resumed.step == 4
     rest = resumed.train()
     assert [r.step for r in rest.history] == [5, 6, 7, 8]
@@ -171,10 +170,12 @@ def test_train_prints_progress_from_step_1_up_to_the_final_step(manifest, tmp_pa
         "logging.log_interval": 3, "checkpoint.interval": 0})))
     parser = argparse.ArgumentParser()
     train_cli.add_arguments(parser)
-    assert train_cli.main(parser.parse_args(["--config", str(config_path), "--progress-interval", "0.001"])) == 0
+    args = parser.parse_args(["--config", str(config_path), "--progress-interval", "0.001"])
+    assert train_cli.main(args) == 0
     lines = [m.groups() for line in capsys.readouterr().err.splitlines() if (m := _STEP_LINE.match(line))]
     steps = [int(step) for step, *_ in lines]
-    assert steps == [1, 3, 6, 7]  # step 1 first (not after the first log interval), then every 3rd, and the last
+    # step 1 first (not after the first log interval), then every 3rd, and the last
+    assert steps == [1, 3, 6, 7]
     assert {int(total) for _, total, *_ in lines} == {7}
     tokens = [int(t.replace(",", "")) for *_, t in lines]
     assert tokens == [64 * s for s in steps]  # data.batch_tokens per step

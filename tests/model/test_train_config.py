@@ -1,11 +1,12 @@
-"""TrainConfig: YAML and overrides, validation naming the key, accumulation arithmetic, learning-rate schedules."""
+"""TrainConfig: YAML and overrides, validation naming the key, accumulation arithmetic, learning-rate
+schedules."""
 
 from __future__ import annotations
 
 import pytest
 
 from babelbeam.model.train_config import OptimizerSection, ScheduleSection, TrainConfig, lr_at
-from babelbeam.schemas.config import ConfigError
+from babelbeam.schemas.config_base import ConfigError
 
 
 def test_yaml_round_trip_and_overrides(tmp_path):
@@ -27,14 +28,27 @@ def test_yaml_round_trip_and_overrides(tmp_path):
     ("data.validation_fraction=1.5", "data.validation_fraction"),
     ("optimizer.lr=fast", "optimizer.lr"),
     ("data.colour=red", "colour"),
+    ("data.weights={eng_Latn: -1}", "data.weights.eng_Latn"),
+    ("optimizer.betas=[0.9]", "optimizer.betas"),
+    ("logging.log_interval=0", "logging.log_interval"),
+    ("model.preset=qwen3-7b", "model.preset"),
+    ("model.overrides={num_key_value_heads: 3}", "model.overrides.num_key_value_heads"),
+    ("model.overrides={num_layers: 3}", "model.overrides.num_layers"),
 ])
 def test_bad_values_name_their_key(override, key):
     with pytest.raises(ConfigError, match=key.replace(".", r"\.")):
         TrainConfig.from_yaml(None, [override])
 
 
+def test_model_overrides_build_the_model_config():
+    config = TrainConfig.from_yaml(None, ["model.preset=tiny-moe", "model.overrides={num_hidden_layers: 3}"])
+    model = config.model.qwen3_config()
+    assert model.num_hidden_layers == 3 and model.num_experts == 8
+
+
 def test_accumulation_steps_fill_the_global_batch():
-    config = TrainConfig.from_yaml(None, ["data.seq_len=128", "data.micro_batch_size=2", "data.batch_tokens=2048"])
+    config = TrainConfig.from_yaml(None, ["data.seq_len=128", "data.micro_batch_size=2",
+                                          "data.batch_tokens=2048"])
     assert config.accumulation_steps(1) == 8
     assert config.accumulation_steps(4) == 2
     with pytest.raises(ConfigError, match="data.batch_tokens"):

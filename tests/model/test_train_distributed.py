@@ -53,7 +53,8 @@ def runs(tmp_path_factory):
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     proc = subprocess.Popen([sys.executable, "-m", "torch.distributed.run", "--nproc_per_node=2",
-                             "--master_addr=127.0.0.1", f"--master_port={port}", str(HERE / "train_dist_worker.py"),
+                             "--master_addr=127.0.0.1", f"--master_port={port}",
+                             str(HERE / "train_dist_worker.py"),
                              str(root / "two"), *configs],
                             env=env, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                             start_new_session=True)
@@ -90,9 +91,10 @@ def test_two_ranks_train_like_one_rank_with_twice_the_micro_batch(runs, preset):
         if preset != "tiny-moe":
             torch.testing.assert_close(two_weights[key], value, rtol=1e-4, atol=1e-5)
         else:
-            # MoE router and expert gradients are small enough that Adam's g / sqrt(v) turns fp32 summation-order
-            # differences (FSDP's reduce-scatter vs one matmul) into visible per-element steps; the tensors as a
-            # whole still agree (measured: at most 0.7% relative norm difference, in the routers).
+            # MoE router and expert gradients are small enough that Adam's g / sqrt(v) turns fp32
+            # summation-order differences (FSDP's reduce-scatter vs one matmul) into visible per-element
+            # steps; the tensors as a whole still agree (measured: at most 0.7% relative norm difference, in
+            # the routers).
             diff = (two_weights[key] - value).norm() / value.norm()
             assert diff < 2e-2, (key, float(diff))
 

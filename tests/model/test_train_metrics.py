@@ -1,4 +1,5 @@
-"""Training visibility: MFU arithmetic, the progress line, metrics JSONL, the loss plot, the GPU benchmark's CPU path."""
+"""Training visibility: MFU arithmetic, the progress line, metrics JSONL, the loss plot, the GPU benchmark's
+CPU path."""
 
 from __future__ import annotations
 
@@ -68,8 +69,8 @@ def test_metrics_jsonl_and_loss_plot(tmp_path):
 def test_gpu_benchmark_script_runs_its_cpu_fallback(tmp_path):
     env = {**os.environ, "PYTHON": sys.executable, "PYTHONPATH": str(REPO), "CUDA_VISIBLE_DEVICES": "",
            "OMP_NUM_THREADS": "1"}
-    proc = subprocess.run(["bash", str(REPO / "benchmarks/gpu/train_gpu.sh"), str(tmp_path)], env=env, cwd=REPO,
-                          capture_output=True, text=True, timeout=600)
+    proc = subprocess.run(["bash", str(REPO / "benchmarks/gpu/train_gpu.sh"), str(tmp_path)], env=env,
+                          cwd=REPO, capture_output=True, text=True, timeout=600)
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert "CPU fallback" in proc.stderr
     (row,) = json.loads((tmp_path / "train_gpu.json").read_text())["results"]

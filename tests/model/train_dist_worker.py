@@ -1,6 +1,9 @@
 """Run under torchrun by test_train_distributed.py: train a few steps and record what each rank saw.
 
-Usage: python -m torch.distributed.run --nproc_per_node=2 tests/model/train_dist_worker.py OUT_DIR CONFIG.json...
+Usage::
+
+    python -m torch.distributed.run --nproc_per_node=2 tests/model/train_dist_worker.py OUT_DIR CONFIG.json...
+
 For each config (run one after the other in the same process group) writes OUT_DIR/<config stem>/rank_<r>.json
 with per-step losses, the global samples this rank read, and for MoE the balancer's global expert counts next
 to this rank's local counts of every micro-batch, then the step restored from the run's final checkpoint; rank
@@ -27,13 +30,15 @@ def run(config_dict: dict, out_dir: Path) -> None:
     config = TrainConfig.from_dict(config_dict)
     out_dir.mkdir(parents=True, exist_ok=True)
     trainer = Trainer(config, show_progress=False)
-    record: dict = {"losses": [], "samples": [], "global_counts": [], "local_counts": [], "world": trainer.world}
+    record: dict = {"losses": [], "samples": [], "global_counts": [], "local_counts": [],
+                    "world": trainer.world}
     local_this_step: list[list[list[float]]] = []
     if trainer.balancer is not None:
         original = trainer.balancer.update
 
         def observed_update(router_logits):
-            # Observe this rank's own micro-batch counts (the real function), then let the balancer reduce them.
+            # Observe this rank's own micro-batch counts (the real function), then let the balancer reduce
+            # them.
             local_this_step.append(moe.expert_counts(router_logits, trainer.balancer.top_k).tolist())
             return original(router_logits)
 

@@ -20,7 +20,8 @@ def write_manifest(out: Path, rows: Sequence[ShardRow], docs_per_shard: int = 50
     out.mkdir(parents=True, exist_ok=True)
     entries = []
     for i in range(0, len(rows), docs_per_shard):
-        entries.append(write_shard(out / "shards" / f"part-{i // docs_per_shard:05d}.arrow", rows[i:i + docs_per_shard]))
+        shard = out / "shards" / f"part-{i // docs_per_shard:05d}.arrow"
+        entries.append(write_shard(shard, rows[i:i + docs_per_shard]))
     manifest = make_manifest({"name": "qwen3", "eos_id": EOS}, entries)
     path = out / MANIFEST_NAME
     path.write_text(manifest.to_json(), encoding="utf-8")
@@ -39,15 +40,17 @@ def synthetic_rows(n: int, langs: Sequence[str] = ("eng_Latn", "deu_Latn"), seed
     return rows
 
 
-_MODULES = ("argparse", "asyncio", "bisect", "collections", "configparser", "contextlib", "csv", "dataclasses",
-            "datetime", "decimal", "difflib", "email.message", "enum", "fractions", "functools", "glob", "heapq",
-            "http.client", "inspect", "io", "itertools", "json", "logging", "os", "pathlib", "pickle", "pprint",
-            "random", "re", "shutil", "socket", "statistics", "string", "struct", "subprocess", "tarfile",
-            "tempfile", "textwrap", "threading", "typing", "unittest", "urllib.parse", "zipfile")
+_MODULES = ("argparse", "asyncio", "bisect", "collections", "configparser", "contextlib", "csv",
+            "dataclasses", "datetime", "decimal", "difflib", "email.message", "enum", "fractions",
+            "functools", "glob", "heapq", "http.client", "inspect", "io", "itertools", "json", "logging",
+            "os", "pathlib", "pickle", "pprint", "random", "re", "shutil", "socket", "statistics", "string",
+            "struct", "subprocess", "tarfile", "tempfile", "textwrap", "threading", "typing", "unittest",
+            "urllib.parse", "zipfile")
 
 
 def stdlib_texts() -> list[str]:
-    """English prose that ships with Python: docstrings of a fixed list of standard-library modules and members."""
+    """English prose that ships with Python: docstrings of a fixed list of standard-library modules and
+    members."""
     import importlib
 
     texts = []
@@ -79,7 +82,8 @@ def text_rows(texts: Sequence[str]) -> list[ShardRow]:
 
 
 def real_manifest(out: Path) -> Path:
-    """Shards of real English text (Python's docstrings, about 80k Qwen3 tokens) written with the shard writer."""
+    """Shards of real English text (Python's docstrings, about 80k Qwen3 tokens) written with the shard
+    writer."""
     return write_manifest(out, text_rows(stdlib_texts()), docs_per_shard=100)
 
 
@@ -92,10 +96,10 @@ def pipeline_manifest(out: Path) -> Path:
     import subprocess
     import sys
 
-    proc = subprocess.run([sys.executable, "-m", "babelbeam.cli", "run", "--input", str(REPO / "examples/corpus/*"),
-                           "--output", str(out), "--config", str(REPO / "examples/demo.yaml")],
-                          cwd=REPO, env={**os.environ, "PYTHONPATH": str(REPO)}, capture_output=True, text=True,
-                          timeout=600)
+    command = [sys.executable, "-m", "babelbeam.cli", "run", "--input", str(REPO / "examples/corpus/*"),
+               "--output", str(out), "--config", str(REPO / "examples/demo.yaml")]
+    proc = subprocess.run(command, cwd=REPO, env={**os.environ, "PYTHONPATH": str(REPO)}, capture_output=True,
+                          text=True, timeout=600)
     assert proc.returncode == 0, proc.stderr[-3000:]
     return out / MANIFEST_NAME
 
