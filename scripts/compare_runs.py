@@ -21,6 +21,7 @@ Usage::
 from __future__ import annotations
 
 import argparse
+import difflib
 import io
 import logging
 import os
@@ -95,6 +96,10 @@ def differences(a: Path, b: Path) -> list[str]:
         da, db = fa[name].read_bytes(), fb[name].read_bytes()
         if da != db:
             out.append(f"differs: {name} ({len(da):,} vs {len(db):,} bytes)")
+            if name.endswith(".json") and max(len(da), len(db)) < 1 << 20:  # say what differs
+                lines = difflib.unified_diff(da.decode().splitlines(), db.decode().splitlines(), "a", "b",
+                                             n=0, lineterm="")
+                out += [f"    {line}" for line in list(lines)[2:12]]
     return out
 
 
@@ -130,7 +135,8 @@ def main(argv: list[str] | None = None) -> int:
         count = len(files(outputs["b"]))
         if found:
             failed = True
-            log.info("%s: %d difference(s) over %d files:\n  %s", name, len(found), count, "\n  ".join(found))
+            files_differing = sum(not line.startswith(" ") for line in found)
+            log.info("%s: %d of %d files differ:\n  %s", name, files_differing, count, "\n  ".join(found))
         else:
             log.info("%s: identical (%d files, every byte)", name, count)
     return 1 if failed else 0

@@ -39,15 +39,11 @@ from apache_beam.io.filesystems import FileSystems
 
 from babelbeam.console import Bar, Console
 from babelbeam.pipeline.sinks import write_atomically
+from babelbeam.pipeline.workdir import WorkDir
 
-PROGRESS_DIR = "progress"
 WORKER_INTERVAL_S = 2.0
 """Longest a worker goes without rewriting its progress record (files also write one when they end)."""
 _PROCESS_TOKEN = uuid.uuid4().hex[:12]
-
-
-def progress_path(output_dir: str, *parts: str) -> str:
-    return FileSystems.join(output_dir, "work", PROGRESS_DIR, *parts)
 
 
 def _process_id() -> str:
@@ -200,7 +196,7 @@ class BucketProgress:
     """Phase 3's counts for one output bucket, rewritten to ``work/progress/write-BBBBB.json``."""
 
     def __init__(self, output_dir: str, bucket: int, interval_s: float = WORKER_INTERVAL_S) -> None:
-        self.path = progress_path(output_dir, f"write-{bucket:05d}.json")
+        self.path = WorkDir(output_dir).write_progress(bucket)
         self.interval_s = interval_s
         self.counts = {"documents": 0, "kept": 0, "duplicates": 0, "tokens": 0, "shards": 0}
         self.last_write = time.monotonic()
@@ -306,18 +302,16 @@ class RunMonitor:
     def __init__(self, output_dir: str, console: Console, sizes: dict[str, int],
                  read_json: Callable[[str], Any]) -> None:
         self.output_dir, self.console, self.sizes, self._read_json = output_dir, console, sizes, read_json
+        self._workdir = WorkDir(output_dir)
         self._wave_totals: dict[int, dict[str, int]] = {}
         self.poll_s = poll_seconds(console)
-
-    def _work(self, *parts: str) -> str:
-        return FileSystems.join(self.output_dir, "work", *parts)
 
     def _polling(self, bar: Bar, status: Callable[[], tuple[float, str]]) -> contextlib.AbstractContextManager:
         return polling(bar, status, self.poll_s)
 
     def _done_waves(self, waves: int) -> set[int]:
         done = set()
-        for m in FileSystems.match([self._work("waves", "wave-*.done")])[0].metadata_list:
+        for m in FileSystems.match([self._workdir.work("waves", "wave-*.done")])[0].metadata_list:
             name = m.path.rsplit("/", 1)[-1]
             done.add(int(name[len("wave-"):-len(".done")]))
         return {w for w in done if w < waves}
@@ -325,7 +319,7 @@ class RunMonitor:
     def wave_totals(self, wave: int) -> dict[str, int]:
         """The exact counts of a finished wave (read once)."""
         if wave not in self._wave_totals:
-            self._wave_totals[wave] = _counts_totals(self._read_json(self._work("counts", f"wave-{wave:05d}.json")))
+            self._wave_totals[wave] = _counts_totals(self._read_json(self._workdir.wave_counts(wave)))
         return self._wave_totals[wave]
 
     @contextmanager
@@ -345,7 +339,7 @@ class RunMonitor:
                 n_bytes += sum(self.sizes.get(path, 0) for path in waves[w])
                 files_done += len(waves[w])
             if not final:
-                for path, record in _read_records(self._work(PROGRESS_DIR, "wave-*.json")).items():
+                for path, record in _read_records(self._workdir.progress("wave-*.json")).items():
                     wave = int(path.rsplit("/", 1)[-1].split("-")[1])
                     if wave in done or wave not in pending:
                         continue
@@ -386,7 +380,7 @@ class RunMonitor:
         def status() -> tuple[float, str]:
             totals = {"documents": 0, "kept": 0, "duplicates": 0, "tokens": 0, "shards": 0}
             done = 0
-            for path, record in _read_records(self._work(PROGRESS_DIR, "write-*.json")).items():
+            for path, record in _read_records(self._workdir.progress("write-*.json")).items():
                 if int(path.rsplit("-", 1)[-1].split(".")[0]) not in pending:
                     continue
                 done += bool(record.get("done"))

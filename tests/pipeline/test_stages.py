@@ -9,7 +9,7 @@ from apache_beam.testing.util import assert_that, equal_to
 from conftest import FNAPI
 
 from babelbeam.filters.normalize import exact_dedup_key, normalize_text
-from babelbeam.pipeline.phases import _ExactGroupFn, merge_decisions
+from babelbeam.pipeline.phases.dedup import Decision, _ExactGroupFn, merge_decisions
 from babelbeam.pipeline.stages import Normalize
 from babelbeam.schemas import Document
 from babelbeam.schemas.config import NormalizeConfig
@@ -42,5 +42,6 @@ def test_exact_groups_keep_the_smallest_id_and_count_the_group():
 
 
 def test_a_removal_wins_over_a_cluster_annotation():
-    assert merge_decisions(("x", [(None, "x", 2), ("minhash_duplicate", "w", 5)])) == ("x", ("minhash_duplicate", "w", 5))
-    assert merge_decisions(("x", [(None, "x", 2), (None, "v", 5)])) == ("x", (None, "v", 5))
+    removal = Decision("minhash_duplicate", "w", 5)
+    assert merge_decisions(("x", [Decision(None, "x", 2), removal])) == ("x", removal)
+    assert merge_decisions(("x", [Decision(None, "x", 2), Decision(None, "v", 5)])) == ("x", Decision(None, "v", 5))
