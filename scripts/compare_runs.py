@@ -119,7 +119,8 @@ def main(argv: list[str] | None = None) -> int:
     code = {"a": checkout(args.a, workdir, "a"), "b": checkout(args.b, workdir, "b")}
     corpora: list[tuple[str, list[str], str | None]] = []
     if args.corpus in ("demo", "all"):
-        corpora.append(("demo", [str(ROOT / "examples" / "corpus" / "*")], str(ROOT / "examples" / "demo.yaml")))
+        demo = ROOT / "examples"
+        corpora.append(("demo", [str(demo / "corpus" / "*")], str(demo / "demo.yaml")))
     if args.corpus in ("bench", "all"):
         corpus = bench_corpus(workdir, args.bench_docs)
         corpora.append((f"bench-{args.bench_docs}", [str(corpus / "part-*")], None))

@@ -195,19 +195,23 @@ def _write(unit: _UnitProgress) -> None:
 class BucketProgress:
     """Phase 3's counts for one output bucket, rewritten to ``work/progress/write-BBBBB.json``."""
 
-    def __init__(self, output_dir: str, bucket: int, interval_s: float = WORKER_INTERVAL_S) -> None:
-        self.path = WorkDir(output_dir).write_progress(bucket)
+    def __init__(self, output_dir: str, bucket: int, interval_s: float | None = WORKER_INTERVAL_S) -> None:
+        self.path = WorkDir(output_dir).write_progress(bucket) if interval_s is not None else None  # None: unwatched
         self.interval_s = interval_s
         self.counts = {"documents": 0, "kept": 0, "duplicates": 0, "tokens": 0, "shards": 0}
         self.last_write = time.monotonic()
 
     def add(self, **deltas: int) -> None:
+        if self.path is None:
+            return
         for key, n in deltas.items():
             self.counts[key] += n
         if time.monotonic() - self.last_write >= self.interval_s:
             self.write()
 
     def write(self, done: bool = False) -> None:
+        if self.path is None:
+            return
         self.last_write = time.monotonic()
         try:
             write_atomically(self.path, json.dumps({**self.counts, "done": done}, sort_keys=True).encode())

@@ -66,7 +66,6 @@ class WorkDir:
     def work(self, *parts: str) -> str:
         return FileSystems.join(self.output_dir, WORK_DIR, *parts)
 
-    # Output files
     @property
     def manifest(self) -> str:
         return self.output(MANIFEST_NAME)
@@ -96,7 +95,6 @@ class WorkDir:
     def index(self, *parts: str) -> str:
         return self.output(INDEX_DIR, *parts)
 
-    # Plan
     @property
     def plan(self) -> str:
         return self.work(PLAN_NAME)
@@ -105,7 +103,6 @@ class WorkDir:
     def langid_thresholds(self) -> str:
         return self.work(*LANGID_THRESHOLDS)
 
-    # Annotate
     def wave_docs(self, wave: int, bucket: int) -> str:
         return self.work("docs", wave_name(wave), f"{bucket_name(bucket)}.parquet")
 
@@ -130,7 +127,6 @@ class WorkDir:
         return [self.work("docs", name, "*"), self.work("signatures", f"{name}-*"), self.removed(f"{name}-*"),
                 self.rejected(f"{name}-*"), self.progress(f"{name}-*")]
 
-    # Dedup
     def decisions(self, bucket: int) -> str:
         return self.work("dedup", f"{bucket_name(bucket)}.parquet")
 
@@ -138,7 +134,6 @@ class WorkDir:
     def dedup_done(self) -> str:
         return self.work("dedup", "_DONE")
 
-    # Write
     def bucket_done(self, bucket: int) -> str:
         return self.work("write", f"{bucket_name(bucket)}.json")
 
@@ -150,8 +145,9 @@ class WorkDir:
 
     def everything(self) -> list[str]:
         """Patterns of everything a run writes, for --overwrite."""
-        return [self.manifest, self.stats, self.output(SHARDS_DIR, "*"), self.removed("*"), self.rejected("*"),
-                self.index("*"), self.work("*"), self.work("*", "*"), self.work("docs", "*", "*")]
+        return [self.manifest, self.stats, self.output(SHARDS_DIR, "*"), self.removed("*"),
+                self.rejected("*"), self.index("*"), self.work("*"), self.work("*", "*"),
+                self.work("docs", "*", "*")]
 
 
 def exists(path: str) -> bool:
@@ -180,8 +176,13 @@ def parquet_bytes(table: pa.Table) -> bytes:
     return sink.getvalue()
 
 
-def stream_parquet_rows(path: str, batch_size: int = 256) -> Iterator[dict[str, Any]]:
-    """Stream a work file's rows through FileSystems, one batch in memory at a time."""
+def stream_parquet_batches(path: str, batch_size: int = 256) -> Iterator[list[dict[str, Any]]]:
+    """Stream a work file's rows through FileSystems, one batch of rows in memory at a time."""
     with FileSystems.open(path) as f:
         for batch in pq.ParquetFile(f).iter_batches(batch_size=batch_size):
-            yield from batch.to_pylist()
+            yield batch.to_pylist()
+
+
+def stream_parquet_rows(path: str, batch_size: int = 256) -> Iterator[dict[str, Any]]:
+    for rows in stream_parquet_batches(path, batch_size):
+        yield from rows

@@ -1,5 +1,6 @@
-"""Each phase transform on its own, through a TestPipeline on the FnApiRunner: AnnotateWave, DedupDecisions and
-DedupSignatures, WriteOutputBuckets, each given the work files the phase before would have left."""
+"""Each phase transform on its own, through a TestPipeline on the FnApiRunner: AnnotateWave,
+DedupDecisions and DedupSignatures, WriteOutputBuckets, each given the work files the phase before
+would have left."""
 
 from __future__ import annotations
 
@@ -36,8 +37,8 @@ def _signature(doc_id: str, exact_key: str) -> dict:
 
 def test_annotate_wave_persists_documents_signatures_and_counts_by_bucket(tmp_path: Path) -> None:
     config = RunConfig(output=OutputConfig(buckets=2))
-    source = write_jsonl(tmp_path / "in.jsonl", [{"id": f"d{i}", "text": f"text number {i}"} for i in range(6)]
-                         + ["{not json"])
+    records = [{"id": f"d{i}", "text": f"text number {i}"} for i in range(6)]
+    source = write_jsonl(tmp_path / "in.jsonl", [*records, "{not json"])
     workdir = WorkDir(str(tmp_path / "out"))
     stages = [("Normalize", Normalize(config.normalize))]  # the one stage every run has
     with _pipeline() as p:
@@ -59,9 +60,10 @@ def test_dedup_decisions_exact_groups_without_minhash() -> None:
     rows = [_signature("b", "k1"), _signature("a", "k1"), _signature("c", "k2")]
     with _pipeline() as p:
         decided = p | beam.Create(rows) | DedupDecisions(config)
-        assert_that(decided["decisions"], equal_to([("a", Decision(None, "a", 2)),
-                                                    ("b", Decision(EXACT_DUPLICATE, "a", 2))]), label="decisions")
-        assert_that(decided["survivors"] | beam.Map(lambda r: r["id"]), equal_to(["a", "c"]), label="survivors")
+        expected = [("a", Decision(None, "a", 2)), ("b", Decision(EXACT_DUPLICATE, "a", 2))]
+        assert_that(decided["decisions"], equal_to(expected), label="decisions")
+        survivors = decided["survivors"] | beam.Map(lambda r: r["id"])
+        assert_that(survivors, equal_to(["a", "c"]), label="survivors")
 
 
 def test_dedup_signatures_writes_each_buckets_decisions(tmp_path: Path) -> None:
@@ -98,9 +100,10 @@ def test_write_output_buckets_merges_waves_applies_decisions_and_cuts_shards(tmp
     with _pipeline() as p:
         assert_that(p | WriteOutputBuckets([0], workdir.output_dir, config, waves=2), equal_to([0]))
     marker = read_json(workdir.bucket_done(0))
-    assert marker["counts"] == [[["duplicates", EXACT_DUPLICATE, "und"], 1], [["duplicates", ID_DUPLICATE, "und"], 1]]
+    assert marker["counts"] == [[["duplicates", EXACT_DUPLICATE, "und"], 1],
+                                [["duplicates", ID_DUPLICATE, "und"], 1]]
     # a and c are kept, in id order; a shard closes at its first token, so each is a shard of its own
-    assert [e["path"] for e in marker["entries"]] == [WorkDir.shard_relative(0, 0), WorkDir.shard_relative(0, 1)]
+    assert [e["path"] for e in marker["entries"]] == [WorkDir.shard_relative(0, i) for i in range(2)]
     shards = [open_shard(workdir.output(e["path"])) for e in marker["entries"]]
     assert [shard.ids for shard in shards] == [["a"], ["c"]]
     assert [shard.table.column("dup_cluster_size").to_pylist() for shard in shards] == [[2], [1]]

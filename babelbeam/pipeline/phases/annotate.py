@@ -124,7 +124,7 @@ def _summary_keys(summary: dict[str, Any]) -> list[tuple[tuple[str, str, str], i
 def count_keys(read: beam.PCollection, removed: beam.PCollection,
                summaries: beam.PCollection) -> beam.PCollection:
     """(kind, reason, lang) -> count for the records of one phase: a single list element. Rejections and
-    skips are counted from the readers' per-file summaries (the reader writes them; they are never elements)."""
+    skips are counted from the readers' per-file summaries (the reader writes them; never elements)."""
     return (
         (
             read | "ReadKeys" >> beam.FlatMap(_read_keys),
@@ -153,7 +153,8 @@ def write_counts(path: str, counts: list[tuple[tuple[str, str, str], int]]) -> N
 
 
 class AnnotateWave(beam.PTransform):
-    """Phase 1 for one wave of files: per-document stages, then documents and signatures persisted by bucket."""
+    """Phase 1 for one wave of files: per-document stages, then documents and signatures persisted by
+    bucket."""
 
     def __init__(self, files: list[str], output_dir: str, wave: int, config: RunConfig,
                  stages: list[tuple[str, beam.PTransform]], id_root: str,
@@ -208,7 +209,8 @@ def annotate_wave(output_dir: str, config: RunConfig, beam_args: list[str], wave
     delete_matching(workdir.wave_outputs(wave))
     if files:
         stages = document_stages(config)
-        target = ProgressTarget(workdir.progress(wave_name(wave)), progress_s) if progress_s is not None else None
+        target = (ProgressTarget(workdir.progress(wave_name(wave)), progress_s)
+                  if progress_s is not None else None)
         try:
             with log_time(f"wave {wave}: {len(files)} files annotated"):
                 run_beam(beam_args, lambda p: p | f"AnnotateWave{wave}" >> AnnotateWave(

@@ -51,7 +51,8 @@ class Decision(NamedTuple):
 
 
 class _ExactGroupFn(beam.DoFn):
-    """Signatures sharing an exact key: the smallest id survives into MinHash, the rest are exact duplicates."""
+    """Signatures sharing an exact key: the smallest id survives into MinHash, the rest are exact
+    duplicates."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -108,7 +109,8 @@ class DedupDecisions(beam.PTransform):
             clusters = {
                 "entries": survivors | "BandEntries" >> beam.FlatMap(
                     lambda r: ((int(k), r["id"]) for k in r["bands"])),
-                "rank": survivors | "Ranks" >> beam.Map(lambda r: (r["id"], rank_key(r["id"], r["quality_score"]))),
+                "rank": survivors | "Ranks" >> beam.Map(
+                    lambda r: (r["id"], rank_key(r["id"], r["quality_score"]))),
                 "shingles": survivors | "Shingles" >> beam.FlatMap(
                     lambda r: [(r["id"], r["shingles"])] if r["shingles"] else []),
             } | "NearDuplicates" >> self._clusters
@@ -155,8 +157,8 @@ class DedupSignatures(beam.PTransform):
                 decided["survivors"]
                 | "IndexRows" >> beam.Filter(lambda r: bool(r["bands"]))
                 | "IndexRecords" >> beam.Map(lambda r: {"id": r["id"], "bands": r["bands"]})
-                | "WriteIndex" >> beam.io.WriteToParquet(workdir.index(INDEX_PREFIX), index_schema(config.minhash),
-                                                         file_name_suffix=".parquet")
+                | "WriteIndex" >> beam.io.WriteToParquet(
+                    workdir.index(INDEX_PREFIX), index_schema(config.minhash), file_name_suffix=".parquet")
             )
         return (
             decided["decisions"]

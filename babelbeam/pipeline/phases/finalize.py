@@ -32,7 +32,7 @@ def _scorer_stats(workdir: WorkDir, config: RunConfig, waves: int) -> dict[str, 
 
 
 def finalize(output_dir: str, config: RunConfig, waves: int) -> dict[str, Any]:
-    """stats.json and manifest.json from the phases' markers; the manifest goes last and marks a finished run."""
+    """stats.json and manifest.json from the phases' markers; the manifest goes last: a finished run."""
     from babelbeam.tokenize import load_tokenizer
 
     workdir = WorkDir(output_dir)

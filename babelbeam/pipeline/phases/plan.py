@@ -51,8 +51,8 @@ def plan_run(inputs: list[str], output_dir: str, config: RunConfig, files_per_wa
         return plan
     if exists(workdir.manifest) or exists(workdir.plan):
         if not overwrite:
-            raise InputError(f"{output_dir} already holds a run; pass --resume to continue it, --overwrite to "
-                             "replace it, or choose another --output")
+            raise InputError(f"{output_dir} already holds a run; pass --resume to continue it, --overwrite "
+                             "to replace it, or choose another --output")
         delete_matching(workdir.everything())
     try:
         write_atomically(workdir.plan, (json.dumps(plan, indent=2, sort_keys=True) + "\n").encode("utf-8"))
@@ -135,7 +135,8 @@ def calibrate_langid(output_dir: str, config: RunConfig, beam_args: list[str], i
     """The ``langid.thresholds: auto`` pre-pass: the thresholds YAML is its own done marker."""
     path = WorkDir(output_dir).langid_thresholds
     with log_time("language-ID thresholds calibrated"):
-        run_beam(beam_args, lambda p: p | "CalibrateLangId" >> CalibrateRunInputs(inputs, config, path, id_root))
+        run_beam(beam_args,
+                 lambda p: p | "CalibrateLangId" >> CalibrateRunInputs(inputs, config, path, id_root))
 
 
 def with_calibrated_thresholds(output_dir: str, config: RunConfig) -> RunConfig:

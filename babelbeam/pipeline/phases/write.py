@@ -17,7 +17,6 @@ from typing import Any
 
 import apache_beam as beam
 import numpy as np
-import pyarrow.parquet as pq
 from apache_beam.io.filesystems import FileSystems
 from apache_beam.metrics import Metrics
 
@@ -26,7 +25,7 @@ from babelbeam.pipeline.phases.dedup import Decision, read_decisions
 from babelbeam.pipeline.progress import BucketProgress
 from babelbeam.pipeline.sinks import removed_key, write_atomically
 from babelbeam.pipeline.stage import METRICS_NAMESPACE
-from babelbeam.pipeline.workdir import WorkDir, exists
+from babelbeam.pipeline.workdir import WorkDir, exists, stream_parquet_batches
 from babelbeam.schemas import Document
 from babelbeam.schemas.config import RunConfig
 from babelbeam.schemas.document import json_line, rows_to_documents
@@ -39,14 +38,14 @@ ID_DUPLICATE = "input_id_duplicate"
 def iter_bucket_documents(paths: list[str]) -> Iterator[Document]:
     """Merge the bucket's per-wave files (each sorted by id) into one id-ordered stream."""
     def documents(path: str) -> Iterator[Document]:
-        with FileSystems.open(path) as f:
-            for batch in pq.ParquetFile(f).iter_batches(batch_size=256):
-                yield from rows_to_documents(batch.to_pylist())
+        for rows in stream_parquet_batches(path):
+            yield from rows_to_documents(rows)
 
     return heapq.merge(*(documents(p) for p in paths), key=lambda d: d.id)
 
 
-def decided(docs: Iterable[Document], decisions: dict[str, Decision]) -> Iterator[tuple[str | None, Document]]:
+def decided(docs: Iterable[Document],
+            decisions: dict[str, Decision]) -> Iterator[tuple[str | None, Document]]:
     """(removal reason or None, document) for each merged document: a second record of an id is removed as
     ``input_id_duplicate``; otherwise dedup's decision, if any, sets its cluster and maybe removes it."""
     last_id = None
@@ -56,16 +55,6 @@ def decided(docs: Iterable[Document], decisions: dict[str, Decision]) -> Iterato
         if reason is None and doc.id in decisions:
             reason, doc.dup_cluster, doc.dup_cluster_size = decisions[doc.id]
         yield reason, (doc if reason is None else doc.removed(reason))
-
-
-class _NoProgress:
-    """Stands in for ``BucketProgress`` in a run nobody watches."""
-
-    def add(self, **deltas: int) -> None:
-        pass
-
-    def write(self, done: bool = False) -> None:
-        pass
 
 
 class _RemovedLog:
@@ -132,7 +121,8 @@ def _shard_row(doc: Document, tokens: np.ndarray) -> ShardRow:
 class _WriteOutputBucketFn(beam.DoFn):
     """One bucket: merge, apply decisions, log removals, tokenize, cut shards; then the marker."""
 
-    def __init__(self, workdir: WorkDir, config: RunConfig, waves: int, progress_s: float | None = None) -> None:
+    def __init__(self, workdir: WorkDir, config: RunConfig, waves: int,
+                 progress_s: float | None = None) -> None:
         super().__init__()
         self.workdir, self.config, self.waves = workdir, config, waves
         self.progress_s = progress_s  # seconds between progress records (pipeline/progress.py); None: none
@@ -153,8 +143,7 @@ class _WriteOutputBucketFn(beam.DoFn):
     def process(self, bucket: int) -> Iterator[int]:
         workdir = self.workdir
         waves = [p for w in range(self.waves) if exists(p := workdir.wave_docs(w, bucket))]
-        watch = BucketProgress(workdir.output_dir, bucket, self.progress_s) if self.progress_s is not None \
-            else _NoProgress()
+        watch = BucketProgress(workdir.output_dir, bucket, self.progress_s)
         counts: Counter[tuple[str, str, str]] = Counter()
         removed = _RemovedLog(workdir.dedup_removed_log(bucket), self.config.output.keep_removed)
         shards = _ShardCutter(workdir, bucket, self.config.output.shard_tokens, watch, self.shards)
@@ -172,7 +161,8 @@ class _WriteOutputBucketFn(beam.DoFn):
         removed.close()
         marker = {"entries": [vars(e) for e in shards.entries],
                   "counts": sorted([list(k), n] for k, n in counts.items())}
-        write_atomically(workdir.bucket_done(bucket), (json.dumps(marker, sort_keys=True) + "\n").encode("utf-8"))
+        write_atomically(workdir.bucket_done(bucket),
+                         (json.dumps(marker, sort_keys=True) + "\n").encode("utf-8"))
         watch.write(done=True)
         yield bucket
 
