@@ -566,7 +566,8 @@ def bench_end_to_end(originals: int, seed: int, plot: str | None) -> dict:
         p.run().wait_until_finish()
         seconds = time.perf_counter() - start
         # A document without a decision is a cluster of its own.
-        clusters = {d.id: d.id for d in docs} | dict(json.loads(line) for line in out.read_text().splitlines())
+        in_clusters = dict(json.loads(line) for line in out.read_text().splitlines())
+        clusters = {d.id: d.id for d in docs} | in_clusters
         # The same documents through Create and an identity map: what the runner costs without dedup
         # (beam.Create of a large list is slow on the FnApiRunner), subtracted to give the stage's own rate.
         baseline = beam.Pipeline(options=PipelineOptions(["--runner=FnApiRunner"]))

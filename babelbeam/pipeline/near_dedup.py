@@ -57,7 +57,8 @@ log = logging.getLogger(__name__)
 MINHASH_DUPLICATE = "minhash_duplicate"
 """Removal reason of a near duplicate that is not its cluster's representative."""
 OLD_SUFFIX = "\x00old"
-"""Marks an id read from a dedup index in the graph (document ids never contain NUL; it sorts right after the id)."""
+"""Marks an id read from a dedup index in the graph (document ids never contain NUL; it sorts right after
+the id)."""
 
 _RANK = "rank"
 _SHINGLES = "shingles"
@@ -89,16 +90,17 @@ def rank_key(doc_id: str, quality_score: float | None) -> RankKey:
 
 
 def index_schema(config: MinHashConfig) -> pa.Schema:
-    """Arrow schema of the signature index: id and band hashes, with the shingling/hash parameters as metadata."""
+    """Arrow schema of the signature index: id and band hashes, the shingling/hash parameters as metadata."""
     return pa.schema(
-        [pa.field("id", pa.string(), nullable=False), pa.field("bands", pa.list_(pa.int64()), nullable=False)],
+        [pa.field("id", pa.string(), nullable=False),
+         pa.field("bands", pa.list_(pa.int64()), nullable=False)],
         metadata={f"babelbeam.minhash.{k}": v for k, v in config.index_params().items()},
     )
 
 
 def check_index(index_dir: str, config: MinHashConfig) -> str:
-    """The file pattern of the signature index under ``index_dir``; raises ``ConfigError`` when it is missing or
-    was written with other parameters (its band hashes would never match)."""
+    """The file pattern of the signature index under ``index_dir``; raises ``ConfigError`` when it is missing
+    or was written with other parameters (its band hashes would never match)."""
     import pyarrow.parquet as pq
 
     pattern = FileSystems.join(index_dir, INDEX_DIR, f"{INDEX_PREFIX}*.parquet")
@@ -111,7 +113,8 @@ def check_index(index_dir: str, config: MinHashConfig) -> str:
             with FileSystems.open(match.path) as f:
                 metadata = pq.read_schema(f).metadata or {}
         except (OSError, pa.ArrowException) as e:
-            raise ConfigError(f"minhash.index_dir: {match.path} is not a readable signature file ({e})") from None
+            raise ConfigError(
+                f"minhash.index_dir: {match.path} is not a readable signature file ({e})") from None
         stored = {k.decode()[len("babelbeam.minhash.") :]: v.decode() for k, v in metadata.items()
                   if k.decode().startswith("babelbeam.minhash.")}
         if "signature_version" not in stored and stored.get("hash_function") in ("sha1", "crc32"):
@@ -136,7 +139,7 @@ def _index_entries(row: dict[str, Any]) -> Iterator[tuple[int, Node]]:
         yield int(key), node
 
 
-# ---------------------------------------------------------------------------------------------------------------
+# ------------------------------------------------------------------------------------------------------------
 # 2. Candidate edges
 
 
@@ -170,14 +173,15 @@ class _BucketEdgesFn(beam.DoFn):
                 yield smallest, node
 
 
-# ---------------------------------------------------------------------------------------------------------------
+# ------------------------------------------------------------------------------------------------------------
 # 3. Jaccard check
 
 
 class _JaccardHalfFn(beam.DoFn):
     """Per smaller end u: attach u's shingle set to each of its edges, re-keyed by the other end."""
 
-    def process(self, element: tuple[Node, dict[str, Iterable[Any]]]) -> Iterator[tuple[Node, tuple[Node, Any]]]:
+    def process(self,
+                element: tuple[Node, dict[str, Iterable[Any]]]) -> Iterator[tuple[Node, tuple[Node, Any]]]:
         u, groups = element
         shingle_set = next(iter(groups[_SHINGLES]), None)
         for v in groups["edges"]:
@@ -209,7 +213,7 @@ class _JaccardCheckFn(beam.DoFn):
                 self._rejected.inc()
 
 
-# ---------------------------------------------------------------------------------------------------------------
+# ------------------------------------------------------------------------------------------------------------
 # 4. Connected components
 
 
@@ -247,8 +251,9 @@ class _SmallStarFn(beam.DoFn):
 
 
 class _ClassifyFn(beam.DoFn):
-    """After the rounds: a node with no smaller neighbour is a root, one with exactly one smaller neighbour and no
-    larger ones is a leaf; both are labelled from here. Any other node's edges are residual (not yet stars)."""
+    """After the rounds: a node with no smaller neighbour is a root, one with exactly one smaller neighbour
+    and no larger ones is a leaf; both are labelled from here. Any other node's edges are residual (not yet
+    stars)."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -341,11 +346,12 @@ class ConnectedComponents(beam.PTransform):
         )
 
 
-# ---------------------------------------------------------------------------------------------------------------
+# ------------------------------------------------------------------------------------------------------------
 # 5. Clusters
 
 
-def _label_with_rank(element: tuple[Node, dict[str, Iterable[Any]]]) -> Iterator[tuple[Node, tuple[Node, Any]]]:
+def _label_with_rank(
+        element: tuple[Node, dict[str, Iterable[Any]]]) -> Iterator[tuple[Node, tuple[Node, Any]]]:
     node, groups = element
     root = next(iter(groups["label"]), None)
     if root is not None:  # a document on no edge is a singleton: it gets no decision
@@ -382,10 +388,10 @@ class _ClusterFn(beam.DoFn):
 
 
 class ClusterSignatures(beam.PTransform):
-    """Steps 2-5 on signature records alone: ``{"entries": (band_key, id), "rank": (id, rank) [, "shingles":
-    (id, bytes)]}`` -> ``(id, (dup_cluster, size, is_representative))`` for each new member of a cluster of two
-    or more. No text is involved, so the dedup phase (``pipeline/phases/dedup.py``) runs it over persisted
-    signatures.
+    """Steps 2-5 on signature records alone: ``{"entries": (band_key, id), "rank": (id, rank) [,
+    "shingles": (id, bytes)]}`` -> ``(id, (dup_cluster, size, is_representative))`` for each new member of a
+    cluster of two or more. No text is involved, so the dedup phase (``pipeline/phases/dedup.py``) runs it
+    over persisted signatures.
     """
 
     def __init__(self, config: MinHashConfig, label: str | None = None) -> None:

@@ -51,7 +51,7 @@ def _process_id() -> str:
     return f"{_PROCESS_TOKEN}-{os.getpid()}"
 
 
-# ---------------------------------------------------------------------------------------------------------------
+# ------------------------------------------------------------------------------------------------------------
 # Worker side: counts per input file, written per process
 
 
@@ -196,7 +196,8 @@ class BucketProgress:
     """Phase 3's counts for one output bucket, rewritten to ``work/progress/write-BBBBB.json``."""
 
     def __init__(self, output_dir: str, bucket: int, interval_s: float | None = WORKER_INTERVAL_S) -> None:
-        self.path = WorkDir(output_dir).write_progress(bucket) if interval_s is not None else None  # None: unwatched
+        # interval_s None: nobody watches the run, nothing is written
+        self.path = WorkDir(output_dir).write_progress(bucket) if interval_s is not None else None
         self.interval_s = interval_s
         self.counts = {"documents": 0, "kept": 0, "duplicates": 0, "tokens": 0, "shards": 0}
         self.last_write = time.monotonic()
@@ -219,7 +220,7 @@ class BucketProgress:
             pass  # best effort, as above
 
 
-# ---------------------------------------------------------------------------------------------------------------
+# ------------------------------------------------------------------------------------------------------------
 # Orchestrator side: read the records while a phase runs
 
 
@@ -245,7 +246,8 @@ def _counts_totals(counts: list) -> dict[str, int]:
     """Documents read, removed, rejected and skipped records of one wave's exact counts file."""
     totals = {"documents": 0, "removed": 0, "rejected": 0, "skipped": 0}
     for (kind, _, _), n in counts:
-        key = {"read": "documents", "removed": "removed", "rejected": "rejected", "skipped": "skipped"}.get(kind)
+        key = {"read": "documents", "removed": "removed", "rejected": "rejected",
+               "skipped": "skipped"}.get(kind)
         if key:
             totals[key] += n
     return totals
@@ -281,7 +283,8 @@ def polling(bar: Bar, status: Callable[[], tuple[float, str]], every_s: float) -
 
 
 @contextmanager
-def watch_reading(console: Console, target: ProgressTarget, sizes: dict[str, int], desc: str) -> Iterator[None]:
+def watch_reading(console: Console, target: ProgressTarget, sizes: dict[str, int],
+                  desc: str) -> Iterator[None]:
     """Show the readers' records under ``target`` (one pipeline that reads ``sizes``' files) while it runs."""
     total = sum(sizes.values())
 
@@ -310,7 +313,8 @@ class RunMonitor:
         self._wave_totals: dict[int, dict[str, int]] = {}
         self.poll_s = poll_seconds(console)
 
-    def _polling(self, bar: Bar, status: Callable[[], tuple[float, str]]) -> contextlib.AbstractContextManager:
+    def _polling(self, bar: Bar,
+                 status: Callable[[], tuple[float, str]]) -> contextlib.AbstractContextManager:
         return polling(bar, status, self.poll_s)
 
     def _done_waves(self, waves: int) -> set[int]:
@@ -390,8 +394,9 @@ class RunMonitor:
                 done += bool(record.get("done"))
                 for key in totals:
                     totals[key] += record.get(key, 0)
-            text = (f"kept {totals['kept']:,} | duplicates {totals['duplicates']:,} | tokens {totals['tokens']:,} | "
-                    f"shards {totals['shards']:,} | buckets {done}/{len(buckets)}")
+            text = (f"kept {totals['kept']:,} | duplicates {totals['duplicates']:,} | "
+                    f"tokens {totals['tokens']:,} | shards {totals['shards']:,} | "
+                    f"buckets {done}/{len(buckets)}")
             return totals["documents"], text
 
         with self.console.bar("write", total=documents, unit="documents") as bar, self._polling(bar, status):

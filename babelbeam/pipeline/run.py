@@ -59,28 +59,32 @@ class TooManyRejectedError(BabelbeamError):
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--input", nargs="+", required=True,
                         help="input files or globs (JSONL, Parquet, text, WARC/WET; .gz/.zst)")
-    parser.add_argument("--output", required=True, help="output directory (local or a Beam filesystem path)")
+    parser.add_argument("--output", required=True,
+                        help="output directory (local or a Beam filesystem path)")
     parser.add_argument("--config", default=None, help="YAML run config (see docs/configuration.md)")
     parser.add_argument("--resume", action="store_true",
-                        help="continue an interrupted run in DIR: only unfinished waves, dedup and buckets run again")
-    parser.add_argument("--overwrite", action="store_true", help="delete what DIR holds from an earlier run first")
+                        help="continue an interrupted run in DIR: only unfinished waves, dedup and buckets "
+                             "run again")
+    parser.add_argument("--overwrite", action="store_true",
+                        help="delete what DIR holds from an earlier run first")
     parser.add_argument("--files-per-wave", type=int, default=None, metavar="N",
-                        help="annotate input files N at a time (default: all in one wave, or --processes waves); "
-                             "a failure costs one wave")
+                        help="annotate input files N at a time (default: all in one wave, or --processes "
+                             "waves); a failure costs one wave")
     parser.add_argument("--processes", type=int, default=1, metavar="N",
-                        help="local runs: run up to N waves, then N groups of output buckets, at once, each in its "
-                             "own process (about N x one wave's memory); without --files-per-wave the files are "
-                             "split into N waves")
+                        help="local runs: run up to N waves, then N groups of output buckets, at once, each "
+                             "in its own process (about N x one wave's memory); without --files-per-wave the "
+                             "files are split into N waves")
     parser.add_argument("--dedup-index", default=None, metavar="DIR",
-                        help="an earlier run's output directory: documents that near-duplicate its documents are "
-                             "removed (reads DIR/minhash/)")
+                        help="an earlier run's output directory: documents that near-duplicate its documents "
+                             "are removed (reads DIR/minhash/)")
     parser.add_argument("--keep-removed", action=argparse.BooleanOptionalAction, default=None,
                         help="write removed documents with their reason under DIR/removed/ (default: config)")
     parser.add_argument("--scorer", default=None, metavar="PATH",
-                        help="score every document with this model (a babelbeam train run, a train-scorer output "
-                             "or a Hugging Face Qwen3 folder) and bucket it per language")
+                        help="score every document with this model (a babelbeam train run, a train-scorer "
+                             "output or a Hugging Face Qwen3 folder) and bucket it per language")
     parser.add_argument("--langid-model", default=None, metavar="PATH",
-                        help="any fastText language-ID model file (GlotLID, OpenLID, your own); default lid.176")
+                        help="any fastText language-ID model file (GlotLID, OpenLID, your own); "
+                             "default lid.176")
     add_console_arguments(parser)
 
 
@@ -89,8 +93,8 @@ def _check_processes(processes: int, beam_args: list[str]) -> None:
         raise InputError(f"--processes must be >= 1, got {processes}")
     runner = pipeline_options(beam_args).get_all_options()["runner"]
     if processes > 1 and runner not in LOCAL_RUNNERS:
-        raise InputError(f"--processes runs local in-process pipelines; with --runner {runner} the runner spreads "
-                         "the work over its workers, so leave --processes out")
+        raise InputError(f"--processes runs local in-process pipelines; with --runner {runner} the runner "
+                         "spreads the work over its workers, so leave --processes out")
 
 
 def run_pipeline(inputs: list[str], output_dir: str, config: RunConfig, beam_args: list[str] | None = None,
@@ -148,12 +152,14 @@ def run_pipeline(inputs: list[str], output_dir: str, config: RunConfig, beam_arg
                 local.run([(dedup, (output_dir, config, beam_args))])
         buckets = [b for b in range(config.output.buckets) if not exists(workdir.bucket_done(b))]
         if buckets:
-            delete_matching([workdir.shards_of(b) for b in buckets] + [workdir.write_progress(b) for b in buckets])
+            delete_matching([workdir.shards_of(b) for b in buckets]
+                            + [workdir.write_progress(b) for b in buckets])
             groups = [buckets[i::processes] for i in range(min(processes, len(buckets)))]
             _LOG.info("writing %d buckets in %d process(es)", len(buckets), len(groups))
             # Documents to merge: every annotated document when no bucket was written before (else unknown).
-            to_merge = (sum(t["documents"] - t["removed"] for t in map(monitor.wave_totals, range(len(waves))))
-                        if monitor is not None and len(buckets) == config.output.buckets else None)
+            everything = monitor is not None and len(buckets) == config.output.buckets
+            totals = map(monitor.wave_totals, range(len(waves))) if everything else None
+            to_merge = sum(t["documents"] - t["removed"] for t in totals) if totals is not None else None
             with log_time("buckets written"), _watch(monitor and monitor.write(buckets, to_merge)):
                 local.run([(write_buckets, (output_dir, config, beam_args, g, len(waves), progress_s))
                            for g in groups])
@@ -189,13 +195,14 @@ def summary(stats: dict[str, Any], output_dir: str, elapsed_s: float, show_files
     share = c["rejected"] / c["input"] if c["input"] else 0.0
     skipped = f", skipped {c['skipped']:,}" if c.get("skipped") else ""
     lines = [f"babelbeam run: {c['input']:,} records -> {output_dir} in {format_duration(elapsed_s)}",
-             f"  kept {c['kept']:,} ({stats['tokens']:,} tokens in {shards} shards), removed {c['removed']:,}, "
-             f"duplicates {c['duplicates']:,}{skipped}, rejected {c['rejected']:,} ({share:.1%} of the records)"]
+             f"  kept {c['kept']:,} ({stats['tokens']:,} tokens in {shards} shards), "
+             f"removed {c['removed']:,}, duplicates {c['duplicates']:,}{skipped}, "
+             f"rejected {c['rejected']:,} ({share:.1%} of the records)"]
     damaged = list(dict.fromkeys(region["source"] for region in stats.get("damaged", [])))
     if damaged:
         more = f" and {len(damaged) - show_files} more" if len(damaged) > show_files else ""
-        lines.append(f"  unreadable or damaged files ({len(damaged)}): {', '.join(damaged[:show_files])}{more} "
-                     f"(stats.json's damaged lists where each stops)")
+        lines.append(f"  unreadable or damaged files ({len(damaged)}): "
+                     f"{', '.join(damaged[:show_files])}{more} (stats.json's damaged lists where each stops)")
     look = [f"{workdir.stats} (every count by reason and language)"]
     if c["removed"] + c["duplicates"] and matches(workdir.removed("*")):
         look.append(f"{workdir.removed()}/ (each removed document with its reason)")

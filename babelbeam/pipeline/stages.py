@@ -21,7 +21,8 @@ class NormalizeFn(DocumentStageFn):
 
     def transform(self, doc: Document) -> Document:
         # A copy: Beam forbids changing an input element (another consumer may hold the same object).
-        doc = dataclasses.replace(doc, text=normalize_text(doc.text, self.config.form, self.config.strip_control))
+        text = normalize_text(doc.text, self.config.form, self.config.strip_control)
+        doc = dataclasses.replace(doc, text=text)
         if not doc.text.strip():
             return doc.removed("normalize_empty")
         return doc

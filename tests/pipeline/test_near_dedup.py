@@ -202,7 +202,8 @@ def test_same_result_across_runs_and_workers(tmp_path: Path) -> None:
 
     shuffled = docs[:]
     random.Random(7).shuffle(shuffled)
-    two = _run([dataclasses.replace(d) for d in shuffled], _config(), tmp_path / "two", TWO_WORKERS, record_pid)
+    copies = [dataclasses.replace(d) for d in shuffled]
+    two = _run(copies, _config(), tmp_path / "two", TWO_WORKERS, record_pid)
     assert two["decisions"] == first["decisions"]
     pids = {int(name) for name in os.listdir(pid_dir)}
     assert pids and os.getpid() not in pids, "multi_processing mode must run the DoFns in worker processes"
@@ -216,7 +217,8 @@ def _dedup_phase(docs: list[Document], config: MinHashConfig, output_dir: Path) 
     hasher = MinHasher.from_config(config)
     rows = [signature_row(d, config, hasher, exact=False) for d in docs]
     Path(workdir.signatures(0, 0)).parent.mkdir(parents=True)
-    Path(workdir.signatures(0, 0)).write_bytes(parquet_bytes(pa.Table.from_pylist(rows, schema=SIGNATURE_SCHEMA)))
+    table = pa.Table.from_pylist(rows, schema=SIGNATURE_SCHEMA)
+    Path(workdir.signatures(0, 0)).write_bytes(parquet_bytes(table))
     p = TestPipeline(options=PipelineOptions(RUNNER))
     _ = p | DedupSignatures(str(output_dir), run)
     result = p.run()

@@ -56,4 +56,5 @@ def test_exact_groups_keep_the_smallest_id_and_count_the_group():
 def test_a_removal_wins_over_a_cluster_annotation():
     removal = Decision("minhash_duplicate", "w", 5)
     assert merge_decisions(("x", [Decision(None, "x", 2), removal])) == ("x", removal)
-    assert merge_decisions(("x", [Decision(None, "x", 2), Decision(None, "v", 5)])) == ("x", Decision(None, "v", 5))
+    larger = Decision(None, "v", 5)
+    assert merge_decisions(("x", [Decision(None, "x", 2), larger])) == ("x", larger)
