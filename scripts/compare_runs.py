@@ -14,7 +14,7 @@ sizes and modification times) names the same files on both sides.
 
 Usage::
 
-    .venv/bin/python scripts/compare_runs.py --a /work/main --b .          # exit 1 on any difference
+    .venv/bin/python scripts/compare_runs.py --a ../main-checkout --b .    # exit 1 on any difference
     .venv/bin/python scripts/compare_runs.py --a main --b . --corpus demo  # a revision, the demo only
 """
 
@@ -105,7 +105,7 @@ def differences(a: Path, b: Path) -> list[str]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--a", default="/work/main", help="checkout directory or git revision (the baseline)")
+    parser.add_argument("--a", default="main", help="checkout directory or git revision (the baseline)")
     parser.add_argument("--b", default=str(ROOT), help="checkout directory or git revision (the change)")
     parser.add_argument("--corpus", choices=("demo", "bench", "all"), default="all")
     parser.add_argument("--bench-docs", type=int, default=20000, help="documents in the benchmark corpus")
