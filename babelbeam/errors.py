@@ -42,6 +42,10 @@ class CorruptOutputError(BabelbeamError):
     exit_code = EXIT_CORRUPT
 
 
+class ConservationError(CorruptOutputError, RuntimeError):
+    """Input records do not add up to kept + removed + duplicates + rejected + skipped."""
+
+
 # errno -> what the user is told; the failing path follows when the error names one.
 _OS_CAUSES = {
     errno.ENOSPC: "disk full",

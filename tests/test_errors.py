@@ -14,9 +14,9 @@ from babelbeam.errors import (
     EXIT_INTERRUPTED,
     EXIT_OS,
     EXIT_USAGE,
+    ConservationError,
     describe,
 )
-from babelbeam.pipeline.run import ConservationError
 from babelbeam.pipeline.sources import InputError
 from babelbeam.schemas.config import ConfigError
 from babelbeam.tokenize.shards import ShardError

@@ -4,7 +4,7 @@
 document without a shuffle (each maps a PCollection of documents to
 ``{"kept", "removed"}``). Adding one (a scorer, a new filter) means adding it
 here; reading, dedup, tokenizing, counting and writing around it
-(``pipeline/phases.py``) do not change.
+(``pipeline/phases/``) do not change.
 """
 
 from __future__ import annotations

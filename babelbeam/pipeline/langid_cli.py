@@ -24,9 +24,9 @@ from pathlib import Path
 from typing import IO, Any
 
 from babelbeam.console import Console
+from babelbeam.errors import ConservationError
 from babelbeam.filters import langid_cli as modes
 from babelbeam.filters.langid import LanguageIdentifier
-from babelbeam.pipeline.sinks import ConservationError
 from babelbeam.pipeline.sources import InputError, RecordParser, input_root, match_inputs, read_file
 from babelbeam.schemas import Document, RejectedRecord
 from babelbeam.schemas.config import ConfigError, InputConfig, RunConfig

@@ -1,17 +1,16 @@
-"""MinHash-LSH near-duplicate removal as a Beam graph that scales with the runner's workers.
+"""MinHash-LSH clustering of signature records as a Beam graph that scales with the runner's workers.
 
-``docs | NearDedup(config)`` returns ``{"kept": ..., "removed": ...}``. Every
-document, kept or removed, carries ``dup_cluster`` (the smallest id in its
-near-duplicate component) and ``dup_cluster_size``; each cluster keeps one
-representative (highest ``quality_score`` when any member has one, else the
-smallest id) and the rest are removed as ``minhash_duplicate``.
+``ClusterSignatures`` is the near-duplicate half of the dedup phase (``pipeline/phases/dedup.py``, which
+makes the signatures in annotate and persists them): band entries, ranks and optional shingle sets in,
+``(id, (dup_cluster, size, is_representative))`` out for every new member of a cluster of two or more.
+``dup_cluster`` is the smallest id in the near-duplicate component; each cluster keeps one representative
+(highest ``quality_score`` when any member has one, else the smallest id), the rest become
+``minhash_duplicate``. No text is involved.
 
 Steps, and what each holds in memory (n = documents, b = bands):
 
-1. ``Signatures`` (ParDo): shingles -> MinHash signature -> b band hashes;
-   emits b ``(band_key, id)`` pairs, one ``(id, rank)`` pair and, with the
-   Jaccard check, ``(id, shingle hashes)`` (4 bytes a distinct shingle). Holds
-   one document's shingles and a [chunk x num_perm] block. No text leaves it.
+1. Signatures (annotate, ``phases/annotate.py:signature_row``): shingles -> MinHash signature -> b band
+   hashes and, with the Jaccard check, the shingle hashes (4 bytes a distinct shingle).
 2. ``Buckets`` (GroupByKey on band key) -> an edge from each member to the
    bucket's smallest id (a star, not all pairs) -> ``Distinct``. The bucket is
    streamed twice (min, then edges); a bucket above ``max_bucket_size`` links
@@ -27,14 +26,11 @@ Steps, and what each holds in memory (n = documents, b = bands):
    input. Everything already in stars is labelled without it.
 5. ``Clusters``: labels joined with ranks by id, grouped by root (streamed
    twice: size, min id and representative, then one record per member).
-6. ``JoinDocs``: CoGroupByKey of documents and cluster info by id; this is the
-   only step whose shuffle carries text.
 
-Dedup against an existing dataset: ``write_dir`` writes ``(id, bands)`` Parquet
-files under ``DIR/minhash/`` (the parameters are kept in the Parquet schema
-metadata); ``index_dir`` reads them back, old ids enter the graph as nodes
-``id + OLD_SUFFIX``, buckets with only old members are skipped, and a cluster
-with an old member keeps no new member. Old documents are never emitted.
+Dedup against an existing dataset: every run writes its survivors' ``(id, bands)`` to ``DIR/minhash/`` (the
+parameters are kept in the Parquet schema metadata); ``index_dir`` reads them back, old ids enter the graph
+as nodes ``id + OLD_SUFFIX``, buckets with only old members are skipped, and a cluster with an old member
+keeps no new member. Old documents are never emitted.
 """
 
 from __future__ import annotations
@@ -50,9 +46,9 @@ import pyarrow as pa
 from apache_beam.io.filesystems import FileSystems
 from apache_beam.metrics import Metrics
 
-from babelbeam.filters.minhash import MinHasher, band_hashes, jaccard, shingle_hashes, unique_hashes
-from babelbeam.pipeline.stage import KEPT, METRICS_NAMESPACE, REMOVED
-from babelbeam.schemas import Document
+from babelbeam.filters.minhash import jaccard
+from babelbeam.pipeline.stage import METRICS_NAMESPACE
+from babelbeam.pipeline.workdir import INDEX_DIR, INDEX_PREFIX
 from babelbeam.schemas.config import ConfigError
 from babelbeam.schemas.minhash_config import SIGNATURE_VERSIONS, MinHashConfig
 
@@ -61,13 +57,11 @@ log = logging.getLogger(__name__)
 MINHASH_DUPLICATE = "minhash_duplicate"
 """Removal reason of a near duplicate that is not its cluster's representative."""
 OLD_SUFFIX = "\x00old"
-"""Marks an id read from a dedup index in the graph (document ids never contain NUL; it sorts right after the id)."""
-INDEX_SUBDIR = "minhash"
-INDEX_PREFIX = "signatures"
+"""Marks an id read from a dedup index in the graph (document ids never contain NUL; it sorts right after
+the id)."""
 
 _RANK = "rank"
 _SHINGLES = "shingles"
-_INDEX = "index"
 _RESIDUAL = "residual"
 
 Node = str
@@ -96,19 +90,20 @@ def rank_key(doc_id: str, quality_score: float | None) -> RankKey:
 
 
 def index_schema(config: MinHashConfig) -> pa.Schema:
-    """Arrow schema of the signature index: id and band hashes, with the shingling/hash parameters as metadata."""
+    """Arrow schema of the signature index: id and band hashes, the shingling/hash parameters as metadata."""
     return pa.schema(
-        [pa.field("id", pa.string(), nullable=False), pa.field("bands", pa.list_(pa.int64()), nullable=False)],
+        [pa.field("id", pa.string(), nullable=False),
+         pa.field("bands", pa.list_(pa.int64()), nullable=False)],
         metadata={f"babelbeam.minhash.{k}": v for k, v in config.index_params().items()},
     )
 
 
 def check_index(index_dir: str, config: MinHashConfig) -> str:
-    """The file pattern of the signature index under ``index_dir``; raises ``ConfigError`` when it is missing or
-    was written with other parameters (its band hashes would never match)."""
+    """The file pattern of the signature index under ``index_dir``; raises ``ConfigError`` when it is missing
+    or was written with other parameters (its band hashes would never match)."""
     import pyarrow.parquet as pq
 
-    pattern = FileSystems.join(index_dir, INDEX_SUBDIR, f"{INDEX_PREFIX}*.parquet")
+    pattern = FileSystems.join(index_dir, INDEX_DIR, f"{INDEX_PREFIX}*.parquet")
     matches = FileSystems.match([pattern])[0].metadata_list
     if not matches:
         raise ConfigError(f"minhash.index_dir: no signature files match {pattern}")
@@ -118,7 +113,8 @@ def check_index(index_dir: str, config: MinHashConfig) -> str:
             with FileSystems.open(match.path) as f:
                 metadata = pq.read_schema(f).metadata or {}
         except (OSError, pa.ArrowException) as e:
-            raise ConfigError(f"minhash.index_dir: {match.path} is not a readable signature file ({e})") from None
+            raise ConfigError(
+                f"minhash.index_dir: {match.path} is not a readable signature file ({e})") from None
         stored = {k.decode()[len("babelbeam.minhash.") :]: v.decode() for k, v in metadata.items()
                   if k.decode().startswith("babelbeam.minhash.")}
         if "signature_version" not in stored and stored.get("hash_function") in ("sha1", "crc32"):
@@ -137,48 +133,13 @@ def check_index(index_dir: str, config: MinHashConfig) -> str:
     return pattern
 
 
-# ---------------------------------------------------------------------------------------------------------------
-# 1. Signatures
-
-
-class _SignatureFn(beam.DoFn):
-    """Document -> ``(band_key, id)`` pairs; tagged ``(id, rank)``, optional shingle sets and index rows."""
-
-    def __init__(self, config: MinHashConfig) -> None:
-        super().__init__()
-        self._config = config
-        self._docs = _counter("documents")
-        self._no_shingles = _counter("no_shingles")
-
-    def setup(self) -> None:
-        self._hasher = MinHasher.from_config(self._config)
-
-    def process(self, doc: Document) -> Iterator[Any]:
-        config = self._config
-        yield beam.pvalue.TaggedOutput(_RANK, (doc.id, rank_key(doc.id, doc.quality_score)))
-        self._docs.inc()
-        hashes = shingle_hashes(doc.text, doc.lang, ngram=config.ngram, segment=config.segment_words,
-                                hash_function=config.hash_function)
-        if not len(hashes):
-            # No words: the empty signature would put every such document into one bucket; they stay singletons.
-            self._no_shingles.inc()
-            return
-        bands = band_hashes(self._hasher.signature_from_hashes(hashes), config.bands, config.rows)
-        for key in bands:
-            yield key, doc.id
-        if config.jaccard_check:
-            yield beam.pvalue.TaggedOutput(_SHINGLES, (doc.id, unique_hashes(hashes).tobytes()))
-        if config.write_dir:
-            yield beam.pvalue.TaggedOutput(_INDEX, {"id": doc.id, "bands": bands})
-
-
 def _index_entries(row: dict[str, Any]) -> Iterator[tuple[int, Node]]:
     node = row["id"] + OLD_SUFFIX
     for key in row["bands"]:
         yield int(key), node
 
 
-# ---------------------------------------------------------------------------------------------------------------
+# ------------------------------------------------------------------------------------------------------------
 # 2. Candidate edges
 
 
@@ -212,14 +173,15 @@ class _BucketEdgesFn(beam.DoFn):
                 yield smallest, node
 
 
-# ---------------------------------------------------------------------------------------------------------------
+# ------------------------------------------------------------------------------------------------------------
 # 3. Jaccard check
 
 
 class _JaccardHalfFn(beam.DoFn):
     """Per smaller end u: attach u's shingle set to each of its edges, re-keyed by the other end."""
 
-    def process(self, element: tuple[Node, dict[str, Iterable[Any]]]) -> Iterator[tuple[Node, tuple[Node, Any]]]:
+    def process(self,
+                element: tuple[Node, dict[str, Iterable[Any]]]) -> Iterator[tuple[Node, tuple[Node, Any]]]:
         u, groups = element
         shingle_set = next(iter(groups[_SHINGLES]), None)
         for v in groups["edges"]:
@@ -251,7 +213,7 @@ class _JaccardCheckFn(beam.DoFn):
                 self._rejected.inc()
 
 
-# ---------------------------------------------------------------------------------------------------------------
+# ------------------------------------------------------------------------------------------------------------
 # 4. Connected components
 
 
@@ -289,8 +251,9 @@ class _SmallStarFn(beam.DoFn):
 
 
 class _ClassifyFn(beam.DoFn):
-    """After the rounds: a node with no smaller neighbour is a root, one with exactly one smaller neighbour and no
-    larger ones is a leaf; both are labelled from here. Any other node's edges are residual (not yet stars)."""
+    """After the rounds: a node with no smaller neighbour is a root, one with exactly one smaller neighbour
+    and no larger ones is a leaf; both are labelled from here. Any other node's edges are residual (not yet
+    stars)."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -383,14 +346,15 @@ class ConnectedComponents(beam.PTransform):
         )
 
 
-# ---------------------------------------------------------------------------------------------------------------
-# 5-6. Clusters and the join back to documents
+# ------------------------------------------------------------------------------------------------------------
+# 5. Clusters
 
 
-def _label_with_rank(element: tuple[Node, dict[str, Iterable[Any]]]) -> Iterator[tuple[Node, tuple[Node, Any]]]:
+def _label_with_rank(
+        element: tuple[Node, dict[str, Iterable[Any]]]) -> Iterator[tuple[Node, tuple[Node, Any]]]:
     node, groups = element
     root = next(iter(groups["label"]), None)
-    if root is not None:  # a document on no edge is a singleton, settled in JoinDocs
+    if root is not None:  # a document on no edge is a singleton: it gets no decision
         yield root, (node, next(iter(groups[_RANK]), None))
 
 
@@ -423,34 +387,11 @@ class _ClusterFn(beam.DoFn):
             yield node, (smallest, size, not has_old and rank == best)
 
 
-class _AnnotateFn(beam.DoFn):
-    """Document + cluster info -> kept (representative or singleton) or removed as ``minhash_duplicate``."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._kept = _counter(KEPT)
-        self._removed = _counter(f"removed_{MINHASH_DUPLICATE}")
-
-    def process(self, element: tuple[str, dict[str, Iterable[Any]]]) -> Iterator[Any]:
-        doc_id, groups = element
-        info = next(iter(groups["info"]), None)
-        for doc in groups["doc"]:
-            if info is None:
-                doc.dup_cluster, doc.dup_cluster_size, keep = doc_id, 1, True
-            else:
-                doc.dup_cluster, doc.dup_cluster_size, keep = info
-            if keep:
-                self._kept.inc()
-                yield doc
-            else:
-                self._removed.inc()
-                yield beam.pvalue.TaggedOutput(REMOVED, doc.removed(MINHASH_DUPLICATE))
-
-
 class ClusterSignatures(beam.PTransform):
-    """Steps 2-5 on signature records alone: ``{"entries": (band_key, id), "rank": (id, rank) [, "shingles":
-    (id, bytes)]}`` -> ``(id, (dup_cluster, size, is_representative))`` for each new member of a cluster of two
-    or more. No text is involved, so the staged run (``pipeline/phases.py``) runs it over persisted signatures.
+    """Steps 2-5 on signature records alone: ``{"entries": (band_key, id), "rank": (id, rank) [,
+    "shingles": (id, bytes)]}`` -> ``(id, (dup_cluster, size, is_representative))`` for each new member of a
+    cluster of two or more. No text is involved, so the dedup phase (``pipeline/phases/dedup.py``) runs it
+    over persisted signatures.
     """
 
     def __init__(self, config: MinHashConfig, label: str | None = None) -> None:
@@ -497,35 +438,3 @@ class ClusterSignatures(beam.PTransform):
             | "GroupClusters" >> beam.GroupByKey()
             | "Clusters" >> beam.ParDo(_ClusterFn())
         )
-
-
-class NearDedup(beam.PTransform):
-    """MinHash-LSH near-duplicate removal; ``docs | NearDedup(config)`` -> ``{"kept": ..., "removed": ...}``.
-
-    The in-graph form for users composing their own Beam pipelines: signatures, ``ClusterSignatures``, then a
-    CoGroupByKey back to the documents (the one shuffle that carries text).
-    """
-
-    def __init__(self, config: MinHashConfig, label: str | None = None) -> None:
-        super().__init__(label)
-        self._config = config.validate()
-        self._clusters = ClusterSignatures(config)
-
-    def expand(self, docs: beam.PCollection) -> dict[str, beam.PCollection]:
-        config = self._config
-        sig = docs | "Signatures" >> beam.ParDo(_SignatureFn(config)).with_outputs(
-            _RANK, _SHINGLES, _INDEX, main="entries"
-        )
-        if config.write_dir:
-            _ = sig[_INDEX] | "WriteIndex" >> beam.io.WriteToParquet(
-                FileSystems.join(config.write_dir, INDEX_SUBDIR, INDEX_PREFIX),
-                index_schema(config),
-                file_name_suffix=".parquet",
-            )
-        info = {"entries": sig["entries"], _RANK: sig[_RANK], _SHINGLES: sig[_SHINGLES]} | "Cluster" >> self._clusters
-        annotated = (
-            {"doc": docs | "KeyById" >> beam.Map(lambda d: (d.id, d)), "info": info}
-            | "JoinDocs" >> beam.CoGroupByKey()
-            | "Annotate" >> beam.ParDo(_AnnotateFn()).with_outputs(REMOVED, main=KEPT)
-        )
-        return {KEPT: annotated[KEPT], REMOVED: annotated[REMOVED]}

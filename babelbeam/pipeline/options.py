@@ -8,13 +8,20 @@ unparseable args" and runs without what the user asked for.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import functools
+import logging
+import time
+from collections.abc import Callable, Iterator
+from typing import Any
 
+import apache_beam as beam
 from apache_beam.options.pipeline_options import PipelineOptions, StandardOptions, _BeamArgumentParser
 
 # The in-process portable runner: the same engine on every machine. Beam's
 # self-switching DirectRunner first tries to download Prism, which fails offline.
 DEFAULT_RUNNER = "FnApiRunner"
+_LOG = logging.getLogger(__name__)
 
 
 class BeamOptionError(ValueError):
@@ -62,3 +69,17 @@ def pipeline_options(beam_args: list[str]) -> PipelineOptions:
     if not standard.runner:
         standard.runner = DEFAULT_RUNNER
     return options
+
+
+def run_beam(beam_args: list[str], build: Callable[[beam.Pipeline], Any]) -> None:
+    """Build one Beam pipeline with ``build`` and run it to the end: one phase unit of a run."""
+    with beam.Pipeline(options=pipeline_options(beam_args)) as pipeline:
+        build(pipeline)
+
+
+@contextlib.contextmanager
+def log_time(what: str) -> Iterator[None]:
+    """Log at INFO how long the block took (`babelbeam run -v`), to see which phase a run spends its time in."""
+    started = time.perf_counter()
+    yield
+    _LOG.info("%s in %.1f s", what, time.perf_counter() - started)

@@ -39,15 +39,11 @@ from apache_beam.io.filesystems import FileSystems
 
 from babelbeam.console import Bar, Console
 from babelbeam.pipeline.sinks import write_atomically
+from babelbeam.pipeline.workdir import WorkDir
 
-PROGRESS_DIR = "progress"
 WORKER_INTERVAL_S = 2.0
 """Longest a worker goes without rewriting its progress record (files also write one when they end)."""
 _PROCESS_TOKEN = uuid.uuid4().hex[:12]
-
-
-def progress_path(output_dir: str, *parts: str) -> str:
-    return FileSystems.join(output_dir, "work", PROGRESS_DIR, *parts)
 
 
 def _process_id() -> str:
@@ -55,7 +51,7 @@ def _process_id() -> str:
     return f"{_PROCESS_TOKEN}-{os.getpid()}"
 
 
-# ---------------------------------------------------------------------------------------------------------------
+# ------------------------------------------------------------------------------------------------------------
 # Worker side: counts per input file, written per process
 
 
@@ -199,19 +195,24 @@ def _write(unit: _UnitProgress) -> None:
 class BucketProgress:
     """Phase 3's counts for one output bucket, rewritten to ``work/progress/write-BBBBB.json``."""
 
-    def __init__(self, output_dir: str, bucket: int, interval_s: float = WORKER_INTERVAL_S) -> None:
-        self.path = progress_path(output_dir, f"write-{bucket:05d}.json")
+    def __init__(self, output_dir: str, bucket: int, interval_s: float | None = WORKER_INTERVAL_S) -> None:
+        # interval_s None: nobody watches the run, nothing is written
+        self.path = WorkDir(output_dir).write_progress(bucket) if interval_s is not None else None
         self.interval_s = interval_s
         self.counts = {"documents": 0, "kept": 0, "duplicates": 0, "tokens": 0, "shards": 0}
         self.last_write = time.monotonic()
 
     def add(self, **deltas: int) -> None:
+        if self.path is None:
+            return
         for key, n in deltas.items():
             self.counts[key] += n
         if time.monotonic() - self.last_write >= self.interval_s:
             self.write()
 
     def write(self, done: bool = False) -> None:
+        if self.path is None:
+            return
         self.last_write = time.monotonic()
         try:
             write_atomically(self.path, json.dumps({**self.counts, "done": done}, sort_keys=True).encode())
@@ -219,7 +220,7 @@ class BucketProgress:
             pass  # best effort, as above
 
 
-# ---------------------------------------------------------------------------------------------------------------
+# ------------------------------------------------------------------------------------------------------------
 # Orchestrator side: read the records while a phase runs
 
 
@@ -245,7 +246,8 @@ def _counts_totals(counts: list) -> dict[str, int]:
     """Documents read, removed, rejected and skipped records of one wave's exact counts file."""
     totals = {"documents": 0, "removed": 0, "rejected": 0, "skipped": 0}
     for (kind, _, _), n in counts:
-        key = {"read": "documents", "removed": "removed", "rejected": "rejected", "skipped": "skipped"}.get(kind)
+        key = {"read": "documents", "removed": "removed", "rejected": "rejected",
+               "skipped": "skipped"}.get(kind)
         if key:
             totals[key] += n
     return totals
@@ -281,7 +283,8 @@ def polling(bar: Bar, status: Callable[[], tuple[float, str]], every_s: float) -
 
 
 @contextmanager
-def watch_reading(console: Console, target: ProgressTarget, sizes: dict[str, int], desc: str) -> Iterator[None]:
+def watch_reading(console: Console, target: ProgressTarget, sizes: dict[str, int],
+                  desc: str) -> Iterator[None]:
     """Show the readers' records under ``target`` (one pipeline that reads ``sizes``' files) while it runs."""
     total = sum(sizes.values())
 
@@ -306,18 +309,17 @@ class RunMonitor:
     def __init__(self, output_dir: str, console: Console, sizes: dict[str, int],
                  read_json: Callable[[str], Any]) -> None:
         self.output_dir, self.console, self.sizes, self._read_json = output_dir, console, sizes, read_json
+        self._workdir = WorkDir(output_dir)
         self._wave_totals: dict[int, dict[str, int]] = {}
         self.poll_s = poll_seconds(console)
 
-    def _work(self, *parts: str) -> str:
-        return FileSystems.join(self.output_dir, "work", *parts)
-
-    def _polling(self, bar: Bar, status: Callable[[], tuple[float, str]]) -> contextlib.AbstractContextManager:
+    def _polling(self, bar: Bar,
+                 status: Callable[[], tuple[float, str]]) -> contextlib.AbstractContextManager:
         return polling(bar, status, self.poll_s)
 
     def _done_waves(self, waves: int) -> set[int]:
         done = set()
-        for m in FileSystems.match([self._work("waves", "wave-*.done")])[0].metadata_list:
+        for m in FileSystems.match([self._workdir.work("waves", "wave-*.done")])[0].metadata_list:
             name = m.path.rsplit("/", 1)[-1]
             done.add(int(name[len("wave-"):-len(".done")]))
         return {w for w in done if w < waves}
@@ -325,7 +327,7 @@ class RunMonitor:
     def wave_totals(self, wave: int) -> dict[str, int]:
         """The exact counts of a finished wave (read once)."""
         if wave not in self._wave_totals:
-            self._wave_totals[wave] = _counts_totals(self._read_json(self._work("counts", f"wave-{wave:05d}.json")))
+            self._wave_totals[wave] = _counts_totals(self._read_json(self._workdir.wave_counts(wave)))
         return self._wave_totals[wave]
 
     @contextmanager
@@ -345,7 +347,7 @@ class RunMonitor:
                 n_bytes += sum(self.sizes.get(path, 0) for path in waves[w])
                 files_done += len(waves[w])
             if not final:
-                for path, record in _read_records(self._work(PROGRESS_DIR, "wave-*.json")).items():
+                for path, record in _read_records(self._workdir.progress("wave-*.json")).items():
                     wave = int(path.rsplit("/", 1)[-1].split("-")[1])
                     if wave in done or wave not in pending:
                         continue
@@ -386,14 +388,15 @@ class RunMonitor:
         def status() -> tuple[float, str]:
             totals = {"documents": 0, "kept": 0, "duplicates": 0, "tokens": 0, "shards": 0}
             done = 0
-            for path, record in _read_records(self._work(PROGRESS_DIR, "write-*.json")).items():
+            for path, record in _read_records(self._workdir.progress("write-*.json")).items():
                 if int(path.rsplit("-", 1)[-1].split(".")[0]) not in pending:
                     continue
                 done += bool(record.get("done"))
                 for key in totals:
                     totals[key] += record.get(key, 0)
-            text = (f"kept {totals['kept']:,} | duplicates {totals['duplicates']:,} | tokens {totals['tokens']:,} | "
-                    f"shards {totals['shards']:,} | buckets {done}/{len(buckets)}")
+            text = (f"kept {totals['kept']:,} | duplicates {totals['duplicates']:,} | "
+                    f"tokens {totals['tokens']:,} | shards {totals['shards']:,} | "
+                    f"buckets {done}/{len(buckets)}")
             return totals["documents"], text
 
         with self.console.bar("write", total=documents, unit="documents") as bar, self._polling(bar, status):

@@ -142,20 +142,16 @@ def main(args: argparse.Namespace) -> int:
     import apache_beam as beam
     from apache_beam.io.filesystems import FileSystems
 
+    from babelbeam.errors import ConservationError
     from babelbeam.model.checkpoint_errors import CheckpointError
     from babelbeam.pipeline.langid_stage import IdentifyLanguage
     from babelbeam.pipeline.options import pipeline_options
     from babelbeam.pipeline.score_stage import PERCENTILES, ScoreDocuments, score_stats
-    from babelbeam.pipeline.sinks import (
-        REJECTED_DIR,
-        REMOVED_DIR,
-        ConservationError,
-        WriteSortedJsonl,
-        write_atomically,
-    )
+    from babelbeam.pipeline.sinks import WriteSortedJsonl, write_atomically
     from babelbeam.pipeline.sources import REJECTED, InputError, ReadDocuments, match_inputs
     from babelbeam.pipeline.stage import KEPT, REMOVED
     from babelbeam.pipeline.stages import Normalize
+    from babelbeam.pipeline.workdir import REJECTED_DIR, REMOVED_DIR
     from babelbeam.schemas import RejectedRecord
     from babelbeam.schemas.config import ConfigError, RunConfig
 

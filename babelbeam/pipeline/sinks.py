@@ -21,13 +21,7 @@ from babelbeam.schemas import Document
 from babelbeam.schemas.document import json_line
 from babelbeam.tokenize.shards import ShardEntry
 
-REMOVED_DIR = "removed"
-REJECTED_DIR = "rejected"
 DUPLICATE_SUFFIX = "_duplicate"
-
-
-class ConservationError(RuntimeError):
-    """Input records do not add up to kept + removed + duplicates + rejected + skipped."""
 
 
 def bucket_of(key: str, buckets: int) -> int:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import apache_beam as beam
 
 from babelbeam.filters.normalize import normalize_text
@@ -18,7 +20,9 @@ class NormalizeFn(DocumentStageFn):
         self.config = config
 
     def transform(self, doc: Document) -> Document:
-        doc.text = normalize_text(doc.text, self.config.form, self.config.strip_control)
+        # A copy: Beam forbids changing an input element (another consumer may hold the same object).
+        text = normalize_text(doc.text, self.config.form, self.config.strip_control)
+        doc = dataclasses.replace(doc, text=text)
         if not doc.text.strip():
             return doc.removed("normalize_empty")
         return doc

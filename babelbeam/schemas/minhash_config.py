@@ -83,9 +83,6 @@ class MinHashConfig:
     index_dir: FilePath | None = None
     """Dedup against an existing dataset: read signatures written by an earlier run from ``INDEX_DIR/minhash/``.
     New documents that duplicate old ones are removed; old ones are not re-emitted."""
-    write_dir: FilePath | None = None
-    """Write this run's signatures (id and band hashes, Parquet) to ``WRITE_DIR/minhash/`` for later ``index_dir``
-    use: every document with at least one shingle, kept or removed, so later runs also match what was removed."""
 
     @property
     def num_perm(self) -> int:

@@ -1,4 +1,5 @@
-"""NearDedup as a Beam graph on the FnApiRunner: clusters, representatives, recall, determinism, index dedup."""
+"""The dedup phase's MinHash graph on the FnApiRunner (Signatures, DedupDecisions, DedupSignatures as the run
+uses them): clusters, representatives, recall, determinism, index dedup; ConnectedComponents on its own."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import random
 from pathlib import Path
 
 import apache_beam as beam
+import pyarrow as pa
 import pytest
 from apache_beam.metrics.metric import MetricsFilter
 from apache_beam.options.pipeline_options import PipelineOptions
@@ -16,15 +18,12 @@ from apache_beam.testing.test_pipeline import TestPipeline
 from apache_beam.testing.util import assert_that, equal_to
 
 from babelbeam.filters.minhash import MinHasher, band_hashes, jaccard, shingles
-from babelbeam.pipeline.near_dedup import (
-    INDEX_PREFIX,
-    INDEX_SUBDIR,
-    ConnectedComponents,
-    NearDedup,
-    check_index,
-)
+from babelbeam.pipeline.near_dedup import MINHASH_DUPLICATE, ConnectedComponents, check_index
+from babelbeam.pipeline.phases.annotate import SIGNATURE_SCHEMA, Signatures, signature_row
+from babelbeam.pipeline.phases.dedup import Decision, DedupDecisions, DedupSignatures, read_decisions
+from babelbeam.pipeline.workdir import INDEX_DIR, INDEX_PREFIX, WorkDir, parquet_bytes
 from babelbeam.schemas import Document
-from babelbeam.schemas.config import ConfigError
+from babelbeam.schemas.config import ConfigError, ExactDedupConfig, RunConfig
 from babelbeam.schemas.minhash_config import MinHashConfig
 
 RUNNER = ["--runner=FnApiRunner"]
@@ -52,30 +51,39 @@ def near_copy(words: list[str], target: float, rng: random.Random, ngram: int = 
     return words[:keep] + _words(rng, len(words) - keep)
 
 
-def _run(docs: list[Document], config: MinHashConfig, out: Path, options: list[str] = RUNNER) -> dict:
-    """Run NearDedup and read back what it emitted, as plain data (works across worker processes)."""
+def _run_config(minhash: MinHashConfig) -> RunConfig:
+    # Exact dedup off: these tests are about MinHash (with it on, exact copies never reach MinHash).
+    return RunConfig(minhash=minhash, exact_dedup=ExactDedupConfig(enabled=False))
+
+
+def _counters(result: beam.runners.runner.PipelineResult) -> dict[str, int]:
+    return {c.key.metric.name: c.committed
+            for c in result.metrics().query(MetricsFilter().with_namespace("babelbeam"))["counters"]}
+
+
+def _run(docs: list[Document], config: MinHashConfig, out: Path, options: list[str] = RUNNER,
+         hook=None) -> dict:
+    """Signatures and DedupDecisions as the dedup phase runs them; the decisions (id -> Decision) and counters
+    read back as plain data (works across worker processes)."""
     out.mkdir(parents=True, exist_ok=True)
+    run = _run_config(config)
     p = TestPipeline(options=PipelineOptions(options))
-    result = p | beam.Create(docs) | NearDedup(config)
-    for name in ("kept", "removed"):
-        _ = (
-            result[name]
-            | f"Json{name}" >> beam.Map(lambda d: json.dumps([d.id, d.dup_cluster, d.dup_cluster_size, d.removed_reason]))
-            | f"Write{name}" >> beam.io.WriteToText(str(out / name), num_shards=1, shard_name_template="")
-        )
-    run = p.run()
-    run.wait_until_finish()
-    rows = {name: sorted(json.loads(line) for line in (out / name).read_text().splitlines()) for name in ("kept", "removed")}
-    counters = {
-        c.key.metric.name: c.committed
-        for c in run.metrics().query(MetricsFilter().with_namespace("babelbeam"))["counters"]
-    }
-    rows["counters"] = counters
-    return rows
+    docs_in = p | beam.Create(docs)
+    if hook is not None:
+        docs_in = docs_in | "Hook" >> beam.Map(hook)
+    decided = docs_in | Signatures(run) | DedupDecisions(run)
+    _ = (decided["decisions"] | beam.Map(lambda kv: json.dumps([kv[0], *kv[1]]))
+         | beam.io.WriteToText(str(out / "decisions"), num_shards=1, shard_name_template=""))
+    result = p.run()
+    result.wait_until_finish()
+    lines = (out / "decisions").read_text().splitlines()
+    decisions = {row[0]: Decision(*row[1:]) for row in map(json.loads, lines)}
+    return {"decisions": decisions, "counters": _counters(result), "ids": [d.id for d in docs]}
 
 
 def _clusters(rows: dict) -> dict[str, str]:
-    return {doc_id: cluster for doc_id, cluster, _, _ in rows["kept"] + rows["removed"]}
+    """Every document's dup_cluster: a document without a decision is a cluster of its own."""
+    return {i: rows["decisions"][i].cluster if i in rows["decisions"] else i for i in rows["ids"]}
 
 
 def _band_agreements(x: list[str], y: list[str]) -> int:
@@ -105,8 +113,8 @@ def test_chain_is_one_cluster(tmp_path: Path) -> None:
     docs.append(Document(id="z", text=" ".join(_words(random.Random(99), 200))))
     rows = _run(docs, _config(), tmp_path)
     assert _clusters(rows) == {"a": "a", "b": "a", "c": "a", "z": "z"}
-    assert rows["kept"] == [["a", "a", 3, None], ["z", "z", 1, None]]
-    assert rows["removed"] == [["b", "a", 3, "minhash_duplicate"], ["c", "a", 3, "minhash_duplicate"]]
+    assert rows["decisions"] == {"a": Decision(None, "a", 3), "b": Decision(MINHASH_DUPLICATE, "a", 3),
+                                 "c": Decision(MINHASH_DUPLICATE, "a", 3)}
 
 
 def test_representative_is_highest_quality(tmp_path: Path) -> None:
@@ -118,8 +126,8 @@ def test_representative_is_highest_quality(tmp_path: Path) -> None:
         Document(id="c", text=" ".join(words)),
     ]
     rows = _run(docs, _config(), tmp_path)
-    assert rows["kept"] == [["b", "a", 3, None]]
-    assert rows["counters"]["minhash.removed_minhash_duplicate"] == 2
+    assert rows["decisions"] == {"a": Decision(MINHASH_DUPLICATE, "a", 3), "b": Decision(None, "a", 3),
+                                 "c": Decision(MINHASH_DUPLICATE, "a", 3)}
 
 
 def generated_corpus(seed: int, originals: int = 60) -> tuple[list[Document], list[tuple[str, str, float]]]:
@@ -183,7 +191,7 @@ def test_same_result_across_runs_and_workers(tmp_path: Path) -> None:
     docs, _ = generated_corpus(seed=6, originals=24)
     first = _run(docs, _config(), tmp_path / "one")
     second = _run(list(reversed(docs)), _config(), tmp_path / "again")
-    assert first["kept"] == second["kept"] and first["removed"] == second["removed"]
+    assert first["decisions"] == second["decisions"]
 
     pid_dir = tmp_path / "pids"
     pid_dir.mkdir()
@@ -194,25 +202,31 @@ def test_same_result_across_runs_and_workers(tmp_path: Path) -> None:
 
     shuffled = docs[:]
     random.Random(7).shuffle(shuffled)
-    p_docs = [dataclasses.replace(d) for d in shuffled]
-    two = _run_with_hook(p_docs, _config(), tmp_path / "two", TWO_WORKERS, record_pid)
-    assert two["kept"] == first["kept"] and two["removed"] == first["removed"]
+    copies = [dataclasses.replace(d) for d in shuffled]
+    two = _run(copies, _config(), tmp_path / "two", TWO_WORKERS, record_pid)
+    assert two["decisions"] == first["decisions"]
     pids = {int(name) for name in os.listdir(pid_dir)}
     assert pids and os.getpid() not in pids, "multi_processing mode must run the DoFns in worker processes"
 
 
-def _run_with_hook(docs: list[Document], config: MinHashConfig, out: Path, options: list[str], hook) -> dict:
-    out.mkdir(parents=True)
-    p = TestPipeline(options=PipelineOptions(options))
-    result = p | beam.Create(docs) | "Hook" >> beam.Map(hook) | NearDedup(config)
-    for name in ("kept", "removed"):
-        _ = (
-            result[name]
-            | f"Json{name}" >> beam.Map(lambda d: json.dumps([d.id, d.dup_cluster, d.dup_cluster_size, d.removed_reason]))
-            | f"Write{name}" >> beam.io.WriteToText(str(out / name), num_shards=1, shard_name_template="")
-        )
-    p.run().wait_until_finish()
-    return {name: sorted(json.loads(line) for line in (out / name).read_text().splitlines()) for name in ("kept", "removed")}
+def _dedup_phase(docs: list[Document], config: MinHashConfig, output_dir: Path) -> dict:
+    """DedupSignatures over a work directory holding ``docs``' signatures (one wave, one bucket), as phase 2
+    runs it: its decision files and counters read back, and the MinHash index left under ``output_dir``."""
+    run = _run_config(config)
+    workdir = WorkDir(str(output_dir))
+    hasher = MinHasher.from_config(config)
+    rows = [signature_row(d, config, hasher, exact=False) for d in docs]
+    Path(workdir.signatures(0, 0)).parent.mkdir(parents=True)
+    table = pa.Table.from_pylist(rows, schema=SIGNATURE_SCHEMA)
+    Path(workdir.signatures(0, 0)).write_bytes(parquet_bytes(table))
+    p = TestPipeline(options=PipelineOptions(RUNNER))
+    _ = p | DedupSignatures(str(output_dir), run)
+    result = p.run()
+    result.wait_until_finish()
+    decisions = {}
+    for bucket in range(run.output.buckets):
+        decisions.update(read_decisions(workdir, bucket))
+    return {"decisions": decisions, "counters": _counters(result)}
 
 
 def test_dedup_against_index(tmp_path: Path) -> None:
@@ -220,9 +234,9 @@ def test_dedup_against_index(tmp_path: Path) -> None:
     old_words = [_words(rng, 200) for _ in range(3)]
     old = [Document(id=f"old{i}", text=" ".join(w)) for i, w in enumerate(old_words)]
     index = tmp_path / "index"
-    first = _run(old, _config(write_dir=str(index)), tmp_path / "first")
-    assert len(first["kept"]) == 3
-    assert list((index / "minhash").glob("signatures*.parquet"))
+    first = _dedup_phase(old, _config(), index)
+    assert first["decisions"] == {}
+    assert list((index / INDEX_DIR).glob(f"{INDEX_PREFIX}*.parquet"))
 
     new_words = _words(rng, 200)
     new = [
@@ -230,19 +244,19 @@ def test_dedup_against_index(tmp_path: Path) -> None:
         Document(id="new-unique", text=" ".join(new_words)),
         Document(id="new-unique-copy", text=" ".join(new_words)),
     ]
-    second = _run(new, _config(index_dir=str(index)), tmp_path / "second")
-    # The old documents stay where they are and are not re-emitted; the new duplicate of one is removed.
-    assert second["kept"] == [["new-unique", "new-unique", 2, None]]
-    assert second["removed"] == [
-        ["new-dup-of-old0", "new-dup-of-old0", 2, "minhash_duplicate"],
-        ["new-unique-copy", "new-unique", 2, "minhash_duplicate"],
-    ]
+    second = _dedup_phase(new, _config(index_dir=str(index)), tmp_path / "second")
+    # The old documents stay where they are and get no decision; the new duplicate of one is removed.
+    assert second["decisions"] == {
+        "new-dup-of-old0": Decision(MINHASH_DUPLICATE, "new-dup-of-old0", 2),
+        "new-unique": Decision(None, "new-unique", 2),
+        "new-unique-copy": Decision(MINHASH_DUPLICATE, "new-unique", 2),
+    }
     assert second["counters"]["minhash.index_duplicates"] == 1
 
     with pytest.raises(ConfigError, match="rows"):
-        NearDedup(_config(index_dir=str(index), bands=16, rows=7))
+        DedupDecisions(_run_config(_config(index_dir=str(index), bands=16, rows=7)))
     with pytest.raises(ConfigError, match="no signature files"):
-        NearDedup(_config(index_dir=str(tmp_path / "missing")))
+        DedupSignatures(str(tmp_path / "out"), _run_config(_config(index_dir=str(tmp_path / "missing"))))
 
 
 def _write_index(directory: Path, metadata: dict[str, str]) -> None:
@@ -251,9 +265,9 @@ def _write_index(directory: Path, metadata: dict[str, str]) -> None:
 
     schema = pa.schema([pa.field("id", pa.string()), pa.field("bands", pa.list_(pa.int64()))],
                        metadata={f"babelbeam.minhash.{k}": v for k, v in metadata.items()})
-    (directory / INDEX_SUBDIR).mkdir(parents=True)
+    (directory / INDEX_DIR).mkdir(parents=True)
     pq.write_table(pa.table({"id": ["a"], "bands": [[1, 2]]}, schema=schema),
-                   directory / INDEX_SUBDIR / f"{INDEX_PREFIX}-00000.parquet")
+                   directory / INDEX_DIR / f"{INDEX_PREFIX}-00000.parquet")
 
 
 def test_index_of_another_shingle_hash_is_refused(tmp_path: Path) -> None:

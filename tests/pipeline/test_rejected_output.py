@@ -13,8 +13,8 @@ import pytest
 from conftest import FNAPI, write_jsonl
 
 from babelbeam.errors import EXIT_TOO_MANY_REJECTED
-from babelbeam.pipeline.phases import work_path
 from babelbeam.pipeline.run import run_pipeline
+from babelbeam.pipeline.workdir import WorkDir
 from babelbeam.schemas.config import RunConfig
 
 BENCH = Path(__file__).resolve().parents[2] / "benchmarks"
@@ -84,7 +84,7 @@ def test_rejected_files_are_the_same_bytes_with_more_processes_and_after_a_resum
     run_pipeline([str(corpus / "*")], str(two), config, FNAPI, files_per_wave=2, processes=2)
     assert rejected(two) == rejected(one)
     # A wave that runs again (its marker gone, as after a crash) must not leave a stale rejection file.
-    Path(work_path(str(two), "waves", "wave-00001.done")).unlink()
+    Path(WorkDir(str(two)).wave_done(1)).unlink()
     (two / "manifest.json").unlink()
     (two / "rejected" / "wave-00001-00003.jsonl").write_bytes(b'{"stale": true}\n')
     resumed = run_pipeline([str(corpus / "*")], str(two), config, FNAPI, files_per_wave=2, resume=True)

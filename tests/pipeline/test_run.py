@@ -190,7 +190,7 @@ def test_ids_and_tokens_do_not_depend_on_where_the_corpus_lies(tmp_path):
 
 
 def test_inspect_on_an_unfinished_run_says_so_and_suggests_resume(tmp_path, capsys):
-    from babelbeam.pipeline.run import plan_run
+    from babelbeam.pipeline.phases.plan import plan_run
 
     inputs = _corpus(tmp_path)
     plan_run([str(inputs / "*.jsonl")], str(tmp_path / "out"), _config(), None, resume=False, overwrite=False)

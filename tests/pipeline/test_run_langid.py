@@ -13,7 +13,8 @@ from conftest import write_jsonl
 
 from babelbeam.filters.langid import LanguageIdentifier
 from babelbeam.pipeline.langid_calibration import in_sample
-from babelbeam.pipeline.run import LANGID_THRESHOLDS, run_pipeline
+from babelbeam.pipeline.run import run_pipeline
+from babelbeam.pipeline.workdir import LANGID_THRESHOLDS
 from babelbeam.schemas.config import LangIdConfig, RunConfig
 from babelbeam.tokenize.shards import open_shard, read_manifest
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pickle
+
 import apache_beam as beam
 from apache_beam.options.pipeline_options import PipelineOptions
 from apache_beam.testing.test_pipeline import TestPipeline
@@ -9,8 +11,8 @@ from apache_beam.testing.util import assert_that, equal_to
 from conftest import FNAPI
 
 from babelbeam.filters.normalize import exact_dedup_key, normalize_text
-from babelbeam.pipeline.phases import _ExactGroupFn, merge_decisions
-from babelbeam.pipeline.stages import Normalize
+from babelbeam.pipeline.phases.dedup import Decision, _ExactGroupFn, merge_decisions
+from babelbeam.pipeline.stages import Normalize, NormalizeFn
 from babelbeam.schemas import Document
 from babelbeam.schemas.config import NormalizeConfig
 
@@ -30,6 +32,16 @@ def test_normalize_stage_removes_empty_documents():
                     equal_to([("b", "normalize_empty")]), label="removed")
 
 
+def test_normalize_does_not_change_its_input_elements():
+    """Beam forbids a DoFn to change its input: the documents given to Normalize pickle the same after."""
+    docs = [Document("a", "Cafe\u0301 \x00"), Document("b", " \x00\x01 \n")]
+    before = [pickle.dumps(d) for d in docs]
+    fn = NormalizeFn(NormalizeConfig())
+    out = [fn.transform(d) for d in docs]
+    assert [pickle.dumps(d) for d in docs] == before
+    assert out[0].text == "Caf\u00e9 " and [d.removed_reason for d in out] == [None, "normalize_empty"]
+
+
 def test_exact_groups_keep_the_smallest_id_and_count_the_group():
     rows = [{"id": i, "exact_key": k, "bands": [], "quality_score": None, "shingles": None}
             for i, k in (("b", "k1"), ("a", "k1"), ("c", "k2"))]
@@ -42,5 +54,7 @@ def test_exact_groups_keep_the_smallest_id_and_count_the_group():
 
 
 def test_a_removal_wins_over_a_cluster_annotation():
-    assert merge_decisions(("x", [(None, "x", 2), ("minhash_duplicate", "w", 5)])) == ("x", ("minhash_duplicate", "w", 5))
-    assert merge_decisions(("x", [(None, "x", 2), (None, "v", 5)])) == ("x", (None, "v", 5))
+    removal = Decision("minhash_duplicate", "w", 5)
+    assert merge_decisions(("x", [Decision(None, "x", 2), removal])) == ("x", removal)
+    larger = Decision(None, "v", 5)
+    assert merge_decisions(("x", [Decision(None, "x", 2), larger])) == ("x", larger)

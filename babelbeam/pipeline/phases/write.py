@@ -1,0 +1,193 @@
+"""Phase 3, once per output bucket, no shuffle: shards from that bucket's documents of every wave.
+
+A streaming merge of the bucket's sorted document files from every wave (``iter_bucket_documents``), the
+bucket's dedup decisions applied (``decided``), removed documents to ``removed/dedup-B.jsonl``
+(``_RemovedLog``), the rest tokenized and cut into shards of ``output.shard_tokens`` (``_ShardCutter``).
+Memory: one shard and one bucket's decisions. ``work/write/bucket-B.json`` marks the bucket done and holds its
+shard entries and counts.
+"""
+
+from __future__ import annotations
+
+import heapq
+import json
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+import apache_beam as beam
+import numpy as np
+from apache_beam.io.filesystems import FileSystems
+from apache_beam.metrics import Metrics
+
+from babelbeam.pipeline.options import run_beam
+from babelbeam.pipeline.phases.dedup import Decision, read_decisions
+from babelbeam.pipeline.progress import BucketProgress
+from babelbeam.pipeline.sinks import removed_key, write_atomically
+from babelbeam.pipeline.stage import METRICS_NAMESPACE
+from babelbeam.pipeline.workdir import WorkDir, exists, stream_parquet_batches
+from babelbeam.schemas import Document
+from babelbeam.schemas.config import RunConfig
+from babelbeam.schemas.document import json_line, rows_to_documents
+from babelbeam.tokenize.shards import ShardEntry, ShardRow, serialize_shard, shard_entry
+
+ID_DUPLICATE = "input_id_duplicate"
+"""A second record with an id already seen in the same bucket (ids must be unique; the first one stays)."""
+
+
+def iter_bucket_documents(paths: list[str]) -> Iterator[Document]:
+    """Merge the bucket's per-wave files (each sorted by id) into one id-ordered stream."""
+    def documents(path: str) -> Iterator[Document]:
+        for rows in stream_parquet_batches(path):
+            yield from rows_to_documents(rows)
+
+    return heapq.merge(*(documents(p) for p in paths), key=lambda d: d.id)
+
+
+def decided(docs: Iterable[Document],
+            decisions: dict[str, Decision]) -> Iterator[tuple[str | None, Document]]:
+    """(removal reason or None, document) for each merged document: a second record of an id is removed as
+    ``input_id_duplicate``; otherwise dedup's decision, if any, sets its cluster and maybe removes it."""
+    last_id = None
+    for doc in docs:  # freshly read from the wave files: no other holder sees the changes
+        reason = ID_DUPLICATE if doc.id == last_id else None
+        last_id = doc.id
+        if reason is None and doc.id in decisions:
+            reason, doc.dup_cluster, doc.dup_cluster_size = decisions[doc.id]
+        yield reason, (doc if reason is None else doc.removed(reason))
+
+
+class _RemovedLog:
+    """``removed/dedup-B.jsonl``: written under a temporary name and renamed into place when the bucket
+    removed anything (else no file); with ``keep`` False nothing is written."""
+
+    def __init__(self, path: str, keep: bool) -> None:
+        self.path, self.tmp = path, f"{path}.tmp"
+        self.file = FileSystems.create(self.tmp) if keep else None
+        self.any = False
+
+    def add(self, doc: Document) -> None:
+        self.any = True
+        if self.file is not None:
+            self.file.write(json_line(doc.to_json_dict()))
+
+    def close(self) -> None:
+        if self.file is None:
+            return
+        self.file.close()
+        if not self.any:
+            FileSystems.delete([self.tmp])
+            return
+        if FileSystems.exists(self.path):
+            FileSystems.delete([self.path])
+        FileSystems.rename([self.tmp], [self.path])
+
+
+class _ShardCutter:
+    """Rows -> shard files of at least ``shard_tokens`` tokens (the last one smaller), numbered in order."""
+
+    def __init__(self, workdir: WorkDir, bucket: int, shard_tokens: int, watch: Any, counter: Any) -> None:
+        self.workdir, self.bucket, self.shard_tokens = workdir, bucket, shard_tokens
+        self.watch, self.counter = watch, counter
+        self.entries: list[ShardEntry] = []
+        self.rows: list[ShardRow] = []
+        self.tokens = 0
+
+    def add(self, row: ShardRow) -> None:
+        self.rows.append(row)
+        self.tokens += len(row.tokens)
+        if self.tokens >= self.shard_tokens:
+            self.cut()
+
+    def cut(self) -> None:
+        """Write the rows gathered so far as the next shard (nothing when there are none)."""
+        if not self.rows:
+            return
+        relative = WorkDir.shard_relative(self.bucket, len(self.entries))
+        data = serialize_shard(self.rows)
+        write_atomically(self.workdir.output(relative), data)
+        self.counter.inc()
+        self.entries.append(shard_entry(relative, self.rows, data))
+        self.watch.add(shards=1)
+        self.rows, self.tokens = [], 0
+
+
+def _shard_row(doc: Document, tokens: np.ndarray) -> ShardRow:
+    return ShardRow(id=doc.id, lang=doc.lang, tokens=tokens, source=doc.source, lang_score=doc.lang_score,
+                    dup_cluster_size=doc.dup_cluster_size, quality_score=doc.quality_score,
+                    quality_bucket=doc.quality_bucket, lang_group_score=doc.lang_group_score)
+
+
+class _WriteOutputBucketFn(beam.DoFn):
+    """One bucket: merge, apply decisions, log removals, tokenize, cut shards; then the marker."""
+
+    def __init__(self, workdir: WorkDir, config: RunConfig, waves: int,
+                 progress_s: float | None = None) -> None:
+        super().__init__()
+        self.workdir, self.config, self.waves = workdir, config, waves
+        self.progress_s = progress_s  # seconds between progress records (pipeline/progress.py); None: none
+        self.shards = Metrics.counter(METRICS_NAMESPACE, "write.shards")
+        self.tokens = Metrics.counter(METRICS_NAMESPACE, "tokenize.tokens")
+
+    def setup(self) -> None:
+        from babelbeam.tokenize import load_tokenizer
+
+        self.tokenizer = load_tokenizer(self.config.tokenize.tokenizer)
+        self.eos = np.array([self.tokenizer.eos_id], dtype=np.uint32)
+
+    def _tokens(self, doc: Document) -> np.ndarray:
+        if doc.tokens is not None:  # tokenized by the scorer already (EOS included)
+            return doc.tokens
+        return np.concatenate([self.tokenizer.encode_array(doc.text), self.eos])
+
+    def process(self, bucket: int) -> Iterator[int]:
+        workdir = self.workdir
+        waves = [p for w in range(self.waves) if exists(p := workdir.wave_docs(w, bucket))]
+        watch = BucketProgress(workdir.output_dir, bucket, self.progress_s)
+        counts: Counter[tuple[str, str, str]] = Counter()
+        removed = _RemovedLog(workdir.dedup_removed_log(bucket), self.config.output.keep_removed)
+        shards = _ShardCutter(workdir, bucket, self.config.output.shard_tokens, watch, self.shards)
+        for reason, doc in decided(iter_bucket_documents(waves), read_decisions(workdir, bucket)):
+            if reason is not None:
+                counts[removed_key(doc)] += 1
+                watch.add(documents=1, duplicates=1)
+                removed.add(doc)
+                continue
+            tokens = self._tokens(doc)
+            self.tokens.inc(len(tokens))
+            watch.add(documents=1, kept=1, tokens=len(tokens))
+            shards.add(_shard_row(doc, tokens))
+        shards.cut()
+        removed.close()
+        marker = {"entries": [vars(e) for e in shards.entries],
+                  "counts": sorted([list(k), n] for k, n in counts.items())}
+        write_atomically(workdir.bucket_done(bucket),
+                         (json.dumps(marker, sort_keys=True) + "\n").encode("utf-8"))
+        watch.write(done=True)
+        yield bucket
+
+
+class WriteOutputBuckets(beam.PTransform):
+    """Phase 3 for the given buckets, spread over workers; each bucket streams and writes on its own."""
+
+    def __init__(self, buckets: list[int], output_dir: str, config: RunConfig, waves: int,
+                 progress_s: float | None = None) -> None:
+        super().__init__()
+        self._buckets, self._workdir, self._config, self._waves = buckets, WorkDir(output_dir), config, waves
+        self._progress_s = progress_s
+
+    def expand(self, pbegin: beam.pvalue.PBegin) -> beam.PCollection:
+        return (
+            pbegin
+            | "Buckets" >> beam.Create(self._buckets)
+            | "SpreadBuckets" >> beam.Reshuffle()
+            | "WriteBuckets" >> beam.ParDo(_WriteOutputBucketFn(self._workdir, self._config, self._waves,
+                                                                self._progress_s))
+        )
+
+
+def write_buckets(output_dir: str, config: RunConfig, beam_args: list[str], buckets: list[int], waves: int,
+                  progress_s: float | None = None) -> None:
+    """Phase 3 for ``buckets`` in one Beam pipeline; each writes its marker when done."""
+    run_beam(beam_args, lambda p: p | "Write" >> WriteOutputBuckets(buckets, output_dir, config, waves,
+                                                                    progress_s))
