@@ -46,6 +46,7 @@ from babelbeam.filters.langid_labels import (
     GROUPS,
     PERSIAN,
     SERBO_CROATIAN,
+    MappedLabel,
     label_coverage,
     map_label,
     strip_label,
@@ -133,6 +134,10 @@ class LangResult:
         if self.code == UNDETERMINED or FLAG_CORRECTED in self.flags or FLAG_CANTONESE in self.flags:
             return self.label
         return None
+
+
+def _too_short() -> LangResult:
+    return LangResult(UNDETERMINED, 0.0, (), None, (FLAG_TOO_SHORT,))
 
 
 def _load_fasttext(path: Path) -> Any:
@@ -344,7 +349,9 @@ class _Ranking:
     text without kana, and every Chinese label, go to ``zho_Hans``/``zho_Hant`` by the characters.
     """
 
-    def __init__(self, raw: list[tuple[str, float]], sample: str, seen: str | None) -> None:
+    def __init__(
+        self, raw: Sequence[tuple[str, float] | tuple[str, float, MappedLabel]], sample: str, seen: str | None
+    ) -> None:
         self.scores: dict[str, float] = {}
         self.best_label: dict[str, tuple[float, str]] = {}
         self.corrected: dict[str, bool] = {}
@@ -352,8 +359,10 @@ class _Ranking:
         """Group -> summed probability of its relatives outside the 119 (they map to ``und``)."""
         self.han_decided = True
         self.persian_rule = False
-        for label, p in raw:
-            m = map_label(label)
+        for entry in raw:
+            # (label, probability, mapping) from the identifier's label table; a bare pair is mapped here.
+            label, p = entry[0], entry[1]
+            m = entry[2] if len(entry) == 3 else map_label(label)
             if m.code == UNDETERMINED:
                 self.scores[m.code] = max(self.scores.get(m.code, 0.0), p)
                 if m.group is not None:
@@ -418,7 +427,11 @@ class LanguageIdentifier:
         """Registry code -> minimum decision score; languages not in it use ``config.threshold``."""
         raw_labels = list(model.get_labels())
         self.labels: list[str] = [strip_label(label) for label in raw_labels]
-        self._names: dict[str, str] = dict(zip(raw_labels, self.labels, strict=True))
+        self._table: dict[str, tuple[str, MappedLabel]] = {
+            raw: (name, map_label(name)) for raw, name in zip(raw_labels, self.labels, strict=True)
+        }
+        """fastText label -> (label without ``__label__``, its registry mapping), built once per model: per-label
+        Python work cost about as much as the prediction itself on a short sample."""
         self._k = max(config.top_k, MIN_MODEL_K)
 
     @classmethod
@@ -431,26 +444,68 @@ class LanguageIdentifier:
 
     # -- identification --------------------------------------------------------------------------------
 
+    def _mapped(self, labels: Sequence[str], probs: Any) -> list[tuple[str, float, MappedLabel]]:
+        """One prediction as (label, probability capped at 1, registry mapping), best first."""
+        table = self._table
+        out = []
+        # The probabilities are read as one list and the labels looked up in the per-model table.
+        for label, p in zip(labels, probs.tolist() if hasattr(probs, "tolist") else probs, strict=True):
+            name, mapped = table[label] if label in table else (strip_label(label), map_label(label))
+            out.append((name, min(p, 1.0), mapped))
+        return out
+
+    def _predict(self, sample: str, k: int | None = None) -> list[tuple[str, float, MappedLabel]]:
+        labels, probs = self.model.predict(sample, k=self._k if k is None else k)
+        return self._mapped(labels, probs)
+
     def predict_labels(self, sample: str, k: int | None = None) -> list[tuple[str, float]]:
         """The model's raw (label, probability) list for a one-line sample, best first (``k`` labels, by
         default ``max(top_k, 10)``; -1 for all)."""
-        labels, probs = self.model.predict(sample, k=self._k if k is None else k)
-        names = self._names
-        # Labels are looked up in a per-model table and the probabilities read as one list: per-label Python
-        # work here cost about as much as the prediction itself on a short sample.
-        return [
-            (names[label] if label in names else strip_label(label), min(p, 1.0))
-            for label, p in zip(labels, probs.tolist() if hasattr(probs, "tolist") else probs, strict=True)
-        ]
+        return [(label, p) for label, p, _ in self._predict(sample, k)]
+
+    def _sample(self, text: str) -> tuple[str, bool] | None:
+        """(sample, sampled) for ``text``, or None when it is too short to identify."""
+        if not scripts.at_least_weight(text, self.config.min_chars):
+            return None
+        return sample_lines(text, self.config.max_sample_lines, self.config.max_sample_chars)
 
     def identify(self, text: str) -> LangResult:
         """Identify the language of ``text`` (no thresholds applied; see ``annotate``)."""
-        if not scripts.at_least_weight(text, self.config.min_chars):
-            return LangResult(UNDETERMINED, 0.0, (), None, (FLAG_TOO_SHORT,))
-        sample, sampled = sample_lines(text, self.config.max_sample_lines, self.config.max_sample_chars)
+        prepared = self._sample(text)
+        if prepared is None:
+            return _too_short()
+        sample, sampled = prepared
+        return self._conclude(sample, sampled, self._predict(sample))
+
+    def identify_batch(self, texts: Sequence[str]) -> list[LangResult]:
+        """``[identify(t) for t in texts]``, with one fastText call over the whole list.
+
+        The results are the same (fastText scores each line of a list exactly as it scores it alone); what
+        changes is that the predictions run back to back, so the model stays in the CPU cache instead of
+        being evicted by the per-document Python work between them (docs/performance.md).
+        """
+        prepared = [self._sample(text) for text in texts]
+        samples = [p[0] for p in prepared if p is not None]
+        predictions: list[list[tuple[str, float, MappedLabel]]] = []
+        if samples:
+            try:
+                all_labels, all_probs = self.model.predict(samples, k=self._k)
+            except (TypeError, ValueError, UnicodeError):
+                # One sample fastText refuses fails the whole list; per-text calls raise for that text only,
+                # exactly as ``identify`` does.
+                return [self.identify(text) for text in texts]
+            predictions = [self._mapped(labels, probs) for labels, probs in zip(all_labels, all_probs, strict=True)]
+        results: list[LangResult] = []
+        scored = iter(predictions)
+        for p in prepared:
+            results.append(_too_short() if p is None else self._conclude(p[0], p[1], next(scored)))
+        return results
+
+    def _conclude(self, sample: str, sampled: bool, raw: list[tuple[str, float, MappedLabel]]) -> LangResult:
+        """The result for a sample from the model's top labels ``raw`` (the steps after the prediction)."""
         flags: list[str] = [FLAG_SAMPLED] if sampled else []
         seen = scripts.dominant_script(sample)
-        ranking = _Ranking(self.predict_labels(sample), sample, seen)
+        ranking = _Ranking(raw, sample, seen)
         code = ranking.best()
 
         if (
@@ -462,7 +517,7 @@ class LanguageIdentifier:
             # The model's favourite is written in another script than the text (lid.176 calls a run of Han
             # characters without punctuation Armenian). Take the best label of the text's own script from
             # the full distribution; a language that is really written in two scripts is flagged instead.
-            full = _Ranking(self.predict_labels(sample, k=-1), sample, seen)
+            full = _Ranking(self._predict(sample, k=-1), sample, seen)
             matching = [c for c in full.ranked_codes() if c != UNDETERMINED and _script_matches(c, seen)]
             if matching:
                 ranking, code = full, matching[0]
@@ -538,7 +593,13 @@ class LanguageIdentifier:
         """Fill ``lang``, ``lang_score``, ``lang_top``, ``lang_label``, ``lang_group`` and
         ``lang_group_score``; mark the document removed when the config says so (reasons ``langid_too_short``,
         ``langid_undetermined``, ``langid_not_selected``, ``langid_low_score``)."""
-        result = self.identify(doc.text)
+        return self._annotated(doc, self.identify(doc.text))
+
+    def annotate_batch(self, docs: Sequence[Document]) -> list[Document]:
+        """``[annotate(d) for d in docs]``, identified with ``identify_batch`` (one fastText call)."""
+        return [self._annotated(d, r) for d, r in zip(docs, self.identify_batch([d.text for d in docs]), strict=True)]
+
+    def _annotated(self, doc: Document, result: LangResult) -> Document:
         out = dataclasses.replace(
             doc,
             lang=result.code,
@@ -598,4 +659,4 @@ def coverage(model: Any) -> tuple[list[str], list[str]]:
 
 def identify_many(identifier: LanguageIdentifier, texts: Sequence[str]) -> list[LangResult]:
     """Identify several texts with one identifier (a convenience for evaluation and benchmarks)."""
-    return [identifier.identify(text) for text in texts]
+    return identifier.identify_batch(texts)
