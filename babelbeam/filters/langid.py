@@ -34,6 +34,7 @@ import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -318,6 +319,14 @@ MIN_MARKERS = 1
 marker is a function word or spelling its relatives do not use."""
 _SIBLING_GROUP = {code: group for group, members in SIBLING_MARKERS.items() for code in members}
 _STRIP = ".,;:!?()[]{}\"'“”‘’«»।॥-–—"
+_MARKER_OWNERS: dict[str, dict[str, tuple[str, ...]]] = {
+    group: {
+        word: tuple(member for member, markers in members.items() if word in markers)
+        for word in frozenset().union(*members.values())
+    }
+    for group, members in SIBLING_MARKERS.items()
+}
+"""Group -> marker word -> the members it is a marker of (a word can mark two), in ``SIBLING_MARKERS`` order."""
 
 
 def sibling_by_markers(code: str, sample: str) -> str | None:
@@ -329,12 +338,12 @@ def sibling_by_markers(code: str, sample: str) -> str | None:
     if group is None:
         return None
     members = SIBLING_MARKERS[group]
+    owners = _MARKER_OWNERS[group]
     counts = dict.fromkeys(members, 0)
     for word in sample.lower().split():
-        word = word.strip(_STRIP)
-        for member, markers in members.items():
-            if word in markers:
-                counts[member] += 1
+        # One lookup per word in a word -> members table instead of one per member.
+        for member in owners.get(word.strip(_STRIP), ()):
+            counts[member] += 1
     best = max(sorted(counts), key=lambda c: counts[c])
     if best != code and counts[best] >= MIN_MARKERS and counts[best] > counts[code]:
         return best
@@ -352,26 +361,34 @@ class _Ranking:
     def __init__(
         self, raw: Sequence[tuple[str, float] | tuple[str, float, MappedLabel]], sample: str, seen: str | None
     ) -> None:
-        self.scores: dict[str, float] = {}
-        self.best_label: dict[str, tuple[float, str]] = {}
-        self.corrected: dict[str, bool] = {}
-        self.relative_mass: dict[str, float] = {}
-        """Group -> summed probability of its relatives outside the 119 (they map to ``und``)."""
-        self.han_decided = True
-        self.persian_rule = False
+        # Local dicts in the loop: it runs for every label of every document (attribute lookups were a
+        # measurable share of language ID's Python time).
+        scores: dict[str, float] = {}
+        best_label: dict[str, tuple[float, str]] = {}
+        corrected: dict[str, bool] = {}
+        relative_mass: dict[str, float] = {}
         for entry in raw:
             # (label, probability, mapping) from the identifier's label table; a bare pair is mapped here.
             label, p = entry[0], entry[1]
             m = entry[2] if len(entry) == 3 else map_label(label)
-            if m.code == UNDETERMINED:
-                self.scores[m.code] = max(self.scores.get(m.code, 0.0), p)
+            code = m.code
+            if code == UNDETERMINED:
+                scores[code] = max(scores.get(code, 0.0), p)
                 if m.group is not None:
-                    self.relative_mass[m.group] = self.relative_mass.get(m.group, 0.0) + p
+                    relative_mass[m.group] = relative_mass.get(m.group, 0.0) + p
             else:
-                self.scores[m.code] = self.scores.get(m.code, 0.0) + p
-            if m.code not in self.best_label or p > self.best_label[m.code][0]:
-                self.best_label[m.code] = (p, label)
-                self.corrected[m.code] = m.corrected
+                scores[code] = scores.get(code, 0.0) + p
+            if code not in best_label or p > best_label[code][0]:
+                best_label[code] = (p, label)
+                corrected[code] = m.corrected
+        self.scores = scores
+        self.best_label = best_label
+        self.corrected = corrected
+        self.relative_mass = relative_mass
+        """Group -> summed probability of its relatives outside the 119 (they map to ``und``)."""
+        self.han_decided = True
+        self.persian_rule = False
+        self._ranked: list[tuple[str, float]] | None = None
         if SERBO_CROATIAN in self.scores:
             best = max(_SOUTH_SLAVIC, key=lambda c: (self.scores.get(c, 0.0), -_SOUTH_SLAVIC.index(c)))
             if self.scores.get(best, 0.0) == 0.0:
@@ -397,6 +414,7 @@ class _Ranking:
 
     def merge(self, source: str, target: str, *, corrected: bool | None = None) -> None:
         """Move ``source``'s probability to ``target``; its original label too when it is the stronger."""
+        self._ranked = None
         self.scores[target] = self.scores.get(target, 0.0) + self.scores.pop(source)
         label = self.best_label.pop(source)
         was_corrected = self.corrected.pop(source)
@@ -405,8 +423,13 @@ class _Ranking:
             self.corrected[target] = was_corrected if corrected is None else corrected
 
     def ranked(self) -> list[tuple[str, float]]:
-        """(code, score), best first; ties broken by code so the order is deterministic."""
-        return sorted(self.scores.items(), key=lambda kv: (-kv[1], kv[0]))
+        """(code, score), best first; ties broken by code so the order is deterministic (do not change the
+        list: it is kept until the next ``merge``)."""
+        if self._ranked is None:
+            # By code, then by score with reverse=True, which keeps equal scores in code order (sorting is
+            # stable): the order of the key (-score, code) without a Python key function.
+            self._ranked = sorted(sorted(self.scores.items()), key=itemgetter(1), reverse=True)
+        return self._ranked
 
     def ranked_codes(self) -> list[str]:
         return [code for code, _ in self.ranked()]
@@ -463,15 +486,16 @@ class LanguageIdentifier:
         default ``max(top_k, 10)``; -1 for all)."""
         return [(label, p) for label, p, _ in self._predict(sample, k)]
 
-    def _sample(self, text: str) -> tuple[str, bool] | None:
-        """(sample, sampled) for ``text``, or None when it is too short to identify."""
+    def sample(self, text: str) -> tuple[str, bool] | None:
+        """(the one-line sample fastText reads, whether it is smaller than the text) for ``text``, or None when
+        ``text`` is too short to identify (then nothing is predicted)."""
         if not scripts.at_least_weight(text, self.config.min_chars):
             return None
         return sample_lines(text, self.config.max_sample_lines, self.config.max_sample_chars)
 
     def identify(self, text: str) -> LangResult:
         """Identify the language of ``text`` (no thresholds applied; see ``annotate``)."""
-        prepared = self._sample(text)
+        prepared = self.sample(text)
         if prepared is None:
             return _too_short()
         sample, sampled = prepared
@@ -484,7 +508,7 @@ class LanguageIdentifier:
         changes is that the predictions run back to back, so the model stays in the CPU cache instead of
         being evicted by the per-document Python work between them (docs/performance.md).
         """
-        prepared = [self._sample(text) for text in texts]
+        prepared = [self.sample(text) for text in texts]
         samples = [p[0] for p in prepared if p is not None]
         predictions: list[list[tuple[str, float, MappedLabel]]] = []
         if samples:
