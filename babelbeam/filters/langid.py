@@ -473,8 +473,9 @@ class LanguageIdentifier:
         out = []
         # The probabilities are read as one list and the labels looked up in the per-model table.
         for label, p in zip(labels, probs.tolist() if hasattr(probs, "tolist") else probs, strict=True):
-            name, mapped = table[label] if label in table else (strip_label(label), map_label(label))
-            out.append((name, min(p, 1.0), mapped))
+            known = table.get(label)
+            name, mapped = known if known is not None else (strip_label(label), map_label(label))
+            out.append((name, p if p <= 1.0 else 1.0, mapped))  # min(p, 1.0) without the builtin call
         return out
 
     def _predict(self, sample: str, k: int | None = None) -> list[tuple[str, float, MappedLabel]]:
