@@ -34,6 +34,7 @@ import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -46,6 +47,7 @@ from babelbeam.filters.langid_labels import (
     GROUPS,
     PERSIAN,
     SERBO_CROATIAN,
+    MappedLabel,
     label_coverage,
     map_label,
     strip_label,
@@ -133,6 +135,10 @@ class LangResult:
         if self.code == UNDETERMINED or FLAG_CORRECTED in self.flags or FLAG_CANTONESE in self.flags:
             return self.label
         return None
+
+
+def _too_short() -> LangResult:
+    return LangResult(UNDETERMINED, 0.0, (), None, (FLAG_TOO_SHORT,))
 
 
 def _load_fasttext(path: Path) -> Any:
@@ -313,6 +319,15 @@ MIN_MARKERS = 1
 marker is a function word or spelling its relatives do not use."""
 _SIBLING_GROUP = {code: group for group, members in SIBLING_MARKERS.items() for code in members}
 _STRIP = ".,;:!?()[]{}\"'“”‘’«»।॥-–—"
+_MARKER_OWNERS: dict[str, dict[str, tuple[str, ...]]] = {
+    group: {
+        word: tuple(member for member, markers in members.items() if word in markers)
+        for word in frozenset().union(*members.values())
+    }
+    for group, members in SIBLING_MARKERS.items()
+}
+"""Group -> marker word -> the members it is a marker of (a word can mark two), in ``SIBLING_MARKERS``
+order."""
 
 
 def sibling_by_markers(code: str, sample: str) -> str | None:
@@ -324,12 +339,12 @@ def sibling_by_markers(code: str, sample: str) -> str | None:
     if group is None:
         return None
     members = SIBLING_MARKERS[group]
+    owners = _MARKER_OWNERS[group]
     counts = dict.fromkeys(members, 0)
     for word in sample.lower().split():
-        word = word.strip(_STRIP)
-        for member, markers in members.items():
-            if word in markers:
-                counts[member] += 1
+        # One lookup per word in a word -> members table instead of one per member.
+        for member in owners.get(word.strip(_STRIP), ()):
+            counts[member] += 1
     best = max(sorted(counts), key=lambda c: counts[c])
     if best != code and counts[best] >= MIN_MARKERS and counts[best] > counts[code]:
         return best
@@ -344,25 +359,37 @@ class _Ranking:
     text without kana, and every Chinese label, go to ``zho_Hans``/``zho_Hant`` by the characters.
     """
 
-    def __init__(self, raw: list[tuple[str, float]], sample: str, seen: str | None) -> None:
-        self.scores: dict[str, float] = {}
-        self.best_label: dict[str, tuple[float, str]] = {}
-        self.corrected: dict[str, bool] = {}
-        self.relative_mass: dict[str, float] = {}
+    def __init__(
+        self, raw: Sequence[tuple[str, float] | tuple[str, float, MappedLabel]], sample: str, seen: str | None
+    ) -> None:
+        # Local dicts in the loop: it runs for every label of every document (attribute lookups were a
+        # measurable share of language ID's Python time).
+        scores: dict[str, float] = {}
+        best_label: dict[str, tuple[float, str]] = {}
+        corrected: dict[str, bool] = {}
+        relative_mass: dict[str, float] = {}
+        for entry in raw:
+            # (label, probability, mapping) from the identifier's label table; a bare pair is mapped here.
+            label, p = entry[0], entry[1]
+            m = entry[2] if len(entry) == 3 else map_label(label)
+            code = m.code
+            if code == UNDETERMINED:
+                scores[code] = max(scores.get(code, 0.0), p)
+                if m.group is not None:
+                    relative_mass[m.group] = relative_mass.get(m.group, 0.0) + p
+            else:
+                scores[code] = scores.get(code, 0.0) + p
+            if code not in best_label or p > best_label[code][0]:
+                best_label[code] = (p, label)
+                corrected[code] = m.corrected
+        self.scores = scores
+        self.best_label = best_label
+        self.corrected = corrected
+        self.relative_mass = relative_mass
         """Group -> summed probability of its relatives outside the 119 (they map to ``und``)."""
         self.han_decided = True
         self.persian_rule = False
-        for label, p in raw:
-            m = map_label(label)
-            if m.code == UNDETERMINED:
-                self.scores[m.code] = max(self.scores.get(m.code, 0.0), p)
-                if m.group is not None:
-                    self.relative_mass[m.group] = self.relative_mass.get(m.group, 0.0) + p
-            else:
-                self.scores[m.code] = self.scores.get(m.code, 0.0) + p
-            if m.code not in self.best_label or p > self.best_label[m.code][0]:
-                self.best_label[m.code] = (p, label)
-                self.corrected[m.code] = m.corrected
+        self._ranked: list[tuple[str, float]] | None = None
         if SERBO_CROATIAN in self.scores:
             best = max(_SOUTH_SLAVIC, key=lambda c: (self.scores.get(c, 0.0), -_SOUTH_SLAVIC.index(c)))
             if self.scores.get(best, 0.0) == 0.0:
@@ -388,6 +415,7 @@ class _Ranking:
 
     def merge(self, source: str, target: str, *, corrected: bool | None = None) -> None:
         """Move ``source``'s probability to ``target``; its original label too when it is the stronger."""
+        self._ranked = None
         self.scores[target] = self.scores.get(target, 0.0) + self.scores.pop(source)
         label = self.best_label.pop(source)
         was_corrected = self.corrected.pop(source)
@@ -396,8 +424,13 @@ class _Ranking:
             self.corrected[target] = was_corrected if corrected is None else corrected
 
     def ranked(self) -> list[tuple[str, float]]:
-        """(code, score), best first; ties broken by code so the order is deterministic."""
-        return sorted(self.scores.items(), key=lambda kv: (-kv[1], kv[0]))
+        """(code, score), best first; ties broken by code so the order is deterministic (do not change the
+        list: it is kept until the next ``merge``)."""
+        if self._ranked is None:
+            # By code, then by score with reverse=True, which keeps equal scores in code order (sorting is
+            # stable): the order of the key (-score, code) without a Python key function.
+            self._ranked = sorted(sorted(self.scores.items()), key=itemgetter(1), reverse=True)
+        return self._ranked
 
     def ranked_codes(self) -> list[str]:
         return [code for code, _ in self.ranked()]
@@ -418,7 +451,11 @@ class LanguageIdentifier:
         """Registry code -> minimum decision score; languages not in it use ``config.threshold``."""
         raw_labels = list(model.get_labels())
         self.labels: list[str] = [strip_label(label) for label in raw_labels]
-        self._names: dict[str, str] = dict(zip(raw_labels, self.labels, strict=True))
+        self._table: dict[str, tuple[str, MappedLabel]] = {
+            raw: (name, map_label(name)) for raw, name in zip(raw_labels, self.labels, strict=True)
+        }
+        """fastText label -> (label without ``__label__``, its registry mapping), built once per model:
+        per-label Python work cost about as much as the prediction itself on a short sample."""
         self._k = max(config.top_k, MIN_MODEL_K)
 
     @classmethod
@@ -431,26 +468,70 @@ class LanguageIdentifier:
 
     # -- identification --------------------------------------------------------------------------------
 
+    def _mapped(self, labels: Sequence[str], probs: Any) -> list[tuple[str, float, MappedLabel]]:
+        """One prediction as (label, probability capped at 1, registry mapping), best first."""
+        table = self._table
+        out = []
+        # The probabilities are read as one list and the labels looked up in the per-model table.
+        for label, p in zip(labels, probs.tolist() if hasattr(probs, "tolist") else probs, strict=True):
+            known = table.get(label)
+            name, mapped = known if known is not None else (strip_label(label), map_label(label))
+            out.append((name, p if p <= 1.0 else 1.0, mapped))  # min(p, 1.0) without the builtin call
+        return out
+
+    def _predict(self, sample: str, k: int | None = None) -> list[tuple[str, float, MappedLabel]]:
+        labels, probs = self.model.predict(sample, k=self._k if k is None else k)
+        return self._mapped(labels, probs)
+
     def predict_labels(self, sample: str, k: int | None = None) -> list[tuple[str, float]]:
         """The model's raw (label, probability) list for a one-line sample, best first (``k`` labels, by
         default ``max(top_k, 10)``; -1 for all)."""
-        labels, probs = self.model.predict(sample, k=self._k if k is None else k)
-        names = self._names
-        # Labels are looked up in a per-model table and the probabilities read as one list: per-label Python
-        # work here cost about as much as the prediction itself on a short sample.
-        return [
-            (names[label] if label in names else strip_label(label), min(p, 1.0))
-            for label, p in zip(labels, probs.tolist() if hasattr(probs, "tolist") else probs, strict=True)
-        ]
+        return [(label, p) for label, p, _ in self._predict(sample, k)]
+
+    def sample(self, text: str) -> tuple[str, bool] | None:
+        """(the one-line sample fastText reads, whether it is smaller than the text) for ``text``, or None
+        when ``text`` is too short to identify (then nothing is predicted)."""
+        if not scripts.at_least_weight(text, self.config.min_chars):
+            return None
+        return sample_lines(text, self.config.max_sample_lines, self.config.max_sample_chars)
 
     def identify(self, text: str) -> LangResult:
         """Identify the language of ``text`` (no thresholds applied; see ``annotate``)."""
-        if not scripts.at_least_weight(text, self.config.min_chars):
-            return LangResult(UNDETERMINED, 0.0, (), None, (FLAG_TOO_SHORT,))
-        sample, sampled = sample_lines(text, self.config.max_sample_lines, self.config.max_sample_chars)
+        prepared = self.sample(text)
+        if prepared is None:
+            return _too_short()
+        sample, sampled = prepared
+        return self._conclude(sample, sampled, self._predict(sample))
+
+    def identify_batch(self, texts: Sequence[str]) -> list[LangResult]:
+        """``[identify(t) for t in texts]``, with one fastText call over the whole list.
+
+        The results are the same (fastText scores each line of a list exactly as it scores it alone); what
+        changes is that the predictions run back to back, so the model stays in the CPU cache instead of
+        being evicted by the per-document Python work between them (docs/performance.md).
+        """
+        prepared = [self.sample(text) for text in texts]
+        samples = [p[0] for p in prepared if p is not None]
+        predictions: list[list[tuple[str, float, MappedLabel]]] = []
+        if samples:
+            try:
+                all_labels, all_probs = self.model.predict(samples, k=self._k)
+            except (TypeError, ValueError, UnicodeError):
+                # One sample fastText refuses fails the whole list; per-text calls raise for that text only,
+                # exactly as ``identify`` does.
+                return [self.identify(text) for text in texts]
+            predictions = [self._mapped(ls, ps) for ls, ps in zip(all_labels, all_probs, strict=True)]
+        results: list[LangResult] = []
+        scored = iter(predictions)
+        for p in prepared:
+            results.append(_too_short() if p is None else self._conclude(p[0], p[1], next(scored)))
+        return results
+
+    def _conclude(self, sample: str, sampled: bool, raw: list[tuple[str, float, MappedLabel]]) -> LangResult:
+        """The result for a sample from the model's top labels ``raw`` (the steps after the prediction)."""
         flags: list[str] = [FLAG_SAMPLED] if sampled else []
         seen = scripts.dominant_script(sample)
-        ranking = _Ranking(self.predict_labels(sample), sample, seen)
+        ranking = _Ranking(raw, sample, seen)
         code = ranking.best()
 
         if (
@@ -462,7 +543,7 @@ class LanguageIdentifier:
             # The model's favourite is written in another script than the text (lid.176 calls a run of Han
             # characters without punctuation Armenian). Take the best label of the text's own script from
             # the full distribution; a language that is really written in two scripts is flagged instead.
-            full = _Ranking(self.predict_labels(sample, k=-1), sample, seen)
+            full = _Ranking(self._predict(sample, k=-1), sample, seen)
             matching = [c for c in full.ranked_codes() if c != UNDETERMINED and _script_matches(c, seen)]
             if matching:
                 ranking, code = full, matching[0]
@@ -538,7 +619,14 @@ class LanguageIdentifier:
         """Fill ``lang``, ``lang_score``, ``lang_top``, ``lang_label``, ``lang_group`` and
         ``lang_group_score``; mark the document removed when the config says so (reasons ``langid_too_short``,
         ``langid_undetermined``, ``langid_not_selected``, ``langid_low_score``)."""
-        result = self.identify(doc.text)
+        return self._annotated(doc, self.identify(doc.text))
+
+    def annotate_batch(self, docs: Sequence[Document]) -> list[Document]:
+        """``[annotate(d) for d in docs]``, identified with ``identify_batch`` (one fastText call)."""
+        results = self.identify_batch([d.text for d in docs])
+        return [self._annotated(d, r) for d, r in zip(docs, results, strict=True)]
+
+    def _annotated(self, doc: Document, result: LangResult) -> Document:
         out = dataclasses.replace(
             doc,
             lang=result.code,
@@ -598,4 +686,4 @@ def coverage(model: Any) -> tuple[list[str], list[str]]:
 
 def identify_many(identifier: LanguageIdentifier, texts: Sequence[str]) -> list[LangResult]:
     """Identify several texts with one identifier (a convenience for evaluation and benchmarks)."""
-    return [identifier.identify(text) for text in texts]
+    return identifier.identify_batch(texts)

@@ -14,6 +14,8 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import cache
 
+import numpy as np
+
 log = logging.getLogger(__name__)
 
 # (first code point, last code point, ISO 15924 script). Letters and marks of the scripts the 119 languages
@@ -64,22 +66,36 @@ SCRIPT_SAMPLE_CHARS = 1000
 script census costs the same for a 1 KB and a 1 MB sample."""
 
 
-def script_counts(text: str) -> Counter[str]:
-    """Letters per script in ``text`` (ASCII letters take a fast path; long texts are read at a stride)."""
-    counts: Counter[str] = Counter()
+@cache
+def _script_table() -> tuple[np.ndarray, tuple[str, ...]]:
+    """(code point -> script index for every code point, script names): index 0 is no script, ``i`` names
+    ``names[i - 1]``.
+
+    Filled from ``_SCRIPT_RANGES`` (which do not overlap; a test checks every code point against
+    ``char_script``). 1.1 MB of uint8: a table for every code point lets ``take`` skip clamping the input.
+    """
+    names = tuple(sorted({script for _, _, script in _SCRIPT_RANGES}))
+    index = {name: i + 1 for i, name in enumerate(names)}
+    table = np.zeros(0x110000, dtype=np.uint8)
+    for start, end, script in _SCRIPT_RANGES:
+        table[start : end + 1] = index[script]
+    return table, names
+
+
+def _census(text: str) -> dict[str, int]:
+    """Letters per script (only scripts with at least one), one numpy pass over the code points."""
     if len(text) > SCRIPT_SAMPLE_CHARS:
         text = text[:: len(text) // SCRIPT_SAMPLE_CHARS + 1]
-    # Count characters in C first, then look at each distinct character once: a text of 1,000 characters
-    # has a few dozen distinct ones.
-    for ch, n in Counter(text).items():
-        if ch < "\x80":
-            if ch.isalpha():
-                counts["Latn"] += n
-            continue
-        script = char_script(ch)
-        if script is not None:
-            counts[script] += n
-    return counts
+    table, names = _script_table()
+    counts = np.bincount(table.take(_code_points(text)), minlength=len(names) + 1).tolist()
+    # One numpy pass instead of a Counter and a per-distinct-character lookup: about a fifth of the time on
+    # the benchmark corpus's non-ASCII samples (20 against 100 us), and the census runs once per document.
+    return {names[i - 1]: n for i, n in enumerate(counts) if n and i}
+
+
+def script_counts(text: str) -> Counter[str]:
+    """Letters per script in ``text`` (long texts are read at a stride of ``SCRIPT_SAMPLE_CHARS``)."""
+    return Counter(_census(text))
 
 
 def dominant_script(text: str) -> str | None:
@@ -88,7 +104,7 @@ def dominant_script(text: str) -> str | None:
     if text.isascii():
         # Only ASCII letters can be counted, all Latin: the census would give the same answer.
         return "Latn" if any(ch.isalpha() for ch in text) else None
-    counts = script_counts(text)
+    counts = _census(text)
     if not counts:
         return None
     kana = counts.pop("Hira", 0) + counts.pop("Kana", 0)
@@ -144,17 +160,27 @@ def han_tables() -> HanTables:
     return HanTables(frozenset(simplified_only), frozenset(traditional_only))
 
 
+@cache
+def _han_variant_table() -> np.ndarray:
+    """BMP code point -> 1 Simplified-only, 2 Traditional-only, 0 neither (both tables lie in the BMP)."""
+    tables = han_tables()
+    table = np.zeros(0x10000, dtype=np.uint8)
+    table[[ord(c) for c in tables.traditional_only]] = 2
+    table[[ord(c) for c in tables.simplified_only]] = 1  # after: a character in both counts as Simplified
+    return table
+
+
+def _code_points(text: str) -> np.ndarray:
+    # Lone surrogates are legal in a Python str; surrogatepass keeps them (they are in no table).
+    return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+
+
 def han_variant_counts(text: str) -> tuple[int, int]:
     """(Simplified-only, Traditional-only) character counts in ``text``."""
-    tables = han_tables()
-    simp = trad = 0
-    # Each distinct character is looked up once (a Chinese text repeats most of its characters).
-    for ch, n in Counter(text).items():
-        if ch in tables.simplified_only:
-            simp += n
-        elif ch in tables.traditional_only:
-            trad += n
-    return simp, trad
+    # A table lookup per code point in numpy (clip: every code point above the BMP reads U+FFFF, neither):
+    # the per-distinct-character loop cost a few hundred us on a 1,000-character Chinese sample.
+    counts = np.bincount(_han_variant_table().take(_code_points(text), mode="clip"), minlength=3)
+    return int(counts[1]), int(counts[2])
 
 
 def han_script(text: str) -> tuple[str, bool]:
@@ -179,9 +205,8 @@ CANTONESE_WEAK: tuple[str, ...] = ("佢", "唔", "睇", "咁", "乜", "畀", "�
 
 
 def _count(text: str, markers: tuple[str, ...]) -> int:
-    singles = frozenset(m for m in markers if len(m) == 1)
-    n = sum(1 for ch in text if ch in singles)
-    return n + sum(text.count(m) for m in markers if len(m) > 1)
+    # str.count per marker runs in C; a marker that repeats in ``markers`` would count twice, none does.
+    return sum(text.count(m) for m in markers)
 
 
 def cantonese_marker_count(text: str) -> tuple[int, int]:
@@ -196,7 +221,8 @@ def is_written_cantonese(text: str, *, min_evidence: int = 2, min_share: float =
     strong, weak = cantonese_marker_count(text)
     if 2 * strong + weak < min_evidence:
         return False
-    han = sum(1 for ch in text if "\u4e00" <= ch <= "\u9fff")
+    cps = _code_points(text)
+    han = int(np.count_nonzero((cps >= 0x4E00) & (cps <= 0x9FFF)))
     return han > 0 and (strong + weak) / han >= min_share
 
 

@@ -10,6 +10,7 @@ from apache_beam.testing.test_pipeline import TestPipeline
 from apache_beam.testing.util import assert_that, equal_to
 
 from babelbeam.pipeline.langid_stage import IdentifyLanguage, IdentifyLanguageFn
+from babelbeam.pipeline.stage import DocumentStage
 from babelbeam.schemas import Document
 from babelbeam.schemas.config import LangIdConfig
 
@@ -56,3 +57,23 @@ def test_dofn_pickles_without_model() -> None:
     assert len(pickle.dumps(fn)) < 50_000  # lid.176.ftz alone is 917 KB
     clone.setup()
     assert clone.transform(DOCS[0]).lang == "eng_Latn"
+
+
+class _SmallBatchFn(IdentifyLanguageFn):
+    BATCH_DOCS = 2  # five documents: two full batches and a partial one left for finish_bundle
+
+
+def test_batched_stage_equals_one_document_at_a_time() -> None:
+    config = LangIdConfig(threshold=0.3, keep_languages=["eng_Latn", "zho_Hant", "deu_Latn"])
+    one = IdentifyLanguageFn(config)
+    one.setup()
+    want = [one.transform(d) for d in DOCS]
+    p = TestPipeline(options=PipelineOptions(["--runner=FnApiRunner"]))
+    out = p | beam.Create(DOCS) | DocumentStage(_SmallBatchFn(config))
+    assert_that(out["kept"], equal_to([d for d in want if d.removed_reason is None]), label="Kept")
+    assert_that(out["removed"], equal_to([d for d in want if d.removed_reason is not None]), label="Removed")
+    result = p.run()
+    result.wait_until_finish()
+    counters = {c.key.metric.name: c.committed for c in result.metrics().query()["counters"]}
+    assert counters == {"langid.kept": 3, "langid.removed_langid_too_short": 1,
+                        "langid.removed_langid_undetermined": 1}
