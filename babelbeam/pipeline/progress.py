@@ -67,13 +67,14 @@ class ProgressTarget:
 class FileProgress:
     """The counts of one input file being read in this process."""
 
-    __slots__ = ("owner", "stream", "size", "records", "rejected", "skipped", "removed", "done")
+    __slots__ = ("owner", "stream", "size", "records", "rejected", "skipped", "removed", "kept", "done")
 
     def __init__(self, owner: _UnitProgress) -> None:
         self.owner = owner
         self.stream: IO[bytes] | None = None
         self.size: int | None = None
         self.records = self.rejected = self.skipped = self.removed = 0  # records: every item the file yields
+        self.kept = 0  # documents through every stage (a batching stage decides some later than it reads them)
         self.done = False
 
     def opened(self, stream: IO[bytes]) -> None:
@@ -109,7 +110,7 @@ class _UnitProgress:
         return {"files_started": len(files), "files_done": sum(f.done for f in files),
                 "bytes": sum(f.bytes_read() for f in files), "records": sum(f.records for f in files),
                 "rejected": sum(f.rejected for f in files), "skipped": sum(f.skipped for f in files),
-                "removed": sum(f.removed for f in files)}
+                "removed": sum(f.removed for f in files), "kept": sum(f.kept for f in files)}
 
 
 _LOCK = threading.Lock()
@@ -171,6 +172,14 @@ def note_removed(source: str | None) -> None:
     counts = _SOURCES.get(source) if source else None
     if counts is not None:
         counts.removed += 1
+        tick(counts)
+
+
+def note_kept(source: str | None) -> None:
+    """A document read from ``source`` passed every stage (nothing when that file is not read here)."""
+    counts = _SOURCES.get(source) if source else None
+    if counts is not None:
+        counts.kept += 1
         tick(counts)
 
 
@@ -340,10 +349,13 @@ class RunMonitor:
         def status(final: bool = False) -> tuple[float, str]:
             done = self._done_waves(len(waves)) & set(pending)
             records = {"documents": 0, "removed": 0, "rejected": 0, "skipped": 0}
+            kept = 0
             n_bytes, files_done = 0, 0
             for w in done:
-                for key, n in self.wave_totals(w).items():
+                totals = self.wave_totals(w)
+                for key, n in totals.items():
                     records[key] += n
+                kept += totals["documents"] - totals["removed"]
                 n_bytes += sum(self.sizes.get(path, 0) for path in waves[w])
                 files_done += len(waves[w])
             if not final:
@@ -356,10 +368,13 @@ class RunMonitor:
                     records["removed"] += record["removed"]
                     records["rejected"] += record["rejected"]
                     records["skipped"] += skipped
+                    # Counted as they pass the last stage, not as read minus removed: a batching stage
+                    # decides documents after reading them, and the count must only grow.
+                    kept += record.get("kept", 0)
                     n_bytes += record["bytes"]
                     files_done += record["files_done"]
             read = records["documents"] + records["rejected"] + records["skipped"]
-            text = (_records_text(read, records["documents"] - records["removed"], records["removed"],
+            text = (_records_text(read, kept, records["removed"],
                                   records["rejected"], records["skipped"])
                     + f" | files {files_done}/{n_files} | waves {len(done)}/{len(pending)}")
             return min(n_bytes, total_bytes), text

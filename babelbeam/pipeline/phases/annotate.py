@@ -78,6 +78,7 @@ class _DedupKeysFn(beam.DoFn):
         self.hasher = MinHasher.from_config(self.minhash) if self.minhash.enabled else None
 
     def process(self, doc: Document) -> Iterator[tuple[int, tuple[Document, dict[str, Any]]]]:
+        progress.note_kept(doc.source)
         signature = signature_row(doc, self.minhash, self.hasher, self.exact)
         if self.hasher is not None and not signature["bands"]:
             self.no_shingles.inc()
