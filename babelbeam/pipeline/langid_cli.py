@@ -55,10 +55,10 @@ def rejected_path(output: Path) -> Path:
 
 @dataclasses.dataclass
 class _InputDocument(Document):
-    """A parsed document that keeps its input record and position, for the annotated output."""
+    """A parsed document that keeps its input record (its position is ``Document.position``), for the
+    annotated output."""
 
     record: dict[str, Any] = dataclasses.field(default_factory=dict)
-    position: int = 0
 
 
 class _KeepRecordParser(RecordParser):
@@ -70,7 +70,7 @@ class _KeepRecordParser(RecordParser):
         if isinstance(parsed, RejectedRecord) or not isinstance(record, dict):
             return parsed
         fields = {f.name: getattr(parsed, f.name) for f in dataclasses.fields(Document)}
-        return _InputDocument(**fields, record=record, position=position)
+        return _InputDocument(**fields, record=record)
 
 
 @dataclasses.dataclass

@@ -291,6 +291,7 @@ class RecordParser:
             id=doc_id if doc_id is not None else derived_id(self._relative(path or source), position),
             text=text,
             source=source,
+            position=position,
             url=url,
             metadata=metadata,
             repaired=sorted(fixes),

@@ -384,6 +384,7 @@ class WarcRecordReader:
             id=record_id or derived_id(self._relative(source), entry.offset),
             text=text,
             source=source,
+            position=entry.offset,
             url=url,
             metadata=dict(sorted(metadata.items())),
         )

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -28,6 +29,10 @@ class Document:
     """The document text (normalised to NFC by the normalise stage)."""
     source: str = ""
     """The input file the document came from."""
+    position: int = 0
+    """Where in ``source`` the record starts: JSONL line number (1-based), Parquet row (0-based), WARC/WET
+    byte offset (in the compressed file for ``.gz``), 0 for a text file (one document). With ``id`` and
+    ``source`` it gives the total order of records (``record_order``)."""
     url: str | None = None
     """The document's URL when the input has one (used by the URL blocklist)."""
     metadata: dict[str, str] = field(default_factory=dict)
@@ -99,6 +104,21 @@ class Document:
         if self.measurements:
             out["measurements"] = {k: round(v, 6) for k, v in sorted(self.measurements.items())}
         return out
+
+
+RecordOrder = tuple[str, str, int]
+
+
+def record_order(record: Document | Mapping[str, Any]) -> RecordOrder:
+    """The one total order of records: ``(id, source, position)``, strings by code point.
+
+    Wherever records are sorted or one of several with the same id is chosen (work files, the bucket merge,
+    the signature kept per id), this order decides, so the result is the same on every runner and worker
+    count and whatever order the records arrive in: of two records with one id, the first in this order is
+    kept. ``record`` is a Document or a signature row (one without source and position orders by id)."""
+    if isinstance(record, Document):
+        return record.id, record.source, record.position
+    return record["id"], record.get("source") or "", record.get("position") or 0
 
 
 @dataclass
@@ -186,6 +206,7 @@ DOCUMENT_ARROW_SCHEMA = pa.schema(
         pa.field("id", pa.string(), nullable=False),
         pa.field("text", pa.string(), nullable=False),
         pa.field("source", pa.string()),
+        pa.field("position", pa.int64()),
         pa.field("url", pa.string()),
         pa.field("lang", pa.string()),
         pa.field("lang_score", pa.float64()),
@@ -205,8 +226,8 @@ DOCUMENT_ARROW_SCHEMA = pa.schema(
 )
 """Arrow schema of annotated documents persisted between the stages of a run (``DIR/work/docs/``)."""
 
-_SCALAR_COLUMNS = ("id", "text", "source", "url", "lang", "lang_score", "lang_label", "lang_group",
-                   "lang_group_score", "quality_score", "quality_bucket")
+_SCALAR_COLUMNS = ("id", "text", "source", "position", "url", "lang", "lang_score", "lang_label",
+                   "lang_group", "lang_group_score", "quality_score", "quality_bucket")
 
 
 def documents_to_table(docs: list[Document]) -> pa.Table:

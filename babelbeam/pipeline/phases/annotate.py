@@ -4,9 +4,9 @@ persisted by bucket.
 The stages (normalise, language ID, quality, scoring) run with no shuffle between them; each kept document
 gets its exact-dedup key and MinHash band hashes (``signature_row``). Documents go to
 ``work/docs/wave-W/bucket-B.parquet`` and signatures to ``work/signatures/wave-W-bucket-B.parquet``, both
-sorted by id within a bucket (bucket = hash of id); removed records go to ``removed/``, rejected ones to
-``rejected/`` (the reader writes each file's rejections itself, in position order), counts and damaged regions
-to ``work/counts/``. The wave's shuffle holds at most one wave's documents.
+sorted by ``record_order`` (id, source, position) within a bucket (bucket = hash of id); removed records go
+to ``removed/``, rejected ones to ``rejected/`` (the reader writes each file's rejections itself, in position
+order), counts and damaged regions to ``work/counts/``. The wave's shuffle holds at most one wave's documents.
 """
 
 from __future__ import annotations
@@ -31,11 +31,13 @@ from babelbeam.pipeline.stage import KEPT, METRICS_NAMESPACE, REMOVED
 from babelbeam.pipeline.workdir import REMOVED_DIR, WorkDir, delete_matching, parquet_bytes, wave_name
 from babelbeam.schemas import Document
 from babelbeam.schemas.config import RunConfig
-from babelbeam.schemas.document import documents_to_table
+from babelbeam.schemas.document import documents_to_table, record_order
 from babelbeam.schemas.minhash_config import MinHashConfig
 
 SIGNATURE_SCHEMA = pa.schema([
     pa.field("id", pa.string(), nullable=False),
+    pa.field("source", pa.string()),
+    pa.field("position", pa.int64()),
     pa.field("exact_key", pa.string(), nullable=False),
     pa.field("bands", pa.list_(pa.int64())),
     pa.field("quality_score", pa.float64()),
@@ -60,8 +62,8 @@ def signature_row(doc: Document, minhash: MinHashConfig, hasher: MinHasher | Non
                 shingle_bytes = unique_hashes(hashes).tobytes()
     # With exact dedup off, a key per id puts every document in a group of its own.
     exact_key = exact_dedup_key(doc.text) if exact else f"id:{doc.id}"
-    return {"id": doc.id, "exact_key": exact_key, "bands": bands, "quality_score": doc.quality_score,
-            "shingles": shingle_bytes}
+    return {"id": doc.id, "source": doc.source, "position": doc.position, "exact_key": exact_key,
+            "bands": bands, "quality_score": doc.quality_score, "shingles": shingle_bytes}
 
 
 class _DedupKeysFn(beam.DoFn):
@@ -105,7 +107,7 @@ class _WriteWaveBucketFn(beam.DoFn):
 
     def process(self, element: tuple[int, Iterable[tuple[Document, dict[str, Any]]]]) -> Iterator[str]:
         bucket, pairs = element
-        ordered = sorted(pairs, key=lambda pair: pair[0].id)
+        ordered = sorted(pairs, key=lambda pair: record_order(pair[0]))
         docs_path = self.workdir.wave_docs(self.wave, bucket)
         write_atomically(docs_path, parquet_bytes(documents_to_table([doc for doc, _ in ordered])))
         signatures = pa.Table.from_pylist([sig for _, sig in ordered], schema=SIGNATURE_SCHEMA)

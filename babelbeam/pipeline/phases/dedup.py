@@ -29,6 +29,7 @@ from babelbeam.pipeline.workdir import (
     stream_parquet_rows,
 )
 from babelbeam.schemas.config import RunConfig
+from babelbeam.schemas.document import record_order
 
 EXACT_DUPLICATE = "exact_duplicate"
 DECISION_SCHEMA = pa.schema([
@@ -79,7 +80,8 @@ class _ExactGroupFn(beam.DoFn):
 def merge_decisions(element: tuple[str, Iterable[Decision]]) -> tuple[str, Decision]:
     """One id's decisions: a removal wins, then MinHash's cluster over the exact group's (the larger)."""
     doc_id, decisions = element
-    return doc_id, min(decisions, key=lambda d: (d.reason is None, -d.size))
+    # Ties (an exact group and a MinHash cluster of one size) broken by content, not by arrival order.
+    return doc_id, min(decisions, key=lambda d: (d.reason is None, -d.size, d.reason or "", d.cluster))
 
 
 def _minhash_decision(element: tuple[str, tuple[str, int, bool]]) -> tuple[str, Decision]:
@@ -98,6 +100,11 @@ class DedupDecisions(beam.PTransform):
         self._clusters = ClusterSignatures(config.minhash) if config.minhash.enabled else None
 
     def expand(self, rows: beam.PCollection) -> dict[str, beam.PCollection]:
+        # One signature per id, the first in record_order: the record phase 3 keeps of duplicate ids.
+        rows = (rows
+                | "KeyById" >> beam.Map(lambda r: (r["id"], r))
+                | "OnePerId" >> beam.CombinePerKey(lambda rs: min(rs, key=record_order))
+                | "OneSignaturePerId" >> beam.Values())
         exact = (
             rows
             | "KeyByText" >> beam.Map(lambda r: (r["exact_key"], r))

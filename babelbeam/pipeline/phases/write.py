@@ -28,20 +28,20 @@ from babelbeam.pipeline.stage import METRICS_NAMESPACE
 from babelbeam.pipeline.workdir import WorkDir, exists, stream_parquet_batches
 from babelbeam.schemas import Document
 from babelbeam.schemas.config import RunConfig
-from babelbeam.schemas.document import json_line, rows_to_documents
+from babelbeam.schemas.document import json_line, record_order, rows_to_documents
 from babelbeam.tokenize.shards import ShardEntry, ShardRow, serialize_shard, shard_entry
 
 ID_DUPLICATE = "input_id_duplicate"
-"""A second record with an id already seen in the same bucket (ids must be unique; the first one stays)."""
+"""A record whose id an earlier one in ``record_order`` has (ids must be unique; the first one stays)."""
 
 
 def iter_bucket_documents(paths: list[str]) -> Iterator[Document]:
-    """Merge the bucket's per-wave files (each sorted by id) into one id-ordered stream."""
+    """Merge the bucket's per-wave files (each sorted by ``record_order``) into one stream in that order."""
     def documents(path: str) -> Iterator[Document]:
         for rows in stream_parquet_batches(path):
             yield from rows_to_documents(rows)
 
-    return heapq.merge(*(documents(p) for p in paths), key=lambda d: d.id)
+    return heapq.merge(*(documents(p) for p in paths), key=record_order)
 
 
 def decided(docs: Iterable[Document],
