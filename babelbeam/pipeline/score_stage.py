@@ -30,7 +30,6 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 import apache_beam as beam
-import numpy as np
 from apache_beam.metrics import Metrics
 from apache_beam.ml.inference.base import ModelHandler, RunInference
 from apache_beam.transforms.combiners import CountCombineFn, MeanCombineFn, SingleInputTupleCombineFn
@@ -148,10 +147,9 @@ class _TokenizeForScoringFn(beam.DoFn):
         from babelbeam.tokenize import load_tokenizer
 
         self.tokenizer = load_tokenizer(self.tokenizer_name)
-        self.eos = np.array([self.tokenizer.eos_id], dtype=np.uint32)
 
     def process(self, doc: Document) -> Iterator[Document]:
-        tokens = np.concatenate([self.tokenizer.encode_array(doc.text), self.eos])
+        tokens = self.tokenizer.encode_document(doc.text)
         self.tokens.inc(len(tokens))
         yield dataclasses.replace(doc, tokens=tokens)
 

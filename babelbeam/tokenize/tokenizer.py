@@ -272,6 +272,13 @@ class Tokenizer:
                 return np.asarray(self._backend.encode_ordinary(prepared), dtype=np.uint32)
         return np.asarray(self.encode(text), dtype=np.uint32)
 
+    def encode_document(self, text: str) -> np.ndarray:
+        """``text``'s ids with the EOS id appended (``uint32``): one document as token shards hold it."""
+        ids = self.encode_array(text)
+        out = np.empty(len(ids) + 1, dtype=np.uint32)
+        out[:-1], out[-1] = ids, self.eos_id
+        return out
+
     def decode(self, ids: Sequence[int] | np.ndarray) -> str:
         """Text of token ids; special ids decode to their strings, invalid UTF-8 to U+FFFD."""
         if isinstance(ids, np.ndarray):

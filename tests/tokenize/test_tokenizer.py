@@ -391,3 +391,12 @@ def test_missing_tokenizers_package_is_a_clear_error(exported: Path, monkeypatch
     monkeypatch.setattr(tokenizer_module, "_LOADED", {})  # loaded earlier in this process: load it afresh
     with pytest.raises(ImportError, match="pip install tokenizers"):
         load_tokenizer(exported)
+
+
+def test_encode_document_is_the_ids_then_eos() -> None:
+    tokenizer = load_tokenizer()
+    for text in ["", "Hello world", "日本語のテキスト", "a\udc00b"]:
+        got = tokenizer.encode_document(text)
+        assert got.dtype == np.uint32
+        assert got.tolist() == tokenizer.encode_array(text).tolist() + [tokenizer.eos_id] == [
+            *tokenizer.encode(text), 151643]

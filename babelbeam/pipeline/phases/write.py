@@ -133,12 +133,11 @@ class _WriteOutputBucketFn(beam.DoFn):
         from babelbeam.tokenize import load_tokenizer
 
         self.tokenizer = load_tokenizer(self.config.tokenize.tokenizer)
-        self.eos = np.array([self.tokenizer.eos_id], dtype=np.uint32)
 
     def _tokens(self, doc: Document) -> np.ndarray:
         if doc.tokens is not None:  # tokenized by the scorer already (EOS included)
             return doc.tokens
-        return np.concatenate([self.tokenizer.encode_array(doc.text), self.eos])
+        return self.tokenizer.encode_document(doc.text)
 
     def process(self, bucket: int) -> Iterator[int]:
         workdir = self.workdir
