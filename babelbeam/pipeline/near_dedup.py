@@ -44,10 +44,9 @@ import apache_beam as beam
 import numpy as np
 import pyarrow as pa
 from apache_beam.io.filesystems import FileSystems
-from apache_beam.metrics import Metrics
 
 from babelbeam.filters.minhash import jaccard
-from babelbeam.pipeline.stage import METRICS_NAMESPACE
+from babelbeam.pipeline.stage import counter
 from babelbeam.pipeline.workdir import INDEX_DIR, INDEX_PREFIX
 from babelbeam.schemas.config import ConfigError
 from babelbeam.schemas.minhash_config import SIGNATURE_VERSIONS, MinHashConfig
@@ -68,10 +67,6 @@ Node = str
 Edge = tuple[str, str]
 # Representative order: documents with a quality score first, highest score first, then the smallest id.
 RankKey = tuple[int, float, str]
-
-
-def _counter(name: str) -> Any:
-    return Metrics.counter(METRICS_NAMESPACE, f"minhash.{name}")
 
 
 def _is_old(node: Node) -> bool:
@@ -149,9 +144,9 @@ class _BucketEdgesFn(beam.DoFn):
     def __init__(self, max_bucket_size: int) -> None:
         super().__init__()
         self._cap = max_bucket_size
-        self._hot = _counter("hot_buckets")
-        self._dropped = _counter("hot_bucket_docs_dropped")
-        self._buckets = _counter("candidate_buckets")
+        self._hot = counter("minhash", "hot_buckets")
+        self._dropped = counter("minhash", "hot_bucket_docs_dropped")
+        self._buckets = counter("minhash", "candidate_buckets")
 
     def process(self, element: tuple[int, Iterable[Node]]) -> Iterator[Edge]:
         _, members = element
@@ -192,9 +187,9 @@ class _JaccardCheckFn(beam.DoFn):
     def __init__(self, threshold: float) -> None:
         super().__init__()
         self._threshold = threshold
-        self._checked = _counter("jaccard_checked")
-        self._rejected = _counter("jaccard_rejected")
-        self._unchecked = _counter("jaccard_unchecked_index_edges")
+        self._checked = counter("minhash", "jaccard_checked")
+        self._rejected = counter("minhash", "jaccard_rejected")
+        self._unchecked = counter("minhash", "jaccard_unchecked_index_edges")
 
     def process(self, element: tuple[Node, dict[str, Iterable[Any]]]) -> Iterator[Edge]:
         v, groups = element
@@ -257,7 +252,7 @@ class _ClassifyFn(beam.DoFn):
 
     def __init__(self) -> None:
         super().__init__()
-        self._residual_nodes = _counter("cc_residual_nodes")
+        self._residual_nodes = counter("minhash", "cc_residual_nodes")
 
     def process(self, element: tuple[Node, Iterable[Node]]) -> Iterator[Any]:
         u, neighbours = element
@@ -363,8 +358,8 @@ class _ClusterFn(beam.DoFn):
 
     def __init__(self) -> None:
         super().__init__()
-        self._clusters = _counter("clusters")
-        self._index_dups = _counter("index_duplicates")
+        self._clusters = counter("minhash", "clusters")
+        self._index_dups = counter("minhash", "index_duplicates")
 
     def process(self, element: tuple[Node, Iterable[tuple[Node, RankKey | None]]]) -> Iterator[Any]:
         _, members = element

@@ -36,7 +36,7 @@ from apache_beam.transforms.combiners import CountCombineFn, MeanCombineFn, Sing
 from apache_beam.transforms.stats import ApproximateQuantilesCombineFn
 
 from babelbeam.pipeline import progress
-from babelbeam.pipeline.stage import KEPT, METRICS_NAMESPACE, REMOVED
+from babelbeam.pipeline.stage import KEPT, METRICS_NAMESPACE, REMOVED, Counters
 from babelbeam.schemas import Document
 from babelbeam.schemas.scorer_config import ScorerConfig
 
@@ -201,19 +201,13 @@ class _BucketFn(beam.DoFn):
         super().__init__()
         self.config = config
         self.keep_tokens = keep_tokens
-        self._counters: dict[str, Any] = {}
+        self._counters = Counters("scorer")
         self._cuts: dict[str, LanguageCuts] = {}
-
-    def _count(self, name: str) -> None:
-        counter = self._counters.get(name)
-        if counter is None:
-            counter = self._counters[name] = Metrics.counter(METRICS_NAMESPACE, f"scorer.{name}")
-        counter.inc()
 
     def process(self, doc: Document, quantiles: dict[str, tuple]) -> Iterator[object]:
         score = doc.quality_score
         if score is None or math.isnan(score):
-            self._count(f"removed_{NO_TOKENS}")
+            self._counters.inc(f"removed_{NO_TOKENS}")
             progress.note_removed(doc.source)
             yield beam.pvalue.TaggedOutput(REMOVED, dataclasses.replace(doc, quality_score=None, tokens=None,
                                                                         removed_reason=NO_TOKENS))
@@ -223,12 +217,12 @@ class _BucketFn(beam.DoFn):
             cuts = self._cuts[doc.lang] = language_cuts(quantiles[doc.lang][0], doc.lang, self.config)
         doc = dataclasses.replace(doc, quality_bucket=assign_bucket(score, cuts))
         if cuts.keep_from is not None and score < cuts.keep_from:
-            self._count(f"removed_{BELOW_THRESHOLD}")
+            self._counters.inc(f"removed_{BELOW_THRESHOLD}")
             progress.note_removed(doc.source)
             yield beam.pvalue.TaggedOutput(REMOVED, dataclasses.replace(doc, tokens=None,
                                                                         removed_reason=BELOW_THRESHOLD))
             return
-        self._count(f"kept_{doc.quality_bucket}")
+        self._counters.inc(f"kept_{doc.quality_bucket}")
         yield doc if self.keep_tokens else dataclasses.replace(doc, tokens=None)
 
     def finish_bundle(self) -> None:

@@ -12,6 +12,7 @@ removed log and the stats, so a stage never has to.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import apache_beam as beam
 from apache_beam.metrics import Metrics
@@ -24,6 +25,25 @@ REMOVED = "removed"
 METRICS_NAMESPACE = "babelbeam"
 
 
+def counter(prefix: str, name: str) -> Any:
+    """The Beam counter ``<prefix>.<name>`` in babelbeam's namespace (what stats and dashboards read)."""
+    return Metrics.counter(METRICS_NAMESPACE, f"{prefix}.{name}")
+
+
+class Counters:
+    """Counters ``<prefix>.<name>`` made on first use: a stage counts reasons it cannot list in advance."""
+
+    def __init__(self, prefix: str) -> None:
+        self.prefix = prefix
+        self._made: dict[str, Any] = {}
+
+    def inc(self, name: str, n: int = 1) -> None:
+        made = self._made.get(name)
+        if made is None:
+            made = self._made[name] = counter(self.prefix, name)
+        made.inc(n)
+
+
 class DocumentStageFn(beam.DoFn):
     """Base DoFn of a keep-or-remove stage. Subclasses set ``stage`` and implement ``transform``."""
 
@@ -31,16 +51,13 @@ class DocumentStageFn(beam.DoFn):
 
     def __init__(self) -> None:
         super().__init__()
-        self._counters: dict[str, object] = {}
+        self._counters = Counters(self.stage)
 
     def transform(self, doc: Document) -> Document:
         raise NotImplementedError
 
     def _count(self, name: str) -> None:
-        counter = self._counters.get(name)
-        if counter is None:
-            counter = self._counters[name] = Metrics.counter(METRICS_NAMESPACE, f"{self.stage}.{name}")
-        counter.inc()
+        self._counters.inc(name)
 
     def process(self, doc: Document) -> Iterator[object]:
         out = self.transform(doc)
