@@ -2,7 +2,8 @@
 
 ``ClusterSignatures`` is the near-duplicate half of the dedup phase (``pipeline/phases/dedup.py``, which
 makes the signatures in annotate and persists them): band entries, ranks and optional shingle sets in,
-``(id, (dup_cluster, size, is_representative))`` out for every new member of a cluster of two or more.
+``(id, ClusterMember(dup_cluster, size, representative))`` out for every new member of a cluster of two or
+more.
 ``dup_cluster`` is the smallest id in the near-duplicate component; each cluster keeps one representative
 (highest ``quality_score`` when any member has one, else the smallest id), the rest become
 ``minhash_duplicate``. No text is involved.
@@ -38,7 +39,7 @@ from __future__ import annotations
 import heapq
 import logging
 from collections.abc import Iterable, Iterator
-from typing import Any
+from typing import Any, NamedTuple
 
 import apache_beam as beam
 import numpy as np
@@ -353,8 +354,18 @@ def _label_with_rank(
         yield root, (node, next(iter(groups[_RANK]), None))
 
 
+class ClusterMember(NamedTuple):
+    """What MinHash decided for one member of a near-duplicate cluster."""
+
+    cluster: str
+    """The smallest id of the cluster (``dup_cluster``)."""
+    size: int
+    representative: bool
+    """The member the cluster keeps (none when an index document is in the cluster)."""
+
+
 class _ClusterFn(beam.DoFn):
-    """One component -> ``(id, (dup_cluster, size, is_representative))`` for each new member."""
+    """One component -> ``(id, ClusterMember)`` for each new member."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -379,14 +390,13 @@ class _ClusterFn(beam.DoFn):
                 continue
             if has_old:
                 self._index_dups.inc()
-            yield node, (smallest, size, not has_old and rank == best)
+            yield node, ClusterMember(smallest, size, not has_old and rank == best)
 
 
 class ClusterSignatures(beam.PTransform):
     """Steps 2-5 on signature records alone: ``{"entries": (band_key, id), "rank": (id, rank) [,
-    "shingles": (id, bytes)]}`` -> ``(id, (dup_cluster, size, is_representative))`` for each new member of a
-    cluster of two or more. No text is involved, so the dedup phase (``pipeline/phases/dedup.py``) runs it
-    over persisted signatures.
+    "shingles": (id, bytes)]}`` -> ``(id, ClusterMember)`` for each new member of a cluster of two or more.
+    No text is involved, so the dedup phase (``pipeline/phases/dedup.py``) runs it over persisted signatures.
     """
 
     def __init__(self, config: MinHashConfig, label: str | None = None) -> None:

@@ -15,7 +15,13 @@ import apache_beam as beam
 import pyarrow as pa
 from apache_beam.metrics import Metrics
 
-from babelbeam.pipeline.near_dedup import MINHASH_DUPLICATE, ClusterSignatures, index_schema, rank_key
+from babelbeam.pipeline.near_dedup import (
+    MINHASH_DUPLICATE,
+    ClusterMember,
+    ClusterSignatures,
+    index_schema,
+    rank_key,
+)
 from babelbeam.pipeline.options import run_beam
 from babelbeam.pipeline.sinks import bucket_of, write_atomically
 from babelbeam.pipeline.stage import METRICS_NAMESPACE
@@ -84,9 +90,9 @@ def merge_decisions(element: tuple[str, Iterable[Decision]]) -> tuple[str, Decis
     return doc_id, min(decisions, key=lambda d: (d.reason is None, -d.size, d.reason or "", d.cluster))
 
 
-def _minhash_decision(element: tuple[str, tuple[str, int, bool]]) -> tuple[str, Decision]:
-    doc_id, (cluster, size, representative) = element
-    return doc_id, Decision(None if representative else MINHASH_DUPLICATE, cluster, size)
+def _minhash_decision(element: tuple[str, ClusterMember]) -> tuple[str, Decision]:
+    doc_id, member = element
+    return doc_id, Decision(None if member.representative else MINHASH_DUPLICATE, member.cluster, member.size)
 
 
 class DedupDecisions(beam.PTransform):
