@@ -31,6 +31,7 @@ from typing import NoReturn
 from babelbeam import __version__
 from babelbeam.errors import EXIT_INTERRUPTED, EXIT_OK, describe
 from babelbeam.log_setup import configure_logging
+from babelbeam.process_memory import return_freed_memory
 
 DESCRIPTION = ("Raw multilingual text in, Qwen3 pretraining shards out (Apache Beam: language ID, dedup, "
                "quality filters, Qwen3 tokenizer), and a Qwen3 trainer that reads them.")
@@ -187,6 +188,7 @@ def main(argv: list[str] | None = None) -> int:
     verbose = "-v" in argv or "--verbose" in argv
     # Configure logging before Beam is imported: its import logs a warning on the root logger.
     configure_logging(logging.INFO if verbose else logging.WARNING)
+    return_freed_memory()
     args = None
     try:  # from the start: Ctrl-C while Beam or torch is still importing is one line too
         parser, modules = build_parser(argv)

@@ -43,7 +43,7 @@ class FineWebQualityFilter(DocumentFilter):
             if v.above("short_lines_ratio", ratio, c.max_short_line_ratio, "short_lines"):
                 return v.reason
         if c.max_dup_line_char_ratio is not None:
-            ratio = duplicates(lines)[1] / (len(st.text) - st.text.count("\n"))
+            ratio = duplicates(lines)[2] / (len(st.text) - st.text.count("\n"))
             if v.above("dup_line_char_ratio", ratio, c.max_dup_line_char_ratio, "dup_line_chars"):
                 return v.reason
         if c.max_newlines_per_word is not None:

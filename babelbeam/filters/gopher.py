@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from itertools import repeat
 
 from babelbeam.filters.base import DocumentFilter, Verdict
-from babelbeam.filters.textstats import TextStats, duplicates
+from babelbeam.filters.textstats import TextStats
 from babelbeam.schemas.quality_config import GopherQualityConfig, GopherRepetitionConfig
 
 BULLETS = ("•", "-")
@@ -77,7 +77,7 @@ class GopherQualityFilter(DocumentFilter):
             if (
                 record is None
                 and self._stop_words_exact
-                and len(self.stop_words.intersection(st.words)) >= c.min_stop_words
+                and len(self.stop_words.intersection(st.vocabulary)) >= c.min_stop_words
             ):
                 return v.reason
             found = len(self.stop_words.intersection(st.lower_words))
@@ -119,9 +119,8 @@ class GopherRepetitionFilter(DocumentFilter):
         for unit, max_frac, max_char_frac in units:
             if max_frac is None and max_char_frac is None:
                 continue
-            parts = st.paragraphs if unit == "para" else st.newline_runs_lines
-            dup_n, dup_chars = duplicates(parts)
-            if v.above(f"dup_{unit}_frac", dup_n / len(parts), max_frac, f"dup_{unit}_frac") or v.above(
+            parts, dup_n, dup_chars = st.paragraph_repeats if unit == "para" else st.line_repeats
+            if v.above(f"dup_{unit}_frac", dup_n / parts, max_frac, f"dup_{unit}_frac") or v.above(
                     f"dup_{unit}_char_frac", dup_chars / text_len, max_char_frac, f"dup_{unit}_char_frac"):
                 return v.reason
         if not (self.top_ngrams or self.dup_ngrams) or st.n_words < 2:

@@ -178,9 +178,48 @@ def shingle_hashes(
     ``unique_hashes``), computed from the words without building shingle strings.
     """
     if hash_function == "xxh3":
+        if segment and _segmenter() is not None:
+            return combine_word_hashes(_indexed_word_hashes(text, lang), ngram)
         words = list(filter(None, _normalized_text(text, lang, segment).encode("utf-8").split(b" ")))
         return combine_word_hashes(word_hashes(words), ngram)
     return hash_shingles(shingle_bytes(text, lang, ngram=ngram, segment=segment), hash_function)
+
+
+_SEPARATOR = "\x00"
+"""Joins the distinct words for one normalisation pass: no word holds it, and normalising changes neither it
+nor the case of a letter beside it (it is neither a separator, a digit, cased, nor case-ignorable)."""
+
+
+def _indexed_word_hashes(text: str, lang: str) -> np.ndarray:
+    """The xxh3 hash of every normalised word of ``text`` in order (what ``word_hashes`` gives for
+    ``normalize_words(text, lang)``), from ``segment.word_index``: each distinct word is normalised and
+    hashed once, and no string per word is built, so a long document costs a few bytes a word."""
+    from babelbeam.filters.segment import word_index
+
+    index = word_index(text, lang)
+    vocabulary = list(index.vocabulary)
+    joined = _SEPARATOR.join(vocabulary)
+    if joined.count(_SEPARATOR) == len(vocabulary) - 1:
+        normalized = _normalized_text(joined, lang, segment=False).split(_SEPARATOR)
+    else:  # a word holds the separator: normalise the words one by one
+        normalized = [_normalized_text(w, lang, segment=False) for w in vocabulary]
+    # Normalising can split a word ("3.5" -> "0 0") or empty it: each word's pieces, flattened.
+    pieces = [list(filter(None, w.split(" "))) for w in normalized]
+    counts = np.fromiter(map(len, pieces), dtype=np.int64, count=len(pieces))
+    hashes = word_hashes([p.encode("utf-8") for ps in pieces for p in ps])
+    ids = index.vocabulary_ids()
+    if (counts == 1).all():
+        return np.take(hashes, ids)
+    starts = np.zeros(len(counts), dtype=np.int64)
+    np.cumsum(counts[:-1], out=starts[1:])
+    blocks = []
+    for lo in range(0, len(ids), _COMBINE_BLOCK):  # a block of positions at a time: bounded temporaries
+        block = ids[lo : lo + _COMBINE_BLOCK]
+        per_position = counts[block]
+        # position i's pieces are hashes[starts[ids[i]] : starts[ids[i]] + per_position[i]], in order
+        offsets = np.repeat(starts[block] - (np.cumsum(per_position) - per_position), per_position)
+        blocks.append(hashes[offsets + np.arange(len(offsets))])
+    return np.concatenate(blocks)
 
 
 # ------------------------------------------------------------------------------------------------------------
@@ -207,9 +246,18 @@ def combine_word_hashes(hashes: np.ndarray, ngram: int = 5) -> np.ndarray:
     k = min(ngram, len(hashes))
     if k == 0:
         return np.empty(0, dtype=np.uint32)
-    # window j of the k shifted views: row i of the stack is the shingle starting at word i
+    # window j of the k shifted views: row i of the stack is the shingle starting at word i; a block of
+    # windows at a time, so a long document's temporaries stay a few MB
     count = len(hashes) - k + 1
-    return _combine_columns([hashes[j : j + count] for j in range(k)])
+    out = np.empty(count, dtype=np.uint32)
+    for lo in range(0, count, _COMBINE_BLOCK):
+        hi = min(lo + _COMBINE_BLOCK, count)
+        out[lo:hi] = _combine_columns([hashes[lo + j : hi + j] for j in range(k)])
+    return out
+
+
+_COMBINE_BLOCK = 1 << 18
+"""Shingles hashed at a time by ``combine_word_hashes``."""
 
 
 def _combine_columns(columns: Sequence[np.ndarray]) -> np.ndarray:

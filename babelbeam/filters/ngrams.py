@@ -23,30 +23,47 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from babelbeam.filters.segment import WordIndex
+
 _DICT_MAX = 128
 """Most positions grouped with a dict; more are grouped by a stable sort (faster from about a hundred on,
 and a few machine words a position instead of a dict entry each)."""
+_BLOCK = 1 << 16
+"""Positions compared at a time when grouping sorted keys."""
 _SMALL_COVER = 32
 """Repeated n-gram starts up to which the covered characters are summed word by word (no length array)."""
 
 
-def _first_positions(key: np.ndarray, pos: np.ndarray) -> np.ndarray:
-    """For each element, the smallest ``pos`` whose ``key`` is equal: ``pos`` is increasing, so that is the
-    first occurrence of the element's group."""
+def _first_positions(keys: list[np.ndarray], pos: np.ndarray) -> np.ndarray:
+    """For each element of the key array ``keys[0]``, the smallest ``pos`` whose key is equal: ``pos`` is
+    increasing, so that is the first occurrence of the element's group. The function takes the key array
+    out of ``keys`` (a one-element list) and drops it once grouped, so its memory is free for the rest."""
+    key = keys.pop()
     if len(key) <= _DICT_MAX:
         first: dict[int, int] = {}
         # setdefault keeps the first position stored for a key and returns it: one C-level pass
-        return np.fromiter(map(first.setdefault, key.tolist(), pos.tolist()), dtype=np.intp, count=len(key))
+        return np.fromiter(map(first.setdefault, key.tolist(), pos.tolist()), dtype=pos.dtype, count=len(key))
     order = np.argsort(key, kind="stable")  # stable: each group's first element is its smallest position
-    ordered = key[order]
     starts = np.empty(len(key), dtype=bool)
     starts[0] = True
-    np.not_equal(ordered[1:], ordered[:-1], out=starts[1:])
-    del ordered
-    group = np.cumsum(starts) - 1
-    out = np.empty(len(key), dtype=np.intp)
-    out[order] = pos[order[starts]][group]
+    # sorted keys compared a block at a time: a sorted copy of every key would cost 8 bytes a position
+    for lo in range(1, len(key), _BLOCK):
+        hi = min(lo + _BLOCK, len(key))
+        np.not_equal(key[order[lo:hi]], key[order[lo - 1 : hi - 1]], out=starts[lo:hi])
+    del key
+    group_first = pos[order[starts]]
+    group = np.cumsum(starts, dtype=pos.dtype)
+    del starts
+    group -= 1
+    np.take(group_first, group, out=group, mode="clip")  # in place: element i reads group[i], then writes it
+    out = np.empty(len(group), dtype=pos.dtype)
+    out[order] = group
     return out
+
+
+def _counts(firsts: np.ndarray) -> np.ndarray:
+    """Occurrences of each n-gram by its first position, as int32 (half of ``bincount``'s int64)."""
+    return np.bincount(firsts).astype(np.int32)
 
 
 class NgramTable:
@@ -57,30 +74,20 @@ class NgramTable:
     """
 
     def __init__(self, words: Sequence[str]) -> None:
-        m = len(words)
-        first: dict[str, int] = {}
-        # A word's id is the position where it first occurs: below len(words), and already the level-1 first.
-        ids = np.fromiter(map(first.setdefault, words, range(m)), dtype=np.intp, count=m)
-        self._init(ids, m, words, None, ids_are_first=True)
+        index = WordIndex.from_words([list(words)])
+        self._init(index.firsts, index.lengths)
 
     @classmethod
-    def from_ids(cls, ids: np.ndarray, lengths: np.ndarray, vocab_size: int) -> NgramTable:
-        """The table of a word sequence given as ids (equal words, equal ids, each below ``vocab_size``) and
-        word lengths in characters, for a text whose words are never held as one list."""
+    def from_index(cls, index: WordIndex) -> NgramTable:
+        """The table of a text's ``WordIndex`` (its firsts are the level-1 firsts)."""
         table = cls.__new__(cls)
-        ids = np.asarray(ids, dtype=np.intp)
-        table._init(ids, vocab_size, None, np.asarray(lengths), ids_are_first=False)
+        table._init(index.firsts, index.lengths)
         return table
 
-    def _init(
-        self, ids: np.ndarray, vocab_size: int, words: Sequence[str] | None, lengths: np.ndarray | None,
-        *, ids_are_first: bool,
-    ) -> None:
-        self.n_words = len(ids)
-        self._ids = ids
-        self._ids_are_first = ids_are_first
-        self._radix = max(vocab_size, 1)
-        self._words = words
+    def _init(self, firsts: np.ndarray, lengths: np.ndarray) -> None:
+        self.n_words = len(firsts)
+        self._ids = firsts
+        self._radix = max(len(firsts), 1)
         self._lengths = lengths
         self._cum: np.ndarray | None = None
         # The level held: (n, first position of the n-gram at each position, count of n-grams by first).
@@ -91,10 +98,7 @@ class NgramTable:
     # -- levels --------------------------------------------------------------------------------------------
 
     def _unigrams(self) -> tuple[np.ndarray, np.ndarray]:
-        ids = self._ids
-        if not self._ids_are_first:
-            ids = _first_positions(ids, np.arange(len(ids)))
-        return ids, np.bincount(ids)
+        return self._ids, _counts(self._ids)
 
     def _firsts(self, n: int) -> tuple[np.ndarray, np.ndarray] | None:
         """(first position of the n-gram at each position, count of n-grams by first), or None when no n-gram
@@ -103,31 +107,41 @@ class NgramTable:
             return None
         if self._no_repeats_from is not None and n >= self._no_repeats_from:
             return None
-        level = self._level
+        level, self._level = self._level, None  # held only by the loop below while the next is built
         if level is None or level[0] > n:
             level = (1, *self._unigrams())
         while level[0] < n:
             k, firsts, counts = level
-            repeats = counts[firsts] > 1
+            level = None  # dropped before the next level is built: memory holds one level and its build
+            repeats = np.take(counts > 1, firsts)
+            del counts
             # the (k+1)-gram at i can repeat only if the k-grams at i and i+1 both do
-            live = np.flatnonzero(repeats[:-1] & repeats[1:])
+            np.logical_and(repeats[:-1], repeats[1:], out=repeats[:-1])
+            live = np.flatnonzero(repeats[:-1]).astype(np.int32)
+            del repeats
             if not len(live):
                 self._no_repeats_from = k + 1
                 self._level = None
                 return None
             # (first of the k-gram at i, id of the word at i+k) names the (k+1)-gram; below len(words) * radix
-            key = firsts[live] * self._radix + self._ids[live + k]
-            nxt = np.arange(len(firsts) - 1)
-            nxt[live] = _first_positions(key, live)
-            level = (k + 1, nxt, np.bincount(nxt))
+            key = firsts[live].astype(np.int64)
+            key *= self._radix
+            key += self._ids[live + k]
+            size = len(firsts) - 1
+            del firsts
+            keys = [key]
+            del key
+            grouped = _first_positions(keys, live)
+            nxt = np.arange(size, dtype=np.int32)
+            nxt[live] = grouped
+            del grouped, live
+            level = (k + 1, nxt, _counts(nxt))
         self._level = level
         return level[1], level[2]
 
     # -- statistics ----------------------------------------------------------------------------------------
 
     def _span_chars(self, start: int, stop: int) -> int:
-        if self._words is not None:
-            return sum(map(len, self._words[start:stop]))
         return int(self._lengths[start:stop].sum())
 
     def top_ngram_chars(self, n: int) -> int:
@@ -162,11 +176,10 @@ class NgramTable:
                 covered_to = s + n
             return total
         if self._cum is None:
-            lengths = self._lengths
-            if lengths is None:
-                lengths = np.fromiter(map(len, self._words), dtype=np.int64, count=self.n_words)
-            self._cum = np.zeros(self.n_words + 1, dtype=np.int64)
-            np.cumsum(lengths, out=self._cum[1:])
+            # int32 while the words' characters fit (every document under 2 GiB of text): half the memory
+            wide = int(self._lengths.sum(dtype=np.int64)) >= 2**31
+            self._cum = np.zeros(self.n_words + 1, dtype=np.int64 if wide else np.int32)
+            np.cumsum(self._lengths, out=self._cum[1:])
         # each start covers its n words, cut short where the next start begins (that one covers the rest)
         ends = starts + n
         np.minimum(ends[:-1], starts[1:], out=ends[:-1])

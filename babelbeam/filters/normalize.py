@@ -25,7 +25,40 @@ def normalize_text(text: str, form: str = "NFC", strip_control: bool = True) -> 
     return normalize(text, form)
 
 
+_KEY_PIECE_CHARS = 1 << 20
+"""``exact_dedup_key`` folds a longer text a piece at a time, so a large document is not copied whole
+three times over."""
+
+
 def exact_dedup_key(text: str) -> str:
-    """Hash of the text with case folded and whitespace collapsed: copies that differ only there collide."""
-    folded = _SPACES.sub(" ", text.casefold()).strip()
-    return hashlib.sha256(folded.encode("utf-8")).hexdigest()
+    """Hash of the text with case folded and whitespace collapsed: copies that differ only there collide.
+
+    The key is ``sha256(_SPACES.sub(" ", text.casefold()).strip())``, computed over pieces cut between two
+    non-space characters: no run of spaces spans two pieces and case folding looks at one character at a
+    time, so the pieces fold to the pieces of the whole."""
+    digest = hashlib.sha256()
+    pieces = list(_cuts_between_non_spaces(text, _KEY_PIECE_CHARS))
+    for i, (start, stop) in enumerate(pieces):
+        folded = _SPACES.sub(" ", text[start:stop].casefold())
+        if i == 0:
+            folded = folded.lstrip()
+        if i == len(pieces) - 1:
+            folded = folded.rstrip()
+        digest.update(folded.encode("utf-8"))
+    return digest.hexdigest()
+
+
+def _cuts_between_non_spaces(text: str, size: int) -> list[tuple[int, int]]:
+    """(start, stop) of consecutive pieces of ``text``, each at least ``size`` characters where it can be,
+    cut only where the characters on both sides are not whitespace."""
+    cuts, start = [], 0
+    while len(text) - start > size:
+        cut = start + size
+        while cut < len(text) and (text[cut - 1].isspace() or text[cut].isspace()):
+            cut += 1
+        if cut >= len(text):
+            break
+        cuts.append((start, cut))
+        start = cut
+    cuts.append((start, len(text)))
+    return cuts

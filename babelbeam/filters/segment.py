@@ -20,8 +20,10 @@ from __future__ import annotations
 import bisect
 import re
 import threading
+from collections.abc import Iterable, Iterator
 
 import icu
+import numpy as np
 
 from babelbeam.schemas.languages import UNDETERMINED
 
@@ -99,8 +101,13 @@ class _AstralMap:
 
 
 _RECENT = 4
-"""Segmentations remembered per thread. The quality chain and the MinHash shingles segment the same document
+"""Word indexes remembered per thread. The quality chain and the MinHash shingles read the same document
 one after the other in one fused Beam stage; remembering the last few makes the second call a lookup."""
+
+CHUNK_CHARS = 1 << 20
+"""``word_index`` segments a longer text a piece at a time, each cut just after a newline, so one
+document's words are never all held as strings. A word boundary follows every newline (UAX #29 WB3a, and
+ICU's dictionaries stop at one), so the words are the same as from the whole text."""
 
 
 def words(text: str, lang: str) -> list[str]:
@@ -110,23 +117,92 @@ def words(text: str, lang: str) -> list[str]:
     locale. Words keep their case and inner punctuation (``don't``, ``3.5``).
     Each call returns a new list.
     """
-    if not text:
-        return []
+    return [w for piece in newline_pieces(text, CHUNK_CHARS) for w in _segment_words(piece, lang)]
+
+
+def newline_pieces(text: str, size: int) -> Iterator[str]:
+    """``text`` in consecutive pieces of at least ``size`` characters (the last may be shorter), each cut
+    just after a newline; a text of at most ``size`` characters, or one with no newline past ``size``, is
+    one piece."""
+    start = 0
+    while len(text) - start > size:
+        cut = text.find("\n", start + size - 1)
+        if cut < 0:
+            break
+        yield text[start : cut + 1]
+        start = cut + 1
+    if start == 0:
+        yield text
+    elif start < len(text):
+        yield text[start:]
+
+
+class WordIndex:
+    """A text's words as numbers: what the quality rules and the MinHash shingles read of them, at 8 bytes a
+    word plus one string per distinct word (a list of the words would cost about 60 bytes a word).
+
+    ``vocabulary`` maps each distinct word to the position where it first occurs, in first-occurrence
+    order; ``firsts[i]`` is that first position for the word at position ``i`` (equal words, equal
+    values); ``lengths[i]`` its length in code points.
+    """
+
+    __slots__ = ("vocabulary", "firsts", "lengths", "_counts")
+
+    def __init__(self, vocabulary: dict[str, int], firsts: np.ndarray, lengths: np.ndarray) -> None:
+        self.vocabulary, self.firsts, self.lengths = vocabulary, firsts, lengths
+        self._counts: np.ndarray | None = None
+
+    @classmethod
+    def from_words(cls, pieces: Iterable[list[str]]) -> WordIndex:
+        """The index of the words of consecutive pieces of one text."""
+        vocabulary: dict[str, int] = {}
+        first = vocabulary.setdefault  # keeps the first position stored for a word and returns it
+        firsts, lengths, position = [], [], 0
+        for ws in pieces:
+            m = len(ws)
+            firsts.append(np.fromiter(map(first, ws, range(position, position + m)), dtype=np.int32, count=m))
+            lengths.append(np.fromiter(map(len, ws), dtype=np.int32, count=m))
+            position += m
+        join = (lambda parts: parts[0]) if len(firsts) == 1 else np.concatenate
+        return cls(vocabulary, join(firsts or [np.empty(0, np.int32)]),
+                   join(lengths or [np.empty(0, np.int32)]))
+
+    def __len__(self) -> int:
+        return len(self.firsts)
+
+    @property
+    def counts(self) -> np.ndarray:
+        """Occurrences of each word, indexed by its first position (0 at the other positions)."""
+        if self._counts is None:
+            self._counts = np.bincount(self.firsts, minlength=len(self.firsts)).astype(np.int32)
+        return self._counts
+
+    def vocabulary_ids(self) -> np.ndarray:
+        """Each position's word as its index in ``vocabulary`` (first-occurrence order)."""
+        starts = np.fromiter(self.vocabulary.values(), dtype=np.int32, count=len(self.vocabulary))
+        return np.searchsorted(starts, self.firsts).astype(np.int32)
+
+
+def word_index(text: str, lang: str) -> WordIndex:
+    """The ``WordIndex`` of ``words(text, lang)``, built a ``CHUNK_CHARS`` piece at a time. The last few
+    are remembered per thread (the same object comes back: do not change it)."""
     recent = getattr(_local, "recent", None)
     if recent is None:
         recent = _local.recent = {}
     key = (lang, text)
     found = recent.get(key)
     if found is not None:
-        return list(found)
-    out = _segment_words(text, lang)
+        return found
+    index = WordIndex.from_words(_segment_words(piece, lang) for piece in newline_pieces(text, CHUNK_CHARS))
     if len(recent) >= _RECENT:
         del recent[next(iter(recent))]  # the oldest: dicts keep insertion order
-    recent[key] = tuple(out)
-    return out
+    recent[key] = index
+    return index
 
 
 def _segment_words(text: str, lang: str) -> list[str]:
+    if not text:
+        return []
     it = _iterator("word", icu_locale(lang))
     it.setText(text)
     out: list[str] = []

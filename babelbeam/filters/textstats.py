@@ -9,11 +9,12 @@ rules read them. N-gram statistics are exact (no hashing): see
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
 from functools import cache, cached_property
-from itertools import filterfalse, repeat
+from itertools import filterfalse
 
 from babelbeam.filters.ngrams import NgramTable
-from babelbeam.filters.segment import words as segment_words
+from babelbeam.filters.segment import WordIndex, word_index
 
 _LINE_RUNS = re.compile("\n+")
 _PARAGRAPH_BREAK = re.compile(r"\n{2,}")
@@ -33,17 +34,27 @@ def terminal_punctuation() -> frozenset[str]:
     return frozenset(found | {"\u17d6", "\u17d9", "\u17da"})
 
 
-def duplicates(items: list[str]) -> tuple[int, int]:
-    """Number of items that repeat an earlier one, and the characters in those repeats."""
+def duplicates(items: Iterable[str]) -> tuple[int, int, int]:
+    """Number of items, number that repeat an earlier one, and the characters in those repeats."""
     seen: set[str] = set()
-    dup_items = dup_chars = 0
+    n = dup_items = dup_chars = 0
     for item in items:
+        n += 1
         if item in seen:
             dup_items += 1
             dup_chars += len(item)
         else:
             seen.add(item)
-    return dup_items, dup_chars
+    return n, dup_items, dup_chars
+
+
+def _split(pattern: re.Pattern[str], text: str) -> Iterator[str]:
+    """``pattern.split(text)`` one piece at a time (``pattern`` has no groups and never matches empty)."""
+    start = 0
+    for match in pattern.finditer(text):
+        yield text[start : match.start()]
+        start = match.end()
+    yield text[start:]
 
 
 class TextStats:
@@ -60,39 +71,46 @@ class TextStats:
         self.lang = lang
         self.url = url
         if words is not None:
-            self.__dict__["words"] = words
+            self.__dict__["word_index"] = WordIndex.from_words([words])
 
     @cached_property
-    def words(self) -> list[str]:
-        """Word-like segments (ICU)."""
-        return segment_words(self.text, self.lang)
+    def word_index(self) -> WordIndex:
+        """The words (ICU word-like segments) as a ``WordIndex``: no string per word is kept."""
+        return word_index(self.text, self.lang)
+
+    @property
+    def vocabulary(self) -> dict[str, int]:
+        """The distinct words, each with the position where it first occurs."""
+        return self.word_index.vocabulary
 
     @cached_property
     def n_words(self) -> int:
-        return len(self.words)
+        return len(self.word_index)
 
     @cached_property
     def word_chars(self) -> int:
         """Total characters in words."""
-        return sum(map(len, self.words))
+        return int(self.word_index.lengths.sum())
 
     @cached_property
     def n_alpha_words(self) -> int:
         """Words containing at least one letter."""
-        ws = self.words
-        # Most words are letters only: count those in C, and test the rest ("don't", "3rd", "2024")
-        # character by character with map(), also in C.
-        odd = list(filterfalse(str.isalpha, ws))
-        return len(ws) - len(odd) + sum(map(any, map(map, repeat(str.isalpha, len(odd)), odd)))
+        index = self.word_index
+        # Most words are letters only (str.isalpha in C); the rest ("don't", "3rd", "2024") are tested
+        # character by character, each distinct word once, and weighted by its count.
+        odd = list(filterfalse(str.isalpha, index.vocabulary))
+        no_letter = [index.vocabulary[w] for w in odd if not any(map(str.isalpha, w))]
+        return self.n_words - int(index.counts[no_letter].sum())
 
     @cached_property
     def lower_words(self) -> set[str]:
         """The distinct lower-cased words."""
-        return {w.lower() for w in set(self.words)}
+        return {w.lower() for w in self.vocabulary}
 
-    @cached_property
+    @property
     def lines(self) -> list[str]:
-        """``str.splitlines()`` of the text (every line, blank ones included)."""
+        """``str.splitlines()`` of the text (every line, blank ones included); not cached, so a large
+        document holds one list of its lines at most (``stripped_lines``)."""
         return self.text.splitlines()
 
     @cached_property
@@ -101,15 +119,15 @@ class TextStats:
         return [s for s in (line.strip() for line in self.lines) if s]
 
     @cached_property
-    def newline_runs_lines(self) -> list[str]:
-        """The text split on runs of newlines (Gopher's line unit, lines kept as written)."""
-        return _LINE_RUNS.split(self.text)
+    def line_repeats(self) -> tuple[int, int, int]:
+        """``duplicates`` of the text split on runs of newlines (Gopher's line unit, lines kept as written)."""
+        return duplicates(_split(_LINE_RUNS, self.text))
 
     @cached_property
-    def paragraphs(self) -> list[str]:
-        """The stripped text split on blank lines (two or more newlines)."""
-        return _PARAGRAPH_BREAK.split(self.text.strip())
+    def paragraph_repeats(self) -> tuple[int, int, int]:
+        """``duplicates`` of the stripped text split on blank lines (two or more newlines)."""
+        return duplicates(_split(_PARAGRAPH_BREAK, self.text.strip()))
 
     @cached_property
     def ngrams(self) -> NgramTable:
-        return NgramTable(self.words)
+        return NgramTable.from_index(self.word_index)

@@ -372,8 +372,11 @@ def read_jsonl(reader: _FileReader) -> Iterator[Document | RejectedRecord]:
                 # Only the line's first bytes were held: the rest was skipped in bounded reads.
                 yield reader.rejected(line.number, "document_too_large", f"line is over {limit} bytes",
                                       line.data.decode("utf-8", "replace"))
-            elif line.data.strip():  # blank lines separate nothing and are not records
-                yield reader.parse_line(line.number, line.data)
+            elif line.data and not line.data.isspace():  # blank lines separate nothing and are not records
+                record = reader.parse_line(line.number, line.data)
+                del line  # the line's bytes are not held while the record is processed downstream
+                yield record
+                del record
         if stream.damage is not None:
             yield reader.stream_damage(stream, lines.next_number, lines.tail_offset,
                                        lines.tail_prefix.decode("utf-8", "replace"))

@@ -385,12 +385,15 @@ class LineSplitter:
                     pieces, skipping = [head + chunk[pos:pos + self._prefix - len(head)]], True
                 if newline >= 0:
                     if skipping:
-                        yield Line(self.next_number, start, pieces[0], too_long=True)
+                        line = Line(self.next_number, start, pieces[0], too_long=True)
                     else:
-                        part = chunk[pos:newline]
-                        yield Line(self.next_number, start, b"".join(pieces) + part if pieces else part)
-                    self.next_number += 1
+                        pieces.append(chunk[pos:newline])
+                        line = Line(self.next_number, start, pieces[0] if len(pieces) == 1 else b"".join(pieces))
+                    # the pieces go before the line does: a long line is held once while it is processed
                     pieces, size, skipping = [], 0, False
+                    yield line
+                    del line
+                    self.next_number += 1
                     pos = newline + 1
                     start = offset + pos
                     continue

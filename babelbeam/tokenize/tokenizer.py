@@ -21,7 +21,7 @@ import logging
 import os
 import threading
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +44,32 @@ QWEN3_PATTERN = (
     r"|\s*[\r\n]+|\s+(?!\S)|\s+"
 )
 """Qwen's pre-tokenizer regex: digits split one at a time, letters with at most one leading mark."""
+
+ENCODE_PIECE_CHARS = 1 << 20
+"""``Tokenizer.encode_document`` encodes a longer text a piece of about this many characters at a time."""
+
+
+def token_safe_pieces(text: str, size: int) -> Iterator[str]:
+    """``text`` in consecutive pieces of at least ``size`` characters where it can be, each cut between a
+    newline and a letter.
+
+    Such a cut is a boundary of the pre-tokenizer (``QWEN3_PATTERN``): no alternative matches a newline
+    followed by a letter (the letter alternative's optional lead excludes ``\r`` and ``\n``; the others
+    stop at a letter), and the whitespace run ending at the newline is matched whole by ``\\s*[\r\n]+``
+    before ``\\s+(?!\\S)`` is tried, with or without the text after it. NFC changes nothing across it either
+    (a newline is a starter that composes with nothing). So the pieces' ids, joined, are the whole text's.
+    """
+    start = 0
+    while len(text) - start > size:
+        cut = text.find("\n", start + size - 1)
+        while 0 <= cut < len(text) - 1 and not text[cut + 1].isalpha():
+            cut = text.find("\n", cut + 1)
+        if cut < 0 or cut >= len(text) - 1:
+            break
+        yield text[start : cut + 1]
+        start = cut + 1
+    yield text if start == 0 else text[start:]
+
 
 QWEN3_SPECIAL_TOKENS: tuple[str, ...] = (
     "<|endoftext|>",
@@ -273,10 +299,17 @@ class Tokenizer:
         return np.asarray(self.encode(text), dtype=np.uint32)
 
     def encode_document(self, text: str) -> np.ndarray:
-        """``text``'s ids with the EOS id appended (``uint32``): one document as token shards hold it."""
-        ids = self.encode_array(text)
-        out = np.empty(len(ids) + 1, dtype=np.uint32)
-        out[:-1], out[-1] = ids, self.eos_id
+        """``text``'s ids with the EOS id appended (``uint32``): one document as token shards hold it.
+
+        A long text is encoded in pieces (``token_safe_pieces``) whose ids are those of the whole, so the
+        engine's own copies (its id list, the bytes it returns) are of one piece at a time."""
+        pieces = [self.encode_array(p) for p in token_safe_pieces(text, ENCODE_PIECE_CHARS)]
+        out = np.empty(sum(map(len, pieces)) + 1, dtype=np.uint32)
+        at = 0
+        for ids in pieces:
+            out[at : at + len(ids)] = ids
+            at += len(ids)
+        out[-1] = self.eos_id
         return out
 
     def decode(self, ids: Sequence[int] | np.ndarray) -> str:

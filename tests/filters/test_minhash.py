@@ -369,3 +369,22 @@ def test_signature_leaves_its_hashes_alone(scheme: str) -> None:
     kept = hashes.copy()
     MinHasher(112, 1, scheme=scheme, chunk=64).signature_from_hashes(hashes)
     np.testing.assert_array_equal(hashes, kept)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=TRICKY + "\n\x00", max_size=80) | st.text(max_size=60),
+       st.sampled_from(["und", "eng_Latn", "ell_Grek", "tha_Thai", "jpn_Jpan"]), st.integers(1, 40))
+def test_xxh3_word_hashes_from_the_word_index_equal_the_word_list(
+        text: str, lang: str, piece_chars: int) -> None:
+    """``shingle_hashes`` normalises and hashes each distinct word once, from ``segment.word_index`` built a
+    piece at a time, and combines them a block at a time: the same hashes as hashing every normalised word of
+    the whole text."""
+    from babelbeam.filters import segment
+
+    reference = word_hashes([w.encode("utf-8") for w in _reference_words(text, lang, True)])
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(segment, "CHUNK_CHARS", piece_chars)
+        patch.setattr(minhash, "_COMBINE_BLOCK", 1 + piece_chars % 4)  # blocks of 1 to 4 positions
+        patch.setattr(segment._local, "recent", {})  # noqa: SLF001  (no index built with another piece size)
+        assert np.array_equal(minhash._indexed_word_hashes(text, lang), reference)  # noqa: SLF001
+        assert np.array_equal(shingle_hashes(text, lang), combine_word_hashes(reference, 5))

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import random
 
-import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -14,6 +13,7 @@ import babelbeam.filters.ngrams as ngrams
 from babelbeam.filters.gopher import GopherQualityFilter
 from babelbeam.filters.lines import BOILERPLATE_PHRASES, BoilerplateLineCleaner
 from babelbeam.filters.ngrams import NgramTable
+from babelbeam.filters.segment import WordIndex
 from babelbeam.filters.textstats import TextStats
 from babelbeam.schemas.quality_config import GopherQualityConfig, LinesConfig
 
@@ -65,12 +65,16 @@ def test_sort_path_matches_reference(words: list[str]) -> None:
 
 
 @settings(max_examples=120, deadline=None)
-@given(_WORDS)
-def test_from_ids_matches_the_word_list(words: list[str]) -> None:
-    vocab = {w: i for i, w in enumerate(sorted(set(words)))}  # ids in another order than first occurrence
-    ids = np.array([vocab[w] for w in words], dtype=np.int64)
-    lengths = np.array([len(w) for w in words], dtype=np.int64)
-    assert _all_stats(NgramTable.from_ids(ids, lengths, len(vocab))) == _reference_stats(words)
+@given(_WORDS, st.integers(1, 6))
+def test_index_built_in_pieces_matches_the_word_list(words: list[str], pieces: int) -> None:
+    """``WordIndex.from_words`` over consecutive pieces of the words (as ``word_index`` builds a long text)
+    gives the same table as the whole list."""
+    cuts = sorted(random.Random(len(words)).sample(range(len(words) + 1), min(pieces, len(words) + 1)))
+    parts = [words[a:b] for a, b in zip([0, *cuts], [*cuts, len(words)], strict=True)]
+    index = WordIndex.from_words(parts)
+    assert _all_stats(NgramTable.from_index(index)) == _reference_stats(words)
+    assert list(index.vocabulary) == list(dict.fromkeys(words))
+    assert [list(index.vocabulary)[i] for i in index.vocabulary_ids()] == words
 
 
 def test_questions_in_any_order() -> None:

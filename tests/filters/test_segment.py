@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from babelbeam.filters import segment
 from babelbeam.filters.segment import icu_locale, is_unspaced, sentences, words
@@ -66,3 +68,20 @@ def test_iterators_are_cached_per_locale() -> None:
     words("c d", "tha_Thai")
     assert segment._iterator("word", "th") is first
     assert segment._iterator("word", "ja") is not first
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="ab Zé٣\u0301\u200d\u00ad\r\n\t.'-😀中文ไทย한ка", max_size=80),
+       st.sampled_from(["eng_Latn", "tha_Thai", "zho_Hans", "jpn_Jpan", "kor_Hang", "und"]), st.integers(1, 30))
+def test_a_text_segmented_in_newline_pieces_gives_the_same_words(text: str, lang: str, size: int) -> None:
+    """``words`` and ``word_index`` segment a long text in pieces cut after a newline: every piece size gives
+    the words of the whole text segmented at once."""
+    whole = segment._segment_words(text, lang)  # noqa: SLF001
+    pieces = list(segment.newline_pieces(text, size))
+    assert "".join(pieces) == text
+    assert all(p.endswith("\n") for p in pieces[:-1])
+    assert [w for p in pieces for w in segment._segment_words(p, lang)] == whole  # noqa: SLF001
+    index = segment.WordIndex.from_words(segment._segment_words(p, lang) for p in pieces)  # noqa: SLF001
+    vocabulary = list(index.vocabulary)
+    assert [vocabulary[i] for i in index.vocabulary_ids()] == whole
+    assert index.lengths.tolist() == [len(w) for w in whole]

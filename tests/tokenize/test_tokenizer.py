@@ -27,6 +27,7 @@ from babelbeam.tokenize.tokenizer import (
     QWEN3_SPECIAL_TOKENS,
     TokenizerLoadError,
     read_tiktoken_ranks,
+    token_safe_pieces,
 )
 
 _HF_NFC = tokenizers.normalizers.NFC()
@@ -400,3 +401,17 @@ def test_encode_document_is_the_ids_then_eos() -> None:
         assert got.dtype == np.uint32
         assert got.tolist() == tokenizer.encode_array(text).tolist() + [tokenizer.eos_id] == [
             *tokenizer.encode(text), 151643]
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.text(alphabet="ab Zé\u0301\u00e9\u1e9b\u0323\r\n\t 9.'s-中ไ😀\U00011935\U00011930", max_size=80),
+       st.integers(1, 12))
+def test_a_long_document_encoded_in_pieces_has_the_whole_texts_ids(qwen: Tokenizer, text: str, size: int) -> None:
+    """``encode_document`` cuts a long text between a newline and a letter: the ids are the whole text's."""
+    pieces = list(token_safe_pieces(text, size))
+    assert "".join(pieces) == text
+    assert all(p.endswith("\n") and q[0].isalpha() for p, q in zip(pieces, pieces[1:], strict=False))
+    expected = [*qwen.encode(text), qwen.eos_id]
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(tokenizer_module, "ENCODE_PIECE_CHARS", size)
+        assert qwen.encode_document(text).tolist() == expected
