@@ -20,7 +20,7 @@ from babelbeam.filters.langid import FLAG_TOO_SHORT, LanguageIdentifier, validat
 from babelbeam.filters.langid_calibration import ScoreHistogram, calibrate, calibration_yaml
 from babelbeam.pipeline.sinks import write_atomically
 from babelbeam.pipeline.sources import ReadDocuments
-from babelbeam.pipeline.stage import KEPT
+from babelbeam.pipeline.stage import KEPT, set_up
 from babelbeam.pipeline.stages import Normalize
 from babelbeam.schemas import Document
 from babelbeam.schemas.config import LangIdConfig, RunConfig
@@ -49,9 +49,7 @@ class ScoreLanguageFn(beam.DoFn):
         self._identifier = self._shared.acquire(lambda: LanguageIdentifier.from_config(self.config), tag=tag)
 
     def process(self, doc: Document) -> Iterator[tuple[str, float]]:
-        if self._identifier is None:
-            raise RuntimeError("ScoreLanguageFn.process called before setup()")
-        result = self._identifier.identify(doc.text)
+        result = set_up(self._identifier, "ScoreLanguageFn.process").identify(doc.text)
         if FLAG_TOO_SHORT not in result.flags and result.code != UNDETERMINED:
             yield result.code, result.score
 

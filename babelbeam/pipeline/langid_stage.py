@@ -24,7 +24,7 @@ from apache_beam.utils.windowed_value import WindowedValue
 
 from babelbeam.filters.langid import LanguageIdentifier, validate_config
 from babelbeam.pipeline import progress
-from babelbeam.pipeline.stage import KEPT, REMOVED, DocumentStage, DocumentStageFn
+from babelbeam.pipeline.stage import KEPT, REMOVED, DocumentStage, DocumentStageFn, set_up
 from babelbeam.schemas import Document
 from babelbeam.schemas.config import LangIdConfig
 
@@ -54,9 +54,7 @@ class IdentifyLanguageFn(DocumentStageFn):
         self._identifier = self._shared.acquire(lambda: LanguageIdentifier.from_config(self.config), tag=tag)
 
     def transform(self, doc: Document) -> Document:
-        if self._identifier is None:
-            raise RuntimeError("IdentifyLanguageFn.transform called before setup()")
-        return self._identifier.annotate(doc)
+        return set_up(self._identifier, "IdentifyLanguageFn.transform").annotate(doc)
 
     def start_bundle(self) -> None:
         self._batch = []
@@ -81,10 +79,9 @@ class IdentifyLanguageFn(DocumentStageFn):
         counters, same progress note), wrapped in its own timestamp, window and pane."""
         if not self._batch:
             return
-        if self._identifier is None:
-            raise RuntimeError("IdentifyLanguageFn.process called before setup()")
+        identifier = set_up(self._identifier, "IdentifyLanguageFn.process")
         batch, self._batch = self._batch, []
-        outs = self._identifier.annotate_batch([doc for doc, _, _, _ in batch])
+        outs = identifier.annotate_batch([doc for doc, _, _, _ in batch])
         for out, (_, timestamp, window, pane) in zip(outs, batch, strict=True):
             value = WindowedValue(out, timestamp, (window,), pane)
             if out.removed_reason is None:

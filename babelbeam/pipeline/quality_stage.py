@@ -13,7 +13,7 @@ from __future__ import annotations
 import apache_beam as beam
 
 from babelbeam.filters.quality import LABEL_KEY, QualityChain
-from babelbeam.pipeline.stage import DocumentStage, DocumentStageFn
+from babelbeam.pipeline.stage import DocumentStage, DocumentStageFn, set_up
 from babelbeam.schemas import Document
 from babelbeam.schemas.quality_config import QualityConfig
 
@@ -32,10 +32,7 @@ class QualityFilterFn(DocumentStageFn):
         self._chain = QualityChain.from_config(self.config)
 
     def transform(self, doc: Document) -> Document:
-        if self._chain is None:  # a runner that skipped setup()
-            self.setup()
-        chain = self._chain
-        assert chain is not None
+        chain = set_up(self._chain, "QualityFilterFn.transform")
         if chain.stop_words_missing(doc.lang):
             self._count(f"stopwords_missing_{doc.lang}")
         out = chain.apply(doc)

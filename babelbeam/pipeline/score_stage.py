@@ -17,8 +17,9 @@
    is removed as ``scorer_below_threshold`` when it falls under its language's ``min_score`` or
    ``min_percentile``; a document without tokens is removed as ``scorer_no_tokens``.
 
-``percentiles`` is a PCollection of ``(lang, summary)`` with ``summary`` from ``percentile_summary``; the
-graph hands it to the stats writer (``score_stats``).
+``percentiles`` is a PCollection of ``(lang, summary)`` with ``summary`` from ``percentile_summary``. The
+stage declares it as a ``StageSummary``: a run writes it per wave and finalize makes it the ``scorer``
+section of stats.json (``score_stats`` per wave; with one wave, the default, the run's own quantiles).
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ from apache_beam.transforms.combiners import CountCombineFn, MeanCombineFn, Sing
 from apache_beam.transforms.stats import ApproximateQuantilesCombineFn
 
 from babelbeam.pipeline import progress
-from babelbeam.pipeline.stage import KEPT, METRICS_NAMESPACE, REMOVED, Counters
+from babelbeam.pipeline.stage import KEPT, METRICS_NAMESPACE, REMOVED, Counters, StageSummary
 from babelbeam.schemas import Document
 from babelbeam.schemas.scorer_config import ScorerConfig
 
@@ -252,6 +253,12 @@ class ScoreDocuments(beam.PTransform):
             raise ValueError("scorer.model: a model directory is required for the scoring stage")
         self._config = config
         self._keep_tokens = keep_tokens
+        self.summaries = (StageSummary(PERCENTILES, "scorer", self._merge_waves),)
+
+    def _merge_waves(self, per_wave: list[list[Any]]) -> dict[str, Any]:
+        """The stats.json ``scorer`` section: quantiles are per wave, so one wave's are the run's own."""
+        sections = [score_stats([(lang, summary) for lang, summary in items], self._config) for items in per_wave]
+        return sections[0] if len(sections) == 1 else {"per_wave": sections}
 
     def expand(self, docs: beam.PCollection) -> dict[str, beam.PCollection]:
         config = self._config

@@ -7,12 +7,18 @@ document annotated, or ``doc.removed(reason)`` with a stable
 are created once per reason and counted through Beam ``Metrics``. The graph
 (``pipeline/graph.py``) chains stages and sends every ``removed`` output to the
 removed log and the stats, so a stage never has to.
+
+A stage with more to report than keep or remove (the scorer's per-language
+score percentiles) declares it in ``summaries``: each ``StageSummary`` names an
+extra output of the stage, which annotate writes per wave and finalize merges
+into one stats.json section, so a new stage never needs an edit to the phases.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Any
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any, TypeVar
 
 import apache_beam as beam
 from apache_beam.metrics import Metrics
@@ -23,6 +29,35 @@ from babelbeam.schemas import Document
 KEPT = "kept"
 REMOVED = "removed"
 METRICS_NAMESPACE = "babelbeam"
+
+
+@dataclass(frozen=True)
+class StageSummary:
+    """An extra output of a stage that ends up in stats.json.
+
+    ``output``: the key of the stage's result holding a PCollection of JSON-able items; annotate writes each
+    wave's items, sorted, to ``work/counts/wave-W.<name>.json``. ``name``: the stats.json section. ``merge``:
+    the section from the items of every wave, in wave order (a list of lists, items as JSON reads them back).
+    """
+
+    output: str
+    name: str
+    merge: Callable[[list[list[Any]]], Any]
+
+
+def stage_summaries(stages: list[tuple[str, beam.PTransform]]) -> list[StageSummary]:
+    """The summaries the stages declare (``summaries`` on a stage transform), in stage order."""
+    return [summary for _, stage in stages for summary in getattr(stage, "summaries", ())]
+
+
+Resource = TypeVar("Resource")
+
+
+def set_up(resource: Resource | None, where: str) -> Resource:
+    """``resource`` as ``setup()`` made it: the one check for a runner that calls ``process`` without it."""
+    if resource is None:
+        raise RuntimeError(f"{where} called before setup()")
+    return resource
 
 
 def counter(prefix: str, name: str) -> Any:

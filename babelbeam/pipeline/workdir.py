@@ -115,8 +115,9 @@ class WorkDir:
     def wave_damaged(self, wave: int) -> str:
         return self.work("counts", f"{wave_name(wave)}.damaged.json")
 
-    def wave_scores(self, wave: int) -> str:
-        return self.work("counts", f"{wave_name(wave)}.scorer.json")
+    def wave_summary(self, wave: int, name: str) -> str:
+        """A stage summary's items for one wave (``stage.StageSummary``)."""
+        return self.work("counts", f"{wave_name(wave)}.{name}.json")
 
     def wave_done(self, wave: int) -> str:
         return self.work("waves", f"{wave_name(wave)}.done")

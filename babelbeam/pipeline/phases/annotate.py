@@ -177,11 +177,11 @@ class AnnotateWave(beam.PTransform):
             result = docs | label >> stage
             docs = result[KEPT]
             removed.append(result[REMOVED])
-            if "percentiles" in result:  # the scorer's per-language score summaries, for stats.json
-                scores_path = workdir.wave_scores(wave)
-                _ = (result["percentiles"] | "ScoreSummaries" >> beam.combiners.ToList()
-                     | "WriteScoreSummaries" >> beam.Map(
-                         lambda items, path=scores_path: write_json(path, sorted(items), sort_keys=True)))
+            for summary in getattr(stage, "summaries", ()):  # extra outputs, for stats.json
+                summary_path = workdir.wave_summary(wave, summary.name)
+                _ = (result[summary.output] | f"{label}.{summary.name}.List" >> beam.combiners.ToList()
+                     | f"{label}.{summary.name}.Write" >> beam.Map(
+                         lambda items, path=summary_path: write_json(path, sorted(items), sort_keys=True)))
         all_removed = removed | "AllRemoved" >> beam.Flatten()
         _ = (
             docs

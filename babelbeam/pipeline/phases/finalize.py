@@ -12,23 +12,22 @@ from typing import Any
 from apache_beam.io.filesystems import FileSystems
 
 from babelbeam.errors import ConservationError
+from babelbeam.pipeline.graph import document_stages
 from babelbeam.pipeline.sinks import build_stats, write_atomically
+from babelbeam.pipeline.stage import stage_summaries
 from babelbeam.pipeline.workdir import WorkDir, delete_matching, exists, read_json
 from babelbeam.schemas.config import RunConfig
 from babelbeam.schemas.shard import STATS_NAME
 from babelbeam.tokenize.shards import ShardEntry, make_manifest
 
 
-def _scorer_stats(workdir: WorkDir, config: RunConfig, waves: int) -> dict[str, Any]:
-    from babelbeam.pipeline.score_stage import score_stats
-
-    # Quantiles are computed per wave: with one wave (the default) they are the run's own.
-    waves_scored = []
-    for wave in range(waves):
-        path = workdir.wave_scores(wave)
-        items = [(lang, summary) for lang, summary in read_json(path)] if exists(path) else []
-        waves_scored.append(score_stats(items, config.scorer))
-    return waves_scored[0] if len(waves_scored) == 1 else {"per_wave": waves_scored}
+def _summary_sections(workdir: WorkDir, config: RunConfig, waves: int) -> dict[str, Any]:
+    """The stats.json sections the stages declare (``stage.StageSummary``), from each wave's items."""
+    sections = {}
+    for summary in stage_summaries(document_stages(config)):
+        paths = [workdir.wave_summary(wave, summary.name) for wave in range(waves)]
+        sections[summary.name] = summary.merge([read_json(p) if exists(p) else [] for p in paths])
+    return sections
 
 
 def finalize(output_dir: str, config: RunConfig, waves: int) -> dict[str, Any]:
@@ -51,8 +50,7 @@ def finalize(output_dir: str, config: RunConfig, waves: int) -> dict[str, Any]:
         counts += [(tuple(k), n) for k, n in marker["counts"]]
         entries += [ShardEntry(**e) for e in marker["entries"]]
     stats = build_stats(counts, entries, damaged)
-    if config.scorer.enabled:
-        stats["scorer"] = _scorer_stats(workdir, config, waves)
+    stats.update(_summary_sections(workdir, config, waves))
     write_atomically(workdir.stats,
                      (json.dumps(stats, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8"))
     c = stats["conservation"]
