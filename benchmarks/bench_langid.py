@@ -72,8 +72,8 @@ from peers import require  # noqa: E402  (benchmarks/ is on sys.path)
 # noqa below: these imports need the repo root and benchmarks/ on sys.path first.
 from babelbeam.filters.langid import MIN_MODEL_K, LanguageIdentifier  # noqa: E402
 from babelbeam.filters.normalize import normalize_text  # noqa: E402
-from babelbeam.pipeline.langid_stage import IdentifyLanguageFn  # noqa: E402
-from babelbeam.pipeline.stage import DocumentStageFn  # noqa: E402
+from babelbeam.pipeline.stages.base import DocumentStageFn  # noqa: E402
+from babelbeam.pipeline.stages.langid import IdentifyLanguageFn  # noqa: E402
 from babelbeam.schemas import Document  # noqa: E402
 from babelbeam.schemas.config import LangIdConfig, RunConfig  # noqa: E402
 

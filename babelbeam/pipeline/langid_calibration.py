@@ -20,8 +20,8 @@ from babelbeam.filters.langid import FLAG_TOO_SHORT, LanguageIdentifier, validat
 from babelbeam.filters.langid_calibration import ScoreHistogram, calibrate, calibration_yaml
 from babelbeam.pipeline.sinks import write_atomically
 from babelbeam.pipeline.sources import ReadDocuments
-from babelbeam.pipeline.stage import KEPT, set_up
-from babelbeam.pipeline.stages import Normalize
+from babelbeam.pipeline.stages.base import KEPT, set_up
+from babelbeam.pipeline.stages.normalize import Normalize
 from babelbeam.schemas import Document
 from babelbeam.schemas.config import LangIdConfig, RunConfig
 from babelbeam.schemas.languages import UNDETERMINED

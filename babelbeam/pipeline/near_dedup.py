@@ -47,7 +47,7 @@ import pyarrow as pa
 from apache_beam.io.filesystems import FileSystems
 
 from babelbeam.filters.minhash import jaccard
-from babelbeam.pipeline.stage import counter
+from babelbeam.pipeline.stages.base import counter
 from babelbeam.pipeline.workdir import INDEX_DIR, INDEX_PREFIX
 from babelbeam.schemas.config import ConfigError
 from babelbeam.schemas.minhash_config import SIGNATURE_VERSIONS, MinHashConfig

@@ -144,13 +144,13 @@ def main(args: argparse.Namespace) -> int:
 
     from babelbeam.errors import ConservationError
     from babelbeam.model.checkpoint_errors import CheckpointError
-    from babelbeam.pipeline.langid_stage import IdentifyLanguage
     from babelbeam.pipeline.options import pipeline_options
-    from babelbeam.pipeline.score_stage import PERCENTILES, ScoreDocuments, score_stats
     from babelbeam.pipeline.sinks import WriteSortedJsonl, write_atomically
     from babelbeam.pipeline.sources import REJECTED, InputError, ReadDocuments, match_inputs
-    from babelbeam.pipeline.stage import KEPT, REMOVED
-    from babelbeam.pipeline.stages import Normalize
+    from babelbeam.pipeline.stages.base import KEPT, REMOVED
+    from babelbeam.pipeline.stages.langid import IdentifyLanguage
+    from babelbeam.pipeline.stages.normalize import Normalize
+    from babelbeam.pipeline.stages.score import PERCENTILES, ScoreDocuments, score_stats
     from babelbeam.pipeline.workdir import REJECTED_DIR, REMOVED_DIR
     from babelbeam.schemas import RejectedRecord
     from babelbeam.schemas.config import ConfigError, RunConfig

@@ -47,7 +47,7 @@ from apache_beam.metrics import Metrics
 from babelbeam.errors import EXIT_USAGE, BabelbeamError
 from babelbeam.pipeline import progress
 from babelbeam.pipeline.progress import ProgressTarget
-from babelbeam.pipeline.stage import METRICS_NAMESPACE
+from babelbeam.pipeline.stages.base import METRICS_NAMESPACE
 from babelbeam.pipeline.streams import UNREADABLE_FILE, DecodedStream, LineSplitter
 from babelbeam.pipeline.warc import is_warc, read_warc_file
 from babelbeam.schemas import DamagedRegion, Document, RejectedRecord, SkippedRecord

@@ -21,8 +21,8 @@ from babelbeam.console import add_console_arguments, console_from_args
 from babelbeam.pipeline.options import pipeline_options
 from babelbeam.pipeline.progress import WORKER_INTERVAL_S, ProgressTarget, release, watch_reading
 from babelbeam.pipeline.sources import InputError, ReadDocuments, input_sizes
-from babelbeam.pipeline.stage import KEPT
-from babelbeam.pipeline.stages import Normalize
+from babelbeam.pipeline.stages.base import KEPT
+from babelbeam.pipeline.stages.normalize import Normalize
 from babelbeam.pipeline.stopword_pass import DeriveStopWords
 from babelbeam.schemas.config import ConfigError, RunConfig
 
@@ -41,7 +41,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def main(args: argparse.Namespace) -> int:
-    from babelbeam.pipeline.langid_stage import IdentifyLanguage
+    from babelbeam.pipeline.stages.langid import IdentifyLanguage
 
     console = console_from_args(args)
     try:

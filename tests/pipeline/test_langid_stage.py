@@ -9,8 +9,8 @@ from apache_beam.options.pipeline_options import PipelineOptions
 from apache_beam.testing.test_pipeline import TestPipeline
 from apache_beam.testing.util import assert_that, equal_to
 
-from babelbeam.pipeline.langid_stage import IdentifyLanguage, IdentifyLanguageFn
-from babelbeam.pipeline.stage import DocumentStage
+from babelbeam.pipeline.stages.base import DocumentStage
+from babelbeam.pipeline.stages.langid import IdentifyLanguage, IdentifyLanguageFn
 from babelbeam.schemas import Document
 from babelbeam.schemas.config import LangIdConfig
 

@@ -19,7 +19,7 @@ from babelbeam.pipeline.phases.annotate import SIGNATURE_SCHEMA, AnnotateWave
 from babelbeam.pipeline.phases.dedup import EXACT_DUPLICATE, Decision, DedupDecisions, DedupSignatures
 from babelbeam.pipeline.phases.write import ID_DUPLICATE, WriteOutputBuckets
 from babelbeam.pipeline.sinks import bucket_of
-from babelbeam.pipeline.stages import Normalize
+from babelbeam.pipeline.stages.normalize import Normalize
 from babelbeam.pipeline.workdir import WorkDir, parquet_bytes, read_json
 from babelbeam.schemas import Document
 from babelbeam.schemas.config import OutputConfig, RunConfig

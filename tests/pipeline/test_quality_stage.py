@@ -11,7 +11,7 @@ from apache_beam.testing.test_pipeline import TestPipeline
 from apache_beam.testing.util import assert_that, equal_to
 
 from babelbeam.filters.quality import LABEL_KEY
-from babelbeam.pipeline.quality_stage import QualityFilter
+from babelbeam.pipeline.stages.quality import QualityFilter
 from babelbeam.pipeline.stopword_pass import DeriveStopWords, top_words
 from babelbeam.schemas import Document
 from babelbeam.schemas.quality_config import QualityConfig

@@ -16,7 +16,7 @@ from apache_beam.testing.util import assert_that
 from babelbeam.model.hf import save_hf_checkpoint
 from babelbeam.model.scorer import Scorer, load_backbone
 from babelbeam.pipeline import score_cli
-from babelbeam.pipeline.score_stage import (
+from babelbeam.pipeline.stages.score import (
     BELOW_THRESHOLD,
     HEAD,
     MIDDLE,

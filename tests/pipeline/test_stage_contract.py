@@ -18,12 +18,12 @@ from apache_beam.transforms.window import GlobalWindow
 from apache_beam.utils.windowed_value import PANE_INFO_UNKNOWN, WindowedValue
 from conftest import FNAPI, write_jsonl
 
-from babelbeam.pipeline.langid_stage import IdentifyLanguageFn
 from babelbeam.pipeline.phases.annotate import AnnotateWave, _DedupKeysFn
-from babelbeam.pipeline.quality_stage import QualityFilterFn
-from babelbeam.pipeline.score_stage import NUM_QUANTILES, _BucketFn, _TokenizeForScoringFn
-from babelbeam.pipeline.stage import KEPT, REMOVED, StageSummary, set_up, stage_summaries
-from babelbeam.pipeline.stages import Normalize, NormalizeFn
+from babelbeam.pipeline.stages.base import KEPT, REMOVED, StageSummary, set_up, stage_summaries
+from babelbeam.pipeline.stages.langid import IdentifyLanguageFn
+from babelbeam.pipeline.stages.normalize import Normalize, NormalizeFn
+from babelbeam.pipeline.stages.quality import QualityFilterFn
+from babelbeam.pipeline.stages.score import NUM_QUANTILES, _BucketFn, _TokenizeForScoringFn
 from babelbeam.pipeline.workdir import WorkDir, read_json
 from babelbeam.schemas import Document
 from babelbeam.schemas.config import OutputConfig, RunConfig
@@ -141,7 +141,7 @@ def test_a_declared_summary_is_written_per_wave_without_phase_edits(tmp_path: Pa
 
 
 def test_the_scorer_declares_its_stats_section() -> None:
-    from babelbeam.pipeline.score_stage import ScoreDocuments
+    from babelbeam.pipeline.stages.score import ScoreDocuments
 
     config = ScorerConfig(enabled=True, model="/some/model")
     [summary] = stage_summaries([("Score", ScoreDocuments(config))])

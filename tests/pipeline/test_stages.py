@@ -12,7 +12,7 @@ from conftest import FNAPI
 
 from babelbeam.filters.normalize import exact_dedup_key, normalize_text
 from babelbeam.pipeline.phases.dedup import Decision, _ExactGroupFn, merge_decisions
-from babelbeam.pipeline.stages import Normalize, NormalizeFn
+from babelbeam.pipeline.stages.normalize import Normalize, NormalizeFn
 from babelbeam.schemas import Document
 from babelbeam.schemas.config import NormalizeConfig
 

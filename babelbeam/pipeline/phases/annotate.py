@@ -22,12 +22,12 @@ from apache_beam.metrics import Metrics
 from babelbeam.filters.minhash import MinHasher, band_hashes, shingle_hashes, unique_hashes
 from babelbeam.filters.normalize import exact_dedup_key
 from babelbeam.pipeline import progress
-from babelbeam.pipeline.graph import document_stages
 from babelbeam.pipeline.options import log_time, run_beam
 from babelbeam.pipeline.progress import ProgressTarget
 from babelbeam.pipeline.sinks import WriteSortedJsonl, bucket_of, removed_key, write_atomically
 from babelbeam.pipeline.sources import SUMMARIES, ReadDocuments
-from babelbeam.pipeline.stage import KEPT, METRICS_NAMESPACE, REMOVED
+from babelbeam.pipeline.stages.base import KEPT, METRICS_NAMESPACE, REMOVED
+from babelbeam.pipeline.stages.chain import document_stages
 from babelbeam.pipeline.workdir import REMOVED_DIR, WorkDir, delete_matching, parquet_bytes, wave_name
 from babelbeam.schemas import Document
 from babelbeam.schemas.config import RunConfig

@@ -24,7 +24,7 @@ from babelbeam.pipeline.near_dedup import (
 )
 from babelbeam.pipeline.options import run_beam
 from babelbeam.pipeline.sinks import bucket_of, write_atomically
-from babelbeam.pipeline.stage import METRICS_NAMESPACE
+from babelbeam.pipeline.stages.base import METRICS_NAMESPACE
 from babelbeam.pipeline.workdir import (
     INDEX_PREFIX,
     WorkDir,

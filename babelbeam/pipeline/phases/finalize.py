@@ -12,9 +12,9 @@ from typing import Any
 from apache_beam.io.filesystems import FileSystems
 
 from babelbeam.errors import ConservationError
-from babelbeam.pipeline.graph import document_stages
 from babelbeam.pipeline.sinks import build_stats, write_atomically
-from babelbeam.pipeline.stage import stage_summaries
+from babelbeam.pipeline.stages.base import stage_summaries
+from babelbeam.pipeline.stages.chain import document_stages
 from babelbeam.pipeline.workdir import WorkDir, delete_matching, exists, read_json
 from babelbeam.schemas.config import RunConfig
 from babelbeam.schemas.shard import STATS_NAME

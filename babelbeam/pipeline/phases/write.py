@@ -24,7 +24,7 @@ from babelbeam.pipeline.options import run_beam
 from babelbeam.pipeline.phases.dedup import Decision, read_decisions
 from babelbeam.pipeline.progress import BucketProgress
 from babelbeam.pipeline.sinks import removed_key, write_atomically
-from babelbeam.pipeline.stage import METRICS_NAMESPACE
+from babelbeam.pipeline.stages.base import METRICS_NAMESPACE
 from babelbeam.pipeline.workdir import WorkDir, exists, stream_parquet_batches
 from babelbeam.schemas import Document
 from babelbeam.schemas.config import RunConfig

@@ -13,7 +13,7 @@ from __future__ import annotations
 import apache_beam as beam
 
 from babelbeam.filters.quality import LABEL_KEY, QualityChain
-from babelbeam.pipeline.stage import DocumentStage, DocumentStageFn, set_up
+from babelbeam.pipeline.stages.base import DocumentStage, DocumentStageFn, set_up
 from babelbeam.schemas import Document
 from babelbeam.schemas.quality_config import QualityConfig
 

@@ -7,7 +7,7 @@ import dataclasses
 import apache_beam as beam
 
 from babelbeam.filters.normalize import normalize_text
-from babelbeam.pipeline.stage import DocumentStage, DocumentStageFn
+from babelbeam.pipeline.stages.base import DocumentStage, DocumentStageFn
 from babelbeam.schemas import Document
 from babelbeam.schemas.config import NormalizeConfig
 

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import apache_beam as beam
 
-from babelbeam.pipeline.langid_stage import IdentifyLanguage
-from babelbeam.pipeline.quality_stage import QualityFilter
-from babelbeam.pipeline.stages import Normalize
+from babelbeam.pipeline.stages.langid import IdentifyLanguage
+from babelbeam.pipeline.stages.normalize import Normalize
+from babelbeam.pipeline.stages.quality import QualityFilter
 from babelbeam.schemas.config import RunConfig
 
 
@@ -26,7 +26,7 @@ def document_stages(config: RunConfig) -> list[tuple[str, beam.PTransform]]:
     if config.quality.enabled:
         stages.append(("QualityFilter", QualityFilter(config.quality)))
     if config.scorer.enabled:
-        from babelbeam.pipeline.score_stage import ScoreDocuments  # imports torch: only when scoring
+        from babelbeam.pipeline.stages.score import ScoreDocuments  # imports torch: only when scoring
 
         # The scorer's token ids are kept for the shards when it uses the run's tokenizer.
         same_tokenizer = config.scorer.tokenizer == config.tokenize.tokenizer

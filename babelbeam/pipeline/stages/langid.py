@@ -24,7 +24,7 @@ from apache_beam.utils.windowed_value import WindowedValue
 
 from babelbeam.filters.langid import LanguageIdentifier, validate_config
 from babelbeam.pipeline import progress
-from babelbeam.pipeline.stage import KEPT, REMOVED, DocumentStage, DocumentStageFn, set_up
+from babelbeam.pipeline.stages.base import KEPT, REMOVED, DocumentStage, DocumentStageFn, set_up
 from babelbeam.schemas import Document
 from babelbeam.schemas.config import LangIdConfig
 

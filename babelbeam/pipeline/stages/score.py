@@ -37,7 +37,7 @@ from apache_beam.transforms.combiners import CountCombineFn, MeanCombineFn, Sing
 from apache_beam.transforms.stats import ApproximateQuantilesCombineFn
 
 from babelbeam.pipeline import progress
-from babelbeam.pipeline.stage import KEPT, METRICS_NAMESPACE, REMOVED, Counters, StageSummary
+from babelbeam.pipeline.stages.base import KEPT, METRICS_NAMESPACE, REMOVED, Counters, StageSummary
 from babelbeam.schemas import Document
 from babelbeam.schemas.scorer_config import ScorerConfig
 

@@ -5,7 +5,7 @@ document annotated, or ``doc.removed(reason)`` with a stable
 ``<stage>_<condition>`` reason. ``DocumentStage`` applies it and returns
 ``{"kept": ..., "removed": ...}``; counters ``kept`` and ``removed_<reason>``
 are created once per reason and counted through Beam ``Metrics``. The graph
-(``pipeline/graph.py``) chains stages and sends every ``removed`` output to the
+(``pipeline/stages/chain.py``) chains stages and sends every ``removed`` output to the
 removed log and the stats, so a stage never has to.
 
 A stage with more to report than keep or remove (the scorer's per-language
