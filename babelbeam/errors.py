@@ -11,7 +11,10 @@ so ``babelbeam inspect`` can report a failure without loading either.
 from __future__ import annotations
 
 import errno
+import json
 import re
+from pathlib import Path
+from typing import Any
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -63,6 +66,23 @@ _OS_CAUSES = {
 _RESUMABLE_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EIO, errno.EMFILE}
 # A worker's OSError that reaches the submitter only as text (Beam re-raises it inside a RuntimeError).
 _ERRNO_IN_TEXT = re.compile(r"\[Errno (\d+)\] ([^\[\]\n]*?)(?:: '([^'\n]+)')?(?: \[while running|$|\n)")
+
+
+def read_json_object(path: Path, what: str, error: type[CorruptOutputError], missing: str | None = None,
+                     hint: str = "") -> dict[str, Any]:
+    """The JSON object in ``path``; else ``error`` naming the file and ``what`` it should hold. ``missing``:
+    the message when the file does not exist (default: cannot be read); ``hint``: added to a corrupt one's."""
+    try:
+        value = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as e:
+        raise error(f"{path}: {missing or f'cannot read the {what} ({e.strerror or e})'}") from None
+    except OSError as e:
+        raise error(f"{path}: cannot read the {what} ({e.strerror or e})") from None
+    except (json.JSONDecodeError, UnicodeDecodeError) as e:
+        raise error(f"{path}: {what} is not valid JSON ({e}){hint}") from None
+    if not isinstance(value, dict):
+        raise error(f"{path}: {what} is not a JSON object{hint}")
+    return value
 
 
 def _chain(error: BaseException) -> list[BaseException]:

@@ -42,7 +42,7 @@ def test_a_corrupt_stats_json_is_one_line_naming_it(finished_run, tmp_path, caps
     capsys.readouterr()
     assert cli_main([command, str(broken)]) == code
     (line,) = _err_lines(capsys)
-    assert line.startswith(f"babelbeam {command}: {broken / 'stats.json'}: stats are not valid JSON")
+    assert line.startswith(f"babelbeam {command}: {broken / 'stats.json'}: stats file is not valid JSON")
 
 
 def test_a_corrupt_manifest_under_train_is_one_line(finished_run, tmp_path, capsys):

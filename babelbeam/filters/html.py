@@ -190,16 +190,8 @@ class MainTextExtractor:
         """The page's main text ('' when the engine finds none)."""
         if self.engine == "resiliparse":
             # Alt texts, form fields and comment sections are not main text; lists keep their bullets.
-            text = self._resiliparse(
-                html,
-                preserve_formatting=True,
-                main_content=True,
-                alt_texts=False,
-                comments=False,
-                form_fields=False,
-                links=False,
-                noscript=False,
-            )
+            text = self._resiliparse(html, preserve_formatting=True, main_content=True, alt_texts=False,
+                                     comments=False, form_fields=False, links=False, noscript=False)
         else:
             # No cross-page deduplication (its cache would make a page's text depend on the pages before it)
             # and no comments; tables are main text.

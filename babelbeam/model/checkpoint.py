@@ -49,6 +49,7 @@ from torch.distributed.checkpoint.state_dict import (
     set_state_dict,
 )
 
+from babelbeam.errors import read_json_object
 from babelbeam.model.checkpoint_errors import CheckpointError, UnsafeCheckpointError
 from babelbeam.model.dcp_reader import (
     NOTHING_RAN,
@@ -213,16 +214,7 @@ def _dcp_load(path: Path, state: dict[str, Any]) -> None:
 
 
 def _read_trainer_state(path: Path) -> dict[str, Any]:
-    file = path / TRAINER_STATE
-    try:
-        state = json.loads(file.read_text(encoding="utf-8"))
-    except OSError as e:
-        raise CheckpointError(f"{file}: cannot read the trainer state ({e.strerror or e})") from None
-    except (json.JSONDecodeError, UnicodeDecodeError) as e:
-        raise CheckpointError(f"{file}: trainer state is corrupt ({e})") from None
-    if not isinstance(state, dict):
-        raise CheckpointError(f"{file}: trainer state is not a JSON object")
-    return state
+    return read_json_object(path / TRAINER_STATE, "trainer state", CheckpointError)
 
 
 def _read_rng_state(file: Path) -> dict[str, torch.Tensor]:

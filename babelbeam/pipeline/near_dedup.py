@@ -47,7 +47,7 @@ import pyarrow as pa
 from apache_beam.io.filesystems import FileSystems
 
 from babelbeam.filters.minhash import jaccard
-from babelbeam.pipeline.stages.base import counter
+from babelbeam.pipeline.stages.base import Counters, counter
 from babelbeam.pipeline.workdir import INDEX_DIR, INDEX_PREFIX
 from babelbeam.schemas.config import ConfigError
 from babelbeam.schemas.minhash_config import SIGNATURE_VERSIONS, MinHashConfig
@@ -145,9 +145,7 @@ class _BucketEdgesFn(beam.DoFn):
     def __init__(self, max_bucket_size: int) -> None:
         super().__init__()
         self._cap = max_bucket_size
-        self._hot = counter("minhash", "hot_buckets")
-        self._dropped = counter("minhash", "hot_bucket_docs_dropped")
-        self._buckets = counter("minhash", "candidate_buckets")
+        self._counters = Counters("minhash")  # hot_buckets, hot_bucket_docs_dropped, candidate_buckets
 
     def process(self, element: tuple[int, Iterable[Node]]) -> Iterator[Edge]:
         _, members = element
@@ -160,10 +158,10 @@ class _BucketEdgesFn(beam.DoFn):
         if size < 2 or not any_new:  # a bucket of old documents only was settled by an earlier run
             return
         if size > self._cap:
-            self._hot.inc()
-            self._dropped.inc(size - self._cap)
+            self._counters.inc("hot_buckets")
+            self._counters.inc("hot_bucket_docs_dropped", size - self._cap)
             members = heapq.nsmallest(self._cap, members)
-        self._buckets.inc()
+        self._counters.inc("candidate_buckets")
         for node in members:  # pass 2
             if node != smallest:
                 yield smallest, node
@@ -188,9 +186,7 @@ class _JaccardCheckFn(beam.DoFn):
     def __init__(self, threshold: float) -> None:
         super().__init__()
         self._threshold = threshold
-        self._checked = counter("minhash", "jaccard_checked")
-        self._rejected = counter("minhash", "jaccard_rejected")
-        self._unchecked = counter("minhash", "jaccard_unchecked_index_edges")
+        self._counters = Counters("minhash")  # jaccard_checked, jaccard_rejected, jaccard_unchecked_index_edges
 
     def process(self, element: tuple[Node, dict[str, Iterable[Any]]]) -> Iterator[Edge]:
         v, groups = element
@@ -199,14 +195,14 @@ class _JaccardCheckFn(beam.DoFn):
         for u, theirs in groups["half"]:
             if mine_set is None or theirs is None:
                 # An end read from the index has no stored shingles: the LSH candidate stands unchecked.
-                self._unchecked.inc()
+                self._counters.inc("jaccard_unchecked_index_edges")
                 yield u, v
                 continue
-            self._checked.inc()
+            self._counters.inc("jaccard_checked")
             if jaccard(np.frombuffer(theirs, dtype=np.uint32), mine_set) >= self._threshold:
                 yield u, v
             else:
-                self._rejected.inc()
+                self._counters.inc("jaccard_rejected")
 
 
 # ------------------------------------------------------------------------------------------------------------

@@ -116,6 +116,16 @@ class DecodedStream:
         self._fail(TRUNCATED_FILE, f"the file ends inside a {what} that starts at offset {started}",
                    source.offset)
 
+    def _take_whole(self, source: _ByteSource, n: int, what: str, started: int | None = None) -> bytes | None:
+        """The next ``n`` bytes, a ``what`` (which began at byte ``started``, default here), or None: after an
+        I/O error or, recorded as truncation, when the file ends inside it."""
+        started = source.offset if started is None else started
+        data = source.take(n)
+        if data is not None and len(data) < n:
+            self._truncated(what, started, source)
+            return None
+        return data
+
     def _read(self, size: int = READ_SIZE) -> bytes | None:
         """The next bytes of the raw file (b"" at its end), or None after recording an I/O error."""
         try:
@@ -241,21 +251,15 @@ class DecodedStream:
             return
         header_size = ((0 if single_segment else 1) + (0, 1, 2, 4)[dictionary]
                        + ((1 if single_segment else 0), 2, 4, 8)[flags >> 6])
-        header = source.take(header_size)
+        header = self._take_whole(source, header_size, "zstd frame header", frame_start)
         if header is None:
-            return
-        if len(header) < header_size:
-            self._truncated("zstd frame header", frame_start, source)
             return
         decompressor = zstandard.ZstdDecompressor().decompressobj()
         feed = magic + descriptor + header
         while True:
             block_start = source.offset
-            block_header = source.take(3)
+            block_header = self._take_whole(source, 3, "zstd block header")
             if block_header is None:
-                return
-            if len(block_header) < 3:
-                self._truncated("zstd block header", block_start, source)
                 return
             value = int.from_bytes(block_header, "little")
             last, block_type, block_size = value & 1, (value >> 1) & 3, value >> 3
@@ -285,11 +289,8 @@ class DecodedStream:
                 break
         if checksum:  # fed on its own, so the last block is delivered before the checksum is judged
             digest_start = source.offset
-            digest = source.take(4)
+            digest = self._take_whole(source, 4, "zstd frame checksum")
             if digest is None:
-                return
-            if len(digest) < 4:
-                self._truncated("zstd frame checksum", digest_start, source)
                 return
             try:
                 decompressor.decompress(digest)

@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 
-from babelbeam.errors import CorruptOutputError
+from babelbeam.errors import CorruptOutputError, read_json_object
 from babelbeam.schemas.shard import (
     MANIFEST_NAME,
     PLAN_PATH,
@@ -216,16 +216,9 @@ def read_manifest(path: str | Path) -> Manifest:
 
 def read_stats(run_dir: str | Path) -> dict[str, Any]:
     """A run directory's ``stats.json``; ShardError naming the file if it is missing, cut or not an object."""
-    path = Path(run_dir) / STATS_NAME
-    try:
-        stats = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ShardError(f"{path}: no stats here (is this a finished babelbeam run?)") from None
-    except (json.JSONDecodeError, UnicodeDecodeError) as e:
-        raise ShardError(f"{path}: stats are not valid JSON ({e}); rerun the run to rewrite them") from None
-    if not isinstance(stats, dict):
-        raise ShardError(f"{path}: stats are not a JSON object")
-    return stats
+    return read_json_object(Path(run_dir) / STATS_NAME, "stats file", ShardError,
+                            missing="no stats here (is this a finished babelbeam run?)",
+                            hint="; rerun the run to rewrite them")
 
 
 class Shard:

@@ -96,13 +96,16 @@ class DocumentStageFn(beam.DoFn):
 
     def process(self, doc: Document) -> Iterator[object]:
         out = self.transform(doc)
+        yield self._emit(out, out)
+
+    def _emit(self, out: Document, value: object) -> object:
+        """``value`` (``out`` or ``out`` in a WindowedValue) to the kept or removed output, counted."""
         if out.removed_reason is None:
             self._count(KEPT)
-            yield out
-        else:
-            self._count(f"removed_{out.removed_reason}")
-            progress.note_removed(out.source)
-            yield beam.pvalue.TaggedOutput(REMOVED, out)
+            return value
+        self._count(f"removed_{out.removed_reason}")
+        progress.note_removed(out.source)
+        return beam.pvalue.TaggedOutput(REMOVED, value)
 
     def finish_bundle(self) -> None:
         progress.flush()

@@ -23,8 +23,7 @@ from apache_beam.utils.shared import Shared
 from apache_beam.utils.windowed_value import WindowedValue
 
 from babelbeam.filters.langid import LanguageIdentifier, validate_config
-from babelbeam.pipeline import progress
-from babelbeam.pipeline.stages.base import KEPT, REMOVED, DocumentStage, DocumentStageFn, set_up
+from babelbeam.pipeline.stages.base import DocumentStage, DocumentStageFn, set_up
 from babelbeam.schemas import Document
 from babelbeam.schemas.config import LangIdConfig
 
@@ -83,14 +82,7 @@ class IdentifyLanguageFn(DocumentStageFn):
         batch, self._batch = self._batch, []
         outs = identifier.annotate_batch([doc for doc, _, _, _ in batch])
         for out, (_, timestamp, window, pane) in zip(outs, batch, strict=True):
-            value = WindowedValue(out, timestamp, (window,), pane)
-            if out.removed_reason is None:
-                self._count(KEPT)
-                yield value
-            else:
-                self._count(f"removed_{out.removed_reason}")
-                progress.note_removed(out.source)
-                yield beam.pvalue.TaggedOutput(REMOVED, value)
+            yield self._emit(out, WindowedValue(out, timestamp, (window,), pane))
 
     def __getstate__(self) -> dict[str, object]:
         # The loaded model stays on the worker that loaded it; a pickled DoFn carries only its config.
@@ -100,12 +92,8 @@ class IdentifyLanguageFn(DocumentStageFn):
         return state
 
 
-class IdentifyLanguage(beam.PTransform):
+class IdentifyLanguage(DocumentStage):
     """Language identification onto the 119 registry codes; returns ``{"kept", "removed"}``."""
 
     def __init__(self, config: LangIdConfig) -> None:
-        super().__init__()
-        self._config = config
-
-    def expand(self, docs: beam.PCollection) -> dict[str, beam.PCollection]:
-        return docs | "IdentifyLanguage" >> DocumentStage(IdentifyLanguageFn(self._config))
+        super().__init__(IdentifyLanguageFn(config))

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 
-import apache_beam as beam
-
 from babelbeam.filters.normalize import normalize_text
 from babelbeam.pipeline.stages.base import DocumentStage, DocumentStageFn
 from babelbeam.schemas import Document
@@ -28,12 +26,8 @@ class NormalizeFn(DocumentStageFn):
         return doc
 
 
-class Normalize(beam.PTransform):
+class Normalize(DocumentStage):
     """Unicode normalisation and control-character removal; empty documents are removed."""
 
     def __init__(self, config: NormalizeConfig) -> None:
-        super().__init__()
-        self._config = config
-
-    def expand(self, docs: beam.PCollection) -> dict[str, beam.PCollection]:
-        return docs | "Normalize" >> DocumentStage(NormalizeFn(self._config))
+        super().__init__(NormalizeFn(config))

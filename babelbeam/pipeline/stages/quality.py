@@ -10,8 +10,6 @@ are counted as ``quality.stopwords_missing_<lang>``.
 
 from __future__ import annotations
 
-import apache_beam as beam
-
 from babelbeam.filters.quality import LABEL_KEY, QualityChain
 from babelbeam.pipeline.stages.base import DocumentStage, DocumentStageFn, set_up
 from babelbeam.schemas import Document
@@ -42,12 +40,8 @@ class QualityFilterFn(DocumentStageFn):
         return out
 
 
-class QualityFilter(beam.PTransform):
+class QualityFilter(DocumentStage):
     """Quality-filter documents; returns ``{"kept": ..., "removed": ...}`` PCollections of ``Document``."""
 
-    def __init__(self, config: QualityConfig, label: str | None = None) -> None:
-        super().__init__(label)
-        self.config = config
-
-    def expand(self, docs: beam.PCollection) -> dict[str, beam.PCollection]:
-        return docs | "QualityChain" >> DocumentStage(QualityFilterFn(self.config))
+    def __init__(self, config: QualityConfig) -> None:
+        super().__init__(QualityFilterFn(config))
