@@ -30,7 +30,8 @@ RUNTIME = [
     "stopwordsiso",
     "matplotlib",
     "tqdm",  # the live progress bar on a terminal (babelbeam/console.py says why tqdm)
-    # Web input (docs/web-input.md): the WARC parser, uchardet and the resiliparse engine; trafilatura engines.
+    # Web input (docs/web-input.md): the WARC parser, uchardet and the resiliparse engine; trafilatura
+    # engines.
     # Pinned: extracted text, and so output bytes, depend on their versions.
     "fastwarc==2.0.1",
     "resiliparse==2.0.1",
@@ -77,7 +78,8 @@ setup(
     name="babelbeam",
     version=VERSION,
     description="Multilingual text to Qwen3 pretraining shards with Apache Beam, and a Qwen3 trainer",
-    long_description=open("README.md", encoding="utf-8").read() if __import__("os").path.exists("README.md") else "",
+    long_description=(open("README.md", encoding="utf-8").read()
+                      if __import__("os").path.exists("README.md") else ""),
     long_description_content_type="text/markdown",
     python_requires=">=3.10",
     packages=find_packages(include=["babelbeam", "babelbeam.*"]),

@@ -42,7 +42,9 @@ def load_filters(rev: str) -> types.ModuleType:
     for path in listing.stdout.splitlines():
         target = package / Path(path).relative_to("babelbeam/filters")
         target.parent.mkdir(parents=True, exist_ok=True)
-        data = subprocess.run(["git", "show", f"{rev}:{path}"], cwd=REPO, capture_output=True, check=True).stdout
+        data = subprocess.run(
+            ["git", "show", f"{rev}:{path}"], cwd=REPO, capture_output=True, check=True
+        ).stdout
         if path.endswith(".py"):
             source = data.decode("utf-8").replace("babelbeam.filters", f"{PACKAGE}.filters")
             target.write_text(source, encoding="utf-8")

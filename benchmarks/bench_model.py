@@ -1,7 +1,8 @@
-"""Benchmark babelbeam's Qwen3 against transformers' on the same weights: forward and forward+backward tokens/s.
+"""Benchmark babelbeam's Qwen3 against transformers' on the same weights: forward and forward+backward
+tokens/s.
 
-Runs in one process on the same inputs: each case builds transformers' model from babelbeam's config, copies its
-weights into babelbeam's model (so both compute the same function, checked on the logits), then times
+Runs in one process on the same inputs: each case builds transformers' model from babelbeam's config, copies
+its weights into babelbeam's model (so both compute the same function, checked on the logits), then times
 ``forward`` (no grad) and ``forward + cross-entropy + backward``.
 
 On CPU (fp32) the 0.6B-shaped case keeps the real widths and vocabulary but only ``--cpu-layers`` of its 28
@@ -59,7 +60,8 @@ def _build_hf(config: Qwen3Config, device: torch.device, dtype: torch.dtype) -> 
 
     kwargs = {k: v for k, v in config.to_hf_config().items() if k not in ("architectures", "model_type")}
     if config.is_moe:
-        model = transformers.Qwen3MoeForCausalLM(transformers.Qwen3MoeConfig(**kwargs, attn_implementation="sdpa"))
+        model = transformers.Qwen3MoeForCausalLM(
+            transformers.Qwen3MoeConfig(**kwargs, attn_implementation="sdpa"))
     else:
         model = transformers.Qwen3ForCausalLM(transformers.Qwen3Config(**kwargs, attn_implementation="sdpa"))
     return model.to(device=device, dtype=dtype)
@@ -120,7 +122,7 @@ def _cases(cuda: bool, cpu_layers: int) -> list[tuple[str, Qwen3Config, int, int
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--json", type=Path, help="write the result rows here")
     parser.add_argument("--iters", type=int, default=2, help="timed runs per measurement (median reported)")
     parser.add_argument("--cpu-layers", type=int, default=2, help="layers of the 0.6B-shaped case on CPU")
@@ -143,8 +145,9 @@ def main(argv: list[str] | None = None) -> int:
         rows.extend(bench_case(name, config, batch, seq, args.iters, device, dtype))
 
     where = torch.cuda.get_device_name() if cuda else f"CPU, {args.threads} torch threads"
-    print(f"\nQwen3 model throughput on {where}, {str(dtype).removeprefix('torch.')}, torch {torch.__version__}"
-          f"{', vs ' + peer if peer else ''}. Taken on a shared machine: figures are indicative.\n")
+    print(f"\nQwen3 model throughput on {where}, {str(dtype).removeprefix('torch.')}, "
+          f"torch {torch.__version__}{', vs ' + peer if peer else ''}. "
+          f"Taken on a shared machine: figures are indicative.\n")
     header = "| case | batch x seq | mode | babelbeam tok/s | transformers tok/s | ratio |"
     header += " MFU babelbeam | MFU transformers |" if cuda else ""
     print(header)

@@ -110,7 +110,8 @@ def main() -> None:
     summary = {"baseline": baseline, "documents": rows}
     if len(rows) >= 2:
         a, b = rows[-2], rows[-1]
-        summary["slope"] = (b["peak_rss_mb"] - a["peak_rss_mb"]) * MB / (b["document_bytes"] - a["document_bytes"])
+        summary["slope"] = ((b["peak_rss_mb"] - a["peak_rss_mb"]) * MB
+                            / (b["document_bytes"] - a["document_bytes"]))
         print(f"slope between the two largest: {summary['slope']:.1f} MB of peak per MB of document")
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)

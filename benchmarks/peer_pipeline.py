@@ -66,7 +66,8 @@ def folded_text(doc) -> str:  # noqa: ANN001  (a datatrove Document; the annotat
 folded_text.__annotations__ = {"doc": object, "return": str}  # datatrove picks its hash input type from this
 
 
-def build_steps(input_dir: Path, work: Path, tokenizer_json: Path, threshold: float) -> list[tuple[str, list]]:
+def build_steps(input_dir: Path, work: Path, tokenizer_json: Path,
+                threshold: float) -> list[tuple[str, list]]:
     """The peer's stages as ``(name, pipeline)`` pairs, each run by its own ``LocalPipelineExecutor``."""
     from datatrove.pipeline.dedup import MinhashDedupCluster, MinhashDedupFilter, MinhashDedupSignature
     from datatrove.pipeline.dedup.exact_dedup import (
@@ -91,7 +92,8 @@ def build_steps(input_dir: Path, work: Path, tokenizer_json: Path, threshold: fl
     from datatrove.utils.lid import FT176LID
 
     class LocalFT176(FT176LID):
-        """datatrove's lid.176 predictor on the weights babelbeam ships (its own path downloads lid.176.bin)."""
+        """datatrove's lid.176 predictor on the weights babelbeam ships (its own path downloads
+        lid.176.bin)."""
 
         @property
         def model(self):  # noqa: ANN201
@@ -102,9 +104,10 @@ def build_steps(input_dir: Path, work: Path, tokenizer_json: Path, threshold: fl
             return self._model
 
     class BundledLanguageFilter(BaseFilter):
-        """datatrove's ``LanguageFilter`` (its ``filter`` method, unchanged) on the bundled weights. It is not a
-        subclass because datatrove's import check asks for the distribution ``fasttext-numpy2-wheel``, and
-        babelbeam's ``fasttext-numpy2`` provides the same ``fasttext`` module (docs/environment.md: one fastText build)."""
+        """datatrove's ``LanguageFilter`` (its ``filter`` method, unchanged) on the bundled weights. It is not
+        a subclass because datatrove's import check asks for the distribution ``fasttext-numpy2-wheel``, and
+        babelbeam's ``fasttext-numpy2`` provides the same ``fasttext`` module (docs/environment.md: one
+        fastText build)."""
 
         name = LanguageFilter.name
         filter = LanguageFilter.filter
@@ -137,15 +140,18 @@ def build_steps(input_dir: Path, work: Path, tokenizer_json: Path, threshold: fl
     return [
         ("lid", [reader(input_dir, "part-*.jsonl*"), BundledLanguageFilter(language_threshold=threshold),
                  JsonlWriter(str(lid_dir))]),
-        ("exact_signatures", [reader(lid_dir, "*.jsonl.gz"), ExactDedupSignature(str(work / "exact_sigs"), exact)]),
+        ("exact_signatures", [reader(lid_dir, "*.jsonl.gz"),
+                              ExactDedupSignature(str(work / "exact_sigs"), exact)]),
         ("exact_find", [ExactFindDedups(str(work / "exact_sigs"), str(work / "exact_dups"), exact)]),
         ("quality", [reader(lid_dir, "*.jsonl.gz"), ExactDedupFilter(str(work / "exact_dups"), exact),
                      GopherRepetitionFilter(), GopherQualityFilter(), EnglishC4(), FineWebQualityFilter(),
                      JsonlWriter(str(filtered))]),
         ("minhash_signatures", [reader(filtered, "*.jsonl.gz"),
                                 MinhashDedupSignature(str(work / "mh_sigs"), config=minhash)]),
-        ("minhash_buckets", [MinhashDedupBuckets(str(work / "mh_sigs"), str(work / "mh_buckets"), config=minhash)]),
-        ("minhash_cluster", [MinhashDedupCluster(str(work / "mh_buckets"), str(work / "mh_remove"), config=minhash)]),
+        ("minhash_buckets", [MinhashDedupBuckets(str(work / "mh_sigs"), str(work / "mh_buckets"),
+                                                 config=minhash)]),
+        ("minhash_cluster", [MinhashDedupCluster(str(work / "mh_buckets"), str(work / "mh_remove"),
+                                                 config=minhash)]),
         ("tokenize", [reader(filtered, "*.jsonl.gz"), MinhashDedupFilter(str(work / "mh_remove")),
                       DocumentTokenizer(str(work / "tokens"), tokenizer_name_or_path=str(tokenizer_json),
                                         eos_token="<|endoftext|>", shuffle_documents=False,
@@ -154,7 +160,8 @@ def build_steps(input_dir: Path, work: Path, tokenizer_json: Path, threshold: fl
 
 
 def export_tokenizer(path: Path) -> Path:
-    """Write babelbeam's Qwen3 vocabulary as a Hugging Face ``tokenizer.json`` (datatrove's tokenizer input)."""
+    """Write babelbeam's Qwen3 vocabulary as a Hugging Face ``tokenizer.json`` (datatrove's tokenizer
+    input)."""
     from babelbeam.tokenize import load_tokenizer
 
     if not path.is_file():
@@ -172,8 +179,8 @@ def _docs_out(logging_dir: Path) -> dict:
     for step in json.loads(stats_file.read_text()):
         stats = step.get("stats", {})
         out[step.get("name", "?")] = {k: (v if isinstance(v, int | float) else v.get("total", v))
-                                       for k, v in stats.items() if k in ("total", "forwarded", "dropped", "documents",
-                                                                          "tokens")}
+                                       for k, v in stats.items()
+                                       if k in ("total", "forwarded", "dropped", "documents", "tokens")}
     return out
 
 
@@ -191,7 +198,8 @@ def run(input_dir: Path, output: Path, threshold: float = LangIdConfig().thresho
         logging_dir = output / "logs" / name
         # The bucket stage runs one task per band (datatrove asserts tasks % num_buckets == 0), one at a time.
         tasks = 14 if name == "minhash_buckets" else 1
-        executor = LocalPipelineExecutor(pipeline=pipeline, tasks=tasks, workers=1, logging_dir=str(logging_dir))
+        executor = LocalPipelineExecutor(pipeline=pipeline, tasks=tasks, workers=1,
+                                         logging_dir=str(logging_dir))
         with Measure() as m:
             executor.run()
         summary["stages"][name] = {**m.result.as_dict(), "steps": _docs_out(logging_dir)}
@@ -204,9 +212,11 @@ def run(input_dir: Path, output: Path, threshold: float = LangIdConfig().thresho
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--input", type=Path, required=True, help="corpus directory with part-*.jsonl[.gz] files")
+    parser.add_argument("--input", type=Path, required=True,
+                        help="corpus directory with part-*.jsonl[.gz] files")
     parser.add_argument("--output", type=Path, required=True, help="work and summary directory (replaced)")
-    parser.add_argument("--threshold", type=float, default=LangIdConfig().threshold, help="LID score threshold")
+    parser.add_argument("--threshold", type=float, default=LangIdConfig().threshold,
+                        help="LID score threshold")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     try:

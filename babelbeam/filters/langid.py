@@ -92,7 +92,8 @@ DEFAULT_THRESHOLDS_FILE = DATA_DIR / "lid176_thresholds.yaml"
 """The word values of ``langid.thresholds``; any other string is a path to a thresholds YAML."""
 
 TWO_SCRIPT_LANGUAGES = frozenset(
-    {"srp", "bos", "uzn", "azj", "kaz", "tat", "bak", "tgk", "pan", "snd", "jav", "zsm", "ydd", "yue", "urd", "hin"}
+    {"srp", "bos", "uzn", "azj", "kaz", "tat", "bak", "tgk", "pan", "snd", "jav", "zsm", "ydd", "yue", "urd",
+     "hin"}
 )
 """ISO 639-3 codes of registry languages commonly written in a second script (Serbian and Bosnian in
 Latin or Cyrillic, Uzbek/Azerbaijani/Kazakh in Latin or Cyrillic, Punjabi and Sindhi in Arabic or
@@ -168,7 +169,8 @@ pieces would be mostly cut words. A 2,000-character cap so reads up to 20 pieces
 
 
 def _pieces(text: str) -> list[str]:
-    """Non-empty stripped lines of ``text``, lines longer than ``MAX_LINE_CHARS`` cut into pieces that long."""
+    """Non-empty stripped lines of ``text``, lines longer than ``MAX_LINE_CHARS`` cut into pieces that
+    long."""
     pieces: list[str] = []
     for line in text.splitlines():
         line = line.strip()
@@ -265,12 +267,17 @@ SIBLING_MARKERS: dict[str, dict[str, frozenset[str]]] = {
         "bho_Deva": frozenset("बा बाटे बाड़े बाड़ी हवे नइखे आपन होखे होखी कौनो केहु खातिर सकेला ओकर एकर".split()),
     },
     "scandinavian": {
-        "nob_Latn": frozenset("ikke et de da fra hva hvor hvordan noe noen være bare mens hele selv mye jeg hun".split()),
-        "nno_Latn": frozenset("ikkje eit dei då frå kva kvar korleis noko nokon vere berre medan heile sjølv mykje eg ho".split()),
+        "nob_Latn": frozenset(
+            "ikke et de da fra hva hvor hvordan noe noen være bare mens hele selv mye jeg hun".split()),
+        "nno_Latn": frozenset(
+            "ikkje eit dei då frå kva kvar korleis noko nokon vere berre medan heile sjølv mykje "
+            "eg ho".split()),
     },
     "malay": {
-        "ind_Latn": frozenset("bahwa karena saja yaitu maupun pemerintah uang tersebut sedangkan bisa".split()),
-        "zsm_Latn": frozenset("bahawa bahawasanya kerana sahaja iaitu mahupun kerajaan wang sebarang sesiapa tiada".split()),
+        "ind_Latn": frozenset(
+            "bahwa karena saja yaitu maupun pemerintah uang tersebut sedangkan bisa".split()),
+        "zsm_Latn": frozenset(
+            "bahawa bahawasanya kerana sahaja iaitu mahupun kerajaan wang sebarang sesiapa tiada".split()),
         # Minangkabau indak "not", nan "which", jo "with", dek "by", ado "there is", untuak "for", kito "we",
         # sadonyo "all", tiok "each"; Banjar kada "not", nang "which", wan "and", baisi "to have", matan
         # "from", gasan "for", sabarataan "all", ulun "I", pian "you".

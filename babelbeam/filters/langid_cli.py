@@ -49,7 +49,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                       help="files or globs to annotate, read as `babelbeam run` reads them (JSONL, Parquet, "
                            "text; .gz/.zst)")
     mode.add_argument("--eval", type=Path, metavar="GOLD_JSONL", help="JSONL with `text` and gold `lang`")
-    mode.add_argument("--coverage", action="store_true", help="print which of the 119 languages the model emits")
+    mode.add_argument("--coverage", action="store_true",
+                      help="print which of the 119 languages the model emits")
     mode.add_argument("--calibrate", nargs="+", type=Path, metavar="INPUT",
                       help="JSONL (.gz) files: per-language thresholds from their score distributions")
     parser.add_argument("--output", type=Path, help="annotated JSONL to write (required with --input; "
@@ -118,7 +119,9 @@ def annotated_record(record: dict[str, Any], doc: Document) -> dict[str, Any]:
     return out
 
 
-def annotate_records(identifier: LanguageIdentifier, records: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+def annotate_records(
+    identifier: LanguageIdentifier, records: Iterable[dict[str, Any]]
+) -> Iterator[dict[str, Any]]:
     """Each record (with a ``text`` field) annotated by ``annotated_record``."""
     for n, record in enumerate(records):
         doc = identifier.annotate(Document(id=str(record.get("id", n)), text=record["text"]))
@@ -167,7 +170,11 @@ class EvalReport:
     def to_json(self) -> dict[str, Any]:
         return {
             "languages": {
-                c: {"n": self.n[c], "accuracy": round(self.accuracy(c), 4), "precision": round(self.precision(c), 4)}
+                c: {
+                    "n": self.n[c],
+                    "accuracy": round(self.accuracy(c), 4),
+                    "precision": round(self.precision(c), 4),
+                }
                 for c in sorted(self.n, key=_registry_order)
             },
             "macro_accuracy_covered": round(self.macro(self.gold_covered), 4),
@@ -201,7 +208,8 @@ def _chinese_script_separation(report: EvalReport) -> float | None:
     n = report.n.get("zho_Hans", 0) + report.n.get("zho_Hant", 0)
     if not n:
         return None
-    swapped = report.confusions.get(("zho_Hans", "zho_Hant"), 0) + report.confusions.get(("zho_Hant", "zho_Hans"), 0)
+    swapped = (report.confusions.get(("zho_Hans", "zho_Hant"), 0)
+               + report.confusions.get(("zho_Hant", "zho_Hans"), 0))
     return round(1 - swapped / n, 4)
 
 
@@ -228,7 +236,8 @@ def evaluate(identifier: LanguageIdentifier, records: Iterable[dict[str, Any]]) 
 
 def print_eval(report: EvalReport, out: TextIO, confusions: int) -> None:
     """The evaluation as Markdown."""
-    out.write("| language | name | paragraphs | accuracy | precision | covered |\n|---|---|---:|---:|---:|---|\n")
+    out.write("| language | name | paragraphs | accuracy | precision | covered |\n"
+              "|---|---|---:|---:|---:|---|\n")
     for code in sorted(report.n, key=_registry_order):
         name = LANGUAGES[code].name if code in LANGUAGES else code
         covered = "yes" if code in report.covered else "no"
@@ -239,8 +248,10 @@ def print_eval(report: EvalReport, out: TextIO, confusions: int) -> None:
     summary = report.to_json()
     gc, gu = report.gold_covered, report.gold_uncovered
     out.write("\n")
-    out.write(f"- macro accuracy over the {len(gc)} covered languages: {summary['macro_accuracy_covered']:.1%}\n")
-    out.write(f"- macro accuracy over all {len(report.n)} gold languages: {summary['macro_accuracy_all']:.1%}\n")
+    out.write(f"- macro accuracy over the {len(gc)} covered languages: "
+              f"{summary['macro_accuracy_covered']:.1%}\n")
+    out.write(f"- macro accuracy over all {len(report.n)} gold languages: "
+              f"{summary['macro_accuracy_all']:.1%}\n")
     out.write(f"- paragraph (micro) accuracy: {summary['micro_accuracy']:.1%}\n")
     if summary["chinese_script_accuracy"] is not None:
         out.write(
@@ -358,7 +369,9 @@ def main(args: argparse.Namespace) -> int:
         if not args.output:
             sys.stderr.write("babelbeam langid: --calibrate needs --output thresholds.yaml\n")
             return 2
-        cal = calibrate_records(identifier, (r for path in args.calibrate for r in _tracked(console, path, "langid --calibrate")))
+        cal = calibrate_records(
+            identifier, (r for path in args.calibrate for r in _tracked(console, path, "langid --calibrate"))
+        )
         text = calibration_yaml(cal, header=calibration_header(identifier, args.calibrate, cal),
                                 model=Path(identifier.model_path or "").name)
         args.output.parent.mkdir(parents=True, exist_ok=True)

@@ -61,13 +61,14 @@ MAX_HASH = np.uint64((1 << 32) - 1)
 """Largest signature value (also the value of an empty signature)."""
 
 # Punctuation and symbols become word breaks; every decimal digit (any script) folds to 0 so that
-# "page 12" and "page 13" shingle alike. ``_NOT_WORD`` defines the words; the helpers below only compute the same
-# split faster (see ``_normalized_text``).
+# "page 12" and "page 13" shingle alike. ``_NOT_WORD`` defines the words; the helpers below only compute
+# the same split faster (see ``_normalized_text``).
 _NOT_WORD = regex.compile(r"[\p{P}\p{S}\p{Z}\s]+", regex.V1)
 _DIGIT = regex.compile(r"\p{Nd}")
-# Runs of characters that are neither letters, marks, numbers nor the ASCII space. Every character of _NOT_WORD
-# except " " is one (P, S, Z and White_Space lie outside L, M, N), so text where this finds nothing splits on " "
-# alone. One general-category test per character scans several times faster than _NOT_WORD's union of properties.
+# Runs of characters that are neither letters, marks, numbers nor the ASCII space. Every character of
+# _NOT_WORD except " " is one (P, S, Z and White_Space lie outside L, M, N), so text where this finds
+# nothing splits on " " alone. One general-category test per character scans several times faster than
+# _NOT_WORD's union of properties.
 _SUSPECT = regex.compile(r"[^\p{L}\p{M}\p{N} ]+")
 # ASCII text (a quarter of a multilingual corpus) folds digits and blanks separators in one str.translate; the
 # table is built from the two patterns above, so it cannot disagree with them.
@@ -78,7 +79,7 @@ _ASCII_FOLD = {
 }
 
 
-# ---------------------------------------------------------------------------------------------------------------
+# ------------------------------------------------------------------------------------------------------------
 # Words and shingles
 
 
@@ -101,13 +102,13 @@ def _blank_separators(match: regex.Match) -> str:
 
 
 def _normalized_text(text: str, lang: str, segment: bool) -> str:
-    """The normalised words of ``text`` separated by one or more ASCII spaces (possibly with leading or trailing
-    spaces): ``[w for w in result.split(" ") if w]`` is exactly the split of the lowercased, digit-folded text on
-    ``_NOT_WORD``.
+    """The normalised words of ``text`` separated by one or more ASCII spaces (possibly with leading or
+    trailing spaces): ``[w for w in result.split(" ") if w]`` is exactly the split of the lowercased,
+    digit-folded text on ``_NOT_WORD``.
 
-    Why it is the same split: every separator character (a character ``_NOT_WORD`` matches) becomes at least one
-    space, no other character changes, and the text holds no space that was not a separator. So the maximal runs of
-    non-separators, the words, are the same.
+    Why it is the same split: every separator character (a character ``_NOT_WORD`` matches) becomes at
+    least one space, no other character changes, and the text holds no space that was not a separator. So
+    the maximal runs of non-separators, the words, are the same.
     """
     segmenter = _segmenter() if segment else None
     if segmenter is not None:
@@ -123,21 +124,24 @@ def _normalized_text(text: str, lang: str, segment: bool) -> str:
 
 
 def normalize_words(text: str, lang: str = "und", *, segment: bool = True) -> list[str]:
-    """The document's words for shingling: segmented, lowercased, punctuation and symbols dropped, digits -> 0.
+    """The document's words for shingling: segmented, lowercased, punctuation and symbols dropped,
+    digits -> 0.
 
-    ``lang`` is a registry code (``tha_Thai``) passed to the segmenter; ``segment=False`` forces whitespace words.
+    ``lang`` is a registry code (``tha_Thai``) passed to the segmenter; ``segment=False`` forces whitespace
+    words.
     """
     return list(filter(None, _normalized_text(text, lang, segment).split(" ")))
 
 
 def _ngrams(words: Sequence, ngram: int, sep: str | bytes) -> list:
-    """Distinct ``sep``-joined ``ngram``-grams of ``words`` (str or bytes) in first-occurrence order; fewer than
-    ``ngram`` words (but at least one) give one gram of all of them."""
+    """Distinct ``sep``-joined ``ngram``-grams of ``words`` (str or bytes) in first-occurrence order; fewer
+    than ``ngram`` words (but at least one) give one gram of all of them."""
     if not words:
         return []
     if len(words) < ngram:
         return [sep.join(words)]
-    # zip over ngram shifted copies yields each n-gram as a tuple; joining tuples in map() avoids a slice per gram.
+    # zip over ngram shifted copies yields each n-gram as a tuple; joining tuples in map() avoids a slice
+    # per gram.
     count = len(words) - ngram + 1
     return list(dict.fromkeys(map(sep.join, zip(*[words[i : i + count] for i in range(ngram)], strict=True))))
 
@@ -310,7 +314,7 @@ def _xxh3_shingles(items: Sequence[bytes]) -> np.ndarray:
     return _combine_columns([table[:, j] for j in range(k)])
 
 
-# ---------------------------------------------------------------------------------------------------------------
+# ------------------------------------------------------------------------------------------------------------
 # Hashing and signatures
 
 
@@ -351,8 +355,8 @@ def hash_shingles(items: Iterable[str | bytes], hash_function: str = "xxh3") -> 
 
 
 def _fmix32(h: np.ndarray) -> np.ndarray:
-    """MurmurHash3's 32-bit finalizer (datasketch's pre-mix for ``affine32``) of uint32 ``h``; wraps modulo 2^32.
-    Returns a new array (``h`` is not changed)."""
+    """MurmurHash3's 32-bit finalizer (datasketch's pre-mix for ``affine32``) of uint32 ``h``; wraps modulo
+    2^32. Returns a new array (``h`` is not changed)."""
     s16, m1, s13, m2 = _FMIX
     h = h ^ (h >> s16)  # the one new array; the rest works in place on it
     t = np.empty_like(h)  # scratch for the shifted values
@@ -419,7 +423,8 @@ class MinHasher:
         return np.full(self.num_perm, MAX_HASH, dtype=self._dtype)
 
     def signature_from_hashes(self, hashes: np.ndarray) -> np.ndarray:
-        """Signature (``num_perm`` values, uint32 for affine32, uint64 for legacy) of already hashed shingles."""
+        """Signature (``num_perm`` values, uint32 for affine32, uint64 for legacy) of already hashed
+        shingles."""
         if len(hashes) == 0:
             return self.empty()
         legacy = self.scheme == "legacy"
@@ -455,7 +460,7 @@ def _mod_mersenne61(x: np.ndarray) -> None:
     np.minimum(x, t, out=x)
 
 
-# ---------------------------------------------------------------------------------------------------------------
+# ------------------------------------------------------------------------------------------------------------
 # LSH bands
 
 
@@ -512,7 +517,8 @@ def optimal_param(
     threshold: float, num_perm: int, fp_weight: float = 0.5, fn_weight: float = 0.5
 ) -> tuple[int, int]:
     """``(bands, rows)`` with ``bands * rows <= num_perm`` minimising ``fp_weight * FP + fn_weight * FN``,
-    FP and FN being the integrated S-curve areas below and above ``threshold`` (as datasketch and text-dedup)."""
+    FP and FN being the integrated S-curve areas below and above ``threshold`` (as datasketch and
+    text-dedup)."""
     if not 0.0 < threshold < 1.0:
         raise ValueError(f"threshold must be in (0, 1), got {threshold!r}")
     best, best_error = (1, 1), float("inf")
@@ -526,13 +532,13 @@ def optimal_param(
     return best
 
 
-# ---------------------------------------------------------------------------------------------------------------
+# ------------------------------------------------------------------------------------------------------------
 # Jaccard
 
 
 def jaccard(a: np.ndarray | set | frozenset, b: np.ndarray | set | frozenset) -> float:
-    """Jaccard similarity of two sets, or of two arrays of distinct values (e.g. shingle hashes). Two empty sets
-    score 0 (nothing shared, so never a duplicate)."""
+    """Jaccard similarity of two sets, or of two arrays of distinct values (e.g. shingle hashes). Two empty
+    sets score 0 (nothing shared, so never a duplicate)."""
     if isinstance(a, (set, frozenset)) and isinstance(b, (set, frozenset)):
         union = len(a | b)
         return len(a & b) / union if union else 0.0
@@ -546,10 +552,12 @@ def jaccard(a: np.ndarray | set | frozenset, b: np.ndarray | set | frozenset) ->
 
 
 def unique_hashes(hashes: np.ndarray) -> np.ndarray:
-    """Sorted distinct uint32 shingle hashes: the compact shingle set used by the Jaccard check (4 B a shingle)."""
+    """Sorted distinct uint32 shingle hashes: the compact shingle set used by the Jaccard check (4 B a
+    shingle)."""
     out = np.sort(hashes.astype(np.uint32))
     if len(out) > 1:
-        # np.unique's result, without its general-purpose overhead (tens of microseconds on a few hundred values).
+        # np.unique's result, without its general-purpose overhead (tens of microseconds on a few hundred
+        # values).
         distinct = np.empty(len(out), dtype=bool)
         distinct[0] = True
         np.not_equal(out[1:], out[:-1], out=distinct[1:])

@@ -23,9 +23,11 @@ log = logging.getLogger(__name__)
 _SCRIPT_RANGES: list[tuple[int, int, str]] = sorted(
     [
         (0x0041, 0x005A, "Latn"), (0x0061, 0x007A, "Latn"), (0x00C0, 0x024F, "Latn"),
-        (0x1E00, 0x1EFF, "Latn"), (0x0250, 0x02AF, "Latn"), (0x2C60, 0x2C7F, "Latn"), (0xA720, 0xA7FF, "Latn"),
+        (0x1E00, 0x1EFF, "Latn"), (0x0250, 0x02AF, "Latn"), (0x2C60, 0x2C7F, "Latn"),
+        (0xA720, 0xA7FF, "Latn"),
         (0x0370, 0x03FF, "Grek"), (0x1F00, 0x1FFF, "Grek"),
-        (0x0400, 0x052F, "Cyrl"), (0x1C80, 0x1C8F, "Cyrl"), (0x2DE0, 0x2DFF, "Cyrl"), (0xA640, 0xA69F, "Cyrl"),
+        (0x0400, 0x052F, "Cyrl"), (0x1C80, 0x1C8F, "Cyrl"), (0x2DE0, 0x2DFF, "Cyrl"),
+        (0xA640, 0xA69F, "Cyrl"),
         (0x0530, 0x058F, "Armn"),
         (0x0590, 0x05FF, "Hebr"), (0xFB1D, 0xFB4F, "Hebr"),
         (0x0600, 0x06FF, "Arab"), (0x0750, 0x077F, "Arab"), (0x08A0, 0x08FF, "Arab"),
@@ -42,8 +44,10 @@ _SCRIPT_RANGES: list[tuple[int, int, str]] = sorted(
         (0x1200, 0x139F, "Ethi"),
         (0x1780, 0x17FF, "Khmr"), (0x19E0, 0x19FF, "Khmr"),
         (0xA980, 0xA9DF, "Java"), (0x1700, 0x171F, "Tglg"),
-        (0x3040, 0x309F, "Hira"), (0x30A0, 0x30FF, "Kana"), (0x31F0, 0x31FF, "Kana"), (0xFF66, 0xFF9F, "Kana"),
-        (0x3400, 0x4DBF, "Hani"), (0x4E00, 0x9FFF, "Hani"), (0xF900, 0xFAFF, "Hani"), (0x20000, 0x3134F, "Hani"),
+        (0x3040, 0x309F, "Hira"), (0x30A0, 0x30FF, "Kana"), (0x31F0, 0x31FF, "Kana"),
+        (0xFF66, 0xFF9F, "Kana"),
+        (0x3400, 0x4DBF, "Hani"), (0x4E00, 0x9FFF, "Hani"), (0xF900, 0xFAFF, "Hani"),
+        (0x20000, 0x3134F, "Hani"),
     ]
 )
 _RANGE_STARTS = [r[0] for r in _SCRIPT_RANGES]
@@ -51,7 +55,8 @@ _RANGE_STARTS = [r[0] for r in _SCRIPT_RANGES]
 
 @cache
 def char_script(ch: str) -> str | None:
-    """ISO 15924 code of one character's script, or None for digits, punctuation, spaces and unknown blocks."""
+    """ISO 15924 code of one character's script, or None for digits, punctuation, spaces and unknown
+    blocks."""
     cp = ord(ch)
     i = bisect.bisect_right(_RANGE_STARTS, cp) - 1
     if i >= 0:
@@ -142,7 +147,8 @@ def han_tables() -> HanTables:
 
     to_hant = icu.Transliterator.createInstance("Hans-Hant")
     to_hans = icu.Transliterator.createInstance("Hant-Hans")
-    chars = "".join(chr(cp) for cp in range(0x4E00, 0xA000)) + "".join(chr(cp) for cp in range(0x3400, 0x4DC0))
+    chars = ("".join(chr(cp) for cp in range(0x4E00, 0xA000))
+             + "".join(chr(cp) for cp in range(0x3400, 0x4DC0)))
     hant = to_hant.transliterate(chars)
     hans = to_hans.transliterate(chars)
     if len(hant) != len(chars) or len(hans) != len(chars):
@@ -153,10 +159,12 @@ def han_tables() -> HanTables:
     trad_outputs = {t for c, t in zip(chars, hant, strict=True) if t != c}
     simp_outputs = {s for c, s in zip(chars, hans, strict=True) if s != c}
     simplified_only = {
-        c for c, t in zip(chars, hant, strict=True) if t != c and c not in trad_outputs and c not in _DUAL_USE_HAN
+        c for c, t in zip(chars, hant, strict=True)
+        if t != c and c not in trad_outputs and c not in _DUAL_USE_HAN
     }
     traditional_only = {c for c, s in zip(chars, hans, strict=True) if s != c and c not in simp_outputs}
-    log.debug("Han tables: %d simplified-only, %d traditional-only", len(simplified_only), len(traditional_only))
+    log.debug("Han tables: %d simplified-only, %d traditional-only",
+              len(simplified_only), len(traditional_only))
     return HanTables(frozenset(simplified_only), frozenset(traditional_only))
 
 

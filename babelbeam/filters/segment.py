@@ -41,7 +41,8 @@ ISO639_1: dict[str, str] = {
     "bak": "ba", "tat": "tt", "tha": "th", "lao": "lo", "fin": "fi", "est": "et", "hun": "hu", "vie": "vi",
     "khm": "km", "jpn": "ja", "kor": "ko", "kat": "ka", "eus": "eu", "hat": "ht", "swh": "sw",
 }
-"""ISO 639-1 code of each registry language that has one (Arabic varieties and Dari map to their macrolanguage)."""
+"""ISO 639-1 code of each registry language that has one (Arabic varieties and Dari map to their
+macrolanguage)."""
 
 # Scripts written without spaces between words: ICU segments them with dictionaries.
 UNSPACED_SCRIPTS = frozenset({"Thai", "Laoo", "Khmr", "Mymr", "Hans", "Hant", "Jpan"})
@@ -55,7 +56,8 @@ _local = threading.local()
 
 
 def icu_locale(lang: str) -> str:
-    """The ICU locale id for a registry code: ``tha_Thai`` -> ``th``, ``zho_Hant`` -> ``zh_Hant``, ``und`` -> root."""
+    """The ICU locale id for a registry code: ``tha_Thai`` -> ``th``, ``zho_Hant`` -> ``zh_Hant``,
+    ``und`` -> root."""
     if not lang or lang == UNDETERMINED:
         return ""
     base, _, script = lang.partition("_")
@@ -225,7 +227,8 @@ def _segment_words(text: str, lang: str) -> list[str]:
 
 
 def sentences(text: str, lang: str) -> list[str]:
-    """The sentences of ``text`` (stripped, empty ones dropped), by ICU's sentence rules with abbreviation suppression."""
+    """The sentences of ``text`` (stripped, empty ones dropped), by ICU's sentence rules with abbreviation
+    suppression."""
     if not text:
         return []
     it = _iterator("sentence", icu_locale(lang))

@@ -120,7 +120,8 @@ class TextStats:
 
     @cached_property
     def line_repeats(self) -> tuple[int, int, int]:
-        """``duplicates`` of the text split on runs of newlines (Gopher's line unit, lines kept as written)."""
+        """``duplicates`` of the text split on runs of newlines (Gopher's line unit, lines kept as
+        written)."""
         return duplicates(_split(_LINE_RUNS, self.text))
 
     @cached_property

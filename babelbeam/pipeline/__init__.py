@@ -1,1 +1,2 @@
-"""Beam wiring only: sources, stages, the dedup graph, sinks and options. The only package that imports Beam."""
+"""Beam wiring only: sources, stages, the dedup graph, sinks and options. The only package that imports
+Beam."""

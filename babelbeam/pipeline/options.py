@@ -79,7 +79,8 @@ def run_beam(beam_args: list[str], build: Callable[[beam.Pipeline], Any]) -> Non
 
 @contextlib.contextmanager
 def log_time(what: str) -> Iterator[None]:
-    """Log at INFO how long the block took (`babelbeam run -v`), to see which phase a run spends its time in."""
+    """Log at INFO how long the block took (`babelbeam run -v`), to see which phase a run spends its time
+    in."""
     started = time.perf_counter()
     yield
     _LOG.info("%s in %.1f s", what, time.perf_counter() - started)

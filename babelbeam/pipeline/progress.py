@@ -74,7 +74,8 @@ class FileProgress:
         self.stream: IO[bytes] | None = None
         self.size: int | None = None
         self.records = self.rejected = self.skipped = self.removed = 0  # records: every item the file yields
-        self.kept = 0  # documents through every stage (a batching stage decides some later than it reads them)
+        # kept: documents through every stage (a batching stage decides some later than it reads them)
+        self.kept = 0
         self.done = False
 
     def opened(self, stream: IO[bytes]) -> None:

@@ -40,7 +40,8 @@ def write_atomically(path: str, data: bytes) -> None:
 
 
 class WriteSortedJsonl(beam.PTransform):
-    """Records -> ``DIR/<subdir>/<name>-NNNNN.jsonl`` files, bucketed by key and sorted, so reruns give equal bytes."""
+    """Records -> ``DIR/<subdir>/<name>-NNNNN.jsonl`` files, bucketed by key and sorted, so reruns give
+    equal bytes."""
 
     def __init__(self, output_dir: str, subdir: str, key: Callable[[Any], str],
                  to_dict: Callable[[Any], dict], buckets: int, name: str | None = None) -> None:

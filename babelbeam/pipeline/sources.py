@@ -315,7 +315,8 @@ class _FileReader:
                  opened: Callable[[IO[bytes]], None] | None = None) -> None:
         self.path, self.config = path, config
         self.opened = opened  # told the raw stream, whose position is how far the file has been read
-        # ``source`` is the path below the inputs' common directory: where the corpus lies is no part of the output
+        # ``source`` is the path below the inputs' common directory: where the corpus lies is no part of the
+        # output
         self.source, renamed = display_path(source_name(path, id_root))
         self.repaired = ("source_not_utf8",) if renamed else ()
         self.parser = parser or RecordParser(config, id_root)
@@ -520,7 +521,8 @@ class ReadFileFn(beam.DoFn):
         kinds: Counter[str] = Counter()
         skipped: Counter[str] = Counter()
         damaged: list[dict[str, Any]] = []
-        source = display_path(source_name(path, self.id_root))[0]  # what the stages see as a document's source
+        # what the stages see as a document's source
+        source = display_path(source_name(path, self.id_root))[0]
         if self.progress is not None:
             counts = progress.start_file(self.progress, source)
         else:

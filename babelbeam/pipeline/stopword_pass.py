@@ -87,7 +87,8 @@ class _WriteList(beam.DoFn):
 class DeriveStopWords(beam.PTransform):
     """Write ``out_dir/<lang>.txt`` stop-word lists; returns a PCollection of the written paths."""
 
-    def __init__(self, out_dir: str, *, top_n: int = 100, min_documents: int = 50, label: str | None = None) -> None:
+    def __init__(self, out_dir: str, *, top_n: int = 100, min_documents: int = 50,
+                 label: str | None = None) -> None:
         super().__init__(label)
         self.out_dir = out_dir
         self.top_n = top_n

@@ -32,8 +32,10 @@ ACCEPTS_EXTRA_ARGS = True  # Beam options pass through
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--input", nargs="+", required=True, help="input files or globs")
     parser.add_argument("--output", required=True, help="directory for the <lang>.txt lists")
-    parser.add_argument("--config", default=None, help="YAML run config (input, normalize, langid and quality sections)")
-    parser.add_argument("--top-n", type=int, default=None, help="words per list (default quality.derive_stopwords_top_n)")
+    parser.add_argument("--config", default=None,
+                        help="YAML run config (input, normalize, langid and quality sections)")
+    parser.add_argument("--top-n", type=int, default=None,
+                        help="words per list (default quality.derive_stopwords_top_n)")
     parser.add_argument("--min-documents", type=int, default=None,
                         help="no list for a language with fewer documents (default "
                              "quality.derive_stopwords_min_documents)")
@@ -71,6 +73,6 @@ def main(args: argparse.Namespace) -> int:
             if FileSystems.exists(progress_dir):
                 FileSystems.delete([progress_dir])
     lists = FileSystems.match([FileSystems.join(args.output, "*.txt")])[0].metadata_list
-    console.print(f"babelbeam stopwords: {len(lists)} stop-word lists written to {args.output}; point the run "
-                  f"config's quality.stopwords_dir at it")
+    console.print(f"babelbeam stopwords: {len(lists)} stop-word lists written to {args.output}; "
+                  f"point the run config's quality.stopwords_dir at it")
     return 0

@@ -389,7 +389,8 @@ class LineSplitter:
                         line = Line(self.next_number, start, pieces[0], too_long=True)
                     else:
                         pieces.append(chunk[pos:newline])
-                        line = Line(self.next_number, start, pieces[0] if len(pieces) == 1 else b"".join(pieces))
+                        line = Line(self.next_number, start,
+                                    pieces[0] if len(pieces) == 1 else b"".join(pieces))
                     # the pieces go before the line does: a long line is held once while it is processed
                     pieces, size, skipping = [], 0, False
                     yield line

@@ -1,9 +1,10 @@
 """One-GPU training throughput and MFU of babelbeam's trainer for 0.6B- and 1.7B-shaped Qwen3 runs.
 
 Run through ``benchmarks/gpu/train_gpu.sh``. Each preset trains ``--warmup + --steps`` optimizer steps of
-``seq_len x micro_batch`` tokens on random-token shards through the real ``Trainer.train_step`` (bf16 autocast,
-fp32 loss, fused AdamW, clipping, document-masked flex attention); the timed steps give tokens/s and MFU by
-the torchtitan convention (docs/qwen3-reference.md). Without CUDA it runs the same path on the CPU (no MFU).
+``seq_len x micro_batch`` tokens on random-token shards through the real ``Trainer.train_step`` (bf16
+autocast, fp32 loss, fused AdamW, clipping, document-masked flex attention); the timed steps give tokens/s
+and MFU by the torchtitan convention (docs/qwen3-reference.md). Without CUDA it runs the same path on the
+CPU (no MFU).
 """
 
 from __future__ import annotations
@@ -78,7 +79,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--presets", default="qwen3-0.6b,qwen3-1.7b")
     parser.add_argument("--seq-len", type=int, default=4096)
     parser.add_argument("--micro-batch", type=int, default=2)
-    parser.add_argument("--warmup", type=int, default=4, help="untimed steps (compilation, allocator warm-up)")
+    parser.add_argument("--warmup", type=int, default=4,
+                        help="untimed steps (compilation, allocator warm-up)")
     parser.add_argument("--steps", type=int, default=10, help="timed steps")
     parser.add_argument("--compile", action="store_true", help="torch.compile each decoder layer")
     parser.add_argument("--activation-checkpointing", action="store_true")
@@ -101,8 +103,8 @@ def main(argv: list[str] | None = None) -> int:
     for r in rows:
         mfu_text = f"{100 * r['mfu']:.1f}%" if r["mfu"] is not None else "-"
         mem = f"{r['max_memory_gib']:.1f}" if r["max_memory_gib"] is not None else "-"
-        print(f"| {r['preset']} | {r['device']} | {r['seq_len']} x {r['micro_batch']} | {r['tokens_per_s']:,.0f} "
-              f"| {mfu_text} | {mem} |")
+        print(f"| {r['preset']} | {r['device']} | {r['seq_len']} x {r['micro_batch']} | "
+              f"{r['tokens_per_s']:,.0f} | {mfu_text} | {mem} |")
     if args.json:
         Path(args.json).write_text(json.dumps({"benchmark": "train_gpu", "results": rows}, indent=2))
     return 0

@@ -266,7 +266,8 @@ def test_deterministic(lid: LanguageIdentifier) -> None:
 def test_coverage_of_lid176(lid: LanguageIdentifier) -> None:
     covered, uncovered = coverage(lid.model)
     assert len(covered) + len(uncovered) == 119
-    assert {"zho_Hans", "zho_Hant", "yue_Hant", "als_Latn", "nob_Latn", "pes_Arab", "arb_Arab"} <= set(covered)
+    assert ({"zho_Hans", "zho_Hant", "yue_Hant", "als_Latn", "nob_Latn", "pes_Arab", "arb_Arab"}
+            <= set(covered))
     # Dari comes out of `fa` (Persian and Dari in one label) through the marker-word rule.
     assert "prs_Arab" in covered and len(covered) == 100
     assert {"fao_Latn", "pap_Latn", "tpi_Latn", "szl_Latn", "ary_Arab", "kea_Latn"} <= set(uncovered)

@@ -23,8 +23,10 @@ def run_langid(argv: list[str]) -> int:
 
 
 GOLD = [
-    {"id": "1", "text": "We stayed at home all weekend because the rain never stopped falling.", "lang": "eng_Latn"},
-    {"id": "2", "text": "Wir sind das ganze Wochenende zu Hause geblieben, weil es ununterbrochen regnete.", "lang": "deu_Latn"},
+    {"id": "1", "text": "We stayed at home all weekend because the rain never stopped falling.",
+     "lang": "eng_Latn"},
+    {"id": "2", "text": "Wir sind das ganze Wochenende zu Hause geblieben, weil es ununterbrochen regnete.",
+     "lang": "deu_Latn"},
     {"id": "3", "text": "我們整個週末都待在家裡，因為雨一直下個不停。", "lang": "zho_Hant"},
     {"id": "4", "text": "我们整个周末都待在家里，因为雨一直下个不停。", "lang": "zho_Hans"},
     {"id": "5", "text": "Vi var hjemme hele helgen fordi regnet aldri sluttet å falle.", "lang": "nob_Latn"},

@@ -94,7 +94,8 @@ def flores_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
     train.write_text("\n".join(lines) + "\n", encoding="utf-8")
     path = tmp / "flores_lid.bin"
     # Trained in a fresh interpreter: after a Beam FnApiRunner pipeline has run in this process (the
-    # pipeline tests), fastText's trainer reports "Encountered NaN" on the same data; prediction is unaffected.
+    # pipeline tests), fastText's trainer reports "Encountered NaN" on the same data; prediction is
+    # unaffected.
     script = (
         "import fasttext, sys\n"
         "m = fasttext.train_supervised(input=sys.argv[1], epoch=40, lr=0.2, dim=16, minn=1, maxn=3,"

@@ -225,7 +225,8 @@ def test_config_validation_names_the_key() -> None:
 
 
 def test_scripts_without_spaces_get_real_words() -> None:
-    """With the ICU segmenter (always installed), Thai and Chinese shingle over words, not one run of characters."""
+    """With the ICU segmenter (always installed), Thai and Chinese shingle over words, not one run of
+    characters."""
     assert normalize_words("ภาษาไทยง่ายนิดเดียว", "tha_Thai") == ["ภาษา", "ไทย", "ง่าย", "นิด", "เดียว"]
     chinese = normalize_words("我们今天去北京天安门广场。", "zho_Hans")
     assert len(chinese) >= 4 and "北京" in chinese
@@ -234,12 +235,13 @@ def test_scripts_without_spaces_get_real_words() -> None:
     assert normalize_words(text, "eng_Latn") == normalize_words(text, "eng_Latn", segment=False)
 
 
-# ---------------------------------------------------------------------------------------------------------------
+# ------------------------------------------------------------------------------------------------------------
 # The fast paths compute exactly what the plain definitions compute.
 
-# Characters that stress the word split: separators outside ASCII, controls that Python's str.split() would treat
-# as spaces but _NOT_WORD does not, format characters (ZWNJ, soft hyphen), marks, digits of other scripts, case
-# mappings that change length or leave ASCII (İ, Kelvin sign), astral letters and symbols, private use.
+# Characters that stress the word split: separators outside ASCII, controls that Python's str.split() would
+# treat as spaces but _NOT_WORD does not, format characters (ZWNJ, soft hyphen), marks, digits of other
+# scripts, case mappings that change length or leave ASCII (İ, Kelvin sign), astral letters and symbols,
+# private use.
 TRICKY = (
     "aZ09 ,.'-_!?\t\n\r\x0b\x0c\x1c\x1d\x1e\x1f\x00\x7f\x85\xa0\xad\u1680\u2000\u200b\u200c\u200d"
     "\u2028\u2029\u202f\u205f\u3000\u2019\u2014«»İKßſǅ٣३๓कि्ไทย中文한😀𝒜\U00010400\ue000\u0301\u0660"
@@ -249,7 +251,8 @@ _REFERENCE_DIGIT = regex.compile(r"\p{Nd}")
 
 
 def _reference_words(text: str, lang: str, segment: bool) -> list[str]:
-    """The definition of the normalised words (split on _NOT_WORD), as babelbeam computed it before the fast path."""
+    """The definition of the normalised words (split on _NOT_WORD), as babelbeam computed it before the fast
+    path."""
     if segment:
         from babelbeam.filters.segment import words
 
@@ -270,8 +273,8 @@ def test_ascii_fold_equals_the_plain_split(text: str) -> None:
 
 
 def test_every_separator_but_space_is_suspect() -> None:
-    """The premise of the fast split, checked over every code point of the installed regex module's tables: text
-    in which _SUSPECT finds nothing holds no _NOT_WORD character except the ASCII space."""
+    """The premise of the fast split, checked over every code point of the installed regex module's tables:
+    text in which _SUSPECT finds nothing holds no _NOT_WORD character except the ASCII space."""
     everything = "".join(map(chr, range(0x110000)))
     separators = "".join(_REFERENCE_NOT_WORD.findall(everything))
     assert " " in separators and "\u3000" in separators and "\u2028" in separators
@@ -281,11 +284,13 @@ def test_every_separator_but_space_is_suspect() -> None:
     assert not minhash._SUSPECT.search("aZ09ß中ไทย\u0301\u0660" + "कि")
 
 
-@pytest.mark.parametrize("lang", ["eng_Latn", "fra_Latn", "tha_Thai", "zho_Hans", "pes_Arab", "hin_Deva", "und"])
+@pytest.mark.parametrize("lang",
+                         ["eng_Latn", "fra_Latn", "tha_Thai", "zho_Hans", "pes_Arab", "hin_Deva", "und"])
 def test_segmented_words_equal_the_plain_split(lang: str) -> None:
     rng = random.Random(lang)
     for _ in range(20):
-        text = "".join(rng.choice([rng.choice(TRICKY), " ", "word", "l'homme", "3.5", "e-mail"]) for _ in range(60))
+        text = "".join(rng.choice([rng.choice(TRICKY), " ", "word", "l'homme", "3.5", "e-mail"])
+                       for _ in range(60))
         assert normalize_words(text, lang) == _reference_words(text, lang, True)
 
 
@@ -326,7 +331,9 @@ def _reference_band_hashes(signature: np.ndarray, bands: int, rows: int) -> list
     values = np.ascontiguousarray(signature[: bands * rows], dtype="<u4").reshape(bands, rows)
     return [
         int.from_bytes(
-            hashlib.blake2b(i.to_bytes(2, "little") + values[i].tobytes(), digest_size=8).digest(), "little", signed=True
+            hashlib.blake2b(i.to_bytes(2, "little") + values[i].tobytes(), digest_size=8).digest(),
+            "little",
+            signed=True,
         )
         for i in range(bands)
     ]
@@ -355,7 +362,8 @@ def test_unique_hashes_equal_numpy_unique() -> None:
 def test_mod_mersenne61_equals_python_modulo() -> None:
     p = (1 << 61) - 1
     rng = random.Random(6)
-    values = [0, 1, p - 1, p, p + 1, 2 * p - 1, 2 * p, (1 << 61) + 7, (1 << 62) - 1, (1 << 64) - 1, (1 << 64) - 2]
+    values = [0, 1, p - 1, p, p + 1, 2 * p - 1, 2 * p, (1 << 61) + 7, (1 << 62) - 1, (1 << 64) - 1,
+              (1 << 64) - 2]
     values += [rng.getrandbits(64) for _ in range(2000)]
     x = np.array(values, dtype=np.uint64)
     minhash._mod_mersenne61(x)
@@ -364,7 +372,8 @@ def test_mod_mersenne61_equals_python_modulo() -> None:
 
 @pytest.mark.parametrize("scheme", ["affine32", "legacy"])
 def test_signature_leaves_its_hashes_alone(scheme: str) -> None:
-    """The pipeline reuses the same hash array for the Jaccard-check set after the signature: it must not change."""
+    """The pipeline reuses the same hash array for the Jaccard-check set after the signature: it must not
+    change."""
     hashes = hash_shingles(_random_shingles(random.Random(8), 200))
     kept = hashes.copy()
     MinHasher(112, 1, scheme=scheme, chunk=64).signature_from_hashes(hashes)

@@ -72,7 +72,8 @@ def test_iterators_are_cached_per_locale() -> None:
 
 @settings(max_examples=300, deadline=None)
 @given(st.text(alphabet="ab Zé٣\u0301\u200d\u00ad\r\n\t.'-😀中文ไทย한ка", max_size=80),
-       st.sampled_from(["eng_Latn", "tha_Thai", "zho_Hans", "jpn_Jpan", "kor_Hang", "und"]), st.integers(1, 30))
+       st.sampled_from(["eng_Latn", "tha_Thai", "zho_Hans", "jpn_Jpan", "kor_Hang", "und"]),
+       st.integers(1, 30))
 def test_a_text_segmented_in_newline_pieces_gives_the_same_words(text: str, lang: str, size: int) -> None:
     """``words`` and ``word_index`` segment a long text in pieces cut after a newline: every piece size gives
     the words of the whole text segmented at once."""

@@ -83,7 +83,7 @@ def _output_bytes(out: Path) -> dict[str, bytes]:
     return {str(p.relative_to(out)): p.read_bytes() for p in files}
 
 
-# ---------------------------------------------------------------------------------------------------------------
+# ------------------------------------------------------------------------------------------------------------
 # The order itself
 
 
@@ -98,7 +98,8 @@ def test_record_order_is_id_then_source_then_position():
 
 def test_record_order_of_a_signature_row_matches_its_document():
     doc = Document(id="x", text="t", source="dir/f.parquet", position=7)
-    assert record_order({"id": "x", "source": "dir/f.parquet", "position": 7, "bands": []}) == record_order(doc)
+    assert (record_order({"id": "x", "source": "dir/f.parquet", "position": 7, "bands": []})
+            == record_order(doc))
 
 
 def test_readers_set_the_position(tmp_path):
@@ -119,8 +120,8 @@ def test_json_ids_keep_their_type():
 
 def test_wave_bucket_files_do_not_depend_on_arrival_order(tmp_path):
     docs = [Document(id=i, text=t, source=s, position=p)
-            for i, t, s, p in [("dup", "x", "b.jsonl", 1), ("dup", "y", "a.jsonl", 4), ("dup", "z", "a.jsonl", 2),
-                               ("one", "w", "a.jsonl", 9)]]
+            for i, t, s, p in [("dup", "x", "b.jsonl", 1), ("dup", "y", "a.jsonl", 4),
+                               ("dup", "z", "a.jsonl", 2), ("one", "w", "a.jsonl", 9)]]
     pairs = [(d, {"id": d.id, "source": d.source, "position": d.position, "exact_key": d.text, "bands": [],
                   "quality_score": None, "shingles": None}) for d in docs]
     written = []
@@ -128,18 +129,20 @@ def test_wave_bucket_files_do_not_depend_on_arrival_order(tmp_path):
         out = tmp_path / str(n)
         workdir = WorkDir(str(out))
         list(_WriteWaveBucketFn(workdir, 0).process((0, order)))
-        written.append((Path(workdir.wave_docs(0, 0)).read_bytes(), Path(workdir.signatures(0, 0)).read_bytes()))
+        written.append((Path(workdir.wave_docs(0, 0)).read_bytes(),
+                        Path(workdir.signatures(0, 0)).read_bytes()))
     assert written[0] == written[1] == written[2]
     texts = pq.read_table(WorkDir(str(tmp_path / "0")).wave_docs(0, 0)).column("text").to_pylist()
     assert texts == ["z", "y", "x", "w"]
 
 
 def test_merged_decisions_do_not_depend_on_arrival_order():
-    decisions = [Decision(None, "a", 2), Decision(None, "b", 2)]  # an exact group and a MinHash cluster, one size
+    # an exact group and a MinHash cluster, one size
+    decisions = [Decision(None, "a", 2), Decision(None, "b", 2)]
     assert merge_decisions(("a", decisions)) == merge_decisions(("a", decisions[::-1])) == ("a", decisions[0])
 
 
-# ---------------------------------------------------------------------------------------------------------------
+# ------------------------------------------------------------------------------------------------------------
 # Whole runs
 
 
@@ -161,7 +164,8 @@ def test_the_first_record_in_record_order_is_kept(reference):
     assert stats["conservation"]["holds"] and stats["duplicates"] == {ID_DUPLICATE: 2}
 
 
-MULTI_PROCESSING = ["--runner=FnApiRunner", "--direct_running_mode=multi_processing", "--direct_num_workers=2"]
+MULTI_PROCESSING = ["--runner=FnApiRunner", "--direct_running_mode=multi_processing",
+                    "--direct_num_workers=2"]
 
 
 @pytest.mark.parametrize(("runner", "files_per_wave"), [

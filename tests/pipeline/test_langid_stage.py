@@ -16,10 +16,12 @@ from babelbeam.schemas.config import LangIdConfig
 
 DOCS = [
     Document(id="en", text="The weather was cold this morning, so we stayed inside and read the newspaper."),
-    Document(id="de", text="Gestern Abend haben wir im Garten gegrillt, obwohl es ziemlich kalt und windig war."),
+    Document(id="de",
+             text="Gestern Abend haben wir im Garten gegrillt, obwohl es ziemlich kalt und windig war."),
     Document(id="hant", text="昨天晚上我們去看了電影，然後在河邊散步了很長時間，天氣非常涼爽。"),
     Document(id="short", text="hi there"),
-    Document(id="eo", text="La vetero estis tre malvarma hodiaŭ matene, do ni restis hejme kaj legis la ĵurnalon."),
+    Document(id="eo",
+             text="La vetero estis tre malvarma hodiaŭ matene, do ni restis hejme kaj legis la ĵurnalon."),
 ]
 
 
@@ -44,7 +46,8 @@ def test_stage_annotates_and_routes() -> None:
 def test_stage_keeps_top_k_scores() -> None:
     with TestPipeline(options=PipelineOptions(["--runner=FnApiRunner"])) as p:
         out = p | beam.Create(DOCS[:2]) | IdentifyLanguage(LangIdConfig(top_k=2, threshold=0.0))
-        tops = out["kept"] | beam.Map(lambda d: (d.id, len(d.lang_top), d.lang_top[0][0] == d.lang, d.lang_score > 0.5))
+        tops = out["kept"] | beam.Map(
+            lambda d: (d.id, len(d.lang_top), d.lang_top[0][0] == d.lang, d.lang_score > 0.5))
         assert_that(tops, equal_to([("en", 2, True, True), ("de", 2, True, True)]))
 
 

@@ -42,8 +42,8 @@ def _words(rng: random.Random, n: int) -> list[str]:
 def near_copy(words: list[str], target: float, rng: random.Random, ngram: int = 5) -> list[str]:
     """A copy of ``words`` whose shingle set has Jaccard about ``target`` with the original's.
 
-    The copy keeps a prefix and replaces the rest with new words: ``s`` shared shingles out of ``N`` each gives
-    ``J = s / (2N - s)``, so ``s = 2NJ / (1 + J)``.
+    The copy keeps a prefix and replaces the rest with new words: ``s`` shared shingles out of ``N`` each
+    gives ``J = s / (2N - s)``, so ``s = 2NJ / (1 + J)``.
     """
     total = len(words) - ngram + 1
     shared = round(2 * total * target / (1 + target))
@@ -131,7 +131,8 @@ def test_representative_is_highest_quality(tmp_path: Path) -> None:
 
 
 def generated_corpus(seed: int, originals: int = 60) -> tuple[list[Document], list[tuple[str, str, float]]]:
-    """Originals plus near copies at Jaccard 0.3..0.95 and exact copies; returns docs and (a, b, true J) pairs."""
+    """Originals plus near copies at Jaccard 0.3..0.95 and exact copies; returns docs and (a, b, true J)
+    pairs."""
     rng = random.Random(seed)
     docs, pairs = [], []
     levels = [0.3, 0.4, 0.5, 0.8, 0.85, 0.9, 0.95, 1.0]
@@ -299,7 +300,8 @@ def test_connected_components_on_paths_and_stars(rounds: int) -> None:
     rng.shuffle(labels)
     edges = [(min(a, b), max(a, b)) for a, b in zip(labels, labels[1:], strict=False)]
     edges += [("s0", f"s{i}") for i in range(1, 6)] + [("p1", "p2")]
-    expected = [(n, min(labels)) for n in labels] + [(f"s{i}", "s0") for i in range(6)] + [("p1", "p1"), ("p2", "p1")]
+    expected = ([(n, min(labels)) for n in labels] + [(f"s{i}", "s0") for i in range(6)]
+                + [("p1", "p1"), ("p2", "p1")])
     with TestPipeline(options=PipelineOptions(RUNNER)) as p:
         out = p | beam.Create(edges) | ConnectedComponents(rounds, max_residual_edges=1000)
         assert_that(out, equal_to(expected))

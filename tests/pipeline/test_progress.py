@@ -17,8 +17,9 @@ from babelbeam.cli import main as cli_main
 from babelbeam.pipeline import progress
 
 REPO = Path(__file__).resolve().parent.parent.parent
-ANNOTATE = re.compile(r"^annotate \| .* \| read ([\d,]+) \| kept ([\d,]+) \| removed ([\d,]+) \| rejected ([\d,]+) "
-                      r"\| files (\d+)/(\d+) \| waves (\d+)/(\d+) \|")  # (no WARC input here: nothing skipped)
+# (no WARC input here: nothing skipped)
+ANNOTATE = re.compile(r"^annotate \| .* \| read ([\d,]+) \| kept ([\d,]+) \| removed ([\d,]+) "
+                      r"\| rejected ([\d,]+) \| files (\d+)/(\d+) \| waves (\d+)/(\d+) \|")
 WRITE = re.compile(r"^write \| ([\d,]+)/([\d,]+) documents \| kept ([\d,]+) \| duplicates ([\d,]+) \| "
                    r"tokens ([\d,]+) \| shards (\d+) \| buckets (\d+)/(\d+) \|")
 
@@ -85,7 +86,8 @@ def test_unreadable_files_are_named_in_the_summary(tmp_path, capsys):
         (inputs / name).write_bytes(b"\x1f\x8b\x08\x00 not really gzip")
     assert cli_main(["run", "--input", str(inputs / "*"), "--output", str(tmp_path / "out"), "--quiet"]) == 0
     assert capsys.readouterr() == ("", "")  # --quiet: no progress, no summary
-    assert cli_main(["run", "--input", str(inputs / "*"), "--output", str(tmp_path / "out"), "--overwrite"]) == 0
+    assert cli_main(["run", "--input", str(inputs / "*"), "--output", str(tmp_path / "out"),
+                     "--overwrite"]) == 0
     out = capsys.readouterr().out
     # named as stats.json names them: below the inputs' common directory
     assert "unreadable or damaged files (2): b.jsonl.gz, c.jsonl.gz" in out

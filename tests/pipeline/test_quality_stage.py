@@ -37,7 +37,8 @@ def test_quality_stage_splits_kept_and_removed() -> None:
         assert_that(kept_ids, equal_to([f"good-{lang}" for lang in GOOD]), label="Kept")
         assert_that(
             removed,
-            equal_to([("rep-tha", "gopher_repetition_dup_para_frac"), ("short-jpn", "gopher_quality_too_few_words")]),
+            equal_to([("rep-tha", "gopher_repetition_dup_para_frac"),
+                      ("short-jpn", "gopher_quality_too_few_words")]),
             label="Removed",
         )
 
@@ -47,7 +48,8 @@ def test_quality_stage_label_only_removes_nothing() -> None:
         out = p | beam.Create(_docs()) | QualityFilter(QualityConfig(label_only=True))
         labels = out["kept"] | "Labels" >> beam.Map(lambda d: (d.id, d.metadata.get(LABEL_KEY)))
         expected = [(f"good-{lang}", None) for lang in GOOD]
-        expected += [("rep-tha", "gopher_repetition_dup_para_frac"), ("short-jpn", "gopher_quality_too_few_words")]
+        expected += [("rep-tha", "gopher_repetition_dup_para_frac"),
+                     ("short-jpn", "gopher_quality_too_few_words")]
         assert_that(labels, equal_to(expected), label="Labels")
         assert_that(out["removed"], equal_to([]), label="NoneRemoved")
 

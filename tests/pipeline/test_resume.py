@@ -1,4 +1,5 @@
-"""Fault injection: kill runs at chosen points and resume; corrupt outputs and check the errors name the file."""
+"""Fault injection: kill runs at chosen points and resume; corrupt outputs and check the errors name the
+file."""
 
 from __future__ import annotations
 
@@ -57,7 +58,8 @@ def _kill_when(proc: subprocess.Popen, ready: callable, timeout: float = 300) ->
 @pytest.fixture(scope="module")
 def uninterrupted(tmp_path_factory) -> dict[str, bytes]:
     out = tmp_path_factory.mktemp("whole") / "run"
-    assert cli_main(["run", "--input", CORPUS, "--output", str(out), "--config", CONFIG, "--files-per-wave", "3"]) == 0
+    assert cli_main(["run", "--input", CORPUS, "--output", str(out), "--config", CONFIG,
+                     "--files-per-wave", "3"]) == 0
     return _files(out)
 
 
@@ -97,8 +99,8 @@ def test_resume_refuses_changed_arguments_and_empty_directories(tmp_path, uninte
 
 def test_two_local_processes_write_the_same_bytes_as_one(tmp_path, uninterrupted):
     out = tmp_path / "run"
-    assert cli_main(["run", "--input", CORPUS, "--output", str(out), "--config", CONFIG, "--files-per-wave", "3",
-                     "--processes", "2"]) == 0
+    assert cli_main(["run", "--input", CORPUS, "--output", str(out), "--config", CONFIG,
+                     "--files-per-wave", "3", "--processes", "2"]) == 0
     assert _files(out) == uninterrupted
 
 

@@ -84,7 +84,8 @@ def test_run_end_to_end_conserves_every_record(tmp_path, monkeypatch):
         ("empty", "normalize_empty"), ("fra_Latn-1", "minhash_duplicate"), ("zz-copy", "exact_duplicate")]
     assert next(r for r in removed if r["id"] == "fra_Latn-1")["dup_cluster"] == near
     assert list((tmp_path / "out" / "minhash").glob("*.parquet")), "signatures persisted for --dedup-index"
-    rejected = [json.loads(line) for line in (tmp_path / "out" / "rejected" / "wave-00000-00000.jsonl").open()]
+    rejected = [json.loads(line)
+                for line in (tmp_path / "out" / "rejected" / "wave-00000-00000.jsonl").open()]
     assert [(r["error"], r["position"]) for r in rejected] == [("invalid_json", 9)]
 
 
@@ -93,7 +94,8 @@ def test_two_runs_give_byte_identical_shards_and_manifest(tmp_path):
     for name in ("one", "two"):
         run_pipeline([str(inputs / "*.jsonl")], str(tmp_path / name), _config())
     files = sorted(p.relative_to(tmp_path / "one") for p in (tmp_path / "one").rglob("*") if p.is_file())
-    assert files and files == sorted(p.relative_to(tmp_path / "two") for p in (tmp_path / "two").rglob("*") if p.is_file())
+    assert files and files == sorted(p.relative_to(tmp_path / "two")
+                                     for p in (tmp_path / "two").rglob("*") if p.is_file())
     for rel in files:
         assert (tmp_path / "one" / rel).read_bytes() == (tmp_path / "two" / rel).read_bytes(), rel
 
@@ -109,7 +111,8 @@ def test_empty_input_writes_an_empty_manifest(tmp_path):
 def test_a_50_mb_document_goes_through(tmp_path):
     paragraph = TEXTS["eng_Latn"] + "\n"
     big = paragraph * (50 * 1024 * 1024 // len(paragraph) + 1)
-    write_jsonl(tmp_path / "big.jsonl", [{"id": "big", "text": big}, {"id": "small", "text": TEXTS["deu_Latn"]}])
+    write_jsonl(tmp_path / "big.jsonl",
+                [{"id": "big", "text": big}, {"id": "small", "text": TEXTS["deu_Latn"]}])
     config = _config(shard_tokens=10_000_000, buckets=1)
     stats = run_pipeline([str(tmp_path / "big.jsonl")], str(tmp_path / "out"), config)
     assert stats["conservation"]["holds"] and stats["kept"] == 2
@@ -131,7 +134,8 @@ def test_multi_processing_runner_with_two_workers(tmp_path):
     stats = run_pipeline([str(inputs / "*.jsonl")], str(tmp_path / "mp"), _config(), beam_args)
     run_pipeline([str(inputs / "*.jsonl")], str(tmp_path / "local"), _config())
     assert stats["conservation"]["holds"] and stats["kept"] == 6
-    assert (tmp_path / "mp" / "manifest.json").read_bytes() == (tmp_path / "local" / "manifest.json").read_bytes()
+    assert ((tmp_path / "mp" / "manifest.json").read_bytes()
+            == (tmp_path / "local" / "manifest.json").read_bytes())
 
 
 def _free_port() -> int:
@@ -154,7 +158,8 @@ def test_portable_runner_against_the_local_job_service(tmp_path):
                 if s.connect_ex(("localhost", port)) == 0:
                     break
             time.sleep(0.2)
-        beam_args = ["--runner=PortableRunner", f"--job_endpoint=localhost:{port}", "--environment_type=LOOPBACK"]
+        beam_args = ["--runner=PortableRunner", f"--job_endpoint=localhost:{port}",
+                     "--environment_type=LOOPBACK"]
         stats = run_pipeline([str(inputs / "*.jsonl")], str(tmp_path / "portable"), _config(), beam_args)
     finally:
         service.terminate()
@@ -185,7 +190,8 @@ def test_ids_and_tokens_do_not_depend_on_where_the_corpus_lies(tmp_path):
     runs = {}
     for name, where in (("here", inputs), ("there", moved)):
         run_pipeline([str(where / "*.jsonl")], str(tmp_path / name), _config())
-        runs[name] = [(s.documents, s.tokens, open_shard(s.path).ids) for s in read_manifest(tmp_path / name).shards]
+        runs[name] = [(s.documents, s.tokens, open_shard(s.path).ids)
+                      for s in read_manifest(tmp_path / name).shards]
     assert runs["here"] == runs["there"]
 
 

@@ -208,7 +208,8 @@ def test_a_full_disk_mid_run_is_one_line_and_the_run_resumes(tmp_path):
                                     "langid: {threshold: 0.0, keep_undetermined: true}\n")
     mount = tmp_path / "small"
     mount.mkdir()
-    run = f"{sys.executable} -m babelbeam.cli run --input big.jsonl --output small/out --config {config} --quiet"
+    run = (f"{sys.executable} -m babelbeam.cli run --input big.jsonl --output small/out "
+           f"--config {config} --quiet")
     script = (f"mount -t tmpfs -o size=128k tmpfs small && {{ {run} 2>full.err; echo $? > full.rc; }}; "
               f"mount -o remount,size=64m small && {run} --resume 2>resumed.err; echo $? > resumed.rc; "
               "cp -r small/out resumed")

@@ -1,4 +1,5 @@
-"""`babelbeam run --scorer`: scores and buckets land in the shards and stats, and the scorer's tokens are reused."""
+"""`babelbeam run --scorer`: scores and buckets land in the shards and stats, and the scorer's tokens are
+reused."""
 
 from __future__ import annotations
 
@@ -16,7 +17,8 @@ from babelbeam.model.qwen3 import Qwen3ForCausalLM
 from babelbeam.tokenize.shards import open_shard, read_manifest
 
 ROOT = Path(__file__).resolve().parents[2]
-INPUTS = [str(ROOT / "examples" / "corpus" / "web_europe.jsonl"), str(ROOT / "examples" / "corpus" / "travel_eng.txt")]
+INPUTS = [str(ROOT / "examples" / "corpus" / "web_europe.jsonl"),
+          str(ROOT / "examples" / "corpus" / "travel_eng.txt")]
 
 
 def _tokens_by_id(run: Path) -> dict[str, np.ndarray]:

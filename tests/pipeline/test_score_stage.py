@@ -1,4 +1,5 @@
-"""The scoring stage: RunInference scores, per-language quantile buckets, thresholds, token reuse; score CLI."""
+"""The scoring stage: RunInference scores, per-language quantile buckets, thresholds, token reuse; score
+CLI."""
 
 from __future__ import annotations
 
@@ -147,8 +148,8 @@ def test_stage_removes_below_per_language_thresholds(model_dir):
         assert all(d.removed_reason == BELOW_THRESHOLD for d in removed.values())
         assert all(d.tokens is None for d in removed.values())
         for d in docs:
-            below = (scores[d.id] < -11.0) if d.lang == "eng_Latn" else (scores[d.id] < percentiles["fra_Latn"]
-                                                                         ["keep_from"] - 1e-6)
+            below = ((scores[d.id] < -11.0) if d.lang == "eng_Latn"
+                     else (scores[d.id] < percentiles["fra_Latn"]["keep_from"] - 1e-6))
             assert (d.id in removed) == below, d.id
         removed_fra = sum(1 for d in removed.values() if d.lang == "fra_Latn")
         assert abs(removed_fra - len(fra) / 2) <= 1

@@ -41,13 +41,15 @@ def test_jsonl_records_and_every_rejection_kind(tmp_path):
     rejected = {i.error: i for i in items if isinstance(i, RejectedRecord)}
     assert [d.id for d in docs] == ["a", derived_id(str(path), 9)]
     assert docs[0].url == "http://x.org/a" and docs[0].metadata == {"lang_hint": "en"}
-    assert set(rejected) == {"invalid_json", "missing_text", "text_not_string", "invalid_utf8", "not_an_object"}
+    assert set(rejected) == {"invalid_json", "missing_text", "text_not_string", "invalid_utf8",
+                             "not_an_object"}
     assert rejected["invalid_json"].position == 2 and rejected["invalid_json"].source == str(path)
     assert rejected["invalid_utf8"].position in (5, 6)
 
 
 def test_oversized_line_is_rejected_without_reading_it_whole(tmp_path):
-    path = write_jsonl(tmp_path / "big.jsonl", [{"id": "big", "text": "x" * 5000}, {"id": "ok", "text": "fine"}])
+    path = write_jsonl(tmp_path / "big.jsonl",
+                       [{"id": "big", "text": "x" * 5000}, {"id": "ok", "text": "fine"}])
     items = _read(path, max_document_bytes=1000)
     assert [type(i).__name__ for i in items] == ["RejectedRecord", "Document"]
     assert items[0].error == "document_too_large" and items[1].id == "ok"
@@ -57,7 +59,8 @@ def test_oversized_line_is_rejected_without_reading_it_whole(tmp_path):
 def test_compressed_jsonl(tmp_path, suffix):
     payload = "".join(json.dumps({"id": str(i), "text": f"doc {i}"}) + "\n" for i in range(50)).encode()
     path = tmp_path / f"c{suffix}"
-    path.write_bytes(gzip.compress(payload) if suffix.endswith("gz") else zstandard.ZstdCompressor().compress(payload))
+    path.write_bytes(gzip.compress(payload) if suffix.endswith("gz")
+                     else zstandard.ZstdCompressor().compress(payload))
     assert [d.id for d in _read(path)] == [str(i) for i in range(50)]
 
 
@@ -70,12 +73,14 @@ def test_decompression_bomb_is_cut_at_the_limit(tmp_path):
 
 
 def test_parquet_and_text(tmp_path):
-    pq.write_table(pa.table({"doc_id": ["p1", "p2", "p3"], "body": ["one", None, "three"]}), tmp_path / "t.parquet")
+    pq.write_table(pa.table({"doc_id": ["p1", "p2", "p3"], "body": ["one", None, "three"]}),
+                   tmp_path / "t.parquet")
     items = _read(tmp_path / "t.parquet", text_field="body", id_field="doc_id")
     assert [getattr(i, "id", getattr(i, "error", None)) for i in items] == ["p1", "missing_text", "p3"]
     (tmp_path / "note.txt").write_text("Just one document.\nTwo lines.", encoding="utf-8")
     (doc,) = _read(tmp_path / "note.txt")
-    assert doc.text == "Just one document.\nTwo lines." and doc.id == derived_id(str(tmp_path / "note.txt"), 0)
+    assert (doc.text == "Just one document.\nTwo lines."
+            and doc.id == derived_id(str(tmp_path / "note.txt"), 0))
 
 
 def test_bad_parquet_is_rejected_naming_the_file(tmp_path):
@@ -95,5 +100,5 @@ def test_read_documents_transform(tmp_path):
     with TestPipeline(options=PipelineOptions(FNAPI)) as p:
         out = p | ReadDocuments(paths, InputConfig())
         assert_that(out["documents"] | beam.Map(lambda d: d.id), equal_to(["1", "2"]), label="docs")
-        assert_that(out["rejected"] | beam.Map(lambda r: (r.error, r.position)), equal_to([("invalid_json", 2)]),
-                    label="rejected")
+        assert_that(out["rejected"] | beam.Map(lambda r: (r.error, r.position)),
+                    equal_to([("invalid_json", 2)]), label="rejected")

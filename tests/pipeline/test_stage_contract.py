@@ -119,7 +119,8 @@ def test_set_up_names_the_call_made_too_early() -> None:
 class LengthsStage(beam.PTransform):
     """A stage of a user's own: keeps every document and reports (lang, characters) as a summary."""
 
-    summaries = (StageSummary("lengths", "text_lengths", lambda per_wave: [sum(n for _, n in w) for w in per_wave]),)
+    summaries = (StageSummary("lengths", "text_lengths",
+                              lambda per_wave: [sum(n for _, n in w) for w in per_wave]),)
 
     def expand(self, docs: beam.PCollection) -> dict[str, beam.PCollection]:
         lengths = (docs | "Length" >> beam.Map(lambda d: (d.lang, len(d.text)))

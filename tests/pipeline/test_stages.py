@@ -27,7 +27,8 @@ def test_normalize_stage_removes_empty_documents():
     docs = [Document("a", "Cafe\u0301"), Document("b", " \x00\x01 \n")]
     with TestPipeline(options=PipelineOptions(FNAPI)) as p:
         out = p | beam.Create(docs) | Normalize(NormalizeConfig())
-        assert_that(out["kept"] | beam.Map(lambda d: (d.id, d.text)), equal_to([("a", "Caf\u00e9")]), label="kept")
+        assert_that(out["kept"] | beam.Map(lambda d: (d.id, d.text)), equal_to([("a", "Caf\u00e9")]),
+                    label="kept")
         assert_that(out["removed"] | beam.Map(lambda d: (d.id, d.removed_reason)),
                     equal_to([("b", "normalize_empty")]), label="removed")
 

@@ -406,7 +406,8 @@ def test_encode_document_is_the_ids_then_eos() -> None:
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.text(alphabet="ab Zé\u0301\u00e9\u1e9b\u0323\r\n\t 9.'s-中ไ😀\U00011935\U00011930", max_size=80),
        st.integers(1, 12))
-def test_a_long_document_encoded_in_pieces_has_the_whole_texts_ids(qwen: Tokenizer, text: str, size: int) -> None:
+def test_a_long_document_encoded_in_pieces_has_the_whole_texts_ids(qwen: Tokenizer, text: str,
+                                                                   size: int) -> None:
     """``encode_document`` cuts a long text between a newline and a letter: the ids are the whole text's."""
     pieces = list(token_safe_pieces(text, size))
     assert "".join(pieces) == text

@@ -128,7 +128,8 @@ def score_stats(items: Iterable[tuple[str, dict[str, Any]]], config: ScorerConfi
 
 
 def scored_length(doc: Document, max_tokens: int) -> int:
-    """Tokens the model reads for ``doc`` (its ids without the EOS, at most ``max_tokens``): its batch weight."""
+    """Tokens the model reads for ``doc`` (its ids without the EOS, at most ``max_tokens``): its batch
+    weight."""
     n = 0 if doc.tokens is None else max(len(doc.tokens) - 1, 0)
     return max(1, min(n, max_tokens))
 
@@ -137,7 +138,8 @@ def scored_length(doc: Document, max_tokens: int) -> int:
 
 
 class _TokenizeForScoringFn(beam.DoFn):
-    """Document -> the same document with ``tokens`` = its ids with EOS appended (uint32), as Tokenize makes them."""
+    """Document -> the same document with ``tokens`` = its ids with EOS appended (uint32), as Tokenize
+    makes them."""
 
     def __init__(self, tokenizer: str) -> None:
         super().__init__()
@@ -181,7 +183,8 @@ class QualityModelHandler(ModelHandler[Document, Document, Any]):
     def run_inference(self, batch: Sequence[Document], model: Any,
                       inference_args: dict[str, Any] | None = None) -> Iterable[Document]:
         n = self.config.max_tokens
-        rows = [[] if d.tokens is None else d.tokens[: min(max(len(d.tokens) - 1, 0), n)].tolist() for d in batch]
+        rows = [[] if d.tokens is None else d.tokens[: min(max(len(d.tokens) - 1, 0), n)].tolist()
+                for d in batch]
         scores = model.score(rows)
         return [dataclasses.replace(d, quality_score=float(s)) for d, s in zip(batch, scores, strict=True)]
 
@@ -196,7 +199,8 @@ class QualityModelHandler(ModelHandler[Document, Document, Any]):
 
 
 class _BucketFn(beam.DoFn):
-    """Sets ``quality_bucket`` from the language's quantiles; removes below-threshold and token-less documents."""
+    """Sets ``quality_bucket`` from the language's quantiles; removes below-threshold and token-less
+    documents."""
 
     def __init__(self, config: ScorerConfig, keep_tokens: bool) -> None:
         super().__init__()
@@ -227,7 +231,8 @@ class _BucketFn(beam.DoFn):
         yield doc if self.keep_tokens else dataclasses.replace(doc, tokens=None)
 
     def finish_bundle(self) -> None:
-        progress.flush()  # removals come after the file's reader finished (the quantiles wait for every score)
+        # removals come after the file's reader finished (the quantiles wait for every score)
+        progress.flush()
 
 
 def _language_score(doc: Document) -> Iterator[tuple[str, float]]:
@@ -241,7 +246,8 @@ def _summarise(item: tuple[str, tuple], config: ScorerConfig) -> tuple[str, dict
 
 
 class ScoreDocuments(beam.PTransform):
-    """Model quality scores, per-language buckets and thresholds; returns ``{"kept", "removed", "percentiles"}``.
+    """Model quality scores, per-language buckets and thresholds; returns
+    ``{"kept", "removed", "percentiles"}``.
 
     ``keep_tokens``: leave the scorer's token ids on kept documents for the Tokenize stage to reuse. Only
     correct when the run's tokenizer is the scorer's (``config.tokenizer``); pass False otherwise.
@@ -257,7 +263,8 @@ class ScoreDocuments(beam.PTransform):
 
     def _merge_waves(self, per_wave: list[list[Any]]) -> dict[str, Any]:
         """The stats.json ``scorer`` section: quantiles are per wave, so one wave's are the run's own."""
-        sections = [score_stats([(lang, summary) for lang, summary in items], self._config) for items in per_wave]
+        sections = [score_stats([(lang, summary) for lang, summary in items], self._config)
+                    for items in per_wave]
         return sections[0] if len(sections) == 1 else {"per_wave": sections}
 
     def expand(self, docs: beam.PCollection) -> dict[str, beam.PCollection]:
