@@ -408,17 +408,21 @@ def compare_with_baseline(rev: str, docs: list[Document], repeats: int) -> dict:
     dup_limit = 0.10  # the smallest default duplicated n-gram limit, as a share of characters
     pairs = list(zip(docs, words, strict=True))
     segmented = {(d.text, d.lang): w for d, w in pairs}
+    indexed = {(d.text, d.lang): segment.WordIndex.from_words([w]) for d, w in pairs}
 
     def looked_up(stats_module: object, chain: object) -> Callable[[], object]:
         """The chain with each text's ICU words looked up (segmented beforehand): the chain's own work."""
+        # Older revisions segment through ``segment_words`` (a word list), newer through ``word_index``.
+        name = "segment_words" if hasattr(stats_module, "segment_words") else "word_index"
+        segment_fn = getattr(stats_module, name)
+        known = segmented if name == "segment_words" else indexed
+
         def run() -> object:
-            segment_words = stats_module.segment_words
-            stats_module.segment_words = (
-                lambda text, lang: segmented.get((text, lang)) or segment_words(text, lang))
+            setattr(stats_module, name, lambda text, lang: known.get((text, lang)) or segment_fn(text, lang))
             try:
                 return [chain.apply(d) for d in docs]
             finally:
-                stats_module.segment_words = segment_words
+                setattr(stats_module, name, segment_fn)
         return run
 
     jobs = {

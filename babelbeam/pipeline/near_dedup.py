@@ -186,7 +186,7 @@ class _JaccardCheckFn(beam.DoFn):
     def __init__(self, threshold: float) -> None:
         super().__init__()
         self._threshold = threshold
-        self._counters = Counters("minhash")  # jaccard_checked, jaccard_rejected, jaccard_unchecked_index_edges
+        self._counters = Counters("minhash")  # jaccard_checked, _rejected, _unchecked_index_edges
 
     def process(self, element: tuple[Node, dict[str, Iterable[Any]]]) -> Iterator[Edge]:
         v, groups = element
