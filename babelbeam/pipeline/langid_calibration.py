@@ -1,15 +1,16 @@
 """The language-ID calibration pre-pass behind ``langid.thresholds: auto``.
 
-Like the stop-word pre-pass (``stopword_pass.py``) it derives per-language settings from the corpus itself,
-as FineWeb-2 did: ``CalibrateThresholds`` takes normalised documents, keeps a deterministic sample (a hash of
-the document id below ``langid.calibration_sample``), identifies each and adds its label score to its
-language's ``ScoreHistogram`` (bounded memory, merged across workers in any order), then writes the
-thresholds YAML (``langid_calibration.calibration_yaml``) that ``babelbeam run`` uses for every wave.
+Like the stop-word pre-pass (``stopword_pass.py``) it derives per-language settings from the corpus itself, as
+FineWeb-2 did: ``CalibrateRunInputs`` normalises the documents, keeps a deterministic sample (a hash of the
+document id below ``langid.calibration_sample``), identifies each and adds its label score to its language's
+``ScoreHistogram`` (bounded memory, merged across workers in any order), then writes the thresholds YAML
+(``langid_calibration.calibration_yaml``) that ``babelbeam run`` uses for every wave.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 from collections.abc import Iterable, Iterator
 
@@ -70,10 +71,7 @@ class HistogramFn(beam.CombineFn):
         return acc
 
     def merge_accumulators(self, accs: Iterable[ScoreHistogram]) -> ScoreHistogram:
-        merged = ScoreHistogram()
-        for acc in accs:
-            merged = merged.merge(acc)
-        return merged
+        return functools.reduce(ScoreHistogram.merge, accs, ScoreHistogram())
 
     def extract_output(self, acc: ScoreHistogram) -> ScoreHistogram:
         return acc
@@ -85,56 +83,37 @@ class _WriteCalibration(beam.DoFn):
         self.config, self.path, self.header = config, path, header
 
     def process(self, items: list[tuple[str, ScoreHistogram]]) -> Iterator[str]:
-        cal = calibrate(
-            dict(items),
-            floor=self.config.calibration_floor,
-            ceiling=self.config.calibration_ceiling,
-            min_documents=self.config.calibration_min_documents,
-        )
-        text = calibration_yaml(cal, header=self.header, model=self.config.model or "lid.176.ftz")
+        c = self.config
+        cal = calibrate(dict(items), floor=c.calibration_floor, ceiling=c.calibration_ceiling,
+                        min_documents=c.calibration_min_documents)
+        text = calibration_yaml(cal, header=self.header, model=c.model or "lid.176.ftz")
         write_atomically(self.path, text.encode("utf-8"))
         yield self.path
 
 
-class CalibrateThresholds(beam.PTransform):
-    """Normalised documents -> the thresholds YAML written to ``path``; returns a PCollection of that path."""
-
-    def __init__(self, config: LangIdConfig, path: str, header: str = "") -> None:
-        super().__init__()
-        validate_config(config)
-        self._config, self._path, self._header = config, path, header
-
-    def expand(self, docs: beam.PCollection) -> beam.PCollection:
-        share = self._config.calibration_sample
-        return (
-            docs
-            | "Sample" >> beam.Filter(lambda d: in_sample(d.id, share))
-            | "Score" >> beam.ParDo(ScoreLanguageFn(self._config))
-            | "Histogram" >> beam.CombinePerKey(HistogramFn())
-            | "Gather" >> beam.combiners.ToList()
-            | "Write" >> beam.ParDo(_WriteCalibration(self._config, self._path, self._header))
-        )
-
-
 class CalibrateRunInputs(beam.PTransform):
     """A run's inputs, read and normalised as its annotate phase reads them, -> the thresholds YAML at
-    ``path``."""
+    ``path``; returns a PCollection of that path."""
 
     def __init__(self, paths: list[str], config: RunConfig, path: str, id_root: str) -> None:
         super().__init__()
         self._paths, self._config, self._path, self._id_root = paths, config, path, id_root
 
     def expand(self, pbegin: beam.pvalue.PBegin) -> beam.PCollection:
-        config = self._config
+        config, langid = self._config, self._config.langid
         header = (
-            f"langid.thresholds: auto -- computed by babelbeam run on {config.langid.calibration_sample:.0%} "
+            f"langid.thresholds: auto -- computed by babelbeam run on {langid.calibration_sample:.0%} "
             f"of {len(self._paths)} input files (documents chosen by a hash of their id)\n"
-            f"rule: max({config.langid.calibration_floor}, min({config.langid.calibration_ceiling}, "
+            f"rule: max({langid.calibration_floor}, min({langid.calibration_ceiling}, "
             "median - std)) per language; languages with fewer than "
-            f"{config.langid.calibration_min_documents} sampled documents keep the default threshold"
+            f"{langid.calibration_min_documents} sampled documents keep the default threshold"
         )
-        docs = (pbegin | "Read" >> ReadDocuments(self._paths, config.input, id_root=self._id_root))[
-            "documents"
-        ]
-        docs = (docs | "Normalize" >> Normalize(config.normalize))[KEPT]
-        return docs | "CalibrateThresholds" >> CalibrateThresholds(config.langid, self._path, header)
+        read = pbegin | "Read" >> ReadDocuments(self._paths, config.input, id_root=self._id_root)
+        return (
+            (read["documents"] | "Normalize" >> Normalize(config.normalize))[KEPT]
+            | "Sample" >> beam.Filter(lambda d, share=langid.calibration_sample: in_sample(d.id, share))
+            | "Score" >> beam.ParDo(ScoreLanguageFn(langid))
+            | "Histogram" >> beam.CombinePerKey(HistogramFn())
+            | "Gather" >> beam.combiners.ToList()
+            | "Write" >> beam.ParDo(_WriteCalibration(langid, self._path, header))
+        )

@@ -1,12 +1,12 @@
 """``babelbeam langid``: the modes of ``babelbeam.filters.langid_cli``, with ``--input`` read like ``run``.
 
 The command lives here, beside the readers, because ``--input`` reads through
-``babelbeam.pipeline.sources.read_file`` (Beam's FileSystems: local paths, ``gs://`` and the like), and
-only ``pipeline/`` may import Beam. The other modes (``--eval``, ``--coverage``) are plain Python and stay
-in ``filters/langid_cli.py``; this module hands them over unchanged.
+``babelbeam.pipeline.sources.read_file`` (Beam's FileSystems: local paths, ``gs://`` and the like), and only
+``pipeline/`` may import Beam. The other modes (``--eval``, ``--coverage``) are plain Python and stay in
+``filters/langid_cli.py``; this module hands them over unchanged.
 
-``--input`` streams: records are annotated one at a time, in file order (files sorted by path), into
-temporary files beside the output that are renamed into place once every record is accounted for.
+``--input`` streams: records are annotated one at a time, in file order (files sorted by path), into temporary
+files beside the output that are renamed into place once every record is accounted for.
 """
 
 from __future__ import annotations
@@ -38,9 +38,7 @@ UNWRITABLE = "invalid_utf8"
 """Rejection kind of a record whose other fields hold unpaired surrogates (JSON text cannot carry them)."""
 
 
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """Flags of ``babelbeam langid`` (all modes)."""
-    modes.add_arguments(parser)
+add_arguments = modes.add_arguments  # the flags of every mode
 
 
 def rejected_path(output: Path) -> Path:

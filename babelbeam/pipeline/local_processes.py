@@ -1,10 +1,9 @@
 """Independent phase units (waves, groups of output buckets) run side by side in local processes.
 
-Each unit is a whole in-process Beam pipeline that shares nothing with the others
-but files, so no element crosses a process boundary (Beam's own
-``--direct_running_mode=multi_processing`` sends every element to its workers and
-back over gRPC, about 20% more CPU). This module imports no Beam itself so a
-fresh worker process configures logging before Beam's import logs.
+Each unit is a whole in-process Beam pipeline that shares nothing with the others but files, so no element
+crosses a process boundary (Beam's own ``--direct_running_mode=multi_processing`` sends every element to its
+workers and back over gRPC, about 20% more CPU). This module imports no Beam itself so a fresh worker process
+configures logging before Beam's import logs.
 """
 
 from __future__ import annotations

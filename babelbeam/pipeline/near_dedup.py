@@ -1,9 +1,8 @@
 """MinHash-LSH clustering of signature records as a Beam graph that scales with the runner's workers.
 
-``ClusterSignatures`` is the near-duplicate half of the dedup phase (``pipeline/phases/dedup.py``, which
-makes the signatures in annotate and persists them): band entries, ranks and optional shingle sets in,
-``(id, ClusterMember(dup_cluster, size, representative))`` out for every new member of a cluster of two or
-more.
+``ClusterSignatures`` is the near-duplicate half of the dedup phase (``pipeline/phases/dedup.py``, which makes
+the signatures in annotate and persists them): band entries, ranks and optional shingle sets in, ``(id,
+ClusterMember(dup_cluster, size, representative))`` out for every new member of a cluster of two or more.
 ``dup_cluster`` is the smallest id in the near-duplicate component; each cluster keeps one representative
 (highest ``quality_score`` when any member has one, else the smallest id), the rest become
 ``minhash_duplicate``. No text is involved.
@@ -12,32 +11,28 @@ Steps, and what each holds in memory (n = documents, b = bands):
 
 1. Signatures (annotate, ``phases/annotate.py:signature_row``): shingles -> MinHash signature -> b band
    hashes and, with the Jaccard check, the shingle hashes (4 bytes a distinct shingle).
-2. ``Buckets`` (GroupByKey on band key) -> an edge from each member to the
-   bucket's smallest id (a star, not all pairs) -> ``Distinct``. The bucket is
-   streamed twice (min, then edges); a bucket above ``max_bucket_size`` links
-   only its ``max_bucket_size`` smallest ids (a heap of that size), counted.
-3. Optional Jaccard check: edges joined with both ends' shingle sets by id
-   (two CoGroupByKeys); per key: one shingle set and that node's edge list.
-4. Connected components: ``cc_rounds`` alternating large-star / small-star
-   rounds (Kiveris et al. 2014), unrolled at construction; each node's
-   neighbour list is streamed twice, never held. Then a final per-node pass
-   finds the edges not yet in star form (nodes with two parents, or a parent
-   and children); only those, at most ``max_residual_edges``, meet in one
-   process for a union-find, whose result (residual nodes only) is a side
-   input. Everything already in stars is labelled without it.
-5. ``Clusters``: labels joined with ranks by id, grouped by root (streamed
-   twice: size, min id and representative, then one record per member).
+2. ``Buckets`` (GroupByKey on band key) -> an edge from each member to the bucket's smallest id (a star, not
+   all pairs) -> ``Distinct``. The bucket is streamed twice (min, then edges); a bucket above
+   ``max_bucket_size`` links only its ``max_bucket_size`` smallest ids (a heap of that size), counted.
+3. Optional Jaccard check: edges joined with both ends' shingle sets by id (two CoGroupByKeys); per key: one
+   shingle set and that node's edge list.
+4. Connected components: ``cc_rounds`` alternating large-star / small-star rounds (Kiveris et al. 2014),
+   unrolled at construction; each node's neighbour list is streamed twice, never held. Then a final per-node
+   pass finds the edges not yet in star form (nodes with two parents, or a parent and children); only those,
+   at most ``max_residual_edges``, meet in one process for a union-find, whose result (residual nodes only)
+   is a side input. Everything already in stars is labelled without it.
+5. ``Clusters``: labels joined with ranks by id, grouped by root (streamed twice: size, min id and
+   representative, then one record per member).
 
 Dedup against an existing dataset: every run writes its survivors' ``(id, bands)`` to ``DIR/minhash/`` (the
-parameters are kept in the Parquet schema metadata); ``index_dir`` reads them back, old ids enter the graph
-as nodes ``id + OLD_SUFFIX``, buckets with only old members are skipped, and a cluster with an old member
-keeps no new member. Old documents are never emitted.
+parameters are kept in the Parquet schema metadata); ``index_dir`` reads them back, old ids enter the graph as
+nodes ``id + OLD_SUFFIX``, buckets with only old members are skipped, and a cluster with an old member keeps
+no new member. Old documents are never emitted.
 """
 
 from __future__ import annotations
 
 import heapq
-import logging
 from collections.abc import Iterable, Iterator
 from typing import Any, NamedTuple
 
@@ -51,8 +46,6 @@ from babelbeam.pipeline.stages.base import Counters, counter
 from babelbeam.pipeline.workdir import INDEX_DIR, INDEX_PREFIX
 from babelbeam.schemas.config import ConfigError
 from babelbeam.schemas.minhash_config import SIGNATURE_VERSIONS, MinHashConfig
-
-log = logging.getLogger(__name__)
 
 MINHASH_DUPLICATE = "minhash_duplicate"
 """Removal reason of a near duplicate that is not its cluster's representative."""
@@ -74,15 +67,9 @@ def _is_old(node: Node) -> bool:
     return node.endswith(OLD_SUFFIX)
 
 
-def _display_id(node: Node) -> str:
-    return node[: -len(OLD_SUFFIX)] if node.endswith(OLD_SUFFIX) else node
-
-
 def rank_key(doc_id: str, quality_score: float | None) -> RankKey:
     """Sort key whose minimum is a cluster's representative."""
-    if quality_score is None:
-        return (1, 0.0, doc_id)
-    return (0, -float(quality_score), doc_id)
+    return (1, 0.0, doc_id) if quality_score is None else (0, -float(quality_score), doc_id)
 
 
 def index_schema(config: MinHashConfig) -> pa.Schema:
@@ -127,12 +114,6 @@ def check_index(index_dir: str, config: MinHashConfig) -> str:
             raise ConfigError(f"minhash.index_dir: {match.path} was written with other MinHash parameters "
                               f"({diff}){hint}")
     return pattern
-
-
-def _index_entries(row: dict[str, Any]) -> Iterator[tuple[int, Node]]:
-    node = row["id"] + OLD_SUFFIX
-    for key in row["bands"]:
-        yield int(key), node
 
 
 # ------------------------------------------------------------------------------------------------------------
@@ -230,10 +211,7 @@ class _SmallStarFn(beam.DoFn):
 
     def process(self, element: tuple[Node, Iterable[Node]]) -> Iterator[Edge]:
         u, neighbours = element
-        m = None
-        for v in neighbours:
-            if v < u and (m is None or v < m):
-                m = v
+        m = min((v for v in neighbours if v < u), default=None)
         if m is None:
             return
         yield m, u
@@ -278,8 +256,7 @@ def _residual_roots(edges: list[Edge], max_edges: int) -> dict[Node, Node]:
     if len(edges) > max_edges:
         raise RuntimeError(
             f"MinHash connected components: {len(edges)} edges left after the star rounds, more than "
-            f"minhash.max_residual_edges={max_edges}; raise minhash.cc_rounds"
-        )
+            f"minhash.max_residual_edges={max_edges}; raise minhash.cc_rounds")
     parent: dict[Node, Node] = {}
 
     def find(x: Node) -> Node:
@@ -306,8 +283,7 @@ class ConnectedComponents(beam.PTransform):
 
     def __init__(self, rounds: int, max_residual_edges: int) -> None:
         super().__init__()
-        self._rounds = rounds
-        self._max_residual = max_residual_edges
+        self._rounds, self._max_residual = rounds, max_residual_edges
 
     def expand(self, edges: beam.PCollection) -> beam.PCollection:
         for r in range(self._rounds):
@@ -327,15 +303,13 @@ class ConnectedComponents(beam.PTransform):
             | "FinalGroup" >> beam.GroupByKey()
             | "Classify" >> beam.ParDo(_ClassifyFn()).with_outputs(_RESIDUAL, main="labels")
         )
-        max_residual = self._max_residual
         roots = (
             classified[_RESIDUAL]
             | "GatherResidual" >> beam.combiners.ToList()
-            | "ResidualUnionFind" >> beam.Map(_residual_roots, max_residual)
+            | "ResidualUnionFind" >> beam.Map(_residual_roots, self._max_residual)
         )
         return classified["labels"] | "ApplyResidual" >> beam.Map(
-            lambda kv, table: (kv[0], table.get(kv[1], kv[1])), table=beam.pvalue.AsSingleton(roots)
-        )
+            lambda kv, table: (kv[0], table.get(kv[1], kv[1])), table=beam.pvalue.AsSingleton(roots))
 
 
 # ------------------------------------------------------------------------------------------------------------
@@ -373,7 +347,7 @@ class _ClusterFn(beam.DoFn):
         size, smallest, best, has_old = 0, None, None, False
         for node, rank in members:  # pass 1
             size += 1
-            shown = _display_id(node)
+            shown = node.removesuffix(OLD_SUFFIX)
             if smallest is None or shown < smallest:
                 smallest = shown
             if _is_old(node):
@@ -408,7 +382,8 @@ class ClusterSignatures(beam.PTransform):
             old = (
                 entries.pipeline
                 | "ReadIndex" >> beam.io.ReadFromParquet(self._index_pattern, columns=["id", "bands"])
-                | "IndexEntries" >> beam.FlatMap(_index_entries)
+                | "IndexEntries" >> beam.FlatMap(
+                    lambda row: ((int(k), row["id"] + OLD_SUFFIX) for k in row["bands"]))
             )
             entries = (entries, old) | "WithIndex" >> beam.Flatten()
 

@@ -1,8 +1,8 @@
 """Beam pipeline options for babelbeam runs: Beam's options pass through; the FnApiRunner is the default.
 
-An argument that is neither the command's nor a registered Beam option is refused
-before any work (``unknown_beam_args``): Beam itself only warns "Discarding
-unparseable args" and runs without what the user asked for.
+An argument that is neither the command's nor a registered Beam option is refused before any work
+(``unknown_beam_args``): Beam itself only warns "Discarding unparseable args" and runs without what the user
+asked for.
 """
 
 from __future__ import annotations

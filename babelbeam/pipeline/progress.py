@@ -1,24 +1,24 @@
 """Progress of a running phase, from the workers' own counts, for the orchestrator to show.
 
-Beam's metrics cannot serve: the in-process FnApiRunner's ``Pipeline.run()`` returns only when the
-pipeline is done, and its counters are read from the result afterwards; other runners expose them in
-their own consoles at their own pace. So the workers write their own small progress records through
-Beam ``FileSystems`` (local disk, GCS, S3, HDFS alike) under ``DIR/work/progress/``, and the orchestrator
-(``pipeline/run.py``) reads them in a background thread while the phase runs:
+Beam's metrics cannot serve: the in-process FnApiRunner's ``Pipeline.run()`` returns only when the pipeline is
+done, and its counters are read from the result afterwards; other runners expose them in their own consoles at
+their own pace. So the workers write their own small progress records through Beam ``FileSystems`` (local
+disk, GCS, S3, HDFS alike) under ``DIR/work/progress/``, and the orchestrator (``pipeline/run.py``) reads them
+in a background thread while the phase runs:
 
-- **annotate** (phase 1): each worker process keeps, per input file it reads, the compressed bytes read,
-  the records read and rejected, and the documents a stage removed (the stages find the file by the
-  document's ``source``). Every ``interval_s`` seconds and at the end of each file it rewrites one record,
-  ``work/progress/wave-WWWWW-<process>.json``, with its totals. The hot path is a few integer additions
-  per document; the I/O is one small file per process every few seconds.
-- **write** (phase 3): each output bucket rewrites ``work/progress/write-BBBBB.json`` (documents merged,
-  kept, duplicates, tokens, shards) every ``interval_s`` seconds and when it finishes.
+- **annotate** (phase 1): each worker process keeps, per input file it reads, the compressed bytes read, the
+  records read and rejected, and the documents a stage removed (the stages find the file by the document's
+  ``source``). Every ``interval_s`` seconds and at the end of each file it rewrites one record,
+  ``work/progress/wave-WWWWW-<process>.json``, with its totals. The hot path is a few integer additions per
+  document; the I/O is one small file per process every few seconds.
+- **write** (phase 3): each output bucket rewrites ``work/progress/write-BBBBB.json`` (documents merged, kept,
+  duplicates, tokens, shards) every ``interval_s`` seconds and when it finishes.
 
 The records are progress only: a retried bundle counts its file again from zero, and a worker's last few
 seconds may be missing until its next write. Exact figures come from each wave's counts and each bucket's
-marker, which the orchestrator shows when a phase ends. ``finalize`` deletes ``work/progress/``, so a
-finished run's files do not depend on how it was watched, and a phase unit that runs again deletes its
-own records first.
+marker, which the orchestrator shows when a phase ends. ``finalize`` deletes ``work/progress/``, so a finished
+run's files do not depend on how it was watched, and a phase unit that runs again deletes its own records
+first.
 """
 
 from __future__ import annotations
@@ -37,18 +37,13 @@ from typing import IO, Any
 
 from apache_beam.io.filesystems import FileSystems
 
-from babelbeam.console import Bar, Console
+from babelbeam.console import Console
 from babelbeam.pipeline.sinks import write_atomically
-from babelbeam.pipeline.workdir import WorkDir
+from babelbeam.pipeline.workdir import WorkDir, matches, read_json
 
 WORKER_INTERVAL_S = 2.0
 """Longest a worker goes without rewriting its progress record (files also write one when they end)."""
-_PROCESS_TOKEN = uuid.uuid4().hex[:12]
-
-
-def _process_id() -> str:
-    # uuid per interpreter, pid for forked children that inherit it.
-    return f"{_PROCESS_TOKEN}-{os.getpid()}"
+_PROCESS_TOKEN = uuid.uuid4().hex[:12]  # per interpreter; a record name adds the pid, for forked children
 
 
 # ------------------------------------------------------------------------------------------------------------
@@ -73,9 +68,9 @@ class FileProgress:
         self.owner = owner
         self.stream: IO[bytes] | None = None
         self.size: int | None = None
-        self.records = self.rejected = self.skipped = self.removed = 0  # records: every item the file yields
-        # kept: documents through every stage (a batching stage decides some later than it reads them)
-        self.kept = 0
+        # records: every item the file yields; kept: documents through every stage (a batching stage decides
+        # some later than it reads them)
+        self.records = self.rejected = self.skipped = self.removed = self.kept = 0
         self.done = False
 
     def opened(self, stream: IO[bytes]) -> None:
@@ -197,7 +192,7 @@ def _write(unit: _UnitProgress) -> None:
             unit.dirty, unit.last_write = False, time.monotonic()
         data = json.dumps(snapshot, sort_keys=True).encode("utf-8")
         try:
-            write_atomically(f"{unit.target.prefix}-{_process_id()}.json", data)
+            write_atomically(f"{unit.target.prefix}-{_PROCESS_TOKEN}-{os.getpid()}.json", data)
         except OSError:
             pass  # progress is best effort: the work itself must not fail for it
 
@@ -209,14 +204,13 @@ class BucketProgress:
         # interval_s None: nobody watches the run, nothing is written
         self.path = WorkDir(output_dir).write_progress(bucket) if interval_s is not None else None
         self.interval_s = interval_s
-        self.counts = {"documents": 0, "kept": 0, "duplicates": 0, "tokens": 0, "shards": 0}
+        self.counts = Counter(documents=0, kept=0, duplicates=0, tokens=0, shards=0)
         self.last_write = time.monotonic()
 
     def add(self, **deltas: int) -> None:
         if self.path is None:
             return
-        for key, n in deltas.items():
-            self.counts[key] += n
+        self.counts.update(deltas)
         if time.monotonic() - self.last_write >= self.interval_s:
             self.write()
 
@@ -237,7 +231,7 @@ class BucketProgress:
 def _read_records(pattern: str) -> dict[str, dict[str, Any]]:
     """path -> record of every progress record matching ``pattern``; records mid-rename are skipped."""
     try:
-        paths = [m.path for m in FileSystems.match([pattern])[0].metadata_list]
+        paths = matches(pattern)
     except Exception:  # noqa: BLE001  (a listing that fails now is retried at the next poll)
         return {}
     out = {}
@@ -252,170 +246,128 @@ def _read_records(pattern: str) -> dict[str, dict[str, Any]]:
     return out
 
 
+_EXACT_KEYS = {"read": "documents", "removed": "removed", "rejected": "rejected", "skipped": "skipped"}
+
+
 def _counts_totals(counts: list) -> dict[str, int]:
     """Documents read, removed, rejected and skipped records of one wave's exact counts file."""
-    totals = {"documents": 0, "removed": 0, "rejected": 0, "skipped": 0}
+    totals = dict.fromkeys(_EXACT_KEYS.values(), 0)
     for (kind, _, _), n in counts:
-        key = {"read": "documents", "removed": "removed", "rejected": "rejected",
-               "skipped": "skipped"}.get(kind)
-        if key:
-            totals[key] += n
+        if kind in _EXACT_KEYS:
+            totals[_EXACT_KEYS[kind]] += n
     return totals
 
 
-def _records_text(read: int, kept: int, removed: int, rejected: int, skipped: int) -> str:
-    text = f"read {read:,} | kept {kept:,} | removed {removed:,} | rejected {rejected:,}"
-    return text + (f" | skipped {skipped:,}" if skipped else "")  # WARC requests and the like
-
-
-def poll_seconds(console: Console) -> float:
-    """How often the orchestrator reads the records: often enough for a bar, or for the next line."""
-    return 0.5 if console.live else min(console.interval_s, 1.0)
+def _records_text(totals: Counter[str], files: int) -> str:
+    """The line of the readers' ``totals`` (in the progress records' keys) of ``files`` input files."""
+    text = (f"read {totals['records']:,} | kept {totals['kept']:,} | removed {totals['removed']:,} | "
+            f"rejected {totals['rejected']:,}")
+    if totals["skipped"]:  # WARC requests and the like
+        text += f" | skipped {totals['skipped']:,}"
+    return text + f" | files {totals['files_done']}/{files}"
 
 
 @contextmanager
-def polling(bar: Bar, status: Callable[[], tuple[float, str]], every_s: float) -> Iterator[None]:
-    """While the block runs, a background thread shows ``status()`` (amount done, text) every ``every_s``."""
+def _showing(console: Console, desc: str, total: float | None, unit: str,
+             status: Callable[[], tuple[float, str]],
+             final: Callable[[], tuple[float, str]] | None = None) -> Iterator[None]:
+    """A bar that a background thread updates with ``status()`` (amount done, text) while the block runs,
+    often enough for a live bar or for the next line; then ``final()`` (default ``status()``) once more."""
+    every_s = 0.5 if console.live else min(console.interval_s, 1.0)
     stop = threading.Event()
+    with console.bar(desc, total=total, unit=unit) as bar:
 
-    def poll() -> None:
-        while not stop.wait(every_s):
-            n, text = status()
-            bar.update(n, text)
+        def poll() -> None:
+            while not stop.wait(every_s):
+                bar.update(*status())
 
-    thread = threading.Thread(target=poll, name="babelbeam-progress", daemon=True)
-    thread.start()
-    try:
-        yield
-    finally:
-        stop.set()
-        thread.join()
+        thread = threading.Thread(target=poll, name="babelbeam-progress", daemon=True)
+        thread.start()
+        try:
+            yield
+        finally:
+            stop.set()
+            thread.join()
+        bar.update(*(final or status)(), force=True)
 
 
-@contextmanager
 def watch_reading(console: Console, target: ProgressTarget, sizes: dict[str, int],
-                  desc: str) -> Iterator[None]:
+                  desc: str) -> contextlib.AbstractContextManager:
     """Show the readers' records under ``target`` (one pipeline that reads ``sizes``' files) while it runs."""
     total = sum(sizes.values())
 
     def status() -> tuple[float, str]:
-        totals = Counter()
+        totals: Counter[str] = Counter()
         for record in _read_records(f"{target.prefix}-*.json").values():
             totals.update(record)
-        read, rejected, skipped, removed = (totals[k] for k in ("records", "rejected", "skipped", "removed"))
-        text = (_records_text(read, read - rejected - skipped - removed, removed, rejected, skipped)
-                + f" | files {totals['files_done']}/{len(sizes)}")
-        return min(totals["bytes"], total), text
+        totals["kept"] = totals["records"] - totals["rejected"] - totals["skipped"] - totals["removed"]
+        return min(totals["bytes"], total), _records_text(totals, len(sizes))
 
-    with console.bar(desc, total=total, unit="B") as bar, polling(bar, status, poll_seconds(console)):
-        yield
-        n, text = status()
-        bar.update(n, text, force=True)
+    return _showing(console, desc, total, "B", status)
 
 
 class RunMonitor:
     """Shows a run's phases on a ``Console`` from the progress records, polled in a background thread."""
 
-    def __init__(self, output_dir: str, console: Console, sizes: dict[str, int],
-                 read_json: Callable[[str], Any]) -> None:
-        self.output_dir, self.console, self.sizes, self._read_json = output_dir, console, sizes, read_json
-        self._workdir = WorkDir(output_dir)
+    def __init__(self, output_dir: str, console: Console, sizes: dict[str, int]) -> None:
+        self.console, self.sizes, self._workdir = console, sizes, WorkDir(output_dir)
         self._wave_totals: dict[int, dict[str, int]] = {}
-        self.poll_s = poll_seconds(console)
-
-    def _polling(self, bar: Bar,
-                 status: Callable[[], tuple[float, str]]) -> contextlib.AbstractContextManager:
-        return polling(bar, status, self.poll_s)
-
-    def _done_waves(self, waves: int) -> set[int]:
-        done = set()
-        for m in FileSystems.match([self._workdir.work("waves", "wave-*.done")])[0].metadata_list:
-            name = m.path.rsplit("/", 1)[-1]
-            done.add(int(name[len("wave-"):-len(".done")]))
-        return {w for w in done if w < waves}
 
     def wave_totals(self, wave: int) -> dict[str, int]:
         """The exact counts of a finished wave (read once)."""
         if wave not in self._wave_totals:
-            self._wave_totals[wave] = _counts_totals(self._read_json(self._workdir.wave_counts(wave)))
+            self._wave_totals[wave] = _counts_totals(read_json(self._workdir.wave_counts(wave)))
         return self._wave_totals[wave]
 
-    @contextmanager
-    def annotate(self, waves: list[list[str]], pending: list[int]) -> Iterator[None]:
+    def annotate(self, waves: list[list[str]], pending: list[int]) -> contextlib.AbstractContextManager:
         """Phase 1 for the ``pending`` waves: bytes read of their files, records read / kept / removed /
         rejected, waves done."""
         total_bytes = sum(self.sizes.get(path, 0) for w in pending for path in waves[w])
         n_files = sum(len(waves[w]) for w in pending)
 
         def status(final: bool = False) -> tuple[float, str]:
-            done = self._done_waves(len(waves)) & set(pending)
-            records = {"documents": 0, "removed": 0, "rejected": 0, "skipped": 0}
-            kept = 0
-            n_bytes, files_done = 0, 0
+            done = {int(path.rsplit("/", 1)[-1][len("wave-"):-len(".done")])
+                    for path in matches(self._workdir.work("waves", "wave-*.done"))} & set(pending)
+            totals: Counter[str] = Counter()  # in the progress records' keys
             for w in done:
-                totals = self.wave_totals(w)
-                for key, n in totals.items():
-                    records[key] += n
-                kept += totals["documents"] - totals["removed"]
-                n_bytes += sum(self.sizes.get(path, 0) for path in waves[w])
-                files_done += len(waves[w])
+                exact = self.wave_totals(w)
+                totals.update(exact, records=exact["documents"] + exact["rejected"] + exact["skipped"],
+                              kept=exact["documents"] - exact["removed"], files_done=len(waves[w]),
+                              bytes=sum(self.sizes.get(path, 0) for path in waves[w]))
             if not final:
                 for path, record in _read_records(self._workdir.progress("wave-*.json")).items():
                     wave = int(path.rsplit("/", 1)[-1].split("-")[1])
-                    if wave in done or wave not in pending:
-                        continue
-                    skipped = record.get("skipped", 0)
-                    records["documents"] += record["records"] - record["rejected"] - skipped
-                    records["removed"] += record["removed"]
-                    records["rejected"] += record["rejected"]
-                    records["skipped"] += skipped
-                    # Counted as they pass the last stage, not as read minus removed: a batching stage
-                    # decides documents after reading them, and the count must only grow.
-                    kept += record.get("kept", 0)
-                    n_bytes += record["bytes"]
-                    files_done += record["files_done"]
-            read = records["documents"] + records["rejected"] + records["skipped"]
-            text = (_records_text(read, kept, records["removed"],
-                                  records["rejected"], records["skipped"])
-                    + f" | files {files_done}/{n_files} | waves {len(done)}/{len(pending)}")
-            return min(n_bytes, total_bytes), text
+                    # Kept is counted as documents pass the last stage, not as read minus removed: a
+                    # batching stage decides documents after reading them, and the count must only grow.
+                    if wave in pending and wave not in done:
+                        totals.update(record)
+            text = _records_text(totals, n_files) + f" | waves {len(done)}/{len(pending)}"
+            return min(totals["bytes"], total_bytes), text
 
         self.console.print(f"annotate: {len(pending)} wave(s), {n_files} files, "
                            f"{total_bytes / 1e6:,.1f} MB")
-        with self.console.bar("annotate", total=total_bytes, unit="B") as bar, self._polling(bar, status):
-            yield
-            n, text = status(final=True)
-            bar.update(n, text, force=True)
+        return _showing(self.console, "annotate", total_bytes, "B", status, lambda: status(final=True))
 
-    @contextmanager
-    def dedup(self) -> Iterator[None]:
+    def dedup(self) -> contextlib.AbstractContextManager:
         """Phase 2 runs as one pipeline over the signatures: its elapsed time only."""
-        with self.console.bar("dedup", unit="") as bar:
-            with self._polling(bar, lambda: (0, "exact and MinHash duplicates over every wave's signatures")):
-                yield
-            bar.update(0, "done", force=True)
+        return _showing(self.console, "dedup", None, "",
+                        lambda: (0, "exact and MinHash duplicates over every wave's signatures"),
+                        lambda: (0, "done"))
 
-    @contextmanager
-    def write(self, buckets: list[int], documents: int) -> Iterator[None]:
+    def write(self, buckets: list[int], documents: int) -> contextlib.AbstractContextManager:
         """Phase 3 for ``buckets``: documents merged of ``documents`` (the annotated ones), kept, duplicates,
         tokens, shards."""
         pending = set(buckets)
 
         def status() -> tuple[float, str]:
-            totals = {"documents": 0, "kept": 0, "duplicates": 0, "tokens": 0, "shards": 0}
-            done = 0
+            # Each record's "done" is a bool: a sum that starts from 0 counts the buckets done.
+            totals: Counter[str] = Counter(done=0)
             for path, record in _read_records(self._workdir.progress("write-*.json")).items():
-                if int(path.rsplit("-", 1)[-1].split(".")[0]) not in pending:
-                    continue
-                done += bool(record.get("done"))
-                for key in totals:
-                    totals[key] += record.get(key, 0)
+                if int(path.rsplit("-", 1)[-1].split(".")[0]) in pending:
+                    totals.update(record)
             text = (f"kept {totals['kept']:,} | duplicates {totals['duplicates']:,} | "
                     f"tokens {totals['tokens']:,} | shards {totals['shards']:,} | "
-                    f"buckets {done}/{len(buckets)}")
+                    f"buckets {totals['done']}/{len(buckets)}")
             return totals["documents"], text
 
-        with self.console.bar("write", total=documents, unit="documents") as bar, self._polling(bar, status):
-            yield
-            n, text = status()
-            bar.update(n, text, force=True)
+        return _showing(self.console, "write", documents, "documents", status)

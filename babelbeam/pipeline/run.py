@@ -2,37 +2,35 @@
 
 Usage: babelbeam run --input GLOB [GLOB ...] --output DIR [--config FILE] [--resume] [Beam options ...]
 
-The run goes plan -> annotate each wave of files -> dedup over signatures ->
-write each bucket's shards -> finalize (``pipeline/phases/``, one module each;
-docs/architecture.md draws it), each unit marked done under DIR/work/
-(``pipeline/workdir.py``) when it finishes, so --resume after a crash redoes
-only what is missing. Any Beam option passes through (--runner DataflowRunner --project ...);
-without --runner the local in-process FnApiRunner runs each phase. On one
-machine, --processes N runs N waves (and then N groups of output buckets) at
-once, each in its own process with the in-process runner: the units share
-nothing but files, so no element crosses a process boundary.
+The run goes plan -> annotate each wave of files -> dedup over signatures -> write each bucket's shards ->
+finalize (``pipeline/phases/``, one module each; docs/architecture.md draws it), each unit marked done under
+DIR/work/ (``pipeline/workdir.py``) when it finishes, so --resume after a crash redoes only what is missing.
+Any Beam option passes through (--runner DataflowRunner --project ...); without --runner the local in-process
+FnApiRunner runs each phase. On one machine, --processes N runs N waves (and then N groups of output buckets)
+at once, each in its own process with the in-process runner: the units share nothing but files, so no element
+crosses a process boundary.
 
-Local paths (inputs, output, models named in the config) are made absolute in
-the plan, so SDK workers started in another directory open the same files; the
-plan records each input's size and modification time, and --resume refuses a
-run whose inputs, waves or config differ, saying what differs. A run that
-rejects more than input.max_rejected_fraction of its records writes everything,
-then exits 3 (exit codes: babelbeam/errors.py and the README).
+Local paths (inputs, output, models named in the config) are made absolute in the plan, so SDK workers started
+in another directory open the same files; the plan records each input's size and modification time, and
+--resume refuses a run whose inputs, waves or config differ, saying what differs. A run that rejects more than
+input.max_rejected_fraction of its records writes everything, then exits 3 (exit codes: babelbeam/errors.py
+and the README).
 """
 
 from __future__ import annotations
 
 import argparse
-import contextlib
 import copy
 import logging
 import time
+from contextlib import nullcontext
 from typing import Any
 
 from babelbeam.console import Console, add_console_arguments, console_from_args, format_duration
 from babelbeam.errors import EXIT_TOO_MANY_REJECTED, BabelbeamError
 from babelbeam.pipeline import progress
 from babelbeam.pipeline.local_processes import LocalProcesses
+from babelbeam.pipeline.near_dedup import check_index
 from babelbeam.pipeline.options import DEFAULT_RUNNER, log_time, pipeline_options
 from babelbeam.pipeline.phases.annotate import annotate_wave
 from babelbeam.pipeline.phases.dedup import dedup
@@ -115,8 +113,6 @@ def run_pipeline(inputs: list[str], output_dir: str, config: RunConfig, beam_arg
     watched = console is not None and not console.quiet
     _check_processes(processes, beam_args)
     if config.minhash.enabled and config.minhash.index_dir:
-        from babelbeam.pipeline.near_dedup import check_index
-
         check_index(config.minhash.index_dir, config.minhash)  # fail before any work, naming the index
     if config.scorer.enabled and config.scorer.model:
         from babelbeam.model.scorer import check_model
@@ -127,7 +123,7 @@ def run_pipeline(inputs: list[str], output_dir: str, config: RunConfig, beam_arg
     if resume and exists(workdir.manifest):
         return read_json(workdir.stats)
     waves = plan["waves"]
-    monitor = RunMonitor(output_dir, console, input_sizes(inputs), read_json) if watched else None
+    monitor = RunMonitor(output_dir, console, input_sizes(inputs)) if watched else None
     # Workers write progress at least this often; the monitor polls the records in between.
     progress_s = min(progress.WORKER_INTERVAL_S, console.interval_s) if watched else None
     with LocalProcesses(processes) as local:
@@ -143,12 +139,12 @@ def run_pipeline(inputs: list[str], output_dir: str, config: RunConfig, beam_arg
             _LOG.info("annotating %d of %d waves (%d files) in %d process(es)", len(pending), len(waves),
                       sum(len(waves[w]) for w in pending), min(processes, len(pending)))
             id_root = input_root(plan["inputs"])
-            with log_time("annotated"), _watch(monitor and monitor.annotate(waves, pending)):
+            with log_time("annotated"), monitor.annotate(waves, pending) if monitor else nullcontext():
                 local.run([(annotate_wave, (output_dir, config, beam_args, w, waves[w], id_root, progress_s))
                            for w in pending])
         if not exists(workdir.dedup_done):
             _LOG.info("dedup over signatures")
-            with log_time("dedup done"), _watch(monitor and monitor.dedup()):
+            with log_time("dedup done"), monitor.dedup() if monitor else nullcontext():
                 local.run([(dedup, (output_dir, config, beam_args))])
         buckets = [b for b in range(config.output.buckets) if not exists(workdir.bucket_done(b))]
         if buckets:
@@ -160,14 +156,10 @@ def run_pipeline(inputs: list[str], output_dir: str, config: RunConfig, beam_arg
             everything = monitor is not None and len(buckets) == config.output.buckets
             totals = map(monitor.wave_totals, range(len(waves))) if everything else None
             to_merge = sum(t["documents"] - t["removed"] for t in totals) if totals is not None else None
-            with log_time("buckets written"), _watch(monitor and monitor.write(buckets, to_merge)):
+            with log_time("buckets written"), monitor.write(buckets, to_merge) if monitor else nullcontext():
                 local.run([(write_buckets, (output_dir, config, beam_args, g, len(waves), progress_s))
                            for g in groups])
     return finalize(output_dir, config, len(waves))
-
-
-def _watch(monitor_context: contextlib.AbstractContextManager | None) -> contextlib.AbstractContextManager:
-    return monitor_context if monitor_context else contextlib.nullcontext()
 
 
 def rejected_share_problem(stats: dict[str, Any], config: RunConfig, output_dir: str) -> str | None:

@@ -12,8 +12,8 @@ be read, with their kind and position, as ``run`` writes them) and ``DIR/scores.
 percentiles and cut-offs, and the record counts: input = scored + removed + rejected, checked).
 
 Nothing is written into DIR until the pipeline has finished: it writes under ``DIR/_incomplete-<id>/``, then
-the results replace those of an earlier run (``scores.json`` last); a failed run leaves DIR as it was.
-Beam options pass through.
+the results replace those of an earlier run (``scores.json`` last); a failed run leaves DIR as it was. Beam
+options pass through.
 """
 
 from __future__ import annotations
@@ -73,15 +73,9 @@ STAGING_PREFIX = "_incomplete-"
 OUTPUT_PATTERNS = (f"{SCORED_DIR}/{SCORED_DIR}-*.jsonl", "removed/removed-*.jsonl",
                    "rejected/rejected-*.jsonl")
 """The files of a finished score run, relative to DIR (``scores.json`` besides)."""
-COUNTS_NAME = "_counts.json"
 
 
-def count_key(kind: str, reason: str = "", lang: str = "") -> tuple[str, str, str]:
-    """Key of one record in the counts: (kind, reason, language)."""
-    return (kind, reason, lang)
-
-
-def records_section(counts: list[tuple[list[str], int]]) -> dict[str, Any]:
+def records_section(counts: list[tuple[tuple[str, str, str], int]]) -> dict[str, Any]:
     """The ``records`` section of scores.json from the (kind, reason, lang) counts: input, scored, and
     removed, rejected and skipped by reason, and whether ``input == scored + removed + rejected + skipped``
     holds."""
@@ -107,15 +101,10 @@ def _publish(staging: str, output: str) -> None:
     from apache_beam.io.filesystems import FileSystems
 
     from babelbeam.pipeline.sinks import write_atomically
+    from babelbeam.pipeline.workdir import delete_matching, matches
 
-    def matching(directory: str) -> list[str]:
-        return [m.path for pattern in OUTPUT_PATTERNS
-                for m in FileSystems.match([FileSystems.join(directory, pattern)])[0].metadata_list]
-
-    old = matching(output)
-    if old:
-        FileSystems.delete(old)
-    new = matching(staging)
+    delete_matching([FileSystems.join(output, pattern) for pattern in OUTPUT_PATTERNS])
+    new = [path for pattern in OUTPUT_PATTERNS for path in matches(FileSystems.join(staging, pattern))]
     destinations = [FileSystems.join(output, path[len(staging):].lstrip("/")) for path in new]
     for directory in sorted({d.rsplit("/", 1)[0] for d in destinations}):
         if not FileSystems.exists(directory):  # local directories; object stores have none to make
@@ -125,15 +114,6 @@ def _publish(staging: str, output: str) -> None:
     with FileSystems.open(FileSystems.join(staging, SCORES_NAME)) as f:
         write_atomically(FileSystems.join(output, SCORES_NAME), f.read())
     FileSystems.delete([staging])
-
-
-def _delete_staging(output: str) -> None:
-    from apache_beam.io.filesystems import FileSystems
-
-    pattern = FileSystems.join(output, STAGING_PREFIX + "*")
-    stale = [m.path for m in FileSystems.match([pattern])[0].metadata_list]
-    if stale:
-        FileSystems.delete(stale)
 
 
 def main(args: argparse.Namespace) -> int:
@@ -151,18 +131,13 @@ def main(args: argparse.Namespace) -> int:
     from babelbeam.pipeline.stages.langid import IdentifyLanguage
     from babelbeam.pipeline.stages.normalize import Normalize
     from babelbeam.pipeline.stages.score import PERCENTILES, ScoreDocuments, score_stats
-    from babelbeam.pipeline.workdir import REJECTED_DIR, REMOVED_DIR
+    from babelbeam.pipeline.workdir import REJECTED_DIR, REMOVED_DIR, delete_matching
     from babelbeam.schemas import RejectedRecord
     from babelbeam.schemas.config import ConfigError, RunConfig
 
     try:
         config = RunConfig.from_yaml(args.config)
-        base = getattr(config, "scorer", None)
-        if base is None:
-            from babelbeam.schemas.scorer_config import ScorerConfig
-
-            base = ScorerConfig()
-        scorer = scorer_config_from_args(args, base)
+        scorer = scorer_config_from_args(args, config.scorer)
         paths = match_inputs(args.input)
         from babelbeam.model.scorer import check_model
 
@@ -171,22 +146,21 @@ def main(args: argparse.Namespace) -> int:
         print(f"babelbeam score: {e}", file=sys.stderr)
         return 2
     output, with_text, buckets = args.output, args.with_text, args.buckets
-    _delete_staging(output)  # what a killed run left
+    delete_matching([FileSystems.join(output, STAGING_PREFIX + "*")])  # what a killed run left
     staging = FileSystems.join(output, f"{STAGING_PREFIX}{uuid.uuid4().hex[:12]}")
 
     def write_scores(items: list[tuple[str, dict]], counts: list[tuple[tuple[str, str, str], int]]) -> None:
-        stats = {**score_stats(items, scorer), "records": records_section([(list(k), n) for k, n in counts])}
+        stats = {**score_stats(items, scorer), "records": records_section(counts)}
         data = json.dumps(stats, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
         write_atomically(FileSystems.join(staging, SCORES_NAME), data.encode("utf-8"))
 
     try:
         with beam.Pipeline(options=pipeline_options(list(getattr(args, "extra_args", []) or []))) as p:
             read = p | "Read" >> ReadDocuments(paths, config.input)
-            docs = read["documents"]
+            docs, removed = read["documents"], []
             stages = [("Normalize", Normalize(config.normalize))]
             if args.langid:
                 stages.append(("IdentifyLanguage", IdentifyLanguage(config.langid)))
-            removed = []
             for label, stage in stages:
                 result = docs | label >> stage
                 docs = result[KEPT]
@@ -194,29 +168,22 @@ def main(args: argparse.Namespace) -> int:
             scored = docs | "Score" >> ScoreDocuments(scorer, keep_tokens=False)
             removed.append(scored[REMOVED])
             all_removed = removed | "AllRemoved" >> beam.Flatten()
-            _ = scored[KEPT] | "WriteScored" >> WriteSortedJsonl(
-                staging, SCORED_DIR, key=lambda d: d.id,
-                to_dict=lambda d: d.to_json_dict(with_text=with_text), buckets=buckets)
-            _ = all_removed | "WriteRemoved" >> WriteSortedJsonl(
-                staging, REMOVED_DIR, key=lambda d: d.id,
-                to_dict=lambda d: d.to_json_dict(with_text=with_text), buckets=buckets)
+            for label, documents, subdir in (("WriteScored", scored[KEPT], SCORED_DIR),
+                                             ("WriteRemoved", all_removed, REMOVED_DIR)):
+                _ = documents | label >> WriteSortedJsonl(
+                    staging, subdir, key=lambda d: d.id, buckets=buckets,
+                    to_dict=lambda d: d.to_json_dict(with_text=with_text))
             _ = read[REJECTED] | "WriteRejected" >> WriteSortedJsonl(
                 staging, REJECTED_DIR, key=lambda r: f"{r.source}\x00{r.position:012d}",
                 to_dict=RejectedRecord.to_json_dict, buckets=buckets)
-            # Every record once: read (a document) or rejected; each document once: scored or removed.
-            keyed = [
-                read["documents"] | "ReadKeys" >> beam.Map(lambda _: (count_key("read"), 1)),
-                scored[KEPT] | "ScoredKeys" >> beam.Map(lambda d: (count_key("scored", "", d.lang), 1)),
-                all_removed | "RemovedKeys" >> beam.Map(
-                    lambda d: (count_key("removed", d.removed_reason, d.lang), 1)),
-                read[REJECTED] | "RejectedKeys" >> beam.Map(lambda r: (count_key("rejected", r.error), 1)),
-            ]
-            skipped = read.get("skipped")  # (reason, count) per file, from a reader that skips on purpose
-            if skipped is not None:
-                keyed.append(skipped | "SkippedKeys" >> beam.MapTuple(
-                    lambda reason, n: (count_key("skipped", reason), n)))
+            # (kind, reason, lang) keys. Every record once: read (a document) or rejected; each document
+            # once: scored or removed.
             counts = (
-                keyed
+                (read["documents"] | "ReadKeys" >> beam.Map(lambda _: (("read", "", ""), 1)),
+                 scored[KEPT] | "ScoredKeys" >> beam.Map(lambda d: (("scored", "", d.lang), 1)),
+                 all_removed | "RemovedKeys" >> beam.Map(
+                     lambda d: (("removed", d.removed_reason, d.lang), 1)),
+                 read[REJECTED] | "RejectedKeys" >> beam.Map(lambda r: (("rejected", r.error, ""), 1)))
                 | "AllKeys" >> beam.Flatten()
                 | "CountKeys" >> beam.CombinePerKey(sum)
                 | "CountList" >> beam.combiners.ToList()

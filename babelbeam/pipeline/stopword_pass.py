@@ -1,12 +1,10 @@
 """The stop-word pre-pass: derive each language's most frequent words from the corpus, as FineWeb-2 did.
 
-``DeriveStopWords(out_dir)`` takes language-identified documents and writes
-``out_dir/<lang>.txt`` (one word a line, most frequent first) for every
-language with at least ``min_documents`` documents. Frequency is document
-frequency (how many documents use the word), so one spammy page cannot make a
-stop word; words without a letter (numbers) are skipped. Ties break by the word
-itself, so the lists are deterministic. Point ``QualityConfig.stopwords_dir`` at
-``out_dir`` to use them for languages ``stopwordsiso`` lacks.
+``DeriveStopWords(out_dir)`` takes language-identified documents and writes ``out_dir/<lang>.txt`` (one word a
+line, most frequent first) for every language with at least ``min_documents`` documents. Frequency is document
+frequency (how many documents use the word), so one spammy page cannot make a stop word; words without a
+letter (numbers) are skipped. Ties break by the word itself, so the lists are deterministic. Point
+``QualityConfig.stopwords_dir`` at ``out_dir`` to use them for languages ``stopwordsiso`` lacks.
 """
 
 from __future__ import annotations
@@ -90,9 +88,7 @@ class DeriveStopWords(beam.PTransform):
     def __init__(self, out_dir: str, *, top_n: int = 100, min_documents: int = 50,
                  label: str | None = None) -> None:
         super().__init__(label)
-        self.out_dir = out_dir
-        self.top_n = top_n
-        self.min_documents = min_documents
+        self.out_dir, self.top_n, self.min_documents = out_dir, top_n, min_documents
 
     def expand(self, docs: beam.PCollection) -> beam.PCollection:
         top_n, min_docs = self.top_n, self.min_documents

@@ -2,10 +2,9 @@
 
 Usage: babelbeam stopwords --input GLOB [GLOB ...] --output DIR [--config FILE] [--top-n N] [Beam options ...]
 
-Reads and normalises the documents, identifies their language, counts each
-language's words by document frequency and writes DIR/<lang>.txt for every
-language with enough documents (FineWeb-2's method). Point the run config's
-``quality.stopwords_dir`` at DIR to use them.
+Reads and normalises the documents, identifies their language, counts each language's words by document
+frequency and writes DIR/<lang>.txt for every language with enough documents (FineWeb-2's method). Point the
+run config's ``quality.stopwords_dir`` at DIR to use them.
 """
 
 from __future__ import annotations

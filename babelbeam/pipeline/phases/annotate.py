@@ -151,10 +151,6 @@ def write_damaged(path: str, regions: list[dict[str, Any]]) -> None:
     write_json(path, ordered, sort_keys=True, ensure_ascii=False)
 
 
-def write_counts(path: str, counts: list[tuple[tuple[str, str, str], int]]) -> None:
-    write_json(path, sorted([list(key), n] for key, n in counts))
-
-
 class AnnotateWave(beam.PTransform):
     """Phase 1 for one wave of files: per-document stages, then documents and signatures persisted by
     bucket."""
@@ -198,10 +194,8 @@ class AnnotateWave(beam.PTransform):
              | "DamagedList" >> beam.combiners.ToList()
              | "WriteDamaged" >> beam.Map(lambda regions: write_damaged(damaged_path, regions)))
         counts_path = workdir.wave_counts(wave)
-        return (
-            count_keys(read["documents"], all_removed, read[SUMMARIES])
-            | "WriteCounts" >> beam.Map(lambda counts: write_counts(counts_path, counts))
-        )
+        return count_keys(read["documents"], all_removed, read[SUMMARIES]) | "WriteCounts" >> beam.Map(
+            lambda counts: write_json(counts_path, sorted([list(k), n] for k, n in counts)))
 
 
 def annotate_wave(output_dir: str, config: RunConfig, beam_args: list[str], wave: int, files: list[str],

@@ -21,15 +21,6 @@ from babelbeam.schemas.shard import STATS_NAME
 from babelbeam.tokenize.shards import ShardEntry, make_manifest
 
 
-def _summary_sections(workdir: WorkDir, config: RunConfig, waves: int) -> dict[str, Any]:
-    """The stats.json sections the stages declare (``stage.StageSummary``), from each wave's items."""
-    sections = {}
-    for summary in stage_summaries(document_stages(config)):
-        paths = [workdir.wave_summary(wave, summary.name) for wave in range(waves)]
-        sections[summary.name] = summary.merge([read_json(p) if exists(p) else [] for p in paths])
-    return sections
-
-
 def finalize(output_dir: str, config: RunConfig, waves: int) -> dict[str, Any]:
     """stats.json and manifest.json from the phases' markers; the manifest goes last: a finished run."""
     from babelbeam.tokenize import load_tokenizer
@@ -50,7 +41,9 @@ def finalize(output_dir: str, config: RunConfig, waves: int) -> dict[str, Any]:
         counts += [(tuple(k), n) for k, n in marker["counts"]]
         entries += [ShardEntry(**e) for e in marker["entries"]]
     stats = build_stats(counts, entries, damaged)
-    stats.update(_summary_sections(workdir, config, waves))
+    for summary in stage_summaries(document_stages(config)):  # the sections the stages declare, per wave
+        paths = [workdir.wave_summary(wave, summary.name) for wave in range(waves)]
+        stats[summary.name] = summary.merge([read_json(p) if exists(p) else [] for p in paths])
     write_atomically(workdir.stats,
                      (json.dumps(stats, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8"))
     c = stats["conservation"]

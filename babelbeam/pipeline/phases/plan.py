@@ -16,13 +16,9 @@ from babelbeam.filters.langid_calibration import parse_thresholds
 from babelbeam.pipeline.langid_calibration import CalibrateRunInputs
 from babelbeam.pipeline.options import log_time, run_beam
 from babelbeam.pipeline.sinks import write_atomically
-from babelbeam.pipeline.sources import InputError, InputFile, match_input_files
+from babelbeam.pipeline.sources import InputError, match_input_files
 from babelbeam.pipeline.workdir import PLAN_NAME, WorkDir, delete_matching, exists, read_json
 from babelbeam.schemas.config import RunConfig
-
-
-def _input_files(files: list[InputFile]) -> dict[str, dict[str, float]]:
-    return {f.path: {"size": f.size, "mtime": f.mtime} for f in files}
 
 
 def plan_run(inputs: list[str], output_dir: str, config: RunConfig, files_per_wave: int | None,
@@ -38,7 +34,7 @@ def plan_run(inputs: list[str], output_dir: str, config: RunConfig, files_per_wa
     if files_per_wave is not None and files_per_wave < 1:
         raise InputError(f"--files-per-wave must be >= 1, got {files_per_wave}")
     per_wave = files_per_wave or max(-(-len(paths) // processes), 1)
-    plan = {"inputs": paths, "input_files": _input_files(files),
+    plan = {"inputs": paths, "input_files": {f.path: {"size": f.size, "mtime": f.mtime} for f in files},
             "waves": [paths[i:i + per_wave] for i in range(0, len(paths), per_wave)] or [[]],
             "config": config.to_dict()}
     if resume:

@@ -37,11 +37,8 @@ ID_DUPLICATE = "input_id_duplicate"
 
 def iter_bucket_documents(paths: list[str]) -> Iterator[Document]:
     """Merge the bucket's per-wave files (each sorted by ``record_order``) into one stream in that order."""
-    def documents(path: str) -> Iterator[Document]:
-        for rows in stream_parquet_batches(path):
-            yield from rows_to_documents(rows)
-
-    return heapq.merge(*(documents(p) for p in paths), key=record_order)
+    streams = ((doc for rows in stream_parquet_batches(p) for doc in rows_to_documents(rows)) for p in paths)
+    return heapq.merge(*streams, key=record_order)
 
 
 def decided(docs: Iterable[Document],
@@ -134,11 +131,6 @@ class _WriteOutputBucketFn(beam.DoFn):
 
         self.tokenizer = load_tokenizer(self.config.tokenize.tokenizer)
 
-    def _tokens(self, doc: Document) -> np.ndarray:
-        if doc.tokens is not None:  # tokenized by the scorer already (EOS included)
-            return doc.tokens
-        return self.tokenizer.encode_document(doc.text)
-
     def process(self, bucket: int) -> Iterator[int]:
         workdir = self.workdir
         waves = [p for w in range(self.waves) if exists(p := workdir.wave_docs(w, bucket))]
@@ -152,7 +144,8 @@ class _WriteOutputBucketFn(beam.DoFn):
                 watch.add(documents=1, duplicates=1)
                 removed.add(doc)
                 continue
-            tokens = self._tokens(doc)
+            # doc.tokens: tokenized by the scorer already (EOS included)
+            tokens = doc.tokens if doc.tokens is not None else self.tokenizer.encode_document(doc.text)
             self.tokens.inc(len(tokens))
             watch.add(documents=1, kept=1, tokens=len(tokens))
             shards.add(_shard_row(doc, tokens))

@@ -1,17 +1,14 @@
 """The shape every document stage shares: one DoFn per stage that keeps or removes each document.
 
-A stage's DoFn implements ``transform(doc) -> Document``: it returns the
-document annotated, or ``doc.removed(reason)`` with a stable
-``<stage>_<condition>`` reason. ``DocumentStage`` applies it and returns
-``{"kept": ..., "removed": ...}``; counters ``kept`` and ``removed_<reason>``
-are created once per reason and counted through Beam ``Metrics``. The graph
-(``pipeline/stages/chain.py``) chains stages and sends every ``removed`` output to the
-removed log and the stats, so a stage never has to.
+A stage's DoFn implements ``transform(doc) -> Document``: it returns the document annotated, or
+``doc.removed(reason)`` with a stable ``<stage>_<condition>`` reason. ``DocumentStage`` applies it and returns
+``{"kept": ..., "removed": ...}``; counters ``kept`` and ``removed_<reason>`` are created once per reason and
+counted through Beam ``Metrics``. The graph (``pipeline/stages/chain.py``) chains stages and sends every
+``removed`` output to the removed log and the stats, so a stage never has to.
 
-A stage with more to report than keep or remove (the scorer's per-language
-score percentiles) declares it in ``summaries``: each ``StageSummary`` names an
-extra output of the stage, which annotate writes per wave and finalize merges
-into one stats.json section, so a new stage never needs an edit to the phases.
+A stage with more to report than keep or remove (the scorer's per-language score percentiles) declares it in
+``summaries``: each ``StageSummary`` names an extra output of the stage, which annotate writes per wave and
+finalize merges into one stats.json section, so a new stage never needs an edit to the phases.
 """
 
 from __future__ import annotations
@@ -91,9 +88,6 @@ class DocumentStageFn(beam.DoFn):
     def transform(self, doc: Document) -> Document:
         raise NotImplementedError
 
-    def _count(self, name: str) -> None:
-        self._counters.inc(name)
-
     def process(self, doc: Document) -> Iterator[object]:
         out = self.transform(doc)
         yield self._emit(out, out)
@@ -101,9 +95,9 @@ class DocumentStageFn(beam.DoFn):
     def _emit(self, out: Document, value: object) -> object:
         """``value`` (``out`` or ``out`` in a WindowedValue) to the kept or removed output, counted."""
         if out.removed_reason is None:
-            self._count(KEPT)
+            self._counters.inc(KEPT)
             return value
-        self._count(f"removed_{out.removed_reason}")
+        self._counters.inc(f"removed_{out.removed_reason}")
         progress.note_removed(out.source)
         return beam.pvalue.TaggedOutput(REMOVED, value)
 

@@ -1,11 +1,5 @@
-"""The per-document stages of a run, in order, as data.
-
-``document_stages(config)`` lists the keep-or-remove stages that run on each
-document without a shuffle (each maps a PCollection of documents to
-``{"kept", "removed"}``). Adding one (a scorer, a new filter) means adding it
-here; reading, dedup, tokenizing, counting and writing around it
-(``pipeline/phases/``) do not change.
-"""
+"""The per-document stages of a run, in order, as data: adding one (a scorer, a new filter) means adding it
+here; reading, dedup, tokenizing, counting and writing around it (``pipeline/phases/``) do not change."""
 
 from __future__ import annotations
 
@@ -18,7 +12,8 @@ from babelbeam.schemas.config import RunConfig
 
 
 def document_stages(config: RunConfig) -> list[tuple[str, beam.PTransform]]:
-    """The keep-or-remove per-document stages of a run, in order, with their step labels."""
+    """The keep-or-remove per-document stages of a run (no shuffle between them), in order, with their step
+    labels."""
     stages: list[tuple[str, beam.PTransform]] = [
         ("Normalize", Normalize(config.normalize)),
         ("IdentifyLanguage", IdentifyLanguage(config.langid)),

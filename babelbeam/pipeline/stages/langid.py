@@ -1,15 +1,14 @@
 """The language-ID stage: annotate every document with its language and remove what the config rejects.
 
-The fastText model loads in ``setup()`` (never at import, never pickled with the DoFn) and is shared by
-every DoFn instance of the worker process through ``apache_beam.utils.shared.Shared``, so a multi-threaded
-worker holds one copy.
+The fastText model loads in ``setup()`` (never at import, never pickled with the DoFn) and is shared by every
+DoFn instance of the worker process through ``apache_beam.utils.shared.Shared``, so a multi-threaded worker
+holds one copy.
 
 The DoFn identifies documents ``BATCH_DOCS`` at a time (``LanguageIdentifier.annotate_batch``: one fastText
-call per batch): run back to back, the predictions find the model in the CPU cache; one document at a
-time, the code otherwise the same, took about 1.4x the CPU on the benchmark corpus
-(``benchmarks/bench_langid.py``, docs/performance.md). Each document
-still leaves with its own timestamp and window, in input order, counted exactly as one at a time; the
-last partial batch leaves in ``finish_bundle``.
+call per batch): run back to back, the predictions find the model in the CPU cache; one document at a time,
+the code otherwise the same, took about 1.4x the CPU on the benchmark corpus (``benchmarks/bench_langid.py``,
+docs/performance.md). Each document still leaves with its own timestamp and window, in input order, counted
+exactly as one at a time; the last partial batch leaves in ``finish_bundle``.
 """
 
 from __future__ import annotations
@@ -58,13 +57,8 @@ class IdentifyLanguageFn(DocumentStageFn):
     def start_bundle(self) -> None:
         self._batch = []
 
-    def process(
-        self,
-        doc: Document,
-        timestamp: Any = beam.DoFn.TimestampParam,
-        window: Any = beam.DoFn.WindowParam,
-        pane: Any = beam.DoFn.PaneInfoParam,
-    ) -> Iterator[object]:
+    def process(self, doc: Document, timestamp: Any = beam.DoFn.TimestampParam,
+                window: Any = beam.DoFn.WindowParam, pane: Any = beam.DoFn.PaneInfoParam) -> Iterator[object]:
         self._batch.append((doc, timestamp, window, pane))
         if len(self._batch) >= self.BATCH_DOCS:
             yield from self._flush()

@@ -1,11 +1,10 @@
 """The quality stage: runs the quality chain on each document with its language's settings.
 
-Runs after language ID, so ``doc.lang`` picks the settings. The chain is built
-in ``setup()`` (never pickled). Removals are counted by the stage base as
-``quality.removed_<reason>``; in ``label_only`` mode nothing is removed and
-flagged documents are counted as ``quality.labelled_<reason>``. Documents of a
-language with no stop-word list (the Gopher stop-word rule is skipped for them)
-are counted as ``quality.stopwords_missing_<lang>``.
+Runs after language ID, so ``doc.lang`` picks the settings. The chain is built in ``setup()`` (never pickled).
+Removals are counted by the stage base as ``quality.removed_<reason>``; in ``label_only`` mode nothing is
+removed and flagged documents are counted as ``quality.labelled_<reason>``. Documents of a language with no
+stop-word list (the Gopher stop-word rule is skipped for them) are counted as
+``quality.stopwords_missing_<lang>``.
 """
 
 from __future__ import annotations
@@ -32,11 +31,11 @@ class QualityFilterFn(DocumentStageFn):
     def transform(self, doc: Document) -> Document:
         chain = set_up(self._chain, "QualityFilterFn.transform")
         if chain.stop_words_missing(doc.lang):
-            self._count(f"stopwords_missing_{doc.lang}")
+            self._counters.inc(f"stopwords_missing_{doc.lang}")
         out = chain.apply(doc)
         reason = out.metadata.get(LABEL_KEY) if chain.config.label_only else None
         if reason is not None:
-            self._count(f"labelled_{reason}")
+            self._counters.inc(f"labelled_{reason}")
         return out
 
 

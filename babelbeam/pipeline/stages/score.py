@@ -2,24 +2,24 @@
 
 ``ScoreDocuments(config)`` maps PCollection[Document] to ``{"kept", "removed", "percentiles"}``:
 
-1. ``TokenizeForScoring``: each document is tokenized once with the scorer's tokenizer; the ids (EOS
-   appended, uint32, exactly what the Tokenize stage would produce) are stored on ``Document.tokens`` so
-   the final Tokenize stage reuses them instead of tokenizing again (``keep_tokens``).
+1. ``TokenizeForScoring``: each document is tokenized once with the scorer's tokenizer; the ids (EOS appended,
+   uint32, exactly what the Tokenize stage would produce) are stored on ``Document.tokens`` so the final
+   Tokenize stage reuses them instead of tokenizing again (``keep_tokens``).
 2. ``Score``: ``RunInference`` with ``QualityModelHandler``. Beam batches documents weighed by their token
    count (up to ``batch_tokens * bucket_window`` tokens); the handler's ``Scorer`` sorts each such window by
-   length and cuts it into forward batches of at most ``batch_tokens`` padded tokens. The model loads once
-   per worker (RunInference keeps it in a ``Shared``), or once per machine with
-   ``share_model_across_processes``; CUDA when available, else CPU (logged); bf16 on CUDA.
-3. ``Quantiles``: per language, approximate quantiles of the scores (Beam's ``ApproximateQuantiles``
-   combiner, 1,001 points, error at most 0.1% of a language's documents in rank), with count and mean.
-4. ``Bucket``: with those quantiles as a side input each document gets ``quality_bucket`` (``tail`` below
-   the ``tail_percentile`` of its language, ``head`` at or above the ``head_percentile``, else ``middle``) and
-   is removed as ``scorer_below_threshold`` when it falls under its language's ``min_score`` or
+   length and cuts it into forward batches of at most ``batch_tokens`` padded tokens. The model loads once per
+   worker (RunInference keeps it in a ``Shared``), or once per machine with ``share_model_across_processes``;
+   CUDA when available, else CPU (logged); bf16 on CUDA.
+3. ``Quantiles``: per language, approximate quantiles of the scores (Beam's ``ApproximateQuantiles`` combiner,
+   1,001 points, error at most 0.1% of a language's documents in rank), with count and mean.
+4. ``Bucket``: with those quantiles as a side input each document gets ``quality_bucket`` (``tail`` below the
+   ``tail_percentile`` of its language, ``head`` at or above the ``head_percentile``, else ``middle``) and is
+   removed as ``scorer_below_threshold`` when it falls under its language's ``min_score`` or
    ``min_percentile``; a document without tokens is removed as ``scorer_no_tokens``.
 
 ``percentiles`` is a PCollection of ``(lang, summary)`` with ``summary`` from ``percentile_summary``. The
-stage declares it as a ``StageSummary``: a run writes it per wave and finalize makes it the ``scorer``
-section of stats.json (``score_stats`` per wave; with one wave, the default, the run's own quantiles).
+stage declares it as a ``StageSummary``: a run writes it per wave and finalize makes it the ``scorer`` section
+of stats.json (``score_stats`` per wave; with one wave, the default, the run's own quantiles).
 """
 
 from __future__ import annotations
@@ -103,28 +103,17 @@ def percentile_summary(quantiles: Sequence[float], count: int, mean: float, lang
     def r(x: float) -> float:
         return round(float(x), 6)
 
-    return {
-        "documents": int(count),
-        "mean": r(mean),
-        "min": r(quantiles[0]),
-        "max": r(quantiles[-1]),
-        "percentiles": {str(p): r(percentile(quantiles, p)) for p in REPORTED_PERCENTILES},
-        "tail_below": r(cuts.tail_below),
-        "head_from": r(cuts.head_from),
-        "keep_from": None if cuts.keep_from is None else r(cuts.keep_from),
-    }
+    return {"documents": int(count), "mean": r(mean), "min": r(quantiles[0]), "max": r(quantiles[-1]),
+            "percentiles": {str(p): r(percentile(quantiles, p)) for p in REPORTED_PERCENTILES},
+            "tail_below": r(cuts.tail_below), "head_from": r(cuts.head_from),
+            "keep_from": None if cuts.keep_from is None else r(cuts.keep_from)}
 
 
 def score_stats(items: Iterable[tuple[str, dict[str, Any]]], config: ScorerConfig) -> dict[str, Any]:
     """The ``scorer`` section of stats.json: kind, model, cut-off percentiles and one summary per language."""
-    return {
-        "model": config.model,
-        "kind": config.kind,
-        "max_tokens": config.max_tokens,
-        "tail_percentile": config.tail_percentile,
-        "head_percentile": config.head_percentile,
-        "by_language": dict(sorted(items)),
-    }
+    return {"model": config.model, "kind": config.kind, "max_tokens": config.max_tokens,
+            "tail_percentile": config.tail_percentile, "head_percentile": config.head_percentile,
+            "by_language": dict(sorted(items))}
 
 
 def scored_length(doc: Document, max_tokens: int) -> int:
@@ -204,31 +193,28 @@ class _BucketFn(beam.DoFn):
 
     def __init__(self, config: ScorerConfig, keep_tokens: bool) -> None:
         super().__init__()
-        self.config = config
-        self.keep_tokens = keep_tokens
+        self.config, self.keep_tokens = config, keep_tokens
         self._counters = Counters("scorer")
         self._cuts: dict[str, LanguageCuts] = {}
 
-    def process(self, doc: Document, quantiles: dict[str, tuple]) -> Iterator[object]:
+    def process(self, doc: Document, quantiles: dict[str, tuple]) -> list[object]:
         score = doc.quality_score
         if score is None or math.isnan(score):
-            self._counters.inc(f"removed_{NO_TOKENS}")
-            progress.note_removed(doc.source)
-            yield beam.pvalue.TaggedOutput(REMOVED, dataclasses.replace(doc, quality_score=None, tokens=None,
-                                                                        removed_reason=NO_TOKENS))
-            return
+            return self._removed(dataclasses.replace(doc, quality_score=None), NO_TOKENS)
         cuts = self._cuts.get(doc.lang)
         if cuts is None:
             cuts = self._cuts[doc.lang] = language_cuts(quantiles[doc.lang][0], doc.lang, self.config)
         doc = dataclasses.replace(doc, quality_bucket=assign_bucket(score, cuts))
         if cuts.keep_from is not None and score < cuts.keep_from:
-            self._counters.inc(f"removed_{BELOW_THRESHOLD}")
-            progress.note_removed(doc.source)
-            yield beam.pvalue.TaggedOutput(REMOVED, dataclasses.replace(doc, tokens=None,
-                                                                        removed_reason=BELOW_THRESHOLD))
-            return
+            return self._removed(doc, BELOW_THRESHOLD)
         self._counters.inc(f"kept_{doc.quality_bucket}")
-        yield doc if self.keep_tokens else dataclasses.replace(doc, tokens=None)
+        return [doc if self.keep_tokens else dataclasses.replace(doc, tokens=None)]
+
+    def _removed(self, doc: Document, reason: str) -> list[object]:
+        self._counters.inc(f"removed_{reason}")
+        progress.note_removed(doc.source)
+        doc = dataclasses.replace(doc, tokens=None, removed_reason=reason)
+        return [beam.pvalue.TaggedOutput(REMOVED, doc)]
 
     def finish_bundle(self) -> None:
         # removals come after the file's reader finished (the quantiles wait for every score)
@@ -238,11 +224,6 @@ class _BucketFn(beam.DoFn):
 def _language_score(doc: Document) -> Iterator[tuple[str, float]]:
     if doc.quality_score is not None and not math.isnan(doc.quality_score):
         yield doc.lang, doc.quality_score
-
-
-def _summarise(item: tuple[str, tuple], config: ScorerConfig) -> tuple[str, dict[str, Any]]:
-    lang, (quantiles, count, mean) = item
-    return lang, percentile_summary(quantiles, count, mean, lang, config)
 
 
 class ScoreDocuments(beam.PTransform):
@@ -257,8 +238,7 @@ class ScoreDocuments(beam.PTransform):
         super().__init__()
         if not config.model:
             raise ValueError("scorer.model: a model directory is required for the scoring stage")
-        self._config = config
-        self._keep_tokens = keep_tokens
+        self._config, self._keep_tokens = config, keep_tokens
         self.summaries = (StageSummary(PERCENTILES, "scorer", self._merge_waves),)
 
     def _merge_waves(self, per_wave: list[list[Any]]) -> dict[str, Any]:
@@ -284,6 +264,7 @@ class ScoreDocuments(beam.PTransform):
         results = scored | "Bucket" >> beam.ParDo(
             _BucketFn(config, self._keep_tokens), quantiles=beam.pvalue.AsDict(by_language)
         ).with_outputs(REMOVED, main=KEPT)
-        percentiles = by_language | "Summarise" >> beam.Map(_summarise, config=config)
+        percentiles = by_language | "Summarise" >> beam.MapTuple(
+            lambda lang, quantiles_n_mean: (lang, percentile_summary(*quantiles_n_mean, lang, config)))
         return {KEPT: results[KEPT], REMOVED: results[REMOVED], PERCENTILES: percentiles}
 
