@@ -35,7 +35,13 @@ from typing import Any, TextIO
 
 from babelbeam.console import Console, add_console_arguments, console_from_args
 from babelbeam.filters.langid import FLAG_TOO_SHORT, SIBLING_MARKERS, LanguageIdentifier
-from babelbeam.filters.langid_calibration import Calibration, calibrate, calibration_yaml, histograms
+from babelbeam.filters.langid_calibration import (
+    Calibration,
+    calibrate,
+    calibration_yaml,
+    histograms,
+    registry_order,
+)
 from babelbeam.filters.langid_labels import CoverageReport, coverage_report
 from babelbeam.schemas.config import LangIdConfig, RunConfig
 from babelbeam.schemas.document import Document
@@ -119,15 +125,6 @@ def annotated_record(record: dict[str, Any], doc: Document) -> dict[str, Any]:
     return out
 
 
-def annotate_records(
-    identifier: LanguageIdentifier, records: Iterable[dict[str, Any]]
-) -> Iterator[dict[str, Any]]:
-    """Each record (with a ``text`` field) annotated by ``annotated_record``."""
-    for n, record in enumerate(records):
-        doc = identifier.annotate(Document(id=str(record.get("id", n)), text=record["text"]))
-        yield annotated_record(record, doc)
-
-
 @dataclasses.dataclass
 class EvalReport:
     """Per-language figures of one evaluation run."""
@@ -168,49 +165,32 @@ class EvalReport:
         return [c for c in self.n if c not in self.covered]
 
     def to_json(self) -> dict[str, Any]:
+        chinese_accuracy, chinese_separation = _chinese_scripts(self)
         return {
-            "languages": {
-                c: {
-                    "n": self.n[c],
-                    "accuracy": round(self.accuracy(c), 4),
-                    "precision": round(self.precision(c), 4),
-                }
-                for c in sorted(self.n, key=_registry_order)
-            },
+            "languages": {c: {"n": self.n[c], "accuracy": round(self.accuracy(c), 4),
+                              "precision": round(self.precision(c), 4)}
+                          for c in sorted(self.n, key=registry_order)},
             "macro_accuracy_covered": round(self.macro(self.gold_covered), 4),
             "macro_accuracy_all": round(self.macro(self.n), 4),
             "micro_accuracy": round(sum(self.correct.values()) / max(1, sum(self.n.values())), 4),
-            "chinese_script_accuracy": _chinese_script_accuracy(self),
-            "chinese_script_separation": _chinese_script_separation(self),
+            "chinese_script_accuracy": chinese_accuracy,
+            "chinese_script_separation": chinese_separation,
             "confusions": [[g, p, k] for (g, p), k in self.confusions.most_common()],
             "covered": self.covered,
             "uncovered": self.uncovered,
         }
 
 
-def _registry_order(code: str) -> tuple[int, str]:
-    order = list(LANGUAGES)
-    return (order.index(code), code) if code in LANGUAGES else (len(order), code)
-
-
-def _chinese_script_accuracy(report: EvalReport) -> float | None:
-    """Of the zho_Hans and zho_Hant gold paragraphs, the share given the right code (strict: a paragraph
-    too short to identify counts as wrong)."""
+def _chinese_scripts(report: EvalReport) -> tuple[float | None, float | None]:
+    """Of the zho_Hans and zho_Hant gold paragraphs, the share given the right code (strict: a paragraph too
+    short to identify counts as wrong) and the share not given the other script's code; None without any."""
     n = report.n.get("zho_Hans", 0) + report.n.get("zho_Hant", 0)
     if not n:
-        return None
+        return None, None
     right = report.correct.get("zho_Hans", 0) + report.correct.get("zho_Hant", 0)
-    return round(right / n, 4)
-
-
-def _chinese_script_separation(report: EvalReport) -> float | None:
-    """Of the zho_Hans and zho_Hant gold paragraphs, the share not given the other script's code."""
-    n = report.n.get("zho_Hans", 0) + report.n.get("zho_Hant", 0)
-    if not n:
-        return None
     swapped = (report.confusions.get(("zho_Hans", "zho_Hant"), 0)
                + report.confusions.get(("zho_Hant", "zho_Hans"), 0))
-    return round(1 - swapped / n, 4)
+    return round(right / n, 4), round(1 - swapped / n, 4)
 
 
 def evaluate(identifier: LanguageIdentifier, records: Iterable[dict[str, Any]]) -> EvalReport:
@@ -238,7 +218,7 @@ def print_eval(report: EvalReport, out: TextIO, confusions: int) -> None:
     """The evaluation as Markdown."""
     out.write("| language | name | paragraphs | accuracy | precision | covered |\n"
               "|---|---|---:|---:|---:|---|\n")
-    for code in sorted(report.n, key=_registry_order):
+    for code in sorted(report.n, key=registry_order):
         name = LANGUAGES[code].name if code in LANGUAGES else code
         covered = "yes" if code in report.covered else "no"
         out.write(
@@ -384,9 +364,7 @@ def main(args: argparse.Namespace) -> int:
         print_eval(report, sys.stdout, args.confusions)
         if args.json:
             args.json.write_text(json.dumps(report.to_json(), indent=1, ensure_ascii=False) + "\n")
-        return 0
     return 0
 
 
-__all__ = ["add_arguments", "main", "evaluate", "annotate_records", "config_from_args", "calibrate_records",
-           "UNDETERMINED"]
+__all__ = ["add_arguments", "main", "evaluate", "config_from_args", "calibrate_records", "UNDETERMINED"]

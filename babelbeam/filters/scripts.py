@@ -147,8 +147,7 @@ def han_tables() -> HanTables:
 
     to_hant = icu.Transliterator.createInstance("Hans-Hant")
     to_hans = icu.Transliterator.createInstance("Hant-Hans")
-    chars = ("".join(chr(cp) for cp in range(0x4E00, 0xA000))
-             + "".join(chr(cp) for cp in range(0x3400, 0x4DC0)))
+    chars = "".join(map(chr, [*range(0x4E00, 0xA000), *range(0x3400, 0x4DC0)]))
     hant = to_hant.transliterate(chars)
     hans = to_hans.transliterate(chars)
     if len(hant) != len(chars) or len(hans) != len(chars):
@@ -158,10 +157,8 @@ def han_tables() -> HanTables:
         hans = "".join(to_hans.transliterate(c)[:1] for c in chars)
     trad_outputs = {t for c, t in zip(chars, hant, strict=True) if t != c}
     simp_outputs = {s for c, s in zip(chars, hans, strict=True) if s != c}
-    simplified_only = {
-        c for c, t in zip(chars, hant, strict=True)
-        if t != c and c not in trad_outputs and c not in _DUAL_USE_HAN
-    }
+    simplified_only = {c for c, t in zip(chars, hant, strict=True)
+                       if t != c and c not in trad_outputs and c not in _DUAL_USE_HAN}
     traditional_only = {c for c, s in zip(chars, hans, strict=True) if s != c and c not in simp_outputs}
     log.debug("Han tables: %d simplified-only, %d traditional-only",
               len(simplified_only), len(traditional_only))
@@ -195,9 +192,7 @@ def han_script(text: str) -> tuple[str, bool]:
     """Decide ``Hans`` or ``Hant`` from the characters; the flag is False when the text has no character
     that tells them apart (then ``Hans``, the more common standard, is returned)."""
     simp, trad = han_variant_counts(text)
-    if simp == trad == 0:
-        return "Hans", False
-    return ("Hant" if trad > simp else "Hans"), True
+    return ("Hant" if trad > simp else "Hans"), simp + trad > 0
 
 
 # Written-Cantonese function words and particles that Standard Written Chinese does not use, in both
@@ -212,21 +207,12 @@ CANTONESE_STRONG: tuple[str, ...] = (
 CANTONESE_WEAK: tuple[str, ...] = ("佢", "唔", "睇", "咁", "乜", "畀", "咩", "囉", "咪", "俾")
 
 
-def _count(text: str, markers: tuple[str, ...]) -> int:
-    # str.count per marker runs in C; a marker that repeats in ``markers`` would count twice, none does.
-    return sum(text.count(m) for m in markers)
-
-
-def cantonese_marker_count(text: str) -> tuple[int, int]:
-    """(strong, weak) written-Cantonese marker occurrences in ``text``."""
-    return _count(text, CANTONESE_STRONG), _count(text, CANTONESE_WEAK)
-
-
 def is_written_cantonese(text: str, *, min_evidence: int = 2, min_share: float = 0.01) -> bool:
     """True when ``text`` uses written-Cantonese forms: evidence (2 per strong marker, 1 per weak one) of at
     least ``min_evidence``, with markers making at least ``min_share`` of its Han characters (a lone 佢 in
     a quotation, or one 嘅 in a long Mandarin text, does not make it Cantonese)."""
-    strong, weak = cantonese_marker_count(text)
+    # str.count per marker runs in C; a marker that repeats in a tuple would count twice, none does.
+    strong, weak = sum(map(text.count, CANTONESE_STRONG)), sum(map(text.count, CANTONESE_WEAK))
     if 2 * strong + weak < min_evidence:
         return False
     cps = _code_points(text)
@@ -242,15 +228,8 @@ DENSE_CHAR_WEIGHT = 3
 def text_weight(text: str) -> int:
     """Non-space characters of ``text``, with Han, kana and Hangul syllables counted ``DENSE_CHAR_WEIGHT``
     times each."""
-    n = 0
-    for ch in text:
-        if ch.isspace():
-            continue
-        if ("\u3040" <= ch <= "\u30ff") or ("\u3400" <= ch <= "\u9fff") or ("\uac00" <= ch <= "\ud7af"):
-            n += DENSE_CHAR_WEIGHT
-        else:
-            n += 1
-    return n
+    return sum(DENSE_CHAR_WEIGHT if "\u3040" <= ch <= "\u30ff" or "\u3400" <= ch <= "\u9fff"
+               or "\uac00" <= ch <= "\ud7af" else 1 for ch in text if not ch.isspace())
 
 
 def at_least_weight(text: str, minimum: int) -> bool:
