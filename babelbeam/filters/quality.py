@@ -1,19 +1,17 @@
 """The quality chain: every configured filter for a document, with that document's language settings.
 
-``QualityChain.from_config(config).apply(doc)`` runs, in order: the URL
-blocklist, the line cleaners (boilerplate lines), the document filters (Gopher
-repetition, Gopher quality, FineWeb, C4: English only by default), and, for a
-document every filter keeps, the final line cleaners (C4's dropped lines, when
-``c4.remove_lines``). It returns the document, cleaned, or ``doc.removed(reason)``:
-a filter's reason, a cleaner's ``empty_reason`` when it leaves nothing (the
-document keeps the text it had before that cleaner), or ``quality_empty``.
-The text is segmented once and every step reads the same ``TextStats``.
-``LanguageChain.from_settings`` builds a language's steps from its resolved
-settings (``QualityConfig.settings_for``), one config section a step.
+``QualityChain.from_config(config).apply(doc)`` runs, in order: the URL blocklist, the line cleaners
+(boilerplate lines), the document filters (Gopher repetition, Gopher quality, FineWeb, C4: English only by
+default), and, for a document every filter keeps, the final line cleaners (C4's dropped lines, when
+``c4.remove_lines``). It returns the document, cleaned, or ``doc.removed(reason)``: a filter's reason, a
+cleaner's ``empty_reason`` when it leaves nothing (the document keeps the text it had before that cleaner),
+or ``quality_empty``. The text is segmented once and every step reads the same ``TextStats``.
+``LanguageChain.from_settings`` builds a language's steps from its resolved settings
+(``QualityConfig.settings_for``), one config section a step.
 
 ``label_only`` mode keeps every document: the first failed reason is written to
-``doc.metadata["quality_reason"]`` (metadata holds strings; ``measurements``
-holds numbers) and ``doc.measurements["quality_flagged"] = 1.0``.
+``doc.metadata["quality_reason"]`` (metadata holds strings; ``measurements`` holds numbers) and
+``doc.measurements["quality_flagged"] = 1.0``.
 """
 
 from __future__ import annotations

@@ -1,9 +1,8 @@
 """Line, paragraph, word and n-gram statistics of one text, computed once and shared by every filter.
 
-Each property is computed on first use and cached, so a chain of filters splits
-lines once, segments words once and builds the n-gram tables once, however many
-rules read them. N-gram statistics are exact (no hashing): see
-``babelbeam.filters.ngrams``.
+Each property is computed on first use and cached, so a chain of filters splits lines once, segments words
+once and builds the n-gram tables once, however many rules read them. N-gram statistics are exact (no
+hashing): see ``babelbeam.filters.ngrams``.
 """
 
 from __future__ import annotations
@@ -60,9 +59,8 @@ def _split(pattern: re.Pattern[str], text: str) -> Iterator[str]:
 class TextStats:
     """Everything the filters measure about one text, computed lazily and cached.
 
-    ``words`` may be given (already segmented); otherwise the text is segmented
-    with ``babelbeam.filters.segment.words`` for ``lang`` on first use. ``url`` is the
-    document's, for the filters that read it.
+    ``words`` may be given (already segmented: tests and benchmarks); otherwise the text is segmented for
+    ``lang`` on first use. ``url`` is the document's, for the filters that read it.
     """
 
     def __init__(self, text: str, lang: str, words: list[str] | None = None, *,
