@@ -47,7 +47,7 @@ from babelbeam.filters.langid_labels import (
     PERSIAN,
     SERBO_CROATIAN,
     MappedLabel,
-    label_coverage,
+    coverage_report,
     map_label,
     strip_label,
 )
@@ -129,8 +129,6 @@ class LangResult:
         the result is ``und`` or the label needed a correction or a script decision; None otherwise."""
         if self.seen_label is not None:
             return self.seen_label
-        if self.label is None:
-            return None
         if self.code == UNDETERMINED or FLAG_CORRECTED in self.flags or FLAG_CANTONESE in self.flags:
             return self.label
         return None
@@ -619,7 +617,7 @@ class LanguageIdentifier:
 
     def coverage(self) -> tuple[list[str], list[str]]:
         """(covered, uncovered) registry codes of this identifier's model."""
-        return label_coverage(self.labels)
+        return coverage(self.labels)
 
 
 def resolve_thresholds(config: LangIdConfig) -> dict[str, float]:
@@ -653,6 +651,7 @@ def coverage(model: Any) -> tuple[list[str], list[str]]:
     """(covered, uncovered) registry codes, in registry order, for a fastText model, a
     ``LanguageIdentifier`` or a list of labels."""
     if isinstance(model, LanguageIdentifier):
-        return model.coverage()
+        model = model.labels
     labels: Iterable[str] = model.get_labels() if hasattr(model, "get_labels") else model
-    return label_coverage([strip_label(label) for label in labels])
+    report = coverage_report(list(labels))  # with or without ``__label__``: map_label strips it
+    return report.covered, report.uncovered

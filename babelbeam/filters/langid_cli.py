@@ -227,17 +227,15 @@ def print_eval(report: EvalReport, out: TextIO, confusions: int) -> None:
         )
     summary = report.to_json()
     gc, gu = report.gold_covered, report.gold_uncovered
-    out.write("\n")
-    out.write(f"- macro accuracy over the {len(gc)} covered languages: "
+    out.write(f"\n- macro accuracy over the {len(gc)} covered languages: "
               f"{summary['macro_accuracy_covered']:.1%}\n")
     out.write(f"- macro accuracy over all {len(report.n)} gold languages: "
               f"{summary['macro_accuracy_all']:.1%}\n")
     out.write(f"- paragraph (micro) accuracy: {summary['micro_accuracy']:.1%}\n")
     if summary["chinese_script_accuracy"] is not None:
-        out.write(
-            f"- zho_Hans/zho_Hant paragraphs given the right code: {summary['chinese_script_accuracy']:.1%}; "
-            f"not given the other script: {summary['chinese_script_separation']:.1%}\n"
-        )
+        out.write(f"- zho_Hans/zho_Hant paragraphs given the right code: "
+                  f"{summary['chinese_script_accuracy']:.1%}; "
+                  f"not given the other script: {summary['chinese_script_separation']:.1%}\n")
     at90 = sum(1 for c in gc if report.accuracy(c) >= 0.9)
     out.write(f"- covered languages at >= 90%: {at90} of {len(gc)}\n")
     out.write(f"- gold languages the model cannot emit ({len(gu)}): {' '.join(gu) or '-'}\n")

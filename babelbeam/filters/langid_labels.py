@@ -289,10 +289,3 @@ def coverage_report(labels: list[str]) -> CoverageReport:
     covered = [c for c in LANGUAGES if c in emitted]
     uncovered = [c for c in LANGUAGES if c not in emitted]
     return CoverageReport(len(labels), covered, uncovered, merged, aliased, sorted(relatives), outside)
-
-
-def label_coverage(labels: list[str]) -> tuple[list[str], list[str]]:
-    """(covered, uncovered) registry codes, in registry order, for a model with these labels (see
-    ``coverage_report``)."""
-    report = coverage_report(labels)
-    return report.covered, report.uncovered

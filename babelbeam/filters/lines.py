@@ -93,7 +93,7 @@ class UrlBlocklist(DocumentFilter):
     name = "url"
 
     def __init__(self, domains: Iterable[str]) -> None:
-        self.domains = frozenset(_normalise_domain(d) for d in domains if _normalise_domain(d))
+        self.domains = frozenset(filter(None, map(_normalise_domain, domains)))
 
     @classmethod
     def from_file(cls, path: str | Path) -> UrlBlocklist:

@@ -376,14 +376,10 @@ class MinHasher:
         return cls(config.num_perm, config.seed, scheme=config.scheme, hash_function=config.hash_function,
                    chunk=config.chunk_shingles)
 
-    def empty(self) -> np.ndarray:
-        """The signature of the empty set (every value the maximum hash), as datasketch initialises it."""
-        return np.full(self.num_perm, MAX_HASH, dtype=self._dtype)
-
     def signature_from_hashes(self, hashes: np.ndarray) -> np.ndarray:
         """Signature (``num_perm`` values: uint32 for affine32, uint64 for legacy) of hashed shingles."""
-        if len(hashes) == 0:
-            return self.empty()
+        if len(hashes) == 0:  # the empty set's: every value the maximum hash, as datasketch initialises it
+            return np.full(self.num_perm, MAX_HASH, dtype=self._dtype)
         legacy = self.scheme == "legacy"
         hv = hashes.astype(np.uint64) if legacy else _fmix32(hashes.astype(np.uint32, copy=False))
         out = None

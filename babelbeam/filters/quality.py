@@ -62,13 +62,10 @@ class LanguageChain:
         filters = ((GopherRepetitionFilter, s.gopher_repetition),
                    (partial(GopherQualityFilter, stop_words=stop_words), s.gopher_quality),
                    (FineWebQualityFilter, s.fineweb), (C4QualityFilter, s.c4))
-        return cls(
-            lang,
-            cleaners=[BoilerplateLineCleaner(s.lines)] if s.lines.enabled else [],
-            filters=[build(section) for build, section in filters if section.enabled],
-            final_cleaners=[C4LineCleaner(s.c4)] if s.c4.enabled and s.c4.remove_lines else [],
-            stopword_source=source,
-        )
+        return cls(lang, cleaners=[BoilerplateLineCleaner(s.lines)] if s.lines.enabled else [],
+                   filters=[build(section) for build, section in filters if section.enabled],
+                   final_cleaners=[C4LineCleaner(s.c4)] if s.c4.enabled and s.c4.remove_lines else [],
+                   stopword_source=source)
 
 
 def _clean(cleaner: LineCleaner, doc: Document, stats: TextStats,

@@ -75,9 +75,8 @@ def _iterator(kind: str, locale: str) -> icu.BreakIterator:
     cache = vars(_local).setdefault("cache", {})
     it = cache.get((kind, locale))
     if it is None:
-        loc = icu.Locale(locale)
         if kind == "word":
-            it = icu.BreakIterator.createWordInstance(loc)
+            it = icu.BreakIterator.createWordInstance(icu.Locale(locale))
         else:
             # "ss=standard" turns on ICU's abbreviation suppressions ("Mr. Smith" stays one sentence).
             it = icu.BreakIterator.createSentenceInstance(icu.Locale(f"{locale or 'en'}@ss=standard"))
