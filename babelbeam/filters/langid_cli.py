@@ -114,10 +114,8 @@ def read_jsonl(path: Path) -> Iterator[dict[str, Any]]:
 def annotated_record(record: dict[str, Any], doc: Document) -> dict[str, Any]:
     """``record`` with ``doc``'s ``lang``, ``lang_score``, ``lang_top`` and, when set, ``lang_label`` and
     ``removed_reason`` (existing fields of those names are replaced)."""
-    out = dict(record)
-    out["lang"] = doc.lang
-    out["lang_score"] = round(doc.lang_score, 6)
-    out["lang_top"] = [[code, round(score, 6)] for code, score in doc.lang_top]
+    out = {**record, "lang": doc.lang, "lang_score": round(doc.lang_score, 6),
+           "lang_top": [[code, round(score, 6)] for code, score in doc.lang_top]}
     for name in ("lang_label", "removed_reason"):
         out.pop(name, None)
         if getattr(doc, name) is not None:

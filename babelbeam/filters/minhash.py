@@ -445,31 +445,19 @@ def _integral(f_values: np.ndarray, xs: np.ndarray) -> float:
     return float(np.sum((f_values[1:] + f_values[:-1]) * np.diff(xs)) / 2.0)
 
 
-def false_positive_probability(threshold: float, bands: int, rows: int, steps: int = 2001) -> float:
-    """Area under the S-curve below ``threshold`` (datasketch's definition, trapezoid rule)."""
-    xs = np.linspace(0.0, threshold, steps)
-    return _integral(candidate_probability(xs, bands, rows), xs)
-
-
-def false_negative_probability(threshold: float, bands: int, rows: int, steps: int = 2001) -> float:
-    """Area above the S-curve from ``threshold`` to 1 (datasketch's definition, trapezoid rule)."""
-    xs = np.linspace(threshold, 1.0, steps)
-    return _integral(1.0 - candidate_probability(xs, bands, rows), xs)
-
-
-def optimal_param(
-    threshold: float, num_perm: int, fp_weight: float = 0.5, fn_weight: float = 0.5
-) -> tuple[int, int]:
-    """``(bands, rows)`` with ``bands * rows <= num_perm`` minimising ``fp_weight * FP + fn_weight * FN``,
-    FP and FN being the integrated S-curve areas below and above ``threshold`` (as datasketch and
-    text-dedup)."""
+def optimal_param(threshold: float, num_perm: int, fp_weight: float = 0.5,
+                  fn_weight: float = 0.5) -> tuple[int, int]:
+    """``(bands, rows)`` with ``bands * rows <= num_perm`` minimising ``fp_weight * FP + fn_weight * FN``, FP
+    being the area under the S-curve below ``threshold`` and FN the area above it from ``threshold`` to 1
+    (datasketch's and text-dedup's definitions; trapezoid rule over 401 points)."""
     if not 0.0 < threshold < 1.0:
         raise ValueError(f"threshold must be in (0, 1), got {threshold!r}")
+    below, above = np.linspace(0.0, threshold, 401), np.linspace(threshold, 1.0, 401)
     best, best_error = (1, 1), float("inf")
     for bands in range(1, num_perm + 1):
         for rows in range(1, num_perm // bands + 1):
-            error = (fp_weight * false_positive_probability(threshold, bands, rows, steps=401)
-                     + fn_weight * false_negative_probability(threshold, bands, rows, steps=401))
+            error = (fp_weight * _integral(candidate_probability(below, bands, rows), below)
+                     + fn_weight * _integral(1.0 - candidate_probability(above, bands, rows), above))
             if error < best_error:
                 best, best_error = (bands, rows), error
     return best

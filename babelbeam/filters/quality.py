@@ -151,8 +151,6 @@ class QualityChain:
         if reason is None:
             return out
         if self.config.label_only:
-            measurements = dict(out.measurements)
-            measurements["quality_flagged"] = 1.0
-            metadata = {**out.metadata, LABEL_KEY: reason}
-            return dataclasses.replace(out, metadata=metadata, measurements=measurements)
+            return dataclasses.replace(out, metadata={**out.metadata, LABEL_KEY: reason},
+                                       measurements={**out.measurements, "quality_flagged": 1.0})
         return out.removed(reason)

@@ -50,9 +50,7 @@ def stopwordsiso_code(lang: str) -> str | None:
     if base == "yue":
         return None
     code = _RELATIVES.get(base) or ISO639_1.get(base)
-    if code is None or code not in _stopwordsiso_langs():
-        return None
-    return code
+    return code if code in _stopwordsiso_langs() else None
 
 
 @cache
