@@ -89,10 +89,7 @@ so the document keeps its label's own score (measured in docs/langid.md)."""
 DEFAULT_THRESHOLDS_FILE = DATA_DIR / "lid176_thresholds.yaml"
 """Per-language thresholds shipped for the bundled lid.176 (``langid.thresholds: default``)."""
 
-TWO_SCRIPT_LANGUAGES = frozenset(
-    {"srp", "bos", "uzn", "azj", "kaz", "tat", "bak", "tgk", "pan", "snd", "jav", "zsm", "ydd", "yue", "urd",
-     "hin"}
-)
+TWO_SCRIPT_LANGUAGES = frozenset("srp bos uzn azj kaz tat bak tgk pan snd jav zsm ydd yue urd hin".split())
 """ISO 639-3 codes of registry languages commonly written in a second script (Serbian and Bosnian in
 Latin or Cyrillic, Uzbek/Azerbaijani/Kazakh in Latin or Cyrillic, Punjabi and Sindhi in Arabic or
 Indic scripts, Malay and Javanese in Jawi/Javanese, romanised Hindi and Urdu): when the model names one
@@ -165,8 +162,16 @@ pieces would be mostly cut words. A 2,000-character cap so reads up to 20 pieces
 
 def _pieces(text: str) -> list[str]:
     """Non-empty stripped lines of ``text``, longer ones cut into pieces of ``MAX_LINE_CHARS``."""
-    return [line[i : i + MAX_LINE_CHARS] for line in map(str.strip, text.splitlines())
-            for i in range(0, len(line), MAX_LINE_CHARS)]
+    pieces: list[str] = []
+    for line in text.splitlines():
+        line = line.strip()
+        if not line:
+            continue
+        if len(line) <= MAX_LINE_CHARS:
+            pieces.append(line)
+        else:
+            pieces.extend(line[i : i + MAX_LINE_CHARS] for i in range(0, len(line), MAX_LINE_CHARS))
+    return pieces
 
 
 def _evenly_spaced(pieces: list[str], k: int) -> list[str]:
@@ -296,9 +301,13 @@ PERSIAN_DARI_MARKERS: dict[str, frozenset[str]] = {
 def persian_or_dari(sample: str) -> str:
     """``prs_Arab`` when the sample's Dari marker words outnumber the Iranian ones, else ``pes_Arab`` (the
     larger variety: without evidence a Persian text is read as Iranian Persian)."""
-    words = [word.strip(_STRIP + "،؛؟") for word in sample.split()]
-    dari = sum(word in PERSIAN_DARI_MARKERS["prs_Arab"] for word in words)  # the two lists share no word
-    iranian = sum(word in PERSIAN_DARI_MARKERS["pes_Arab"] for word in words)
+    dari = iranian = 0
+    for word in sample.split():
+        word = word.strip(_STRIP + "،؛؟")
+        if word in PERSIAN_DARI_MARKERS["prs_Arab"]:
+            dari += 1
+        elif word in PERSIAN_DARI_MARKERS["pes_Arab"]:
+            iranian += 1
     return "prs_Arab" if dari > iranian else "pes_Arab"
 
 
@@ -370,9 +379,7 @@ class _Ranking:
             if code not in best_label or p > best_label[code][0]:
                 best_label[code] = (p, label)
                 corrected[code] = m.corrected
-        self.scores = scores
-        self.best_label = best_label
-        self.corrected = corrected
+        self.scores, self.best_label, self.corrected = scores, best_label, corrected
         self.relative_mass = relative_mass
         """Group -> summed probability of its relatives outside the 119 (they map to ``und``)."""
         self.han_decided = True
@@ -560,10 +567,8 @@ class LanguageIdentifier:
         # The chosen code leads the top list even when a script rule chose it over a higher score.
         ordered = [(code, ranking.scores[code])] + [(c, s) for c, s in ranked if c != code]
         top = tuple((c, round(min(s, 1.0), 6)) for c, s in ordered[: self.config.top_k])
-        return LangResult(
-            code, min(ranking.scores[code], 1.0), top, ranking.best_label[code][1], tuple(flags), seen_label,
-            GROUP_OF.get(code), ranking.group_score(code),
-        )
+        return LangResult(code, min(ranking.scores[code], 1.0), top, ranking.best_label[code][1],
+                          tuple(flags), seen_label, GROUP_OF.get(code), ranking.group_score(code))
 
     # -- decision ----------------------------------------------------------------------------------------
 

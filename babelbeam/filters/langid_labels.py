@@ -179,9 +179,7 @@ class MappedLabel:
     """The confusable group the label's probability counts toward (``groups.tsv``), else None."""
 
 
-_CORRECTED_LID176 = frozenset(
-    {"sh", "bh", "no", "zh", "fa", "ar", "sq", "ms", "lv", "ne", "sw", "uz", "az", "yi", "et"}
-)
+_CORRECTED_LID176 = frozenset("sh bh no zh fa ar sq ms lv ne sw uz az yi et".split())
 
 
 def strip_label(label: str) -> str:

@@ -216,8 +216,15 @@ DENSE_CHAR_WEIGHT = 3
 def text_weight(text: str) -> int:
     """Non-space characters of ``text``, with Han, kana and Hangul syllables counted ``DENSE_CHAR_WEIGHT``
     times each."""
-    return sum(DENSE_CHAR_WEIGHT if "\u3040" <= ch <= "\u30ff" or "\u3400" <= ch <= "\u9fff"
-               or "\uac00" <= ch <= "\ud7af" else 1 for ch in text if not ch.isspace())
+    n = 0
+    for ch in text:
+        if ch.isspace():
+            continue
+        if ("\u3040" <= ch <= "\u30ff") or ("\u3400" <= ch <= "\u9fff") or ("\uac00" <= ch <= "\ud7af"):
+            n += DENSE_CHAR_WEIGHT
+        else:
+            n += 1
+    return n
 
 
 def at_least_weight(text: str, minimum: int) -> bool:

@@ -72,7 +72,9 @@ def is_unspaced(lang: str) -> bool:
 
 
 def _iterator(kind: str, locale: str) -> icu.BreakIterator:
-    cache = vars(_local).setdefault("cache", {})
+    cache = getattr(_local, "cache", None)
+    if cache is None:
+        cache = _local.cache = {}
     it = cache.get((kind, locale))
     if it is None:
         if kind == "word":
@@ -182,7 +184,9 @@ class WordIndex:
 def word_index(text: str, lang: str) -> WordIndex:
     """The ``WordIndex`` of ``words(text, lang)``, built a ``CHUNK_CHARS`` piece at a time. The last few
     are remembered per thread (the same object comes back: do not change it)."""
-    recent = vars(_local).setdefault("recent", {})
+    recent = getattr(_local, "recent", None)
+    if recent is None:
+        recent = _local.recent = {}
     key = (lang, text)
     found = recent.get(key)
     if found is not None:
