@@ -25,9 +25,9 @@ from babelbeam.filters.textstats import TextStats
 class Verdict:
     """Collects one filter's measurements and its first failed condition.
 
-    With ``record`` None the filter stops at the first failure (fast path);
-    with a dict it measures everything, writing ``<filter>_<measure>`` values,
-    and still reports the first failed condition in rule order.
+    With ``record`` None the filter stops at the first failure (fast path); with a dict it measures
+    everything, writing ``<filter>_<measure>`` values, and still reports the first failed condition in rule
+    order.
     """
 
     __slots__ = ("prefix", "record", "reason")

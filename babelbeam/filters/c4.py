@@ -1,12 +1,10 @@
 """C4's rules (Raffel et al. 2020; TensorFlow Datasets ``c4_utils``), defaults as datatrove 0.10.1.
 
-Line rules drop a line: a word longer than ``max_word_length``; no sentence
-punctuation at the end (or an ellipsis); fewer than ``min_words_per_line``
-words; "javascript"; a cookie or policy phrase. Document rules, checked only on
-lines that survived the earlier line rules (as in C4): "lorem ipsum", a curly
-bracket, and fewer than ``min_num_sentences`` sentences in the kept lines.
-FineWeb-2 found these rules hurt non-English text, so the quality config runs
-them for English only unless told otherwise.
+Line rules drop a line: a word longer than ``max_word_length``; no sentence punctuation at the end (or an
+ellipsis); fewer than ``min_words_per_line`` words; "javascript"; a cookie or policy phrase. Document rules,
+checked only on lines that survived the earlier line rules (as in C4): "lorem ipsum", a curly bracket, and
+fewer than ``min_num_sentences`` sentences in the kept lines. FineWeb-2 found these rules hurt non-English
+text, so the quality config runs them for English only unless told otherwise.
 """
 
 from __future__ import annotations
@@ -50,15 +48,13 @@ def c4_scan(st: TextStats, config: C4Config) -> tuple[list[str], str | None, int
         line = raw.strip()
         if not line:
             continue
-        if c.max_word_length is not None and len(line) > c.max_word_length:
-            if any(len(w) > c.max_word_length for w in line.split()):
-                dropped += 1
-                continue
+        if (c.max_word_length is not None and len(line) > c.max_word_length
+                and any(len(w) > c.max_word_length for w in line.split())):
+            dropped += 1
+            continue
         if c.remove_citations and "[" in line:
             line = CITATION.sub("", line)
-        if c.filter_no_terminal_punct and (
-            not line or line[-1] not in ends or line.endswith(ELLIPSIS)
-        ):
+        if c.filter_no_terminal_punct and (not line or line[-1] not in ends or line.endswith(ELLIPSIS)):
             dropped += 1
             continue
         if c.min_words_per_line is not None:

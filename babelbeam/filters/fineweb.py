@@ -1,10 +1,9 @@
 """FineWeb's quality rules (Penedo et al. 2024, "The FineWeb Datasets"), defaults as datatrove 0.10.1.
 
-Lines are the text's non-blank lines, stripped (datatrove tests unstripped
-lines, so a trailing space hides a full stop). Sentence-ending characters are
-Unicode's ``Sentence_Terminal`` set, which covers every script that has one;
-Thai, which ends sentences with a space, turns the punctuation rule off in the
-per-language settings.
+Lines are the text's non-blank lines, stripped (datatrove tests unstripped lines, so a trailing space hides a
+full stop). Sentence-ending characters are Unicode's ``Sentence_Terminal`` set, which covers every script
+that has one; Thai, which ends sentences with a space, turns the punctuation rule off in the per-language
+settings.
 """
 
 from __future__ import annotations

@@ -1,12 +1,11 @@
 """Gopher's quality and repetition rules (Rae et al. 2021, "Scaling Language Models", appendix A1, table A1).
 
-Defaults are datatrove 0.10.1's, which are the paper's. Words are ICU word-like
-segments (``babelbeam.filters.segment``), so punctuation is never a word and
-scripts without spaces get real words. Where datatrove slips, these differ on
-purpose (each is listed in ``benchmarks/bench_filters.py``): line ratios count
-non-blank lines only, the stop-word test ignores case, a top n-gram that occurs
-once is not repetition, duplicated n-grams count every covered word once, and
-no ratio divides by a count that can be zero.
+Defaults are datatrove 0.10.1's, which are the paper's. Words are ICU word-like segments
+(``babelbeam.filters.segment``), so punctuation is never a word and scripts without spaces get real words.
+Where datatrove slips, these differ on purpose (each is listed in ``benchmarks/bench_filters.py``): line
+ratios count non-blank lines only, the stop-word test ignores case, a top n-gram that occurs once is not
+repetition, duplicated n-grams count every covered word once, and no ratio divides by a count that can be
+zero.
 """
 
 from __future__ import annotations

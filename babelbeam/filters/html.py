@@ -1,23 +1,19 @@
 """HTML bytes to main text: the charset, the decoding, and main-content extraction (no Beam here).
 
-``html_to_text(body, http_charset, extractor)`` is the one path every HTML input
-takes (WARC responses and ``input.html_field`` alike):
+``html_to_text(body, extractor, http_charset)`` is the one path every HTML input takes (WARC responses and
+``input.html_field`` alike):
 
-1. **Charset.** A byte-order mark wins; then a body that is valid UTF-8 and not
-   pure ASCII is UTF-8 (declarations are often wrong, and text in another
-   charset is almost never valid UTF-8); then the HTTP ``Content-Type``
-   charset, then the HTML ``<meta>`` charset in the first 1,024 bytes, then
-   detection (uchardet, through resiliparse). Labels map to the WHATWG
-   decoders browsers use (``Shift_JIS`` is Windows-31J, ``EUC-KR`` is
-   Windows-949, ``GB2312``/``GBK`` decode as GB18030, ``Big5`` as Big5-HKSCS,
+1. **Charset.** A byte-order mark wins; then a body that is valid UTF-8 and not pure ASCII is UTF-8
+   (declarations are often wrong, and text in another charset is almost never valid UTF-8); then the HTTP
+   ``Content-Type`` charset, then the HTML ``<meta>`` charset in the first 1,024 bytes, then detection
+   (uchardet, through resiliparse). Labels map to the WHATWG decoders browsers use (``Shift_JIS`` is
+   Windows-31J, ``EUC-KR`` is Windows-949, ``GB2312``/``GBK`` decode as GB18030, ``Big5`` as Big5-HKSCS,
    ``ISO-8859-1`` and ASCII as Windows-1252).
-2. **Decoding.** A candidate is taken when at most ``max_invalid_ratio`` of the
-   decoded characters are replacement characters or C0 controls; a body no
-   candidate decodes is ``html_undecodable``.
-3. **Extraction.** The main text without navigation, footers, cookie banners
-   and comments, paragraphs on their own lines, by the configured engine
-   (``ENGINES``). Deterministic: trafilatura's cross-document deduplication and
-   time-outs are off, so a page's text never depends on the pages before it.
+2. **Decoding.** A candidate is taken when at most ``max_invalid_ratio`` of the decoded characters are
+   replacement characters or C0 controls; a body no candidate decodes is ``html_undecodable``.
+3. **Extraction.** The main text without navigation, footers, cookie banners and comments, paragraphs on
+   their own lines, by the configured engine (``ENGINES``). Deterministic: trafilatura's cross-document
+   deduplication and time-outs are off, so a page's text never depends on the pages before it.
 """
 
 from __future__ import annotations
@@ -41,24 +37,14 @@ META_SCAN_BYTES = 1024
 """How far into the body a ``<meta charset>`` counts (the HTML standard's pre-scan length)."""
 DETECT_SAMPLE_BYTES = 64 * 1024
 
-# WHATWG decoders for labels whose Python codec of the same name is a strict subset of what pages use.
+# WHATWG decoders for labels whose Python codec of the same name is a strict subset of what pages use. UTF-16
+# and UTF-32 are not ASCII-compatible: the standard treats such a declaration in an ASCII-readable page as
+# UTF-8 (a real UTF-16 page has a BOM).
 _WHATWG_SUPERSETS = {
-    "shift_jis": "cp932",
-    "euc_kr": "cp949",
-    "gb2312": "gb18030",
-    "gbk": "gb18030",
-    "big5": "big5hkscs",
-    "iso8859-1": "cp1252",
-    "latin_1": "cp1252",
-    "ascii": "cp1252",
-    "iso8859-9": "cp1254",
-    "iso8859-11": "cp874",
-    "tis-620": "cp874",
-    "utf-16-le": "utf-8",
-    "utf-16-be": "utf-8",
-    "utf-16": "utf-8",
-    "utf-32": "utf-8",  # not ASCII-compatible:
-    # the standard treats such a declaration in an ASCII-readable page as UTF-8 (a real UTF-16 page has a BOM)
+    "shift_jis": "cp932", "euc_kr": "cp949", "gb2312": "gb18030", "gbk": "gb18030", "big5": "big5hkscs",
+    "iso8859-1": "cp1252", "latin_1": "cp1252", "ascii": "cp1252", "iso8859-9": "cp1254",
+    "iso8859-11": "cp874", "tis-620": "cp874",
+    "utf-16-le": "utf-8", "utf-16-be": "utf-8", "utf-16": "utf-8", "utf-32": "utf-8",
 }
 _BOMS = ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"))
 _CHARSET_PARAM = re.compile(r"""charset\s*=\s*["']?\s*([A-Za-z0-9._:+-]+)""", re.I)
@@ -137,11 +123,8 @@ def decode_html(body: bytes, http_charset: str | None = None, max_invalid_ratio:
             if _invalid_ratio(text) <= max_invalid_ratio:
                 return DecodedHtml(text, "utf-8", "utf8")
     tried: set[str] = set()
-    candidates = (
-        ("http", lambda: http_charset),
-        ("meta", lambda: charset_from_meta(body)),
-        ("detected", lambda: detect_charset(body)),
-    )
+    candidates = (("http", lambda: http_charset), ("meta", lambda: charset_from_meta(body)),
+                  ("detected", lambda: detect_charset(body)))
     for source, label in candidates:
         encoding = python_codec(label())
         if encoding is None or encoding in tried:
@@ -195,19 +178,9 @@ class MainTextExtractor:
         else:
             # No cross-page deduplication (its cache would make a page's text depend on the pages before it)
             # and no comments; tables are main text.
-            text = (
-                self._trafilatura.extract(
-                    html,
-                    include_comments=False,
-                    include_tables=True,
-                    include_images=False,
-                    include_links=False,
-                    deduplicate=False,
-                    fast=self.engine == "trafilatura_fast",
-                    with_metadata=False,
-                )
-                or ""
-            )
+            text = self._trafilatura.extract(
+                html, include_comments=False, include_tables=True, include_images=False, include_links=False,
+                deduplicate=False, fast=self.engine == "trafilatura_fast", with_metadata=False) or ""
         return _tidy(text)
 
 
@@ -229,12 +202,8 @@ class HtmlText:
     """``no_main_text`` when the page decoded but holds no main text."""
 
 
-def html_to_text(
-    body: bytes | str,
-    extractor: MainTextExtractor,
-    http_charset: str | None = None,
-    max_invalid_ratio: float = 0.01,
-) -> HtmlText:
+def html_to_text(body: bytes | str, extractor: MainTextExtractor, http_charset: str | None = None,
+                 max_invalid_ratio: float = 0.01) -> HtmlText:
     """Decode (unless already text) and extract one page; never raises for bad input."""
     if isinstance(body, str):
         decoded = DecodedHtml(body, "utf-8", "text")
@@ -248,12 +217,8 @@ def html_to_text(
     try:
         text = extractor.extract(decoded.text)
     except Exception as e:  # an engine's parser error on one page must not end the file: reject the page
-        return HtmlText(
-            encoding=decoded.encoding,
-            charset_source=decoded.source,
-            error=EXTRACTION_FAILED,
-            detail=f"{type(e).__name__}: {e}",
-        )
+        return HtmlText(encoding=decoded.encoding, charset_source=decoded.source, error=EXTRACTION_FAILED,
+                        detail=f"{type(e).__name__}: {e}")
     if not text:
         return HtmlText(encoding=decoded.encoding, charset_source=decoded.source, skipped=NO_MAIN_TEXT)
     return HtmlText(text=text, encoding=decoded.encoding, charset_source=decoded.source)

@@ -14,7 +14,6 @@ such as GlotLID or OpenLID given by path) and turns its labels into registry cod
 5. The top code's registry script is compared with the text's dominant script: a mismatch (Serbian,
    Uzbek or Azerbaijani in the other alphabet, romanised Hindi...) keeps the registry code and is flagged,
    with ``lang_label`` naming what was seen (``srp_Latn``).
-
 6. A label covering Persian and Dari (GlotLID ``fas_Arab``, lid.176 ``fa``) becomes Dari when the text's
    Dari marker words (the copula ``استند``..., Afghan administrative words) outnumber the Iranian ones, else
    Persian; flagged ``merged_label`` with ``lang_label`` keeping the model's label.
@@ -48,7 +47,7 @@ from babelbeam.filters.langid_labels import (
     PERSIAN,
     SERBO_CROATIAN,
     MappedLabel,
-    label_coverage,
+    coverage_report,
     map_label,
     strip_label,
 )
@@ -89,12 +88,8 @@ so the document keeps its label's own score (measured in docs/langid.md)."""
 
 DEFAULT_THRESHOLDS_FILE = DATA_DIR / "lid176_thresholds.yaml"
 """Per-language thresholds shipped for the bundled lid.176 (``langid.thresholds: default``)."""
-"""The word values of ``langid.thresholds``; any other string is a path to a thresholds YAML."""
 
-TWO_SCRIPT_LANGUAGES = frozenset(
-    {"srp", "bos", "uzn", "azj", "kaz", "tat", "bak", "tgk", "pan", "snd", "jav", "zsm", "ydd", "yue", "urd",
-     "hin"}
-)
+TWO_SCRIPT_LANGUAGES = frozenset("srp bos uzn azj kaz tat bak tgk pan snd jav zsm ydd yue urd hin".split())
 """ISO 639-3 codes of registry languages commonly written in a second script (Serbian and Bosnian in
 Latin or Cyrillic, Uzbek/Azerbaijani/Kazakh in Latin or Cyrillic, Punjabi and Sindhi in Arabic or
 Indic scripts, Malay and Javanese in Jawi/Javanese, romanised Hindi and Urdu): when the model names one
@@ -131,15 +126,12 @@ class LangResult:
         the result is ``und`` or the label needed a correction or a script decision; None otherwise."""
         if self.seen_label is not None:
             return self.seen_label
-        if self.label is None:
-            return None
         if self.code == UNDETERMINED or FLAG_CORRECTED in self.flags or FLAG_CANTONESE in self.flags:
             return self.label
         return None
 
 
-def _too_short() -> LangResult:
-    return LangResult(UNDETERMINED, 0.0, (), None, (FLAG_TOO_SHORT,))
+_TOO_SHORT = LangResult(UNDETERMINED, 0.0, (), None, (FLAG_TOO_SHORT,))
 
 
 def _load_fasttext(path: Path) -> Any:
@@ -169,8 +161,7 @@ pieces would be mostly cut words. A 2,000-character cap so reads up to 20 pieces
 
 
 def _pieces(text: str) -> list[str]:
-    """Non-empty stripped lines of ``text``, lines longer than ``MAX_LINE_CHARS`` cut into pieces that
-    long."""
+    """Non-empty stripped lines of ``text``, longer ones cut into pieces of ``MAX_LINE_CHARS``."""
     pieces: list[str] = []
     for line in text.splitlines():
         line = line.strip()
@@ -288,9 +279,8 @@ SIBLING_MARKERS: dict[str, dict[str, frozenset[str]]] = {
         # Function words only one of the four uses: Occitan dins "in", aquel/aqueste "this", totas "all",
         # degun "nobody", èsser "to be", pòt "can", tanben "also", segon "according to", sens "without"
         # (not e "and": it is also Papiamento's and Portuguese's article or conjunction); Catalan i "and",
-        # és/són "is/are", els
-        # "the", ningú "nobody", també "also", perquè; Asturian ye "is", nun "not", tolos "all the", naide
-        # "nobody", tamién; Spanish todos, nadie, también, está, cuando.
+        # és/són "is/are", els "the", ningú "nobody", també "also", perquè; Asturian ye "is", nun "not", tolos
+        # "all the", naide "nobody", tamién; Spanish todos, nadie, también, está, cuando.
         "oci_Latn": frozenset(
             "dins aquel aquela aqueste aquò totas degun èsser pòt tanben ieu quitament segon sens".split()),
         "cat_Latn": frozenset("i és són els pel pels aquest ningú també perquè hi ho".split()),
@@ -389,9 +379,7 @@ class _Ranking:
             if code not in best_label or p > best_label[code][0]:
                 best_label[code] = (p, label)
                 corrected[code] = m.corrected
-        self.scores = scores
-        self.best_label = best_label
-        self.corrected = corrected
+        self.scores, self.best_label, self.corrected = scores, best_label, corrected
         self.relative_mass = relative_mass
         """Group -> summed probability of its relatives outside the 119 (they map to ``und``)."""
         self.han_decided = True
@@ -438,9 +426,6 @@ class _Ranking:
             # stable): the order of the key (-score, code) without a Python key function.
             self._ranked = sorted(sorted(self.scores.items()), key=itemgetter(1), reverse=True)
         return self._ranked
-
-    def ranked_codes(self) -> list[str]:
-        return [code for code, _ in self.ranked()]
 
     def best(self) -> str:
         return self.ranked()[0][0]
@@ -506,7 +491,7 @@ class LanguageIdentifier:
         """Identify the language of ``text`` (no thresholds applied; see ``annotate``)."""
         prepared = self.sample(text)
         if prepared is None:
-            return _too_short()
+            return _TOO_SHORT
         sample, sampled = prepared
         return self._conclude(sample, sampled, self._predict(sample))
 
@@ -528,11 +513,8 @@ class LanguageIdentifier:
                 # exactly as ``identify`` does.
                 return [self.identify(text) for text in texts]
             predictions = [self._mapped(ls, ps) for ls, ps in zip(all_labels, all_probs, strict=True)]
-        results: list[LangResult] = []
         scored = iter(predictions)
-        for p in prepared:
-            results.append(_too_short() if p is None else self._conclude(p[0], p[1], next(scored)))
-        return results
+        return [_TOO_SHORT if p is None else self._conclude(p[0], p[1], next(scored)) for p in prepared]
 
     def _conclude(self, sample: str, sampled: bool, raw: list[tuple[str, float, MappedLabel]]) -> LangResult:
         """The result for a sample from the model's top labels ``raw`` (the steps after the prediction)."""
@@ -541,17 +523,13 @@ class LanguageIdentifier:
         ranking = _Ranking(raw, sample, seen)
         code = ranking.best()
 
-        if (
-            code != UNDETERMINED
-            and seen is not None
-            and not _script_matches(code, seen)
-            and code.split("_")[0] not in TWO_SCRIPT_LANGUAGES
-        ):
+        if (code != UNDETERMINED and seen is not None and not _script_matches(code, seen)
+                and code.split("_")[0] not in TWO_SCRIPT_LANGUAGES):
             # The model's favourite is written in another script than the text (lid.176 calls a run of Han
             # characters without punctuation Armenian). Take the best label of the text's own script from
             # the full distribution; a language that is really written in two scripts is flagged instead.
             full = _Ranking(self._predict(sample, k=-1), sample, seen)
-            matching = [c for c in full.ranked_codes() if c != UNDETERMINED and _script_matches(c, seen)]
+            matching = [c for c, _ in full.ranked() if c != UNDETERMINED and _script_matches(c, seen)]
             if matching:
                 ranking, code = full, matching[0]
                 flags.append(FLAG_SCRIPT_RERANKED)
@@ -589,10 +567,8 @@ class LanguageIdentifier:
         # The chosen code leads the top list even when a script rule chose it over a higher score.
         ordered = [(code, ranking.scores[code])] + [(c, s) for c, s in ranked if c != code]
         top = tuple((c, round(min(s, 1.0), 6)) for c, s in ordered[: self.config.top_k])
-        return LangResult(
-            code, min(ranking.scores[code], 1.0), top, ranking.best_label[code][1], tuple(flags), seen_label,
-            GROUP_OF.get(code), ranking.group_score(code),
-        )
+        return LangResult(code, min(ranking.scores[code], 1.0), top, ranking.best_label[code][1],
+                          tuple(flags), seen_label, GROUP_OF.get(code), ranking.group_score(code))
 
     # -- decision ----------------------------------------------------------------------------------------
 
@@ -634,21 +610,15 @@ class LanguageIdentifier:
         return [self._annotated(d, r) for d, r in zip(docs, results, strict=True)]
 
     def _annotated(self, doc: Document, result: LangResult) -> Document:
-        out = dataclasses.replace(
-            doc,
-            lang=result.code,
-            lang_score=result.score,
-            lang_top=list(result.top),
-            lang_label=result.lang_label,
-            lang_group=result.group,
-            lang_group_score=result.group_score,
-        )
+        out = dataclasses.replace(doc, lang=result.code, lang_score=result.score, lang_top=list(result.top),
+                                  lang_label=result.lang_label, lang_group=result.group,
+                                  lang_group_score=result.group_score)
         reason = self.decide(result)
         return out if reason is None else out.removed(reason)
 
     def coverage(self) -> tuple[list[str], list[str]]:
         """(covered, uncovered) registry codes of this identifier's model."""
-        return label_coverage(self.labels)
+        return coverage(self.labels)
 
 
 def resolve_thresholds(config: LangIdConfig) -> dict[str, float]:
@@ -669,12 +639,8 @@ def resolve_thresholds(config: LangIdConfig) -> dict[str, float]:
     if value in ("default", "auto"):
         if config.model is not None:
             return {}
-        return {code: min(tau, config.threshold) for code, tau in _shipped_thresholds().items()}
+        return {code: min(tau, config.threshold) for code, tau in _load_shipped().items()}
     return load_thresholds(Path(value).expanduser())
-
-
-def _shipped_thresholds() -> dict[str, float]:
-    return dict(_load_shipped())
 
 
 @cache
@@ -686,11 +652,7 @@ def coverage(model: Any) -> tuple[list[str], list[str]]:
     """(covered, uncovered) registry codes, in registry order, for a fastText model, a
     ``LanguageIdentifier`` or a list of labels."""
     if isinstance(model, LanguageIdentifier):
-        return model.coverage()
+        model = model.labels
     labels: Iterable[str] = model.get_labels() if hasattr(model, "get_labels") else model
-    return label_coverage([strip_label(label) for label in labels])
-
-
-def identify_many(identifier: LanguageIdentifier, texts: Sequence[str]) -> list[LangResult]:
-    """Identify several texts with one identifier (a convenience for evaluation and benchmarks)."""
-    return identifier.identify_batch(texts)
+    report = coverage_report(list(labels))  # with or without ``__label__``: map_label strips it
+    return report.covered, report.uncovered

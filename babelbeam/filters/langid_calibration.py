@@ -51,9 +51,8 @@ class ScoreHistogram:
         counts = dict(self.counts)
         for b, k in other.counts.items():
             counts[b] = counts.get(b, 0) + k
-        return ScoreHistogram(
-            counts, self.n + other.n, self.total + other.total, self.total_sq + other.total_sq
-        )
+        return ScoreHistogram(counts, self.n + other.n, self.total + other.total,
+                              self.total_sq + other.total_sq)
 
     def median(self) -> float:
         """The bin midpoint where half the scores lie below (0 for an empty histogram)."""
@@ -74,12 +73,8 @@ class ScoreHistogram:
         return math.sqrt(max(self.total_sq / self.n - mean * mean, 0.0))
 
     def to_json(self) -> dict[str, Any]:
-        return {
-            "counts": {str(b): k for b, k in sorted(self.counts.items())},
-            "n": self.n,
-            "total": self.total,
-            "total_sq": self.total_sq,
-        }
+        return {"counts": {str(b): k for b, k in sorted(self.counts.items())}, "n": self.n,
+                "total": self.total, "total_sq": self.total_sq}
 
 
 def histograms(pairs: Iterable[tuple[str, float]]) -> dict[str, ScoreHistogram]:
@@ -124,7 +119,7 @@ def calibrate(
     """FineWeb-2's rule per registry language with at least ``min_documents`` scores (``und`` is skipped)."""
     thresholds: dict[str, float] = {}
     evidence: dict[str, LanguageEvidence] = {}
-    for code in sorted(hists, key=_registry_order):
+    for code in sorted(hists, key=registry_order):
         if code not in LANGUAGES:
             continue
         h = hists[code]
@@ -136,9 +131,12 @@ def calibrate(
     return Calibration(thresholds, evidence, floor, ceiling, min_documents)
 
 
-def _registry_order(code: str) -> tuple[int, str]:
-    order = {c: i for i, c in enumerate(LANGUAGES)}
-    return (order.get(code, len(order)), code)
+_REGISTRY_INDEX = {code: i for i, code in enumerate(LANGUAGES)}
+
+
+def registry_order(code: str) -> tuple[int, str]:
+    """Sort key: registry codes in registry order, then any other code by name."""
+    return (_REGISTRY_INDEX.get(code, len(_REGISTRY_INDEX)), code)
 
 
 def calibration_yaml(cal: Calibration, *, header: str, model: str) -> str:
@@ -148,15 +146,9 @@ def calibration_yaml(cal: Calibration, *, header: str, model: str) -> str:
     """
     lines = [f"# {line}" if line else "#" for line in header.splitlines()]
     body = {
-        "rule": {
-            "name": "fineweb2",
-            "formula": "max(floor, min(ceiling, median - std))",
-            "floor": cal.floor,
-            "ceiling": cal.ceiling,
-            "min_documents": cal.min_documents,
-            "score": "lang_score",
-            "model": model,
-        },
+        "rule": {"name": "fineweb2", "formula": "max(floor, min(ceiling, median - std))", "floor": cal.floor,
+                 "ceiling": cal.ceiling, "min_documents": cal.min_documents, "score": "lang_score",
+                 "model": model},
         "thresholds": dict(cal.thresholds),
         "evidence": {
             c: {"documents": e.documents, "median": e.median, "std": e.std, "threshold": e.threshold}

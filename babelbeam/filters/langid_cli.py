@@ -35,7 +35,13 @@ from typing import Any, TextIO
 
 from babelbeam.console import Console, add_console_arguments, console_from_args
 from babelbeam.filters.langid import FLAG_TOO_SHORT, SIBLING_MARKERS, LanguageIdentifier
-from babelbeam.filters.langid_calibration import Calibration, calibrate, calibration_yaml, histograms
+from babelbeam.filters.langid_calibration import (
+    Calibration,
+    calibrate,
+    calibration_yaml,
+    histograms,
+    registry_order,
+)
 from babelbeam.filters.langid_labels import CoverageReport, coverage_report
 from babelbeam.schemas.config import LangIdConfig, RunConfig
 from babelbeam.schemas.document import Document
@@ -108,24 +114,13 @@ def read_jsonl(path: Path) -> Iterator[dict[str, Any]]:
 def annotated_record(record: dict[str, Any], doc: Document) -> dict[str, Any]:
     """``record`` with ``doc``'s ``lang``, ``lang_score``, ``lang_top`` and, when set, ``lang_label`` and
     ``removed_reason`` (existing fields of those names are replaced)."""
-    out = dict(record)
-    out["lang"] = doc.lang
-    out["lang_score"] = round(doc.lang_score, 6)
-    out["lang_top"] = [[code, round(score, 6)] for code, score in doc.lang_top]
+    out = {**record, "lang": doc.lang, "lang_score": round(doc.lang_score, 6),
+           "lang_top": [[code, round(score, 6)] for code, score in doc.lang_top]}
     for name in ("lang_label", "removed_reason"):
         out.pop(name, None)
         if getattr(doc, name) is not None:
             out[name] = getattr(doc, name)
     return out
-
-
-def annotate_records(
-    identifier: LanguageIdentifier, records: Iterable[dict[str, Any]]
-) -> Iterator[dict[str, Any]]:
-    """Each record (with a ``text`` field) annotated by ``annotated_record``."""
-    for n, record in enumerate(records):
-        doc = identifier.annotate(Document(id=str(record.get("id", n)), text=record["text"]))
-        yield annotated_record(record, doc)
 
 
 @dataclasses.dataclass
@@ -168,49 +163,32 @@ class EvalReport:
         return [c for c in self.n if c not in self.covered]
 
     def to_json(self) -> dict[str, Any]:
+        chinese_accuracy, chinese_separation = _chinese_scripts(self)
         return {
-            "languages": {
-                c: {
-                    "n": self.n[c],
-                    "accuracy": round(self.accuracy(c), 4),
-                    "precision": round(self.precision(c), 4),
-                }
-                for c in sorted(self.n, key=_registry_order)
-            },
+            "languages": {c: {"n": self.n[c], "accuracy": round(self.accuracy(c), 4),
+                              "precision": round(self.precision(c), 4)}
+                          for c in sorted(self.n, key=registry_order)},
             "macro_accuracy_covered": round(self.macro(self.gold_covered), 4),
             "macro_accuracy_all": round(self.macro(self.n), 4),
             "micro_accuracy": round(sum(self.correct.values()) / max(1, sum(self.n.values())), 4),
-            "chinese_script_accuracy": _chinese_script_accuracy(self),
-            "chinese_script_separation": _chinese_script_separation(self),
+            "chinese_script_accuracy": chinese_accuracy,
+            "chinese_script_separation": chinese_separation,
             "confusions": [[g, p, k] for (g, p), k in self.confusions.most_common()],
             "covered": self.covered,
             "uncovered": self.uncovered,
         }
 
 
-def _registry_order(code: str) -> tuple[int, str]:
-    order = list(LANGUAGES)
-    return (order.index(code), code) if code in LANGUAGES else (len(order), code)
-
-
-def _chinese_script_accuracy(report: EvalReport) -> float | None:
-    """Of the zho_Hans and zho_Hant gold paragraphs, the share given the right code (strict: a paragraph
-    too short to identify counts as wrong)."""
+def _chinese_scripts(report: EvalReport) -> tuple[float | None, float | None]:
+    """Of the zho_Hans and zho_Hant gold paragraphs, the share given the right code (strict: a paragraph too
+    short to identify counts as wrong) and the share not given the other script's code; None without any."""
     n = report.n.get("zho_Hans", 0) + report.n.get("zho_Hant", 0)
     if not n:
-        return None
+        return None, None
     right = report.correct.get("zho_Hans", 0) + report.correct.get("zho_Hant", 0)
-    return round(right / n, 4)
-
-
-def _chinese_script_separation(report: EvalReport) -> float | None:
-    """Of the zho_Hans and zho_Hant gold paragraphs, the share not given the other script's code."""
-    n = report.n.get("zho_Hans", 0) + report.n.get("zho_Hant", 0)
-    if not n:
-        return None
     swapped = (report.confusions.get(("zho_Hans", "zho_Hant"), 0)
                + report.confusions.get(("zho_Hant", "zho_Hans"), 0))
-    return round(1 - swapped / n, 4)
+    return round(right / n, 4), round(1 - swapped / n, 4)
 
 
 def evaluate(identifier: LanguageIdentifier, records: Iterable[dict[str, Any]]) -> EvalReport:
@@ -238,7 +216,7 @@ def print_eval(report: EvalReport, out: TextIO, confusions: int) -> None:
     """The evaluation as Markdown."""
     out.write("| language | name | paragraphs | accuracy | precision | covered |\n"
               "|---|---|---:|---:|---:|---|\n")
-    for code in sorted(report.n, key=_registry_order):
+    for code in sorted(report.n, key=registry_order):
         name = LANGUAGES[code].name if code in LANGUAGES else code
         covered = "yes" if code in report.covered else "no"
         out.write(
@@ -247,17 +225,15 @@ def print_eval(report: EvalReport, out: TextIO, confusions: int) -> None:
         )
     summary = report.to_json()
     gc, gu = report.gold_covered, report.gold_uncovered
-    out.write("\n")
-    out.write(f"- macro accuracy over the {len(gc)} covered languages: "
+    out.write(f"\n- macro accuracy over the {len(gc)} covered languages: "
               f"{summary['macro_accuracy_covered']:.1%}\n")
     out.write(f"- macro accuracy over all {len(report.n)} gold languages: "
               f"{summary['macro_accuracy_all']:.1%}\n")
     out.write(f"- paragraph (micro) accuracy: {summary['micro_accuracy']:.1%}\n")
     if summary["chinese_script_accuracy"] is not None:
-        out.write(
-            f"- zho_Hans/zho_Hant paragraphs given the right code: {summary['chinese_script_accuracy']:.1%}; "
-            f"not given the other script: {summary['chinese_script_separation']:.1%}\n"
-        )
+        out.write(f"- zho_Hans/zho_Hant paragraphs given the right code: "
+                  f"{summary['chinese_script_accuracy']:.1%}; "
+                  f"not given the other script: {summary['chinese_script_separation']:.1%}\n")
     at90 = sum(1 for c in gc if report.accuracy(c) >= 0.9)
     out.write(f"- covered languages at >= 90%: {at90} of {len(gc)}\n")
     out.write(f"- gold languages the model cannot emit ({len(gu)}): {' '.join(gu) or '-'}\n")
@@ -384,9 +360,7 @@ def main(args: argparse.Namespace) -> int:
         print_eval(report, sys.stdout, args.confusions)
         if args.json:
             args.json.write_text(json.dumps(report.to_json(), indent=1, ensure_ascii=False) + "\n")
-        return 0
     return 0
 
 
-__all__ = ["add_arguments", "main", "evaluate", "annotate_records", "config_from_args", "calibrate_records",
-           "UNDETERMINED"]
+__all__ = ["add_arguments", "main", "evaluate", "config_from_args", "calibrate_records", "UNDETERMINED"]

@@ -30,8 +30,6 @@ from babelbeam.schemas.languages import LANGUAGES, UNDETERMINED
 DATA_DIR = Path(__file__).with_name("langid_data")
 """The label lists, relatives and group tables (plain text, shipped as package data)."""
 
-LABEL_PREFIX = "__label__"
-
 CHINESE = "zho_Hans"
 """Placeholder code for "Chinese, script to be decided from the characters" (``zh``, ``zho_Hani``...)."""
 
@@ -42,9 +40,8 @@ PERSIAN = "fas"
 """Placeholder for a label covering Iranian Persian and Dari (GlotLID ``fas_Arab``, lid.176 ``fa``): Dari when
 the text's Dari marker words outnumber the Iranian ones, else Persian (``langid.persian_or_dari``)."""
 
-RULE_HAN_SCRIPT = "han_script"
-RULE_PERSIAN_DARI = "persian_dari"
-_PLACEHOLDER_BY_RULE = {RULE_HAN_SCRIPT: "zho_Hans", RULE_PERSIAN_DARI: PERSIAN}
+_PLACEHOLDER_BY_RULE = {"han_script": CHINESE, "persian_dari": PERSIAN}
+"""The placeholder code of each ``relatives.tsv`` rule."""
 
 
 def _read_table(name: str) -> list[dict[str, str]]:
@@ -164,9 +161,8 @@ ISO_ALIASES: dict[str, str] = {
     "nep": "npi", "cmn": "zho", "ori": "ory", "fil": "tgl",
 }
 
-_REGISTRY_BY_ISO: dict[str, str] = {}
-for _code in LANGUAGES:
-    _REGISTRY_BY_ISO.setdefault(_code.split("_")[0], _code)
+# ISO 639-3 code -> the first registry code with it (reversed: the first one written wins)
+_REGISTRY_BY_ISO: dict[str, str] = {code.split("_")[0]: code for code in reversed(LANGUAGES)}
 
 
 @dataclass(frozen=True)
@@ -183,26 +179,22 @@ class MappedLabel:
     """The confusable group the label's probability counts toward (``groups.tsv``), else None."""
 
 
-_CORRECTED_LID176 = frozenset(
-    {"sh", "bh", "no", "zh", "fa", "ar", "sq", "ms", "lv", "ne", "sw", "uz", "az", "yi", "et"}
-)
+_CORRECTED_LID176 = frozenset("sh bh no zh fa ar sq ms lv ne sw uz az yi et".split())
 
 
 def strip_label(label: str) -> str:
     """``__label__en`` -> ``en``."""
-    return label[len(LABEL_PREFIX):] if label.startswith(LABEL_PREFIX) else label
+    return label.removeprefix("__label__")
 
 
 @lru_cache(maxsize=65536)
 def map_label(label: str) -> MappedLabel:
     """Map one fastText label (with or without ``__label__``) onto the registry."""
     mapped = _map_label(strip_label(label))
-    if mapped.group is None and mapped.code in GROUP_OF:
-        return MappedLabel(mapped.code, mapped.script, mapped.corrected, GROUP_OF[mapped.code])
-    if mapped.group is None and mapped.code == CHINESE:
-        return MappedLabel(mapped.code, mapped.script, mapped.corrected, GROUP_OF["zho_Hans"])
-    if mapped.group is None and mapped.code == SERBO_CROATIAN:
-        return MappedLabel(mapped.code, mapped.script, mapped.corrected, GROUP_OF["hrv_Latn"])
+    # sh counts toward Croatian's group (CHINESE is itself a registry code, zho_Hans)
+    group = GROUP_OF.get("hrv_Latn" if mapped.code == SERBO_CROATIAN else mapped.code)
+    if mapped.group is None and group is not None:
+        return MappedLabel(mapped.code, mapped.script, mapped.corrected, group)
     return mapped
 
 
@@ -210,10 +202,7 @@ def _map_label(raw: str) -> MappedLabel:
     script = raw.partition("_")[2] or None
     relative = RELATIVES.get(raw)
     if relative is not None:
-        if relative.rule is not None:
-            code = _PLACEHOLDER_BY_RULE[relative.rule]
-        else:
-            code = relative.maps_to[0]
+        code = relative.maps_to[0] if relative.rule is None else _PLACEHOLDER_BY_RULE[relative.rule]
         return MappedLabel(code, script, corrected=code != UNDETERMINED, group=relative.group)
     if "_" in raw:
         iso, _, script = raw.partition("_")
@@ -298,10 +287,3 @@ def coverage_report(labels: list[str]) -> CoverageReport:
     covered = [c for c in LANGUAGES if c in emitted]
     uncovered = [c for c in LANGUAGES if c not in emitted]
     return CoverageReport(len(labels), covered, uncovered, merged, aliased, sorted(relatives), outside)
-
-
-def label_coverage(labels: list[str]) -> tuple[list[str], list[str]]:
-    """(covered, uncovered) registry codes, in registry order, for a model with these labels (see
-    ``coverage_report``)."""
-    report = coverage_report(labels)
-    return report.covered, report.uncovered

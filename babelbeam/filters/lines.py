@@ -1,12 +1,10 @@
 """Line-level cleaning (remove boilerplate lines, keep the document) and the URL/domain blocklist.
 
-The cleaner removes short lines that are page furniture rather than content
-(cookie banners, "enable JavaScript", "all rights reserved", share buttons) and
-lines holding one giant token (base64 blobs, minified code). A document loses
-only those lines; it is removed (``lines_all_removed``) only when nothing is
-left. Phrases match case-insensitively as substrings, in any language's
-document, since such banners are often English on non-English pages; a line
-with more than ``max_boilerplate_words`` words is prose and is kept.
+The cleaner removes short lines that are page furniture rather than content (cookie banners, "enable
+JavaScript", "all rights reserved", share buttons) and lines holding one giant token (base64 blobs, minified
+code). A document loses only those lines; it is removed (``lines_all_removed``) only when nothing is left.
+Phrases match case-insensitively as substrings, in any language's document, since such banners are often
+English on non-English pages; a line with more than ``max_boilerplate_words`` words is prose and is kept.
 """
 
 from __future__ import annotations
@@ -70,8 +68,7 @@ class BoilerplateLineCleaner(LineCleaner):
             c.max_word_length is None or max(map(len, lines)) <= c.max_word_length
         ):
             return CleanedText(text, 0)
-        kept = []
-        removed = 0
+        kept, removed = [], 0
         for line in lines:
             if line.strip() and self._is_boilerplate(line, phrases):
                 removed += 1
@@ -96,7 +93,7 @@ class UrlBlocklist(DocumentFilter):
     name = "url"
 
     def __init__(self, domains: Iterable[str]) -> None:
-        self.domains = frozenset(_normalise_domain(d) for d in domains if _normalise_domain(d))
+        self.domains = frozenset(filter(None, map(_normalise_domain, domains)))
 
     @classmethod
     def from_file(cls, path: str | Path) -> UrlBlocklist:

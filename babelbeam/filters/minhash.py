@@ -1,47 +1,39 @@
 """MinHash signatures, LSH band hashes and the bands x rows picker: plain functions, no I/O.
 
-Shingles are word n-grams over normalised words (lowercase, punctuation and
-symbols removed, every decimal digit folded to ``0``). Words come from
-``babelbeam.filters.segment.words(text, lang)`` (ICU segmentation, so Thai,
-Chinese and Japanese get real words) when that module is installed, else from
-whitespace.
+Shingles are word n-grams over normalised words (lowercase, punctuation and symbols removed, every decimal
+digit folded to ``0``). Words come from ``babelbeam.filters.segment.words(text, lang)`` (ICU segmentation, so
+Thai, Chinese and Japanese get real words), or from whitespace with ``segment=False``.
 
-Each shingle becomes one 32-bit hash (``hash_function``), and a signature is
-the minimum of each of ``num_perm`` permutations of those hashes, computed
-exactly as ``datasketch.MinHash(num_perm, seed, scheme=..., hashfunc=...)``
-does. Shingle hashes:
+Each shingle becomes one 32-bit hash (``hash_function``), and a signature is the minimum of each of
+``num_perm`` permutations of those hashes, computed exactly as ``datasketch.MinHash(num_perm, seed,
+scheme=..., hashfunc=...)`` does. Shingle hashes:
 
-- ``xxh3`` (the default): every word is hashed once with xxHash's XXH3-64 (of
-  its UTF-8 bytes, seed 0), and the word hashes ``w_0 .. w_{k-1}`` of a
-  shingle are combined in numpy, ``acc = (...(w_0 * P + w_1) * P + ...) * P +
-  w_{k-1} mod 2^64`` with ``P = 0x9E3779B97F4A7C15``, then MurmurHash3's 64-bit
-  finalizer; the shingle hash is its upper 32 bits. No shingle string is ever
-  built, and a word in five shingles is hashed once, not five times. The same
-  value for one shingle's bytes is ``shingle_hash32``, so datasketch
+- ``xxh3`` (the default): every word is hashed once with xxHash's XXH3-64 (of its UTF-8 bytes, seed 0), and
+  the word hashes ``w_0 .. w_{k-1}`` of a shingle are combined in numpy, ``acc = (...(w_0 * P + w_1) * P +
+  ...) * P + w_{k-1} mod 2^64`` with ``P = 0x9E3779B97F4A7C15``, then MurmurHash3's 64-bit finalizer; the
+  shingle hash is its upper 32 bits. No shingle string is ever built, and a word in five shingles is hashed
+  once, not five times. The same value for one shingle's bytes is ``shingle_hash32``, so datasketch
   reproduces these signatures with ``MinHash(..., hashfunc=shingle_hash32)``.
-- ``sha1``: datasketch's own default, ``sha1_hash32`` (first 4 bytes of the
-  SHA-1 of the shingle's UTF-8 bytes, little endian): signatures bit-for-bit
-  those of ``datasketch.MinHash(num_perm, seed, scheme=...)`` with no
-  ``hashfunc``.
+- ``sha1``: datasketch's own default, ``sha1_hash32`` (first 4 bytes of the SHA-1 of the shingle's UTF-8
+  bytes, little endian): signatures bit-for-bit those of ``datasketch.MinHash(num_perm, seed, scheme=...)``
+  with no ``hashfunc``.
 - ``crc32``: ``zlib.crc32`` of the shingle's bytes (cheap, no peer uses it).
 
-Permutation parameters are drawn exactly as datasketch draws them from
-``numpy.random.RandomState(seed)``. Two schemes, named as in datasketch:
+Permutation parameters are drawn exactly as datasketch draws them from ``numpy.random.RandomState(seed)``.
+Two schemes, named as in datasketch:
 
-- ``affine32`` (datasketch's default since 2.0): ``h' = fmix32(h)``, then
-  ``a*h' + b mod 2^32`` with ``a`` odd.
-- ``legacy`` (datasketch before 2.0, text-dedup): ``(a*h + b) mod (2^61-1)``
-  computed in wrapping uint64 arithmetic as numpy does it, then ``& (2^32-1)``.
+- ``affine32`` (datasketch's default since 2.0): ``h' = fmix32(h)``, then ``a*h' + b mod 2^32`` with ``a``
+  odd.
+- ``legacy`` (datasketch before 2.0, text-dedup): ``(a*h + b) mod (2^61-1)`` computed in wrapping uint64
+  arithmetic as numpy does it, then ``& (2^32-1)``.
 
-The permutation step is one vectorised [shingles x num_perm] computation per
-block of ``chunk`` shingles (bounded memory), then a column minimum.
+The permutation step is one vectorised [shingles x num_perm] computation per block of ``chunk`` shingles
+(bounded memory), then a column minimum.
 """
 
 from __future__ import annotations
 
 import hashlib
-import importlib
-import logging
 import zlib
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
@@ -51,9 +43,9 @@ import numpy as np
 import regex
 import xxhash
 
+from babelbeam.filters.segment import word_index
+from babelbeam.filters.segment import words as segment_words
 from babelbeam.schemas.minhash_config import HASH_FUNCTIONS, SCHEMES, MinHashConfig
-
-log = logging.getLogger(__name__)
 
 MERSENNE_PRIME = np.uint64((1 << 61) - 1)
 """Modulus of the legacy scheme."""
@@ -83,20 +75,6 @@ _ASCII_FOLD = {
 # Words and shingles
 
 
-@lru_cache(maxsize=1)
-def _segmenter() -> object | None:
-    """``babelbeam.filters.segment.words`` if that module exists, else None (logged once)."""
-    try:
-        module = importlib.import_module("babelbeam.filters.segment")
-        return module.words
-    except (ImportError, AttributeError):
-        log.warning(
-            "babelbeam.filters.segment.words is not available: MinHash shingles use whitespace words, "
-            "so scripts written without spaces (Thai, Chinese, Japanese) shingle poorly"
-        )
-        return None
-
-
 def _blank_separators(match: regex.Match) -> str:
     return _NOT_WORD.sub(" ", match.group())
 
@@ -110,11 +88,10 @@ def _normalized_text(text: str, lang: str, segment: bool) -> str:
     least one space, no other character changes, and the text holds no space that was not a separator. So
     the maximal runs of non-separators, the words, are the same.
     """
-    segmenter = _segmenter() if segment else None
-    if segmenter is not None:
+    if segment:
         # A word that is all punctuation vanishes; one with inner punctuation ("don't") splits like the
         # whitespace path does, so both paths fold alike.
-        text = " ".join(segmenter(text, lang))
+        text = " ".join(segment_words(text, lang))
     text = text.lower()
     if text.isascii():
         return text.translate(_ASCII_FOLD)
@@ -124,12 +101,8 @@ def _normalized_text(text: str, lang: str, segment: bool) -> str:
 
 
 def normalize_words(text: str, lang: str = "und", *, segment: bool = True) -> list[str]:
-    """The document's words for shingling: segmented, lowercased, punctuation and symbols dropped,
-    digits -> 0.
-
-    ``lang`` is a registry code (``tha_Thai``) passed to the segmenter; ``segment=False`` forces whitespace
-    words.
-    """
+    """The document's words for shingling: segmented (``lang``, a registry code, picks the segmenter's locale;
+    ``segment=False``: whitespace words), lowercased, punctuation and symbols dropped, digits -> 0."""
     return list(filter(None, _normalized_text(text, lang, segment).split(" ")))
 
 
@@ -140,8 +113,7 @@ def _ngrams(words: Sequence, ngram: int, sep: str | bytes) -> list:
         return []
     if len(words) < ngram:
         return [sep.join(words)]
-    # zip over ngram shifted copies yields each n-gram as a tuple; joining tuples in map() avoids a slice
-    # per gram.
+    # zip over ngram shifted copies yields each n-gram as a tuple; joining them in map() avoids a slice a gram
     count = len(words) - ngram + 1
     return list(dict.fromkeys(map(sep.join, zip(*[words[i : i + count] for i in range(ngram)], strict=True))))
 
@@ -182,7 +154,7 @@ def shingle_hashes(
     ``unique_hashes``), computed from the words without building shingle strings.
     """
     if hash_function == "xxh3":
-        if segment and _segmenter() is not None:
+        if segment:
             return combine_word_hashes(_indexed_word_hashes(text, lang), ngram)
         words = list(filter(None, _normalized_text(text, lang, segment).encode("utf-8").split(b" ")))
         return combine_word_hashes(word_hashes(words), ngram)
@@ -198,8 +170,6 @@ def _indexed_word_hashes(text: str, lang: str) -> np.ndarray:
     """The xxh3 hash of every normalised word of ``text`` in order (what ``word_hashes`` gives for
     ``normalize_words(text, lang)``), from ``segment.word_index``: each distinct word is normalised and
     hashed once, and no string per word is built, so a long document costs a few bytes a word."""
-    from babelbeam.filters.segment import word_index
-
     index = word_index(text, lang)
     vocabulary = list(index.vocabulary)
     joined = _SEPARATOR.join(vocabulary)
@@ -389,15 +359,8 @@ def permutations(num_perm: int, seed: int, scheme: str = "affine32") -> tuple[np
 class MinHasher:
     """Computes MinHash signatures of shingle sets; holds only the permutation parameters (2 x num_perm)."""
 
-    def __init__(
-        self,
-        num_perm: int = 112,
-        seed: int = 1,
-        *,
-        scheme: str = "affine32",
-        hash_function: str = "xxh3",
-        chunk: int = 4096,
-    ) -> None:
+    def __init__(self, num_perm: int = 112, seed: int = 1, *, scheme: str = "affine32",
+                 hash_function: str = "xxh3", chunk: int = 4096) -> None:
         self.num_perm = num_perm
         self.seed = seed
         self.scheme = scheme
@@ -410,23 +373,13 @@ class MinHasher:
 
     @classmethod
     def from_config(cls, config: MinHashConfig) -> MinHasher:
-        return cls(
-            config.num_perm,
-            config.seed,
-            scheme=config.scheme,
-            hash_function=config.hash_function,
-            chunk=config.chunk_shingles,
-        )
-
-    def empty(self) -> np.ndarray:
-        """The signature of the empty set (every value the maximum hash), as datasketch initialises it."""
-        return np.full(self.num_perm, MAX_HASH, dtype=self._dtype)
+        return cls(config.num_perm, config.seed, scheme=config.scheme, hash_function=config.hash_function,
+                   chunk=config.chunk_shingles)
 
     def signature_from_hashes(self, hashes: np.ndarray) -> np.ndarray:
-        """Signature (``num_perm`` values, uint32 for affine32, uint64 for legacy) of already hashed
-        shingles."""
-        if len(hashes) == 0:
-            return self.empty()
+        """Signature (``num_perm`` values: uint32 for affine32, uint64 for legacy) of hashed shingles."""
+        if len(hashes) == 0:  # the empty set's: every value the maximum hash, as datasketch initialises it
+            return np.full(self.num_perm, MAX_HASH, dtype=self._dtype)
         legacy = self.scheme == "legacy"
         hv = hashes.astype(np.uint64) if legacy else _fmix32(hashes.astype(np.uint32, copy=False))
         out = None
@@ -476,12 +429,8 @@ def band_hashes(signature: np.ndarray, bands: int, rows: int) -> list[int]:
     raw = np.ascontiguousarray(signature[: bands * rows], dtype="<u4").tobytes()
     width = rows * 4  # bytes per band
     blake2b = hashlib.blake2b
-    digests = b"".join(
-        [
-            blake2b(prefix + raw[i * width : (i + 1) * width], digest_size=8).digest()
-            for i, prefix in enumerate(_band_prefixes(bands))
-        ]
-    )
+    digests = b"".join([blake2b(prefix + raw[i * width : (i + 1) * width], digest_size=8).digest()
+                        for i, prefix in enumerate(_band_prefixes(bands))])
     # Each 8-byte digest read as a little-endian signed int64: int.from_bytes(digest, "little", signed=True).
     return np.frombuffer(digests, dtype="<i8").tolist()
 
@@ -492,41 +441,23 @@ def candidate_probability(similarity: float | np.ndarray, bands: int, rows: int)
     return 1.0 - (1.0 - s**rows) ** bands
 
 
-def s_curve_threshold(bands: int, rows: int) -> float:
-    """The usual approximation of the similarity where the S-curve is steepest: ``(1/bands)^(1/rows)``."""
-    return (1.0 / bands) ** (1.0 / rows)
-
-
 def _integral(f_values: np.ndarray, xs: np.ndarray) -> float:
     return float(np.sum((f_values[1:] + f_values[:-1]) * np.diff(xs)) / 2.0)
 
 
-def false_positive_probability(threshold: float, bands: int, rows: int, steps: int = 2001) -> float:
-    """Area under the S-curve below ``threshold`` (datasketch's definition, trapezoid rule)."""
-    xs = np.linspace(0.0, threshold, steps)
-    return _integral(candidate_probability(xs, bands, rows), xs)
-
-
-def false_negative_probability(threshold: float, bands: int, rows: int, steps: int = 2001) -> float:
-    """Area above the S-curve from ``threshold`` to 1 (datasketch's definition, trapezoid rule)."""
-    xs = np.linspace(threshold, 1.0, steps)
-    return _integral(1.0 - candidate_probability(xs, bands, rows), xs)
-
-
-def optimal_param(
-    threshold: float, num_perm: int, fp_weight: float = 0.5, fn_weight: float = 0.5
-) -> tuple[int, int]:
-    """``(bands, rows)`` with ``bands * rows <= num_perm`` minimising ``fp_weight * FP + fn_weight * FN``,
-    FP and FN being the integrated S-curve areas below and above ``threshold`` (as datasketch and
-    text-dedup)."""
+def optimal_param(threshold: float, num_perm: int, fp_weight: float = 0.5,
+                  fn_weight: float = 0.5) -> tuple[int, int]:
+    """``(bands, rows)`` with ``bands * rows <= num_perm`` minimising ``fp_weight * FP + fn_weight * FN``, FP
+    being the area under the S-curve below ``threshold`` and FN the area above it from ``threshold`` to 1
+    (datasketch's and text-dedup's definitions; trapezoid rule over 401 points)."""
     if not 0.0 < threshold < 1.0:
         raise ValueError(f"threshold must be in (0, 1), got {threshold!r}")
+    below, above = np.linspace(0.0, threshold, 401), np.linspace(threshold, 1.0, 401)
     best, best_error = (1, 1), float("inf")
     for bands in range(1, num_perm + 1):
         for rows in range(1, num_perm // bands + 1):
-            error = fp_weight * false_positive_probability(
-                threshold, bands, rows, steps=401
-            ) + fn_weight * false_negative_probability(threshold, bands, rows, steps=401)
+            error = (fp_weight * _integral(candidate_probability(below, bands, rows), below)
+                     + fn_weight * _integral(1.0 - candidate_probability(above, bands, rows), above))
             if error < best_error:
                 best, best_error = (bands, rows), error
     return best
@@ -542,8 +473,7 @@ def jaccard(a: np.ndarray | set | frozenset, b: np.ndarray | set | frozenset) ->
     if isinstance(a, (set, frozenset)) and isinstance(b, (set, frozenset)):
         union = len(a | b)
         return len(a & b) / union if union else 0.0
-    a = np.asarray(a)
-    b = np.asarray(b)
+    a, b = np.asarray(a), np.asarray(b)
     union = len(a) + len(b)
     if union == 0:
         return 0.0
@@ -552,12 +482,10 @@ def jaccard(a: np.ndarray | set | frozenset, b: np.ndarray | set | frozenset) ->
 
 
 def unique_hashes(hashes: np.ndarray) -> np.ndarray:
-    """Sorted distinct uint32 shingle hashes: the compact shingle set used by the Jaccard check (4 B a
-    shingle)."""
+    """Sorted distinct uint32 shingle hashes: the compact shingle set of the Jaccard check (4 B a shingle)."""
     out = np.sort(hashes.astype(np.uint32))
     if len(out) > 1:
-        # np.unique's result, without its general-purpose overhead (tens of microseconds on a few hundred
-        # values).
+        # np.unique's result without its overhead (tens of microseconds on a few hundred values)
         distinct = np.empty(len(out), dtype=bool)
         distinct[0] = True
         np.not_equal(out[1:], out[:-1], out=distinct[1:])

@@ -1,20 +1,15 @@
 """Exact word n-gram statistics for the Gopher repetition rules: the most frequent and the repeated n-grams.
 
-Two facts keep the work small. An n-gram that occurs once counts for neither
-statistic, and the n-gram at position ``i`` can occur twice only if the
-(n-1)-grams at ``i`` and ``i + 1`` both do. So each n is built from n-1 by
-grouping only the positions where both of those repeat (in prose about a third
-of the positions for bigrams and a few percent past n = 5); every other
-position holds an n-gram of its own.
+Two facts keep the work small. An n-gram that occurs once counts for neither statistic, and the n-gram at
+position ``i`` can occur twice only if the (n-1)-grams at ``i`` and ``i + 1`` both do. So each n is built from
+n-1 by grouping only the positions where both of those repeat (in prose about a third of the positions for
+bigrams and a few percent past n = 5); every other position holds an n-gram of its own.
 
-Each n-gram is named by the position where it first occurs (its "first"), so a
-position repeats an earlier n-gram exactly when its first is not itself, the
-count of every n-gram is one ``bincount`` of the firsts, and the first maximum
-of that count is the most frequent n-gram that occurs first. Grouping a level's
-positions is a dict pass (``dict.setdefault`` mapped in C) for up to
-``_DICT_MAX`` of them and a stable sort for more (measured faster from about a
-hundred, and a few arrays of the candidates in memory instead of a dict entry
-each). No hashing: the statistics are exact.
+Each n-gram is named by the position where it first occurs (its "first"), so a position repeats an earlier
+n-gram exactly when its first is not itself, the count of every n-gram is one ``bincount`` of the firsts, and
+the first maximum of that count is the most frequent n-gram that occurs first. Grouping a level's positions
+is a dict pass (``dict.setdefault`` mapped in C) for up to ``_DICT_MAX`` of them and a stable sort for more.
+No hashing: the statistics are exact.
 """
 
 from __future__ import annotations
@@ -74,17 +69,17 @@ class NgramTable:
     """
 
     def __init__(self, words: Sequence[str]) -> None:
-        index = WordIndex.from_words([list(words)])
-        self._init(index.firsts, index.lengths)
+        self._init(WordIndex.from_words([list(words)]))
 
     @classmethod
     def from_index(cls, index: WordIndex) -> NgramTable:
         """The table of a text's ``WordIndex`` (its firsts are the level-1 firsts)."""
         table = cls.__new__(cls)
-        table._init(index.firsts, index.lengths)
+        table._init(index)
         return table
 
-    def _init(self, firsts: np.ndarray, lengths: np.ndarray) -> None:
+    def _init(self, index: WordIndex) -> None:
+        firsts, lengths = index.firsts, index.lengths
         self.n_words = len(firsts)
         self._ids = firsts
         self._radix = max(len(firsts), 1)
@@ -97,9 +92,6 @@ class NgramTable:
 
     # -- levels --------------------------------------------------------------------------------------------
 
-    def _unigrams(self) -> tuple[np.ndarray, np.ndarray]:
-        return self._ids, _counts(self._ids)
-
     def _firsts(self, n: int) -> tuple[np.ndarray, np.ndarray] | None:
         """(first position of the n-gram at each position, count of n-grams by first), or None when no n-gram
         repeats (or there are fewer than n words)."""
@@ -109,7 +101,7 @@ class NgramTable:
             return None
         level, self._level = self._level, None  # held only by the loop below while the next is built
         if level is None or level[0] > n:
-            level = (1, *self._unigrams())
+            level = (1, self._ids, _counts(self._ids))
         while level[0] < n:
             k, firsts, counts = level
             level = None  # dropped before the next level is built: memory holds one level and its build

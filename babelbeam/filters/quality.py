@@ -1,19 +1,17 @@
 """The quality chain: every configured filter for a document, with that document's language settings.
 
-``QualityChain.from_config(config).apply(doc)`` runs, in order: the URL
-blocklist, the line cleaners (boilerplate lines), the document filters (Gopher
-repetition, Gopher quality, FineWeb, C4: English only by default), and, for a
-document every filter keeps, the final line cleaners (C4's dropped lines, when
-``c4.remove_lines``). It returns the document, cleaned, or ``doc.removed(reason)``:
-a filter's reason, a cleaner's ``empty_reason`` when it leaves nothing (the
-document keeps the text it had before that cleaner), or ``quality_empty``.
-The text is segmented once and every step reads the same ``TextStats``.
-``LanguageChain.from_settings`` builds a language's steps from its resolved
-settings (``QualityConfig.settings_for``), one config section a step.
+``QualityChain.from_config(config).apply(doc)`` runs, in order: the URL blocklist, the line cleaners
+(boilerplate lines), the document filters (Gopher repetition, Gopher quality, FineWeb, C4: English only by
+default), and, for a document every filter keeps, the final line cleaners (C4's dropped lines, when
+``c4.remove_lines``). It returns the document, cleaned, or ``doc.removed(reason)``: a filter's reason, a
+cleaner's ``empty_reason`` when it leaves nothing (the document keeps the text it had before that cleaner),
+or ``quality_empty``. The text is segmented once and every step reads the same ``TextStats``.
+``LanguageChain.from_settings`` builds a language's steps from its resolved settings
+(``QualityConfig.settings_for``), one config section a step.
 
 ``label_only`` mode keeps every document: the first failed reason is written to
-``doc.metadata["quality_reason"]`` (metadata holds strings; ``measurements``
-holds numbers) and ``doc.measurements["quality_flagged"] = 1.0``.
+``doc.metadata["quality_reason"]`` (metadata holds strings; ``measurements`` holds numbers) and
+``doc.measurements["quality_flagged"] = 1.0``.
 """
 
 from __future__ import annotations
@@ -64,13 +62,10 @@ class LanguageChain:
         filters = ((GopherRepetitionFilter, s.gopher_repetition),
                    (partial(GopherQualityFilter, stop_words=stop_words), s.gopher_quality),
                    (FineWebQualityFilter, s.fineweb), (C4QualityFilter, s.c4))
-        return cls(
-            lang,
-            cleaners=[BoilerplateLineCleaner(s.lines)] if s.lines.enabled else [],
-            filters=[build(section) for build, section in filters if section.enabled],
-            final_cleaners=[C4LineCleaner(s.c4)] if s.c4.enabled and s.c4.remove_lines else [],
-            stopword_source=source,
-        )
+        return cls(lang, cleaners=[BoilerplateLineCleaner(s.lines)] if s.lines.enabled else [],
+                   filters=[build(section) for build, section in filters if section.enabled],
+                   final_cleaners=[C4LineCleaner(s.c4)] if s.c4.enabled and s.c4.remove_lines else [],
+                   stopword_source=source)
 
 
 def _clean(cleaner: LineCleaner, doc: Document, stats: TextStats,
@@ -156,8 +151,6 @@ class QualityChain:
         if reason is None:
             return out
         if self.config.label_only:
-            measurements = dict(out.measurements)
-            measurements["quality_flagged"] = 1.0
-            metadata = {**out.metadata, LABEL_KEY: reason}
-            return dataclasses.replace(out, metadata=metadata, measurements=measurements)
+            return dataclasses.replace(out, metadata={**out.metadata, LABEL_KEY: reason},
+                                       measurements={**out.measurements, "quality_flagged": 1.0})
         return out.removed(reason)

@@ -20,36 +20,24 @@ log = logging.getLogger(__name__)
 
 # (first code point, last code point, ISO 15924 script). Letters and marks of the scripts the 119 languages
 # and their close neighbours use; anything else (digits, punctuation, symbols, spaces) is ignored.
-_SCRIPT_RANGES: list[tuple[int, int, str]] = sorted(
-    [
-        (0x0041, 0x005A, "Latn"), (0x0061, 0x007A, "Latn"), (0x00C0, 0x024F, "Latn"),
-        (0x1E00, 0x1EFF, "Latn"), (0x0250, 0x02AF, "Latn"), (0x2C60, 0x2C7F, "Latn"),
-        (0xA720, 0xA7FF, "Latn"),
-        (0x0370, 0x03FF, "Grek"), (0x1F00, 0x1FFF, "Grek"),
-        (0x0400, 0x052F, "Cyrl"), (0x1C80, 0x1C8F, "Cyrl"), (0x2DE0, 0x2DFF, "Cyrl"),
-        (0xA640, 0xA69F, "Cyrl"),
-        (0x0530, 0x058F, "Armn"),
-        (0x0590, 0x05FF, "Hebr"), (0xFB1D, 0xFB4F, "Hebr"),
-        (0x0600, 0x06FF, "Arab"), (0x0750, 0x077F, "Arab"), (0x08A0, 0x08FF, "Arab"),
-        (0xFB50, 0xFDFF, "Arab"), (0xFE70, 0xFEFF, "Arab"),
-        (0x0780, 0x07BF, "Thaa"),
-        (0x0900, 0x097F, "Deva"), (0xA8E0, 0xA8FF, "Deva"),
-        (0x0980, 0x09FF, "Beng"), (0x0A00, 0x0A7F, "Guru"), (0x0A80, 0x0AFF, "Gujr"),
-        (0x0B00, 0x0B7F, "Orya"), (0x0B80, 0x0BFF, "Taml"), (0x0C00, 0x0C7F, "Telu"),
-        (0x0C80, 0x0CFF, "Knda"), (0x0D00, 0x0D7F, "Mlym"), (0x0D80, 0x0DFF, "Sinh"),
-        (0x0E00, 0x0E7F, "Thai"), (0x0E80, 0x0EFF, "Laoo"), (0x0F00, 0x0FFF, "Tibt"),
-        (0x1000, 0x109F, "Mymr"), (0xAA60, 0xAA7F, "Mymr"),
-        (0x10A0, 0x10FF, "Geor"), (0x1C90, 0x1CBF, "Geor"),
-        (0x1100, 0x11FF, "Hang"), (0x3130, 0x318F, "Hang"), (0xAC00, 0xD7AF, "Hang"),
-        (0x1200, 0x139F, "Ethi"),
-        (0x1780, 0x17FF, "Khmr"), (0x19E0, 0x19FF, "Khmr"),
-        (0xA980, 0xA9DF, "Java"), (0x1700, 0x171F, "Tglg"),
-        (0x3040, 0x309F, "Hira"), (0x30A0, 0x30FF, "Kana"), (0x31F0, 0x31FF, "Kana"),
-        (0xFF66, 0xFF9F, "Kana"),
-        (0x3400, 0x4DBF, "Hani"), (0x4E00, 0x9FFF, "Hani"), (0xF900, 0xFAFF, "Hani"),
-        (0x20000, 0x3134F, "Hani"),
-    ]
-)
+_SCRIPT_RANGES: list[tuple[int, int, str]] = sorted([
+    (0x0041, 0x005A, "Latn"), (0x0061, 0x007A, "Latn"), (0x00C0, 0x024F, "Latn"), (0x1E00, 0x1EFF, "Latn"),
+    (0x0250, 0x02AF, "Latn"), (0x2C60, 0x2C7F, "Latn"), (0xA720, 0xA7FF, "Latn"),
+    (0x0370, 0x03FF, "Grek"), (0x1F00, 0x1FFF, "Grek"),
+    (0x0400, 0x052F, "Cyrl"), (0x1C80, 0x1C8F, "Cyrl"), (0x2DE0, 0x2DFF, "Cyrl"), (0xA640, 0xA69F, "Cyrl"),
+    (0x0530, 0x058F, "Armn"), (0x0590, 0x05FF, "Hebr"), (0xFB1D, 0xFB4F, "Hebr"),
+    (0x0600, 0x06FF, "Arab"), (0x0750, 0x077F, "Arab"), (0x08A0, 0x08FF, "Arab"), (0xFB50, 0xFDFF, "Arab"),
+    (0xFE70, 0xFEFF, "Arab"), (0x0780, 0x07BF, "Thaa"),
+    (0x0900, 0x097F, "Deva"), (0xA8E0, 0xA8FF, "Deva"),
+    (0x0980, 0x09FF, "Beng"), (0x0A00, 0x0A7F, "Guru"), (0x0A80, 0x0AFF, "Gujr"), (0x0B00, 0x0B7F, "Orya"),
+    (0x0B80, 0x0BFF, "Taml"), (0x0C00, 0x0C7F, "Telu"), (0x0C80, 0x0CFF, "Knda"), (0x0D00, 0x0D7F, "Mlym"),
+    (0x0D80, 0x0DFF, "Sinh"), (0x0E00, 0x0E7F, "Thai"), (0x0E80, 0x0EFF, "Laoo"), (0x0F00, 0x0FFF, "Tibt"),
+    (0x1000, 0x109F, "Mymr"), (0xAA60, 0xAA7F, "Mymr"), (0x10A0, 0x10FF, "Geor"), (0x1C90, 0x1CBF, "Geor"),
+    (0x1100, 0x11FF, "Hang"), (0x3130, 0x318F, "Hang"), (0xAC00, 0xD7AF, "Hang"), (0x1200, 0x139F, "Ethi"),
+    (0x1780, 0x17FF, "Khmr"), (0x19E0, 0x19FF, "Khmr"), (0xA980, 0xA9DF, "Java"), (0x1700, 0x171F, "Tglg"),
+    (0x3040, 0x309F, "Hira"), (0x30A0, 0x30FF, "Kana"), (0x31F0, 0x31FF, "Kana"), (0xFF66, 0xFF9F, "Kana"),
+    (0x3400, 0x4DBF, "Hani"), (0x4E00, 0x9FFF, "Hani"), (0xF900, 0xFAFF, "Hani"), (0x20000, 0x3134F, "Hani"),
+])
 _RANGE_STARTS = [r[0] for r in _SCRIPT_RANGES]
 
 
@@ -147,8 +135,7 @@ def han_tables() -> HanTables:
 
     to_hant = icu.Transliterator.createInstance("Hans-Hant")
     to_hans = icu.Transliterator.createInstance("Hant-Hans")
-    chars = ("".join(chr(cp) for cp in range(0x4E00, 0xA000))
-             + "".join(chr(cp) for cp in range(0x3400, 0x4DC0)))
+    chars = "".join(map(chr, [*range(0x4E00, 0xA000), *range(0x3400, 0x4DC0)]))
     hant = to_hant.transliterate(chars)
     hans = to_hans.transliterate(chars)
     if len(hant) != len(chars) or len(hans) != len(chars):
@@ -158,10 +145,8 @@ def han_tables() -> HanTables:
         hans = "".join(to_hans.transliterate(c)[:1] for c in chars)
     trad_outputs = {t for c, t in zip(chars, hant, strict=True) if t != c}
     simp_outputs = {s for c, s in zip(chars, hans, strict=True) if s != c}
-    simplified_only = {
-        c for c, t in zip(chars, hant, strict=True)
-        if t != c and c not in trad_outputs and c not in _DUAL_USE_HAN
-    }
+    simplified_only = {c for c, t in zip(chars, hant, strict=True)
+                       if t != c and c not in trad_outputs and c not in _DUAL_USE_HAN}
     traditional_only = {c for c, s in zip(chars, hans, strict=True) if s != c and c not in simp_outputs}
     log.debug("Han tables: %d simplified-only, %d traditional-only",
               len(simplified_only), len(traditional_only))
@@ -195,9 +180,7 @@ def han_script(text: str) -> tuple[str, bool]:
     """Decide ``Hans`` or ``Hant`` from the characters; the flag is False when the text has no character
     that tells them apart (then ``Hans``, the more common standard, is returned)."""
     simp, trad = han_variant_counts(text)
-    if simp == trad == 0:
-        return "Hans", False
-    return ("Hant" if trad > simp else "Hans"), True
+    return ("Hant" if trad > simp else "Hans"), simp + trad > 0
 
 
 # Written-Cantonese function words and particles that Standard Written Chinese does not use, in both
@@ -212,21 +195,12 @@ CANTONESE_STRONG: tuple[str, ...] = (
 CANTONESE_WEAK: tuple[str, ...] = ("佢", "唔", "睇", "咁", "乜", "畀", "咩", "囉", "咪", "俾")
 
 
-def _count(text: str, markers: tuple[str, ...]) -> int:
-    # str.count per marker runs in C; a marker that repeats in ``markers`` would count twice, none does.
-    return sum(text.count(m) for m in markers)
-
-
-def cantonese_marker_count(text: str) -> tuple[int, int]:
-    """(strong, weak) written-Cantonese marker occurrences in ``text``."""
-    return _count(text, CANTONESE_STRONG), _count(text, CANTONESE_WEAK)
-
-
 def is_written_cantonese(text: str, *, min_evidence: int = 2, min_share: float = 0.01) -> bool:
     """True when ``text`` uses written-Cantonese forms: evidence (2 per strong marker, 1 per weak one) of at
     least ``min_evidence``, with markers making at least ``min_share`` of its Han characters (a lone 佢 in
     a quotation, or one 嘅 in a long Mandarin text, does not make it Cantonese)."""
-    strong, weak = cantonese_marker_count(text)
+    # str.count per marker runs in C; a marker that repeats in a tuple would count twice, none does.
+    strong, weak = sum(map(text.count, CANTONESE_STRONG)), sum(map(text.count, CANTONESE_WEAK))
     if 2 * strong + weak < min_evidence:
         return False
     cps = _code_points(text)

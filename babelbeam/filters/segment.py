@@ -1,18 +1,15 @@
 """Word and sentence segmentation for every script, through ICU's BreakIterator.
 
-One dependency covers all 119 languages: ICU splits Thai, Lao, Khmer, Burmese,
-Chinese and Japanese with its dictionaries and every other script with the
-UAX #29 rules. ``words(text, lang)`` returns only word-like segments (letters,
-numbers, kana, ideographs); spaces and punctuation are skipped by the
-iterator's rule status. The quality filters and the MinHash shingles both call
-``words``, so its signature is a contract.
+One dependency covers all 119 languages: ICU splits Thai, Lao, Khmer, Burmese, Chinese and Japanese with its
+dictionaries and every other script with the UAX #29 rules. ``words(text, lang)`` returns only word-like
+segments (letters, numbers, kana, ideographs); spaces and punctuation are skipped by the iterator's rule
+status. The quality filters and the MinHash shingles both call ``words``, so its signature is a contract.
 
-ICU reports boundaries as UTF-16 offsets; Python strings index code points. The
-two agree unless the text holds characters outside the Basic Multilingual Plane
-(emoji, rare Han), in which case offsets are corrected (``_AstralMap``).
+ICU reports boundaries as UTF-16 offsets; Python strings index code points. The two agree unless the text
+holds characters outside the Basic Multilingual Plane (emoji, rare Han), in which case offsets are corrected
+(``_AstralMap``).
 
-Break iterators are not thread-safe and are costly to create, so one per
-(kind, locale) is cached per thread.
+Break iterators are not thread-safe and are costly to create, so one per (kind, locale) is cached per thread.
 """
 
 from __future__ import annotations
@@ -47,8 +44,8 @@ macrolanguage)."""
 # Scripts written without spaces between words: ICU segments them with dictionaries.
 UNSPACED_SCRIPTS = frozenset({"Thai", "Laoo", "Khmr", "Mymr", "Hans", "Hant", "Jpan"})
 
-# ICU word-break rule status: 0..99 is "none" (spaces, punctuation, symbols);
-# 100.. numbers, 200.. letters, 300.. kana, 400.. ideographs.
+# ICU word-break rule status: 0..99 is "none" (spaces, punctuation, symbols); 100.. numbers, 200.. letters,
+# 300.. kana, 400.. ideographs.
 _WORD_STATUS_MIN = 100
 
 _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
@@ -80,9 +77,8 @@ def _iterator(kind: str, locale: str) -> icu.BreakIterator:
         cache = _local.cache = {}
     it = cache.get((kind, locale))
     if it is None:
-        loc = icu.Locale(locale)
         if kind == "word":
-            it = icu.BreakIterator.createWordInstance(loc)
+            it = icu.BreakIterator.createWordInstance(icu.Locale(locale))
         else:
             # "ss=standard" turns on ICU's abbreviation suppressions ("Mr. Smith" stays one sentence).
             it = icu.BreakIterator.createSentenceInstance(icu.Locale(f"{locale or 'en'}@ss=standard"))
@@ -115,9 +111,8 @@ ICU's dictionaries stop at one), so the words are the same as from the whole tex
 def words(text: str, lang: str) -> list[str]:
     """The word-like segments of ``text`` in reading order (no spaces, no punctuation).
 
-    ``lang`` is a registry code (``tha_Thai``) or ``und``; it picks the ICU
-    locale. Words keep their case and inner punctuation (``don't``, ``3.5``).
-    Each call returns a new list.
+    ``lang`` is a registry code (``tha_Thai``) or ``und``; it picks the ICU locale. Words keep their case and
+    inner punctuation (``don't``, ``3.5``). Each call returns a new list.
     """
     return [w for piece in newline_pieces(text, CHUNK_CHARS) for w in _segment_words(piece, lang)]
 
@@ -165,9 +160,10 @@ class WordIndex:
             firsts.append(np.fromiter(map(first, ws, range(position, position + m)), dtype=np.int32, count=m))
             lengths.append(np.fromiter(map(len, ws), dtype=np.int32, count=m))
             position += m
-        join = (lambda parts: parts[0]) if len(firsts) == 1 else np.concatenate
-        return cls(vocabulary, join(firsts or [np.empty(0, np.int32)]),
-                   join(lengths or [np.empty(0, np.int32)]))
+        if len(firsts) == 1:  # one piece (most texts): its arrays as they are, no copy
+            return cls(vocabulary, firsts[0], lengths[0])
+        empty = np.empty(0, np.int32)  # keeps the dtype when there are no pieces
+        return cls(vocabulary, np.concatenate([empty, *firsts]), np.concatenate([empty, *lengths]))
 
     def __len__(self) -> int:
         return len(self.firsts)

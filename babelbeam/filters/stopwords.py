@@ -1,21 +1,20 @@
 """Stop words for every registry language: a configured list, ``stopwordsiso``, or a list derived from the
 corpus.
 
-Gopher's stop-word rule ("at least two of the, be, to, of, and, that, have,
-with") says "this is running text in the expected language". It must never be
-applied with another language's words: a language with no list at all skips the
-rule (``resolve_stop_words`` reports source ``none``), and the pipeline counts
-those documents.
+Gopher's stop-word rule ("at least two of the, be, to, of, and, that, have, with") says "this is running text
+in the expected language". It must never be applied with another language's words: a language with no list
+at all skips the rule (``resolve_stop_words`` reports source ``none``), and the pipeline counts those
+documents.
 
 Order of preference for a language:
 
-1. ``config``: a list given in the quality config (English gets Gopher's eight
-   words this way, as in the paper and datatrove);
-2. ``stopwordsiso``: the package's list for the language's ISO 639-1 code, or
-   for a close relative that shares its function words (``STOPWORDSISO_CODES``);
+1. ``config``: a list given in the quality config (English gets Gopher's eight words this way, as in the
+   paper and datatrove);
+2. ``stopwordsiso``: the package's list for the language's ISO 639-1 code, or for a close relative that
+   shares its function words (``_RELATIVES``);
 3. ``corpus``: ``<dir>/<lang>.txt`` written by the Beam pre-pass
-   ``babelbeam.pipeline.stopword_pass.DeriveStopWords`` (one word a line, most
-   frequent first), as FineWeb-2 derived its lists;
+   ``babelbeam.pipeline.stopword_pass.DeriveStopWords`` (one word a line, most frequent first), as FineWeb-2
+   derived its lists;
 4. ``none``: the rule is skipped.
 """
 
@@ -51,9 +50,7 @@ def stopwordsiso_code(lang: str) -> str | None:
     if base == "yue":
         return None
     code = _RELATIVES.get(base) or ISO639_1.get(base)
-    if code is None or code not in _stopwordsiso_langs():
-        return None
-    return code
+    return code if code in _stopwordsiso_langs() else None
 
 
 @cache
@@ -66,13 +63,8 @@ def _stopwordsiso_words(code: str) -> frozenset[str]:
 
 def read_word_list(path: str | Path) -> list[str]:
     """Read a one-word-a-line list (UTF-8; blank lines and ``#`` comments skipped)."""
-    out = []
     with open(path, encoding="utf-8") as f:
-        for line in f:
-            word = line.strip()
-            if word and not word.startswith("#"):
-                out.append(word.lower())
-    return out
+        return [word.lower() for word in map(str.strip, f) if word and not word.startswith("#")]
 
 
 def resolve_stop_words(
@@ -81,8 +73,8 @@ def resolve_stop_words(
     """The stop words of ``lang`` and where they came from (``config``, ``stopwordsiso``, ``corpus``,
     ``none``).
 
-    Words are lower-cased; callers compare lower-cased words. Returns ``(None, "none")``
-    when no list exists, meaning the stop-word rule must be skipped for ``lang``.
+    Words are lower-cased; callers compare lower-cased words. Returns ``(None, "none")`` when no list exists,
+    meaning the stop-word rule must be skipped for ``lang``.
     """
     if configured:
         return frozenset(w.lower() for w in configured), "config"

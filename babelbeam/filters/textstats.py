@@ -1,9 +1,8 @@
 """Line, paragraph, word and n-gram statistics of one text, computed once and shared by every filter.
 
-Each property is computed on first use and cached, so a chain of filters splits
-lines once, segments words once and builds the n-gram tables once, however many
-rules read them. N-gram statistics are exact (no hashing): see
-``babelbeam.filters.ngrams``.
+Each property is computed on first use and cached, so a chain of filters splits lines once, segments words
+once and builds the n-gram tables once, however many rules read them. N-gram statistics are exact (no
+hashing): see ``babelbeam.filters.ngrams``.
 """
 
 from __future__ import annotations
@@ -30,8 +29,7 @@ def terminal_punctuation() -> frozenset[str]:
     # Sentence terminals live below U+30000; one findall over all those characters (surrogates left out) is
     # about ten times faster than matching them one by one, and finds the same set.
     every = "".join(chr(c) for c in range(0x30000) if not 0xD800 <= c <= 0xDFFF)
-    found = set(pattern.findall(every))
-    return frozenset(found | {"\u17d6", "\u17d9", "\u17da"})
+    return frozenset(pattern.findall(every)) | {"\u17d6", "\u17d9", "\u17da"}
 
 
 def duplicates(items: Iterable[str]) -> tuple[int, int, int]:
@@ -60,9 +58,8 @@ def _split(pattern: re.Pattern[str], text: str) -> Iterator[str]:
 class TextStats:
     """Everything the filters measure about one text, computed lazily and cached.
 
-    ``words`` may be given (already segmented); otherwise the text is segmented
-    with ``babelbeam.filters.segment.words`` for ``lang`` on first use. ``url`` is the
-    document's, for the filters that read it.
+    ``words`` may be given (already segmented: tests and benchmarks); otherwise the text is segmented for
+    ``lang`` on first use. ``url`` is the document's, for the filters that read it.
     """
 
     def __init__(self, text: str, lang: str, words: list[str] | None = None, *,
