@@ -1,10 +1,9 @@
 """Output plumbing shared by the phases: stable buckets, atomic writes, sorted JSONL logs, stats.json.
 
-Output is deterministic: records are spread over a fixed number of buckets by a
-hash of their id, and each bucket is sorted by id before it is written, with
-file names derived from the bucket, so the same input and config give the same
-bytes whatever the runner's ordering. Every file is written under a temporary
-name and renamed into place.
+Output is deterministic: records are spread over a fixed number of buckets by a hash of their id, and each
+bucket is sorted by id before it is written, with file names derived from the bucket, so the same input and
+config give the same bytes whatever the runner's ordering. Every file is written under a temporary name and
+renamed into place.
 """
 
 from __future__ import annotations
@@ -94,10 +93,9 @@ def build_stats(counts: Iterable[tuple[tuple[str, str, str], int]], entries: lis
     for (kind, reason, lang), n in counts:
         if kind == "read":
             stats["documents_read"] += n
-        elif kind in ("rejected", "skipped", "repaired"):  # a repaired document was read: not a sixth place
-            stats[kind][reason] = stats[kind].get(reason, 0) + n
-        else:
-            stats[kind][reason] = stats[kind].get(reason, 0) + n
+            continue
+        stats[kind][reason] = stats[kind].get(reason, 0) + n
+        if kind not in ("rejected", "skipped", "repaired"):  # a repaired document was read: not a sixth place
             row = lang_row(lang)
             row["input"] += n
             row["removed"][reason] = row["removed"].get(reason, 0) + n
@@ -109,10 +107,9 @@ def build_stats(counts: Iterable[tuple[tuple[str, str, str], int]], entries: lis
             row["kept"] += n
             row["input"] += n
             row["tokens"] += entry.language_tokens.get(lang, 0)
-    stats["input"] = (stats["documents_read"] + sum(stats["rejected"].values())
-                      + sum(stats["skipped"].values()))
     removed, duplicates, rejected, skipped = (sum(stats[k].values())
                                               for k in ("removed", "duplicates", "rejected", "skipped"))
+    stats["input"] = stats["documents_read"] + rejected + skipped
     stats["conservation"] = {
         "input": stats["input"], "kept": stats["kept"], "removed": removed,
         "duplicates": duplicates, "rejected": rejected, "skipped": skipped,

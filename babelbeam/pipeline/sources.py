@@ -1,29 +1,24 @@
 """Read raw documents (JSONL, Parquet, text, WARC/WET; gzip or zstd) from any path Beam's FileSystems handle.
 
-Every input record ends as a ``Document``, a ``RejectedRecord`` or, for
-records that are not documents by definition (a WARC request, a non-HTML
-response), a skip counted by reason in the file's summary; none is silently
-dropped. Files are the unit of work: a ``Reshuffle`` after matching
-spreads them over workers, and each file is streamed record by record, so
-memory per worker is bounded by the largest record (``input.max_document_bytes``),
-not by the file.
+Every input record ends as a ``Document``, a ``RejectedRecord`` or, for records that are not documents by
+definition (a WARC request, a non-HTML response), a skip counted by reason in the file's summary; none is
+silently dropped. Files are the unit of work: a ``Reshuffle`` after matching spreads them over workers, and
+each file is streamed record by record, so memory per worker is bounded by the largest record
+(``input.max_document_bytes``), not by the file.
 
-Damage (docs/reliability.md): compressed files are decoded by
-``pipeline/streams.py``, which delivers every byte before the damage; every
-complete record before it is read as usual and the damaged tail becomes one
-rejection (``truncated_file``, ``corrupt_data``, ...) carrying a
-``DamagedRegion`` (offsets, records read before it) that ``stats.json`` lists
-under ``damaged``. A Parquet row group that cannot be read is one
+Damage (docs/reliability.md): compressed files are decoded by ``pipeline/streams.py``, which delivers every
+byte before the damage; every complete record before it is read as usual and the damaged tail becomes one
+rejection (``truncated_file``, ``corrupt_data``, ...) carrying a ``DamagedRegion`` (offsets, records read
+before it) that ``stats.json`` lists under ``damaged``. A Parquet row group that cannot be read is one
 ``corrupt_row_group`` rejection; the file's other row groups are read.
 
-Any field may hold anything: a record is rejected with a stable kind
-(``invalid_id``, ``text_not_string``, ...) or a side field is repaired and the
-repair listed in ``Document.repaired``; nothing a record holds can stop a run.
+Any field may hold anything: a record is rejected with a stable kind (``invalid_id``, ``text_not_string``,
+...) or a side field is repaired and the repair listed in ``Document.repaired``; nothing a record holds can
+stop a run.
 
-With ``rejected_prefix`` the reading DoFn writes each file's rejections itself,
-in position order, to ``<prefix>-<file index>.jsonl`` and emits only a summary
-per file, so a million rejected records never become a million elements the
-runner holds.
+With ``rejected_prefix`` the reading DoFn writes each file's rejections itself, in position order, to
+``<prefix>-<file index>.jsonl`` and emits only a summary per file, so a million rejected records never become
+a million elements the runner holds.
 """
 
 from __future__ import annotations
@@ -49,7 +44,7 @@ from babelbeam.pipeline import progress
 from babelbeam.pipeline.progress import ProgressTarget
 from babelbeam.pipeline.stages.base import METRICS_NAMESPACE
 from babelbeam.pipeline.streams import UNREADABLE_FILE, DecodedStream, LineSplitter
-from babelbeam.pipeline.warc import is_warc, read_warc_file
+from babelbeam.pipeline.warc import html_field_text, is_warc, read_warc_file
 from babelbeam.schemas import DamagedRegion, Document, RejectedRecord, SkippedRecord
 from babelbeam.schemas.config import InputConfig
 from babelbeam.schemas.document import json_line
@@ -63,7 +58,7 @@ MAX_ID_BYTES = 1024
 """Longest id (UTF-8 bytes, after the type rule) a record may have; longer ones are ``invalid_id``."""
 CORRUPT_ROW_GROUP = "corrupt_row_group"
 _LOG = logging.getLogger(__name__)
-_SURROGATE = re.compile("[\ud800-\udfff]")
+_SURROGATE = re.compile("[\ud800-\udfff]")  # what UTF-8 cannot write: a str holds no other such code point
 
 JSONL_SUFFIXES = (".jsonl", ".json", ".ndjson")
 PARQUET_SUFFIXES = (".parquet", ".pq")
@@ -129,17 +124,15 @@ def input_sizes(patterns: list[str]) -> dict[str, int]:
 def split_compression(path: str) -> tuple[str, str]:
     """Return (path without compression suffix, compression) with compression in {'', 'gzip', 'zstd'}."""
     lower = path.lower()
-    if lower.endswith(".gz") or lower.endswith(".gzip"):
-        return path[: path.rfind(".")], "gzip"
-    if lower.endswith(".zst") or lower.endswith(".zstd"):
-        return path[: path.rfind(".")], "zstd"
+    for suffixes, compression in (((".gz", ".gzip"), "gzip"), ((".zst", ".zstd"), "zstd")):
+        if lower.endswith(suffixes):
+            return path[: path.rfind(".")], compression
     return path, ""
 
 
 def file_format(path: str) -> str:
     """``jsonl``, ``parquet`` or ``text``, from the name without its compression suffix."""
-    base, _ = split_compression(path)
-    lower = base.lower()
+    lower = split_compression(path)[0].lower()
     if is_warc(lower):
         return "warc"
     if lower.endswith(JSONL_SUFFIXES):
@@ -160,8 +153,7 @@ def path_bytes(path: str) -> bytes:
 
 def display_path(path: str) -> tuple[str, bool]:
     """``(path as valid text, whether it had to change)``: bytes that are not UTF-8 are written ``\\xNN``."""
-    data = path_bytes(path)
-    text = data.decode("utf-8", "backslashreplace")
+    text = path_bytes(path).decode("utf-8", "backslashreplace")
     return text, text != path
 
 
@@ -183,15 +175,6 @@ def source_name(path: str, root: str) -> str:
     return path[len(root):] if root and path.startswith(root) else path
 
 
-def _valid_text(value: str) -> bool:
-    """Whether ``value`` can be written as UTF-8 (it holds no lone surrogate)."""
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
-
-
 def typed_id(value: object) -> tuple[str | None, str | None]:
     """The id rule: ``(id, None)``, ``(None, None)`` for no id, or ``(None, why)`` for an invalid one.
 
@@ -203,7 +186,7 @@ def typed_id(value: object) -> tuple[str | None, str | None]:
     if value is None or value == "":
         return None, None
     if isinstance(value, str):
-        if not _valid_text(value):
+        if _SURROGATE.search(value):
             return None, "id holds a lone surrogate (not valid Unicode)"
         doc_id = "#" + value if value.startswith("#") else value
     elif isinstance(value, int) and not isinstance(value, bool):
@@ -231,7 +214,7 @@ def metadata_text(value: object) -> tuple[str | None, str | None]:
             text = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str)
         except (TypeError, ValueError, RecursionError):  # mixed-type keys, huge integers, deep nesting
             return None, "metadata_not_serialisable"
-    if not _valid_text(text):
+    if _SURROGATE.search(text):
         return _SURROGATE.sub("\ufffd", text), "metadata_invalid_utf8"
     return text, None
 
@@ -240,8 +223,7 @@ class RecordParser:
     """One raw record (a JSON value or Parquet row) -> a Document or a RejectedRecord; never raises."""
 
     def __init__(self, config: InputConfig, id_root: str = "") -> None:
-        self.config = config
-        self.id_root = id_root
+        self.config, self.id_root = config, id_root
 
     def from_mapping(self, record: object, source: str, position: int, raw: str,
                      path: str | None = None, repaired: tuple[str, ...] = ()) -> Document | RejectedRecord:
@@ -250,8 +232,8 @@ class RecordParser:
         if not isinstance(record, dict):
             return RejectedRecord(source, position, "not_an_object",
                                   f"expected a JSON object, got {type(record).__name__}", raw)
-        if cfg.html_field is not None:
-            record = self._html_to_text_field(record, source, position, raw)
+        if cfg.html_field is not None:  # the record with its HTML's main text as ``text_field``, or why not
+            record = html_field_text(self, record, source, position, raw)
             if not isinstance(record, dict):
                 return record
         text = record.get(cfg.text_field)
@@ -275,7 +257,7 @@ class RecordParser:
         if url is not None and not isinstance(url, str):
             url = None
             fixes.add("url_not_string")
-        elif url is not None and not _valid_text(url):
+        elif url is not None and _SURROGATE.search(url):
             url = _SURROGATE.sub("\ufffd", url)
             fixes.add("url_invalid_utf8")
         metadata = {}
@@ -287,25 +269,10 @@ class RecordParser:
                 fixes.add(fix)
             if value is not None:
                 metadata[key] = value
-        return Document(
-            id=doc_id if doc_id is not None else derived_id(self._relative(path or source), position),
-            text=text,
-            source=source,
-            position=position,
-            url=url,
-            metadata=metadata,
-            repaired=sorted(fixes),
-        )
-
-    def _relative(self, source: str) -> str:
-        return source[len(self.id_root):] if self.id_root and source.startswith(self.id_root) else source
-
-    def _html_to_text_field(self, record: dict, source: str, position: int,
-                            raw: str) -> dict | RejectedRecord | SkippedRecord:
-        """``input.html_field``: the record with its HTML's main text as ``text_field``, or why not."""
-        from babelbeam.pipeline.warc import html_field_text
-
-        return html_field_text(self, record, source, position, raw)
+        if doc_id is None:
+            doc_id = derived_id(source_name(path or source, self.id_root), position)
+        return Document(id=doc_id, text=text, source=source, position=position, url=url, metadata=metadata,
+                        repaired=sorted(fixes))
 
 
 class _FileReader:
@@ -315,8 +282,7 @@ class _FileReader:
                  opened: Callable[[IO[bytes]], None] | None = None) -> None:
         self.path, self.config = path, config
         self.opened = opened  # told the raw stream, whose position is how far the file has been read
-        # ``source`` is the path below the inputs' common directory: where the corpus lies is no part of the
-        # output
+        # ``source``: the path below the inputs' common directory (where the corpus lies is no part of output)
         self.source, renamed = display_path(source_name(path, id_root))
         self.repaired = ("source_not_utf8",) if renamed else ()
         self.parser = parser or RecordParser(config, id_root)
@@ -446,17 +412,16 @@ def read_parquet(reader: _FileReader) -> Iterator[Document | RejectedRecord]:
 READERS = {"jsonl": read_jsonl, "parquet": read_parquet, "text": read_text}
 
 
-def read_file(path: str, config: InputConfig, id_root: str = "",
-              parser: RecordParser | None = None,
+def read_file(path: str, config: InputConfig, id_root: str = "", parser: RecordParser | None = None,
               opened: Callable[[IO[bytes]], None] | None = None) -> Iterator[Document | RejectedRecord]:
     """Read every record of one file. What stops the reading (a cut or corrupt tail, a bad row group, an
     I/O error) is one rejection with a ``DamagedRegion``, after every record before it.
 
     ``id_root`` is the inputs' common directory (``input_root``): ids of records without one derive from the
     path below it. ``parser`` replaces the default ``RecordParser(config, id_root)`` (``babelbeam langid``
-    passes one that keeps each record's fields).
-    path below it. ``opened`` is called with the raw (still compressed) stream once the file is open; its
-    position is how far the file has been read (progress; WARC files report when they end).
+    passes one that keeps each record's fields). ``opened`` is called with the raw (still compressed) stream
+    once the file is open; its position is how far the file has been read (progress; WARC files report when
+    they end).
     """
     if file_format(path) == "warc":  # WARC/WET files open, resync after damage and decompress themselves
         yield from read_warc_file(path, config, id_root)
@@ -503,10 +468,8 @@ class ReadFileFn(beam.DoFn):
     def __init__(self, config: InputConfig, id_root: str = "", rejected_prefix: str | None = None,
                  progress: ProgressTarget | None = None) -> None:
         super().__init__()
-        self.config = config
-        self.id_root = id_root
-        self.rejected_prefix = rejected_prefix
-        self.progress = progress
+        self.config, self.id_root = config, id_root
+        self.rejected_prefix, self.progress = rejected_prefix, progress
         self.documents = Metrics.counter(METRICS_NAMESPACE, "read.documents")
         self.rejected = Metrics.counter(METRICS_NAMESPACE, "read.rejected")
         self.repaired = Metrics.counter(METRICS_NAMESPACE, "read.repaired")
@@ -580,12 +543,10 @@ class ReadDocuments(beam.PTransform):
     def __init__(self, paths: list[str], config: InputConfig, id_root: str | None = None,
                  rejected_prefix: str | None = None, progress: ProgressTarget | None = None) -> None:
         super().__init__()
-        self._paths = paths
-        self._config = config
+        self._paths, self._config, self._rejected_prefix = paths, config, rejected_prefix
         self._progress = progress  # where the readers report bytes and records read (pipeline/progress.py)
         # A run read in waves passes the root of all its inputs, so ids do not depend on the waves.
         self._id_root = input_root(paths) if id_root is None else id_root
-        self._rejected_prefix = rejected_prefix
 
     def expand(self, pbegin: beam.pvalue.PBegin) -> dict[str, beam.PCollection]:
         fn = ReadFileFn(self._config, self._id_root, self._rejected_prefix, self._progress)

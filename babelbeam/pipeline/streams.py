@@ -1,32 +1,25 @@
 """Input bytes as a stream that stops cleanly at damage and says where: gzip, zstd and plain files.
 
-``DecodedStream(raw, compression, limit).chunks()`` yields the decompressed
-bytes in pieces; at damage it stops after the last byte that decoded and sets
-``damage`` (a ``StreamDamage``: kind, the compressed byte offset where the
-damage was detected, the decompressed bytes delivered before it). ``LineSplitter``
-cuts those chunks into lines; a line that the damage cut short is not a line,
-it belongs to the damaged tail.
+``DecodedStream(raw, compression, limit).chunks()`` yields the decompressed bytes in pieces; at damage it
+stops after the last byte that decoded and sets ``damage`` (a ``StreamDamage``: kind, the compressed byte
+offset where the damage was detected, the decompressed bytes delivered before it). ``LineSplitter`` cuts those
+chunks into lines; a line that the damage cut short is not a line, it belongs to the damaged tail.
 
-Why not ``gzip.GzipFile`` / ``zstandard``'s ``stream_reader`` behind a
-``BufferedReader``: the buffered reader throws away everything it decompressed
-into its buffer when the error surfaces, and ``stream_reader`` returns end of
-file on a zstd frame that was cut short. Here:
+Why not ``gzip.GzipFile`` / ``zstandard``'s ``stream_reader`` behind a ``BufferedReader``: the buffered reader
+throws away everything it decompressed into its buffer when the error surfaces, and ``stream_reader`` returns
+end of file on a zstd frame that was cut short. Here:
 
-- gzip: one ``zlib`` decompressor per member (multi-member files, as written by
-  ``cat a.gz b.gz`` or WARC tools, and zero padding between members, as
-  ``gzip -d`` allows). Output per call is bounded (``OUTPUT_CHUNK``). When zlib
-  raises, the same input is fed again one byte at a time from a copy of the
-  decompressor taken before the call, so every byte before the bad one is
-  delivered and the offset is exact. A member's CRC-32 and length are checked
-  at its end: a mismatch is ``corrupt_data`` *after* that member's records were
-  delivered (a stream cannot hold a member back until its trailer).
-- zstd: the frame and block headers (RFC 8878) are parsed here and the
-  decompressor is fed one block at a time (at most 128 KiB out), so a frame cut
-  short is seen as ``truncated_file`` (not end of file), a bad block is
-  ``corrupt_data`` at the block's offset, and memory stays bounded even for a
-  decompression bomb. Skippable frames are skipped.
-- plain files: read in chunks; an I/O error mid-file is ``unreadable_file`` at
-  its offset.
+- gzip: one ``zlib`` decompressor per member (multi-member files, as written by ``cat a.gz b.gz`` or WARC
+  tools, and zero padding between members, as ``gzip -d`` allows). Output per call is bounded
+  (``OUTPUT_CHUNK``). When zlib raises, the same input is fed again one byte at a time from a copy of the
+  decompressor taken before the call, so every byte before the bad one is delivered and the offset is exact.
+  A member's CRC-32 and length are checked at its end: a mismatch is ``corrupt_data`` *after* that member's
+  records were delivered (a stream cannot hold a member back until its trailer).
+- zstd: the frame and block headers (RFC 8878) are parsed here and the decompressor is fed one block at a time
+  (at most 128 KiB out), so a frame cut short is seen as ``truncated_file`` (not end of file), a bad block is
+  ``corrupt_data`` at the block's offset, and memory stays bounded even for a decompression bomb. Skippable
+  frames are skipped.
+- plain files: read in chunks; an I/O error mid-file is ``unreadable_file`` at its offset.
 
 Plain Python (no Beam), so the readers' tests call it directly.
 """
@@ -89,8 +82,7 @@ class DecodedStream:
 
     def chunks(self) -> Iterator[bytes]:
         """Every decompressed byte up to the damage or ``limit`` (then ``file_too_large`` if more follows)."""
-        decode = {"gzip": self._gzip, "zstd": self._zstd, "": self._plain}[self._compression]
-        source = decode()
+        source = {"gzip": self._gzip, "zstd": self._zstd, "": self._plain}[self._compression]()
         for chunk in source:
             room = self._limit - self.delivered
             if len(chunk) > room:
@@ -164,10 +156,10 @@ class DecodedStream:
                             yield out
                         if not member.eof:
                             self._fail(TRUNCATED_FILE, "the file ends inside a gzip member")
+                    elif pending.lstrip(b"\x00") == GZIP_MAGIC[:1]:
+                        self._fail(TRUNCATED_FILE, "the file ends inside a gzip header")
                     elif pending.strip(b"\x00"):
-                        kind = TRUNCATED_FILE if pending.lstrip(b"\x00") == GZIP_MAGIC[:1] else CORRUPT_DATA
-                        self._fail(kind, "the file ends inside a gzip header" if kind == TRUNCATED_FILE
-                                   else NOT_GZIP)
+                        self._fail(CORRUPT_DATA, NOT_GZIP)
                     return
                 pending += more
                 continue
@@ -214,10 +206,8 @@ class DecodedStream:
         while True:
             frame_start = source.offset
             magic = source.take(4)
-            if magic is None:
-                return
             if not magic:
-                return  # clean end between frames
+                return  # an I/O error (recorded) or a clean end between frames
             if len(magic) < 4:
                 self._truncated("zstd frame header", frame_start, source)
                 return
@@ -239,10 +229,8 @@ class DecodedStream:
                 return
 
     def _zstd_frame(self, source: _ByteSource, magic: bytes, frame_start: int) -> Iterator[bytes]:
-        descriptor = source.take(1)
-        if not descriptor:
-            if descriptor is not None:
-                self._truncated("zstd frame header", frame_start, source)
+        descriptor = self._take_whole(source, 1, "zstd frame header", frame_start)
+        if descriptor is None:
             return
         flags = descriptor[0]
         single_segment, checksum, dictionary = (flags >> 5) & 1, (flags >> 2) & 1, flags & 3
@@ -266,10 +254,11 @@ class DecodedStream:
             if block_type == 3 or block_size > ZSTD_MAX_BLOCK:
                 self._fail(CORRUPT_DATA, f"invalid zstd block header at offset {block_start}", block_start)
                 return
-            content = source.take(1 if block_type == 1 else block_size)  # an RLE block stores one byte
+            stored = 1 if block_type == 1 else block_size  # an RLE block stores one byte
+            content = source.take(stored)
             if content is None:
                 return
-            if len(content) < (1 if block_type == 1 else block_size):
+            if len(content) < stored:
                 if block_type == 0 and content:
                     yield content  # a raw block stores its bytes as they are: what is there is good data
                 self._truncated("zstd block", block_start, source)
@@ -354,13 +343,11 @@ class Line:
 class LineSplitter:
     """Lines of a ``DecodedStream``, each held whole only up to ``limit`` bytes.
 
-    A line longer than ``limit`` is skipped without being held (only its first
-    ``prefix`` bytes are kept) and yielded ``too_long`` once its newline is seen.
-    A last line without a newline is a line when the stream ended cleanly; when
-    the stream was damaged it (oversized or not) is the start of the damaged
-    tail and is not yielded. After iteration ``tail_offset`` is the decompressed
-    offset where that tail starts, ``tail_prefix`` its first ``prefix`` bytes
-    and ``next_number`` the line number it would have had.
+    A line longer than ``limit`` is skipped without being held (only its first ``prefix`` bytes are kept) and
+    yielded ``too_long`` once its newline is seen. A last line without a newline is a line when the stream
+    ended cleanly; when the stream was damaged it (oversized or not) is the start of the damaged tail and is
+    not yielded. After iteration ``tail_offset`` is the decompressed offset where that tail starts,
+    ``tail_prefix`` its first ``prefix`` bytes and ``next_number`` the line number it would have had.
     """
 
     def __init__(self, stream: DecodedStream, limit: int, prefix: int = 1000) -> None:
@@ -389,8 +376,7 @@ class LineSplitter:
                         line = Line(self.next_number, start, pieces[0], too_long=True)
                     else:
                         pieces.append(chunk[pos:newline])
-                        line = Line(self.next_number, start,
-                                    pieces[0] if len(pieces) == 1 else b"".join(pieces))
+                        line = Line(self.next_number, start, b"".join(pieces))  # one piece: joins to itself
                     # the pieces go before the line does: a long line is held once while it is processed
                     pieces, size, skipping = [], 0, False
                     yield line
@@ -407,7 +393,6 @@ class LineSplitter:
         self.tail_offset = start
         self.tail_prefix = b"".join(pieces)[:self._prefix]
         if self._stream.damage is None and pieces:
-            data = pieces[0] if skipping else b"".join(pieces)
-            yield Line(self.next_number, start, data, too_long=skipping)
+            yield Line(self.next_number, start, b"".join(pieces), too_long=skipping)
             self.next_number += 1
             self.tail_offset, self.tail_prefix = offset, b""

@@ -1,31 +1,18 @@
 """Read WARC and WET files (``.warc``, ``.warc.gz``, ``.warc.wet.gz``, ``.wet``): one file streamed by record.
 
-What a record becomes (docs/web-input.md has the table):
+Each record becomes a document (a ``response`` with status 200 and an HTML payload with main text, or a WET
+``conversion`` record), a skip with a reason or a rejection with a kind and byte offset; docs/web-input.md
+has the tables. The HTML is decoded and its main text extracted here, in the read stage, so no HTML ever
+reaches a shuffle.
 
-* a **document**: a ``response`` record whose HTTP status is 200 and whose
-  payload is HTML (``text/html``, ``application/xhtml+xml``, or no content type
-  and a body that starts like HTML), with main text; or a WET ``conversion``
-  record (already text). The HTML is decoded and its main text extracted here,
-  in the read stage, so no HTML ever reaches a shuffle.
-* **skipped** with a reason: ``warc_request``, ``warc_metadata``,
-  ``warc_revisit``, ``warc_warcinfo`` (and ``warc_<type>`` for the other
-  types), ``not_http``, ``http_status_<code>``, ``not_html``, ``empty_body``,
-  ``no_main_text``.
-* **rejected** with a kind, file and byte offset: ``truncated_record``,
-  ``damaged_record`` (unparseable headers or a gzip member that does not
-  inflate), ``document_too_large``, ``html_undecodable``,
-  ``html_extraction_failed``, ``invalid_utf8`` (a WET record).
+Damage never costs the rest of the file where the format allows a fresh start: in a ``.warc.gz`` every record
+is its own gzip member (as Common Crawl writes them), so reading resumes at the next member that inflates to a
+WARC header; in an uncompressed file, at the next line that starts ``WARC/1.``. The record before the damage
+is held back until the next header parses, so a record that swallowed the start of the next one (its content
+cut short) is rejected, not kept with foreign bytes.
 
-Damage never costs the rest of the file where the format allows a fresh start:
-in a ``.warc.gz`` every record is its own gzip member (as Common Crawl writes
-them), so reading resumes at the next member that inflates to a WARC header;
-in an uncompressed file, at the next line that starts ``WARC/1.``. The record
-before the damage is held back until the next header parses, so a record that
-swallowed the start of the next one (its content cut short) is rejected, not
-kept with foreign bytes.
-
-Memory per file: the parser's buffers, one payload (at most
-``input.web.max_html_bytes``) and the extractor's tree of that one page.
+Memory per file: the parser's buffers, one payload (at most ``input.web.max_html_bytes``) and the extractor's
+tree of that one page.
 """
 
 from __future__ import annotations
@@ -47,7 +34,7 @@ from babelbeam.schemas.config import InputConfig
 WARC_SUFFIXES = (".warc", ".wet")
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 RAW_PREFIX_BYTES = 1000
-_GZIP_MAGIC = b"\x1f\x8b\x08"
+_GZIP_MEMBER = re.compile(rb"\x1f\x8b\x08")  # a gzip header (magic, deflate)
 _SCAN_CHUNK = 1 << 20
 _WARC_LINE = re.compile(rb"WARC/1\.[01]\r\n")
 _HEADER_LIMIT = 1 << 16  # a WARC header block longer than this is damage, not a header
@@ -84,17 +71,8 @@ def _fastwarc_entries(stream: IO[bytes]) -> Iterator[WarcEntry]:
     from fastwarc.warc import ArchiveIterator, WarcRecordType
 
     # WarcRecordType values are not hashable: a list of pairs, not a dict.
-    types = (
-        "response",
-        "request",
-        "metadata",
-        "warcinfo",
-        "revisit",
-        "conversion",
-        "resource",
-        "continuation",
-    )
-    names = [(getattr(WarcRecordType, n), n) for n in types]
+    names = [(getattr(WarcRecordType, n), n) for n in ("response", "request", "metadata", "warcinfo",
+                                                        "revisit", "conversion", "resource", "continuation")]
     for record in ArchiveIterator(stream, parse_http=True, auto_decode="all"):
         rtype = next((name for value, name in names if record.record_type == value), "unknown")
         http = record.http_headers if record.is_http else None
@@ -106,16 +84,9 @@ def _fastwarc_entries(stream: IO[bytes]) -> Iterator[WarcEntry]:
             data = record.reader.read(limit + 1)
             return data, len(data) > limit or len(data) >= expected
 
-        yield WarcEntry(
-            record.stream_pos,
-            rtype,
-            dict(record.headers.items()),
-            status,
-            record.http_content_type if http is not None else None,
-            record.http_charset if http is not None else None,
-            encoded,
-            read,
-        )
+        yield WarcEntry(record.stream_pos, rtype, dict(record.headers.items()), status,
+                        record.http_content_type if http is not None else None,
+                        record.http_charset if http is not None else None, encoded, read)
 
 
 def _warcio_entries(stream: IO[bytes]) -> Iterator[WarcEntry]:
@@ -131,9 +102,8 @@ def _warcio_entries(stream: IO[bytes]) -> Iterator[WarcEntry]:
                 status = int(http.get_statuscode())
             except (TypeError, ValueError):
                 status = None
-        encoded = http is not None and bool(
-            http.get_header("Content-Encoding") or http.get_header("Transfer-Encoding")
-        )
+        encoded = http is not None and bool(http.get_header("Content-Encoding")
+                                            or http.get_header("Transfer-Encoding"))
         mime = content_type.split(";")[0].strip().lower() if content_type else None
         charset = None
         if content_type and "charset=" in content_type.lower():
@@ -145,16 +115,8 @@ def _warcio_entries(stream: IO[bytes]) -> Iterator[WarcEntry]:
             return data, len(data) > limit or getattr(record.raw_stream, "limit", 0) == 0
 
         # ``offset``, not ``get_record_offset()``: the latter reads the record to its end first.
-        yield WarcEntry(
-            iterator.offset,
-            record.rec_type,
-            {k: v for k, v in record.rec_headers.headers},
-            status,
-            mime,
-            charset,
-            encoded,
-            read,
-        )
+        yield WarcEntry(iterator.offset, record.rec_type, dict(record.rec_headers.headers), status, mime,
+                        charset, encoded, read)
 
 
 ENTRY_READERS = {"fastwarc": _fastwarc_entries, "warcio": _warcio_entries}
@@ -188,41 +150,25 @@ def _inflate_member(stream: IO[bytes], start: int, max_output: int) -> tuple[int
     return consumed - len(inflater.unused_data), bytes(kept)
 
 
-def _next_gzip_record(stream: IO[bytes], after: int) -> int | None:
-    """The first offset past ``after`` where a gzip member starts that inflates to a WARC header."""
+def _inflates_to_warc(stream: IO[bytes], start: int) -> bool:
+    try:
+        stream.seek(start)
+        return zlib.decompressobj(31).decompress(stream.read(1 << 14), 16).startswith(b"WARC/1.")
+    except zlib.error:
+        return False
+
+
+def _next_record(stream: IO[bytes], after: int, gzip: bool) -> int | None:
+    """The first offset from ``after`` where a record starts: a gzip member that inflates to a WARC header, or
+    in an uncompressed file a WARC header line. Any position counts, not only line starts: a record cut short
+    leaves the next record's first line glued to its last bytes."""
     position = after
     while True:
         stream.seek(position)
-        window = stream.read(_SCAN_CHUNK + 2)
-        if len(window) < len(_GZIP_MAGIC):
-            return None
-        at = window.find(_GZIP_MAGIC)
-        while at != -1:
-            candidate = position + at
-            try:
-                stream.seek(candidate)
-                inflater = zlib.decompressobj(31)
-                head = inflater.decompress(stream.read(1 << 14), 16)
-            except zlib.error:
-                head = b""
-            if head.startswith(b"WARC/1."):
-                return candidate
-            at = window.find(_GZIP_MAGIC, at + 1)
-        if len(window) <= _SCAN_CHUNK:
-            return None
-        position += _SCAN_CHUNK
-
-
-def _next_plain_record(stream: IO[bytes], after: int) -> int | None:
-    """The first offset past ``after`` where a WARC header line starts. Any position counts, not only line
-    starts: a record cut short leaves the next record's first line glued to its last bytes."""
-    position = after
-    while True:
-        stream.seek(position)
-        window = stream.read(_SCAN_CHUNK + 16)
-        match = _WARC_LINE.search(window)
-        if match is not None:
-            return position + match.start()
+        window = stream.read(_SCAN_CHUNK + 16)  # windows overlap: a start across two windows is found
+        for match in (_GZIP_MEMBER if gzip else _WARC_LINE).finditer(window):
+            if not gzip or _inflates_to_warc(stream, position + match.start()):
+                return position + match.start()
         if len(window) <= _SCAN_CHUNK:
             return None
         position += _SCAN_CHUNK
@@ -256,9 +202,7 @@ def _record_end(stream: IO[bytes], start: int, gzip: bool, max_record: int) -> i
             end, data = _inflate_member(stream, start, max_record)
         except zlib.error:
             return None
-        if end is None:
-            return None
-        return end if len(data) >= max_record or _framing_ok(data) else None
+        return end if end is not None and (len(data) >= max_record or _framing_ok(data)) else None
     stream.seek(start)
     head = stream.read(_HEADER_LIMIT)
     header_end = head.find(b"\r\n\r\n")
@@ -301,27 +245,17 @@ def _looks_like_html(payload: bytes) -> bool:
 class WarcRecordReader:
     """Turns a file's ``WarcEntry`` stream into documents, skips and rejections; one per worker and config."""
 
-    def __init__(
-        self, config: InputConfig, id_root: str = "", extractor: MainTextExtractor | None = None
-    ) -> None:
+    def __init__(self, config: InputConfig, id_root: str = "") -> None:
         self.config = config
         self.id_root = id_root
-        self.extractor = extractor or MainTextExtractor(config.web.engine)
-
-    def _relative(self, source: str) -> str:
-        return source[len(self.id_root) :] if self.id_root and source.startswith(self.id_root) else source
+        self.extractor = MainTextExtractor(config.web.engine)
 
     def to_item(self, entry: WarcEntry, source: str) -> Item:
         names = {k.lower() for k in entry.headers}
         if "warc-type" not in names or "content-length" not in names:
             # Only a header cut short lacks these two (a gzip member that ends mid-header does that).
-            return RejectedRecord(
-                source,
-                entry.offset,
-                "damaged_record",
-                "the WARC header has no WARC-Type or Content-Length "
-                f"(headers: {', '.join(sorted(names)) or 'none'})",
-            )
+            return RejectedRecord(source, entry.offset, "damaged_record", "the WARC header has no WARC-Type "
+                                  f"or Content-Length (headers: {', '.join(sorted(names)) or 'none'})")
         skip = self._skip_reason(entry)
         if skip is not None:
             return SkippedRecord(source, entry.offset, skip)
@@ -330,17 +264,11 @@ class WarcRecordReader:
         payload, complete = entry.read_payload(limit)
         raw = payload[:RAW_PREFIX_BYTES].decode("utf-8", "replace")
         if len(payload) > limit:
-            return RejectedRecord(
-                source,
-                entry.offset,
-                "document_too_large",
-                f"{entry.record_type} payload is over {limit} bytes",
-                raw,
-            )
+            return RejectedRecord(source, entry.offset, "document_too_large",
+                                  f"{entry.record_type} payload is over {limit} bytes", raw)
         if not complete and not entry.http_encoded:
-            return RejectedRecord(
-                source, entry.offset, "truncated_record", "the record ends before its Content-Length", raw
-            )
+            return RejectedRecord(source, entry.offset, "truncated_record",
+                                  "the record ends before its Content-Length", raw)
         if not payload.strip():
             return SkippedRecord(source, entry.offset, "empty_body")
         metadata: dict[str, str] = {}
@@ -361,13 +289,8 @@ class WarcRecordReader:
             text = result.text
             metadata["charset"] = result.encoding
         if len(text.encode("utf-8", "surrogatepass")) > self.config.max_document_bytes:
-            return RejectedRecord(
-                source,
-                entry.offset,
-                "document_too_large",
-                f"text is over {self.config.max_document_bytes} bytes",
-                raw,
-            )
+            return RejectedRecord(source, entry.offset, "document_too_large",
+                                  f"text is over {self.config.max_document_bytes} bytes", raw)
         headers = {k.lower(): v for k, v in entry.headers.items()}
         url = headers.get("warc-target-uri") or None
         if headers.get("warc-date"):
@@ -378,16 +301,11 @@ class WarcRecordReader:
         if headers.get("warc-truncated"):
             metadata["warc_truncated"] = headers["warc-truncated"]
         record_id = (headers.get("warc-record-id") or "").strip()
-        from babelbeam.pipeline.sources import derived_id
+        from babelbeam.pipeline.sources import derived_id, source_name
 
-        return Document(
-            id=record_id or derived_id(self._relative(source), entry.offset),
-            text=text,
-            source=source,
-            position=entry.offset,
-            url=url,
-            metadata=dict(sorted(metadata.items())),
-        )
+        return Document(id=record_id or derived_id(source_name(source, self.id_root), entry.offset),
+                        text=text, source=source, position=entry.offset, url=url,
+                        metadata=dict(sorted(metadata.items())))
 
     @staticmethod
     def _skip_reason(entry: WarcEntry) -> str | None:
@@ -404,9 +322,7 @@ class WarcRecordReader:
         return None
 
 
-def read_warc_file(
-    path: str, config: InputConfig, id_root: str = "", records: WarcRecordReader | None = None
-) -> Iterator[Item]:
+def read_warc_file(path: str, config: InputConfig, id_root: str = "") -> Iterator[Item]:
     """Every record of one WARC/WET file as a Document, SkippedRecord or RejectedRecord, in file order.
 
     Damage is rejected once per damaged stretch (kind ``damaged_record``, or ``truncated_record`` for a record
@@ -414,7 +330,7 @@ def read_warc_file(
     """
     from babelbeam.pipeline.sources import display_path, source_name, split_compression
 
-    records = records or WarcRecordReader(config, id_root)
+    records = WarcRecordReader(config, id_root)
     source = display_path(source_name(path, id_root))[0]  # as every reader writes ``source``
     entries_of = ENTRY_READERS[config.web.warc_reader]
     _, compression = split_compression(path)
@@ -426,52 +342,44 @@ def read_warc_file(
     except OSError as e:
         yield RejectedRecord(source, 0, "unreadable_file", f"{type(e).__name__}: {e}")
         return
-    next_record = _next_gzip_record if gzip else _next_plain_record
     with stream, probe:
         start: int | None = 0
         while start is not None:
             stream.seek(start)
-            held: list[Item] = []  # the last record's item, yielded once the next header parses
-            held_offset: int | None = None
-            current: int | None = None
+            held: list[Item] = []  # the item of the record at ``current``, yielded once the next one parses
+            current = start
             try:
                 for entry in entries_of(stream):
                     yield from held
-                    held, held_offset, current = [], None, entry.offset
-                    held, held_offset = [records.to_item(entry, source)], entry.offset
+                    held, current = [], entry.offset  # reading the payload may raise: nothing is held then
+                    held = [records.to_item(entry, source)]
                 yield from held
                 return
             except Exception as e:  # each parser raises its own types (OSError, ArchiveLoadFailed): damage
                 error = f"{type(e).__name__}: {e}"
-            if held_offset is not None:
+            damage = current
+            if held:
                 # The next header did not parse: the held record is kept only if it ends where it says.
-                end = _record_end(probe, held_offset, gzip, max_record)
+                end = _record_end(probe, current, gzip, max_record)
                 if end is None:
-                    yield RejectedRecord(
-                        source,
-                        held_offset,
-                        "truncated_record",
-                        f"the record does not end where its Content-Length says ({error})",
-                    )
-                    damage = held_offset
+                    yield RejectedRecord(source, current, "truncated_record",
+                                         f"the record does not end where its Content-Length says ({error})")
                 else:
                     yield from held
                     yield RejectedRecord(source, end, "damaged_record", error)
                     damage = end
             else:
-                damage = current if current is not None else start
-                yield RejectedRecord(source, damage, "damaged_record", error)
+                yield RejectedRecord(source, current, "damaged_record", error)
             # A zstd stream has no record boundaries to find again.
-            start = None if compression == "zstd" else next_record(probe, damage + 1)
+            start = None if compression == "zstd" else _next_record(probe, damage + 1, gzip)
 
 
 # ------------------------------------------------------------------------------------------------------------
 # HTML held in a JSONL/Parquet field (``input.html_field``): the same decoding and extraction
 
 
-def html_field_text(
-    parser: Any, record: dict, source: str, position: int, raw: str
-) -> dict | RejectedRecord | SkippedRecord:
+def html_field_text(parser: Any, record: dict, source: str, position: int,
+                    raw: str) -> dict | RejectedRecord | SkippedRecord:
     """``record`` with the main text of its ``input.html_field`` as its ``text_field``, or why there is none.
 
     ``parser`` is the file's ``sources.RecordParser``; its extractor is made on first use and kept on it.
@@ -481,22 +389,12 @@ def html_field_text(
     if value is None:
         return RejectedRecord(source, position, "missing_html", f"no {cfg.html_field!r} field", raw)
     if not isinstance(value, str | bytes):
-        return RejectedRecord(
-            source,
-            position,
-            "html_not_string",
-            f"{cfg.html_field!r} is {type(value).__name__}, not a string or bytes",
-            raw,
-        )
+        return RejectedRecord(source, position, "html_not_string",
+                              f"{cfg.html_field!r} is {type(value).__name__}, not a string or bytes", raw)
     size = len(value) if isinstance(value, bytes) else len(value.encode("utf-8", "surrogatepass"))
     if size > cfg.web.max_html_bytes:
-        return RejectedRecord(
-            source,
-            position,
-            "document_too_large",
-            f"{cfg.html_field!r} is over {cfg.web.max_html_bytes} bytes",
-            raw,
-        )
+        return RejectedRecord(source, position, "document_too_large",
+                              f"{cfg.html_field!r} is over {cfg.web.max_html_bytes} bytes", raw)
     extractor = getattr(parser, "html_extractor", None)
     if extractor is None:
         extractor = parser.html_extractor = MainTextExtractor(cfg.web.engine)
