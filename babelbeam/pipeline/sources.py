@@ -165,7 +165,7 @@ def derived_id(source: str, position: int) -> str:
 
 def input_root(paths: list[str]) -> str:
     """The directory prefix (ending in ``/``) that every input path shares; ids are derived below it."""
-    prefix = os.path.commonprefix(paths) if paths else ""
+    prefix = os.path.commonprefix(paths)  # "" for no paths
     return prefix[: prefix.rfind("/") + 1]
 
 
@@ -484,8 +484,7 @@ class ReadFileFn(beam.DoFn):
         kinds: Counter[str] = Counter()
         skipped: Counter[str] = Counter()
         damaged: list[dict[str, Any]] = []
-        # what the stages see as a document's source
-        source = display_path(source_name(path, self.id_root))[0]
+        source = display_path(source_name(path, self.id_root))[0]  # what the stages see as documents' source
         if self.progress is not None:
             counts = progress.start_file(self.progress, source)
         else:

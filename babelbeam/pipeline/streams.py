@@ -75,10 +75,8 @@ class DecodedStream:
     def __init__(self, raw: IO[bytes], compression: str, limit: int) -> None:
         self._raw, self._compression, self._limit = raw, compression, limit
         self.damage: StreamDamage | None = None
-        self.delivered = 0
-        """Decompressed bytes yielded so far."""
-        self.raw_offset = 0
-        """Compressed bytes consumed so far (what the decoder has been given)."""
+        self.delivered = 0  # decompressed bytes yielded so far
+        self.raw_offset = 0  # compressed bytes consumed so far (what the decoder has been given)
 
     def chunks(self) -> Iterator[bytes]:
         """Every decompressed byte up to the damage or ``limit`` (then ``file_too_large`` if more follows)."""
@@ -352,9 +350,7 @@ class LineSplitter:
 
     def __init__(self, stream: DecodedStream, limit: int, prefix: int = 1000) -> None:
         self._stream, self._limit, self._prefix = stream, limit, prefix
-        self.tail_offset = 0
-        self.tail_prefix = b""
-        self.next_number = 1
+        self.tail_offset, self.tail_prefix, self.next_number = 0, b"", 1
 
     def __iter__(self) -> Iterator[Line]:
         limit = self._limit

@@ -246,16 +246,15 @@ class WarcRecordReader:
     """Turns a file's ``WarcEntry`` stream into documents, skips and rejections; one per worker and config."""
 
     def __init__(self, config: InputConfig, id_root: str = "") -> None:
-        self.config = config
-        self.id_root = id_root
+        self.config, self.id_root = config, id_root
         self.extractor = MainTextExtractor(config.web.engine)
 
     def to_item(self, entry: WarcEntry, source: str) -> Item:
-        names = {k.lower() for k in entry.headers}
-        if "warc-type" not in names or "content-length" not in names:
+        headers = {k.lower(): v for k, v in entry.headers.items()}
+        if "warc-type" not in headers or "content-length" not in headers:
             # Only a header cut short lacks these two (a gzip member that ends mid-header does that).
             return RejectedRecord(source, entry.offset, "damaged_record", "the WARC header has no WARC-Type "
-                                  f"or Content-Length (headers: {', '.join(sorted(names)) or 'none'})")
+                                  f"or Content-Length (headers: {', '.join(sorted(headers)) or 'none'})")
         skip = self._skip_reason(entry)
         if skip is not None:
             return SkippedRecord(source, entry.offset, skip)
@@ -274,10 +273,9 @@ class WarcRecordReader:
         metadata: dict[str, str] = {}
         if entry.record_type == "conversion":
             try:
-                text = payload.decode("utf-8")
+                text = payload.decode("utf-8").strip()
             except UnicodeDecodeError as e:
                 return RejectedRecord(source, entry.offset, "invalid_utf8", str(e), raw)
-            text = text.strip()
         else:
             if entry.http_content_type is None and not _looks_like_html(payload):
                 return SkippedRecord(source, entry.offset, "not_html")
@@ -291,7 +289,6 @@ class WarcRecordReader:
         if len(text.encode("utf-8", "surrogatepass")) > self.config.max_document_bytes:
             return RejectedRecord(source, entry.offset, "document_too_large",
                                   f"text is over {self.config.max_document_bytes} bytes", raw)
-        headers = {k.lower(): v for k, v in entry.headers.items()}
         url = headers.get("warc-target-uri") or None
         if headers.get("warc-date"):
             metadata["crawl_date"] = headers["warc-date"]
