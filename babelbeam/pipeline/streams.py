@@ -257,8 +257,8 @@ class DecodedStream:
             if content is None:
                 return
             if len(content) < stored:
-                if block_type == 0 and content:
-                    yield content  # a raw block stores its bytes as they are: what is there is good data
+                # Nothing of a block cut short is delivered, raw blocks included (as zstd's own decoder
+                # does): its header may be the damage, so what follows it is not known to be data.
                 self._truncated("zstd block", block_start, source)
                 return
             feed += block_header + content

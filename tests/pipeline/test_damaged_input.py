@@ -144,6 +144,19 @@ def test_zstd_cut_in_its_second_frame_and_a_skippable_frame(tmp_path):
     _check_cut(path, payload, decoded)
 
 
+def test_zstd_raw_block_cut_short_delivers_none_of_it(tmp_path):
+    # Found by the fuzz test: a flipped bit made a compressed block header read as a 34-byte raw block of
+    # which two bytes are there. Those bytes are not known to be data; zstd's decoder delivers none of them.
+    data = b"(\xb5/\xfd \x02\x11\x01\x00\x00\n"
+    path = tmp_path / "flipped.jsonl.zst"
+    path.write_bytes(data)
+    docs, rejected = _read(path)
+    assert docs == [] and [r.error for r in rejected] == ["truncated_file"]
+    damage = rejected[0].damaged
+    assert damage.decompressed_offset == 0 and damage.compressed_offset == len(data)
+    assert damage.detail == "the file ends inside a zstd block that starts at offset 6"
+
+
 def test_corrupt_gzip_member_after_a_good_one(tmp_path):
     payload = _records(400, 20, seed=4)
     half = payload.index(b"\n", len(payload) // 2) + 1
