@@ -84,6 +84,8 @@ def test_config_validation_names_the_key():
         ScorerConfig(enabled=True)
     with pytest.raises(ConfigError, match="tail_percentile"):
         ScorerConfig(tail_percentile=80, head_percentile=20)
+    with pytest.raises(ConfigError, match="scorer.model"):
+        ScoreDocuments(ScorerConfig())  # the stage without a model, even when the config leaves it off
 
 
 def run_stage(config: ScorerConfig, docs: list[Document], check) -> None:

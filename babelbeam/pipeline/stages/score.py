@@ -39,6 +39,7 @@ from apache_beam.transforms.stats import ApproximateQuantilesCombineFn
 from babelbeam.pipeline import progress
 from babelbeam.pipeline.stages.base import KEPT, METRICS_NAMESPACE, REMOVED, Counters, StageSummary
 from babelbeam.schemas import Document
+from babelbeam.schemas.config_base import ConfigError
 from babelbeam.schemas.scorer_config import ScorerConfig
 
 NUM_QUANTILES = 1001
@@ -237,7 +238,7 @@ class ScoreDocuments(beam.PTransform):
     def __init__(self, config: ScorerConfig, keep_tokens: bool = True) -> None:
         super().__init__()
         if not config.model:
-            raise ValueError("scorer.model: a model directory is required for the scoring stage")
+            raise ConfigError("scorer.model: a model directory is required for the scoring stage")
         self._config, self._keep_tokens = config, keep_tokens
         self.summaries = (StageSummary(PERCENTILES, "scorer", self._merge_waves),)
 
