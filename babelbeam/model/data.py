@@ -161,7 +161,7 @@ def mixing_probabilities(table: DocumentTable, weights: dict[str, float], temper
     with np.errstate(divide="ignore"):
         q = np.where(share > 0, w * share ** (1.0 / temperature), 0.0)
     if q.sum() <= 0:
-        raise ValueError("data.weights leave no group to draw from")
+        raise ConfigError("data.weights leave no group to draw from")
     return q / q.sum()
 
 

@@ -38,6 +38,7 @@ from torch import nn
 from babelbeam.model.config import ENDOFTEXT_ID, preset
 from babelbeam.model.hf import load_hf_checkpoint, save_hf_checkpoint, save_safetensors
 from babelbeam.model.qwen3 import Qwen3ForCausalLM
+from babelbeam.schemas.config_base import ConfigError
 
 log = logging.getLogger(__name__)
 
@@ -62,9 +63,9 @@ def choose_device(name: str = "auto") -> torch.device:
             log.info("scorer device: cpu (no CUDA device available)")
         return device
     if name == "cuda" and not torch.cuda.is_available():
-        raise RuntimeError("scorer.device=cuda but torch sees no CUDA device")
+        raise ConfigError("scorer.device: cuda, but torch sees no CUDA device")
     if name not in ("cpu", "cuda"):
-        raise ValueError(f"device: expected auto, cpu or cuda, got {name!r}")
+        raise ConfigError(f"scorer.device: expected auto, cpu or cuda, got {name!r}")
     return torch.device(name)
 
 
@@ -256,7 +257,7 @@ class Scorer:
     def __init__(self, kind: str, model: nn.Module, device: torch.device, max_tokens: int = 512,
                  batch_tokens: int = 16384, logit_chunk_elements: int | None = None) -> None:
         if kind not in (PERPLEXITY, HEAD):
-            raise ValueError(f"kind: expected perplexity or head, got {kind!r}")
+            raise ConfigError(f"scorer.kind: expected perplexity or head, got {kind!r}")
         self.kind = kind
         self.model = model.eval()
         self.device = device

@@ -17,10 +17,12 @@ from babelbeam.model.scorer import (
     PERPLEXITY,
     QualityHeadModel,
     Scorer,
+    choose_device,
     forward_flops_per_token,
     load_backbone,
     plan_batches,
 )
+from babelbeam.schemas.config_base import ConfigError
 from babelbeam.tokenize import load_tokenizer
 
 torch.set_num_threads(1)
@@ -119,6 +121,16 @@ def test_perplexity_equals_mean_log_likelihood_from_full_logits(random_lm):
 def test_empty_document_scores_nan(random_lm):
     scores = Scorer(PERPLEXITY, random_lm, torch.device("cpu")).score([[], [5, 6, 7]])
     assert math.isnan(scores[0]) and not math.isnan(scores[1])
+
+
+def test_bad_device_or_kind_is_a_config_error_naming_the_key(random_lm):
+    with pytest.raises(ConfigError, match="scorer.device: expected auto, cpu or cuda, got 'tpu'"):
+        choose_device("tpu")
+    with pytest.raises(ConfigError, match="scorer.kind: expected perplexity or head, got 'bert'"):
+        Scorer("bert", random_lm, torch.device("cpu"))
+    if not torch.cuda.is_available():
+        with pytest.raises(ConfigError, match="scorer.device: cuda, but torch sees no CUDA device"):
+            choose_device("cuda")
 
 
 def test_load_hf_dir_and_head_dir_round_trip(random_lm, tmp_path):
