@@ -38,6 +38,7 @@ import copy
 import email
 import importlib.metadata
 import importlib.util
+import inspect
 import json
 import logging
 import sys
@@ -342,15 +343,23 @@ def _outcome(doc: Document) -> tuple:
     return doc.text, doc.removed_reason, sorted(doc.measurements.items()), sorted(doc.metadata.items())
 
 
+def _table(table_cls: type, words: list[str]) -> object:
+    """The n-gram table of a word list: older revisions take the words, newer a ``WordIndex``."""
+    if "index" in inspect.signature(table_cls).parameters:
+        segment = importlib.import_module(table_cls.__module__.rsplit(".", 1)[0] + ".segment")
+        return table_cls(segment.WordIndex.from_words([words]))
+    return table_cls(words)
+
+
 def _table_stats(table_cls: type, words: list[str]) -> list[int]:
-    table = table_cls(words)
+    table = _table(table_cls, words)
     return [f(n) for n in range(1, 11) for f in (table.top_ngram_chars, table.duplicated_ngram_chars)]
 
 
 def _filter_path(table_cls: type, words: list[str], dup_limit: float) -> None:
     """The n-gram work of the Gopher repetition filter's default rules: top 2..4, duplicated 5.. until
     coverage is under every later limit."""
-    table = table_cls(words)
+    table = _table(table_cls, words)
     for n in (2, 3, 4):
         table.top_ngram_chars(n)
     for n in range(5, 11):

@@ -14,8 +14,6 @@ No hashing: the statistics are exact.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 import numpy as np
 
 from babelbeam.filters.segment import WordIndex
@@ -68,17 +66,7 @@ class NgramTable:
     firsts at a time, each built from the one before.
     """
 
-    def __init__(self, words: Sequence[str]) -> None:
-        self._init(WordIndex.from_words([list(words)]))
-
-    @classmethod
-    def from_index(cls, index: WordIndex) -> NgramTable:
-        """The table of a text's ``WordIndex`` (its firsts are the level-1 firsts)."""
-        table = cls.__new__(cls)
-        table._init(index)
-        return table
-
-    def _init(self, index: WordIndex) -> None:
+    def __init__(self, index: WordIndex) -> None:
         firsts, lengths = index.firsts, index.lengths
         self.n_words = len(firsts)
         self._ids = firsts

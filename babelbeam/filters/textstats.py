@@ -128,4 +128,4 @@ class TextStats:
 
     @cached_property
     def ngrams(self) -> NgramTable:
-        return NgramTable.from_index(self.word_index)
+        return NgramTable(self.word_index)

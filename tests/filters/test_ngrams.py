@@ -59,7 +59,7 @@ def test_sort_path_matches_reference(words: list[str]) -> None:
     limit = ngrams._DICT_MAX
     ngrams._DICT_MAX = 0
     try:
-        assert _all_stats(NgramTable(words)) == _reference_stats(words)
+        assert _all_stats(NgramTable(WordIndex.from_words([words]))) == _reference_stats(words)
     finally:
         ngrams._DICT_MAX = limit
 
@@ -72,7 +72,7 @@ def test_index_built_in_pieces_matches_the_word_list(words: list[str], pieces: i
     cuts = sorted(random.Random(len(words)).sample(range(len(words) + 1), min(pieces, len(words) + 1)))
     parts = [words[a:b] for a, b in zip([0, *cuts], [*cuts, len(words)], strict=True)]
     index = WordIndex.from_words(parts)
-    assert _all_stats(NgramTable.from_index(index)) == _reference_stats(words)
+    assert _all_stats(NgramTable(index)) == _reference_stats(words)
     assert list(index.vocabulary) == list(dict.fromkeys(words))
     assert [list(index.vocabulary)[i] for i in index.vocabulary_ids()] == words
 
@@ -81,7 +81,7 @@ def test_questions_in_any_order() -> None:
     """The table holds one level at a time; asking for a smaller n after a larger one rebuilds it exactly."""
     rng = random.Random(1)
     words = [rng.choice("abcd") for _ in range(400)]
-    table = NgramTable(words)
+    table = NgramTable(WordIndex.from_words([words]))
     order = [9, 2, 5, 5, 1, 10, 3]
     assert [table.duplicated_ngram_chars(n) for n in order] == [_reference_dup(words, n) for n in order]
     assert [table.top_ngram_chars(n) for n in order] == [_reference_top(words, n) for n in order]
@@ -94,14 +94,14 @@ def test_long_repetitive_text_takes_every_path() -> None:
     words = []
     while len(words) < 6000:
         words += phrase[: rng.randint(3, 30)] if rng.random() < 0.5 else [f"u{rng.random()}"[:8]]
-    table = NgramTable(words)
+    table = NgramTable(WordIndex.from_words([words]))
     assert _all_stats(table) == _reference_stats(words)
     assert table.duplicated_ngram_chars(5) > 0
 
 
 def test_no_repeats_stops_early() -> None:
     words = [f"w{i}" for i in range(50)]
-    table = NgramTable(words)
+    table = NgramTable(WordIndex.from_words([words]))
     assert table.top_ngram_chars(2) == 0
     assert table._no_repeats_from == 2  # noqa: SLF001  (no level beyond the words was built)
     assert [table.duplicated_ngram_chars(n) for n in range(5, 11)] == [0] * 6

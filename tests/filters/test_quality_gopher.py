@@ -13,7 +13,7 @@ from quality_samples import GOOD, LANGS, bulleted, ellipsis_lines, first_sentenc
 from babelbeam.filters.base import DocumentFilter
 from babelbeam.filters.gopher import GopherQualityFilter, GopherRepetitionFilter
 from babelbeam.filters.quality import QualityChain
-from babelbeam.filters.segment import words
+from babelbeam.filters.segment import WordIndex, words
 from babelbeam.filters.stopwords import resolve_stop_words
 from babelbeam.filters.textstats import NgramTable, TextStats
 from babelbeam.schemas.quality_config import GopherQualityConfig, QualityConfig
@@ -237,7 +237,7 @@ def _reference_dup(words_: list[str], n: int) -> int:
 @settings(max_examples=150, deadline=None)
 @given(st.lists(st.sampled_from(["a", "bb", "ccc", "dd", "e"]), max_size=40), st.integers(2, 10))
 def test_ngram_table_matches_reference(words_: list[str], n: int) -> None:
-    table = NgramTable(words_)
+    table = NgramTable(WordIndex.from_words([words_]))
     assert table.top_ngram_chars(n) == _reference_top(words_, n)
     assert table.duplicated_ngram_chars(n) == _reference_dup(words_, n)
 
@@ -245,6 +245,6 @@ def test_ngram_table_matches_reference(words_: list[str], n: int) -> None:
 def test_ngram_table_early_exit_is_exact() -> None:
     rng = random.Random(0)
     ws = [rng.choice("abcdefghij") for _ in range(300)]
-    table = NgramTable(ws)
+    table = NgramTable(WordIndex.from_words([ws]))
     got = [table.duplicated_ngram_chars(n) for n in range(5, 11)]
     assert got == [_reference_dup(ws, n) for n in range(5, 11)]
