@@ -343,7 +343,7 @@ def read_jsonl(reader: _FileReader) -> Iterator[Document | RejectedRecord]:
                 record = reader.parse_line(line.number, line.data)
                 del line  # the line's bytes are not held while the record is processed downstream
                 yield record
-                del record
+                del record  # nor the record while the next line is read
         if stream.damage is not None:
             yield reader.stream_damage(stream, lines.next_number, lines.tail_offset,
                                        lines.tail_prefix.decode("utf-8", "replace"))
