@@ -57,11 +57,12 @@ MAX_HASH = np.uint64((1 << 32) - 1)
 # the same split faster (see ``_normalized_text``).
 _NOT_WORD = regex.compile(r"[\p{P}\p{S}\p{Z}\s]+", regex.V1)
 _DIGIT = regex.compile(r"\p{Nd}")
-# Runs of characters that are neither letters, marks, numbers nor the ASCII space. Every character of
-# _NOT_WORD except " " is one (P, S, Z and White_Space lie outside L, M, N), so text where this finds
-# nothing splits on " " alone. One general-category test per character scans several times faster than
-# _NOT_WORD's union of properties.
-_SUSPECT = regex.compile(r"[^\p{L}\p{M}\p{N} ]+")
+# Runs of characters that are neither letters, marks, numbers, the ASCII space nor NUL. Every character of
+# _NOT_WORD except " " is one (P, S, Z and White_Space lie outside L, M, N; NUL is Cc, which _NOT_WORD
+# leaves alone), so text where this finds nothing splits on " " alone. One general-category test per
+# character scans several times faster than _NOT_WORD's union of properties. NUL is left out because it
+# joins the vocabulary that ``_indexed_word_hashes`` normalises: as a suspect, every word would cost a call.
+_SUSPECT = regex.compile(r"[^\p{L}\p{M}\p{N} \x00]+")
 # ASCII text (a quarter of a multilingual corpus) folds digits and blanks separators in one str.translate; the
 # table is built from the two patterns above, so it cannot disagree with them.
 _ASCII_FOLD = {
@@ -173,15 +174,18 @@ def _indexed_word_hashes(text: str, lang: str) -> np.ndarray:
     index = word_index(text, lang)
     vocabulary = list(index.vocabulary)
     joined = _SEPARATOR.join(vocabulary)
+    ids = index.vocabulary_ids()
     if joined.count(_SEPARATOR) == len(vocabulary) - 1:
-        normalized = _normalized_text(joined, lang, segment=False).split(_SEPARATOR)
+        folded = _normalized_text(joined, lang, segment=False)
+        if " " not in folded:  # no word split or emptied (most texts): one hash a word, one encode in all
+            return np.take(word_hashes(folded.encode("utf-8").split(_SEPARATOR.encode())), ids)
+        normalized = folded.split(_SEPARATOR)
     else:  # a word holds the separator: normalise the words one by one
         normalized = [_normalized_text(w, lang, segment=False) for w in vocabulary]
     # Normalising can split a word ("3.5" -> "0 0") or empty it: each word's pieces, flattened.
     pieces = [list(filter(None, w.split(" "))) for w in normalized]
     counts = np.fromiter(map(len, pieces), dtype=np.int64, count=len(pieces))
     hashes = word_hashes([p.encode("utf-8") for ps in pieces for p in ps])
-    ids = index.vocabulary_ids()
     if (counts == 1).all():
         return np.take(hashes, ids)
     starts = np.zeros(len(counts), dtype=np.int64)
