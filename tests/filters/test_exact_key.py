@@ -28,3 +28,12 @@ def test_key_folded_in_pieces_equals_the_definition(text: str, size: int) -> Non
 def test_key_ignores_case_and_spacing_only() -> None:
     assert exact_dedup_key("Hello   World\n") == exact_dedup_key("hello world")
     assert exact_dedup_key("hello world") != exact_dedup_key("hello worlds")
+
+
+def test_split_and_re_agree_on_whitespace_over_every_code_point() -> None:
+    """The premise of ``" ".join(t.casefold().split())`` for the regex definition: ``str.split`` and ``\\s``
+    take the same characters as whitespace, and case folding turns no other character into whitespace."""
+    space = re.compile(r"\s")
+    everything = list(map(chr, range(0x110000)))
+    assert [c for c in everything if bool(space.fullmatch(c)) != c.isspace()] == []
+    assert [c for c in everything if not c.isspace() and any(x.isspace() for x in c.casefold())] == []
