@@ -58,17 +58,13 @@ def _split(pattern: re.Pattern[str], text: str) -> Iterator[str]:
 class TextStats:
     """Everything the filters measure about one text, computed lazily and cached.
 
-    ``words`` may be given (already segmented: tests and benchmarks); otherwise the text is segmented for
-    ``lang`` on first use. ``url`` is the document's, for the filters that read it.
+    The text is segmented for ``lang`` on first use; ``url`` is the document's, for the filters that read it.
     """
 
-    def __init__(self, text: str, lang: str, words: list[str] | None = None, *,
-                 url: str | None = None) -> None:
+    def __init__(self, text: str, lang: str, *, url: str | None = None) -> None:
         self.text = text
         self.lang = lang
         self.url = url
-        if words is not None:
-            self.__dict__["word_index"] = WordIndex.from_words([words])
 
     @cached_property
     def word_index(self) -> WordIndex:

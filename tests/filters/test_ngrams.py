@@ -113,7 +113,8 @@ def test_no_repeats_stops_early() -> None:
 @settings(max_examples=150, deadline=None)
 @given(st.lists(st.text(alphabet="aZ9'_-ÀΣς٣\u0301", min_size=1, max_size=4), max_size=30))
 def test_alpha_word_count_matches_the_definition(words: list[str]) -> None:
-    stats = TextStats(" ".join(words), "eng_Latn", words)
+    stats = TextStats(" ".join(words), "eng_Latn")
+    stats.word_index = WordIndex.from_words([words])  # these words, whatever ICU would make of the text
     assert stats.n_alpha_words == sum(1 for w in words if any(c.isalpha() for c in w))
 
 
