@@ -1,2 +1,1 @@
-"""Beam wiring only: sources, stages, the dedup graph, sinks and options. The only package that imports
-Beam."""
+"""Beam wiring: sources, stages, the dedup graph, sinks and options. The only package that imports Beam."""

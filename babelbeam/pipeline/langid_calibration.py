@@ -55,9 +55,7 @@ class ScoreLanguageFn(beam.DoFn):
             yield result.code, result.score
 
     def __getstate__(self) -> dict[str, object]:
-        state = self.__dict__.copy()
-        state["_identifier"] = None
-        return state
+        return {**self.__dict__, "_identifier": None}
 
 
 class HistogramFn(beam.CombineFn):

@@ -53,8 +53,7 @@ def rejected_path(output: Path) -> Path:
 
 @dataclasses.dataclass
 class _InputDocument(Document):
-    """A parsed document that keeps its input record (its position is ``Document.position``), for the
-    annotated output."""
+    """A parsed document with its input record (position: ``Document.position``), for the annotated output."""
 
     record: dict[str, Any] = dataclasses.field(default_factory=dict)
 
@@ -156,8 +155,7 @@ def annotate_files(paths: list[str], input_config: InputConfig, identifier: Lang
                 record, position = item.record, item.position
             else:  # a document a reader built without the parser: its id and text are what it has
                 record, position = {"id": item.id, input_config.text_field: item.text}, 0
-            doc = identifier.annotate(Document(id=item.id, text=item.text, source=item.source,
-                                               url=item.url))
+            doc = identifier.annotate(Document(id=item.id, text=item.text, source=item.source, url=item.url))
             try:
                 line = _json_line(modes.annotated_record(record, doc))
             except UnicodeEncodeError:
@@ -198,8 +196,7 @@ def main(args: argparse.Namespace) -> int:
         args.json.write_text(json.dumps(summary, indent=1, sort_keys=True) + "\n", encoding="utf-8")
     kinds = ", ".join(f"{kind} {n}" for kind, n in summary["rejected"].items())
     print(f"{counts.input} records: {counts.annotated} annotated ({counts.marked_removed} with a "
-          "removed_reason), "
-          f"{sum(counts.rejected.values())} rejected{f' ({kinds})' if kinds else ''}"
+          f"removed_reason), {sum(counts.rejected.values())} rejected{f' ({kinds})' if kinds else ''}"
           f"{f', {sum(counts.skipped.values())} skipped' if counts.skipped else ''} -> {output}; "
           f"rejected records -> {rejected}")
     return 0

@@ -32,8 +32,7 @@ def _worker_init(log_level: int) -> None:
 
 
 class LocalProcesses:
-    """``processes`` spawned worker processes kept for a whole run, so each imports Beam and loads its
-    models once.
+    """``processes`` spawned worker processes kept for the run, so each imports Beam and loads models once.
 
     With one process every task runs here, in this process. Use as a context manager.
     """
@@ -45,9 +44,8 @@ class LocalProcesses:
     def __enter__(self) -> LocalProcesses:
         if self.processes > 1:
             # spawn, not fork: the parent may hold Beam's gRPC threads, which fork does not survive.
-            self._pool = ProcessPoolExecutor(max_workers=self.processes,
+            self._pool = ProcessPoolExecutor(max_workers=self.processes, initializer=_worker_init,
                                              mp_context=multiprocessing.get_context("spawn"),
-                                             initializer=_worker_init,
                                              initargs=(logging.getLogger().getEffectiveLevel(),))
         return self
 
@@ -60,11 +58,8 @@ class LocalProcesses:
             self._pool = None
 
     def run(self, tasks: list[tuple[Callable[..., None], tuple]]) -> None:
-        """Run each ``fn(*args)``, up to ``processes`` at once.
-
-        Every task runs even if another fails (each leaves its own marker for --resume); then the first
-        failure is raised.
-        """
+        """Run each ``fn(*args)``, up to ``processes`` at once. Every task runs even if another fails (each
+        leaves its own marker for --resume); then the first failure is raised."""
         if self._pool is None:
             for fn, args in tasks:
                 fn(*args)

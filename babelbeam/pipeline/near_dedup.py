@@ -1,11 +1,10 @@
 """MinHash-LSH clustering of signature records as a Beam graph that scales with the runner's workers.
 
-``ClusterSignatures`` is the near-duplicate half of the dedup phase (``pipeline/phases/dedup.py``, which makes
-the signatures in annotate and persists them): band entries, ranks and optional shingle sets in, ``(id,
-ClusterMember(dup_cluster, size, representative))`` out for every new member of a cluster of two or more.
-``dup_cluster`` is the smallest id in the near-duplicate component; each cluster keeps one representative
-(highest ``quality_score`` when any member has one, else the smallest id), the rest become
-``minhash_duplicate``. No text is involved.
+``ClusterSignatures`` is the near-duplicate half of the dedup phase (``pipeline/phases/dedup.py``): band
+entries, ranks and optional shingle sets in, ``(id, ClusterMember(dup_cluster, size, representative))`` out
+for every new member of a cluster of two or more. ``dup_cluster`` is the smallest id in the near-duplicate
+component; each cluster keeps one representative (highest ``quality_score`` when any member has one, else the
+smallest id), the rest become ``minhash_duplicate``. No text is involved.
 
 Steps, and what each holds in memory (n = documents, b = bands):
 
@@ -50,8 +49,7 @@ from babelbeam.schemas.minhash_config import SIGNATURE_VERSIONS, MinHashConfig
 MINHASH_DUPLICATE = "minhash_duplicate"
 """Removal reason of a near duplicate that is not its cluster's representative."""
 OLD_SUFFIX = "\x00old"
-"""Marks an id read from a dedup index in the graph (document ids never contain NUL; it sorts right after
-the id)."""
+"""Marks an id read from a dedup index in the graph (ids never contain NUL; it sorts right after the id)."""
 
 _RANK = "rank"
 _SHINGLES = "shingles"
@@ -59,6 +57,7 @@ _RESIDUAL = "residual"
 
 Node = str
 Edge = tuple[str, str]
+Joined = tuple[Node, dict[str, Iterable[Any]]]  # a CoGroupByKey's output: key and its groups
 # Representative order: documents with a quality score first, highest score first, then the smallest id.
 RankKey = tuple[int, float, str]
 
@@ -155,8 +154,7 @@ class _BucketEdgesFn(beam.DoFn):
 class _JaccardHalfFn(beam.DoFn):
     """Per smaller end u: attach u's shingle set to each of its edges, re-keyed by the other end."""
 
-    def process(self,
-                element: tuple[Node, dict[str, Iterable[Any]]]) -> Iterator[tuple[Node, tuple[Node, Any]]]:
+    def process(self, element: Joined) -> Iterator[tuple[Node, tuple[Node, Any]]]:
         u, groups = element
         shingle_set = next(iter(groups[_SHINGLES]), None)
         for v in groups["edges"]:
@@ -169,7 +167,7 @@ class _JaccardCheckFn(beam.DoFn):
         self._threshold = threshold
         self._counters = Counters("minhash")  # jaccard_checked, _rejected, _unchecked_index_edges
 
-    def process(self, element: tuple[Node, dict[str, Iterable[Any]]]) -> Iterator[Edge]:
+    def process(self, element: Joined) -> Iterator[Edge]:
         v, groups = element
         mine = next(iter(groups[_SHINGLES]), None)
         mine_set = None if mine is None else np.frombuffer(mine, dtype=np.uint32)
@@ -222,8 +220,7 @@ class _SmallStarFn(beam.DoFn):
 
 class _ClassifyFn(beam.DoFn):
     """After the rounds: a node with no smaller neighbour is a root, one with exactly one smaller neighbour
-    and no larger ones is a leaf; both are labelled from here. Any other node's edges are residual (not yet
-    stars)."""
+    and no larger ones is a leaf; both are labelled here. Other nodes' edges are residual (not yet stars)."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -316,8 +313,7 @@ class ConnectedComponents(beam.PTransform):
 # 5. Clusters
 
 
-def _label_with_rank(
-        element: tuple[Node, dict[str, Iterable[Any]]]) -> Iterator[tuple[Node, tuple[Node, Any]]]:
+def _label_with_rank(element: Joined) -> Iterator[tuple[Node, tuple[Node, Any]]]:
     node, groups = element
     root = next(iter(groups["label"]), None)
     if root is not None:  # a document on no edge is a singleton: it gets no decision
@@ -364,9 +360,8 @@ class _ClusterFn(beam.DoFn):
 
 
 class ClusterSignatures(beam.PTransform):
-    """Steps 2-5 on signature records alone: ``{"entries": (band_key, id), "rank": (id, rank) [,
-    "shingles": (id, bytes)]}`` -> ``(id, ClusterMember)`` for each new member of a cluster of two or more.
-    No text is involved, so the dedup phase (``pipeline/phases/dedup.py``) runs it over persisted signatures.
+    """Steps 2-5: ``{"entries": (band_key, id), "rank": (id, rank) [, "shingles": (id, bytes)]}`` -> ``(id,
+    ClusterMember)`` for each new member of a cluster of two or more; no text: dedup runs it on stored rows.
     """
 
     def __init__(self, config: MinHashConfig, label: str | None = None) -> None:

@@ -1,8 +1,7 @@
 """Beam pipeline options for babelbeam runs: Beam's options pass through; the FnApiRunner is the default.
 
 An argument that is neither the command's nor a registered Beam option is refused before any work
-(``unknown_beam_args``): Beam itself only warns "Discarding unparseable args" and runs without what the user
-asked for.
+(``unknown_beam_args``): Beam itself only warns "Discarding unparseable args" and runs without it.
 """
 
 from __future__ import annotations
@@ -18,8 +17,7 @@ from typing import Any
 import apache_beam as beam
 from apache_beam.options.pipeline_options import PipelineOptions, StandardOptions, _BeamArgumentParser
 
-# The in-process portable runner: the same engine on every machine. Beam's
-# self-switching DirectRunner first tries to download Prism, which fails offline.
+# The in-process portable runner, the same engine everywhere (Beam's DirectRunner first downloads Prism).
 DEFAULT_RUNNER = "FnApiRunner"
 _LOG = logging.getLogger(__name__)
 
@@ -79,8 +77,7 @@ def run_beam(beam_args: list[str], build: Callable[[beam.Pipeline], Any]) -> Non
 
 @contextlib.contextmanager
 def log_time(what: str) -> Iterator[None]:
-    """Log at INFO how long the block took (`babelbeam run -v`), to see which phase a run spends its time
-    in."""
+    """Log at INFO how long the block took (`babelbeam run -v`), to see where a run spends its time."""
     started = time.perf_counter()
     yield
     _LOG.info("%s in %.1f s", what, time.perf_counter() - started)

@@ -17,8 +17,7 @@ in a background thread while the phase runs:
 The records are progress only: a retried bundle counts its file again from zero, and a worker's last few
 seconds may be missing until its next write. Exact figures come from each wave's counts and each bucket's
 marker, which the orchestrator shows when a phase ends. ``finalize`` deletes ``work/progress/``, so a finished
-run's files do not depend on how it was watched, and a phase unit that runs again deletes its own records
-first.
+run's files do not depend on how it was watched, and a unit run again deletes its own records first.
 """
 
 from __future__ import annotations
@@ -68,8 +67,7 @@ class FileProgress:
         self.owner = owner
         self.stream: IO[bytes] | None = None
         self.size: int | None = None
-        # records: every item the file yields; kept: documents through every stage (a batching stage decides
-        # some later than it reads them)
+        # records: every item the file yields; kept: documents through every stage (maybe after more are read)
         self.records = self.rejected = self.skipped = self.removed = self.kept = 0
         self.done = False
 
@@ -235,9 +233,7 @@ def _read_records(pattern: str) -> dict[str, dict[str, Any]]:
     except Exception:  # noqa: BLE001  (a listing that fails now is retried at the next poll)
         return {}
     out = {}
-    for path in paths:
-        if ".tmp-" in path:
-            continue
+    for path in (p for p in paths if ".tmp-" not in p):
         try:
             with FileSystems.open(path) as f:
                 out[path] = json.loads(f.read().decode("utf-8"))

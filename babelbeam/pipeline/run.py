@@ -38,7 +38,7 @@ from babelbeam.pipeline.phases.finalize import finalize
 from babelbeam.pipeline.phases.plan import calibrate_langid, plan_run, with_calibrated_thresholds
 from babelbeam.pipeline.phases.write import write_buckets
 from babelbeam.pipeline.progress import RunMonitor
-from babelbeam.pipeline.sources import InputError, absolute_path, input_root, input_sizes
+from babelbeam.pipeline.sources import InputError, absolute_path, input_root
 from babelbeam.pipeline.workdir import WorkDir, delete_matching, exists, matches, read_json
 from babelbeam.schemas.config import RunConfig
 
@@ -57,12 +57,10 @@ class TooManyRejectedError(BabelbeamError):
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--input", nargs="+", required=True,
                         help="input files or globs (JSONL, Parquet, text, WARC/WET; .gz/.zst)")
-    parser.add_argument("--output", required=True,
-                        help="output directory (local or a Beam filesystem path)")
+    parser.add_argument("--output", required=True, help="output directory (local or a Beam filesystem path)")
     parser.add_argument("--config", default=None, help="YAML run config (see docs/configuration.md)")
-    parser.add_argument("--resume", action="store_true",
-                        help="continue an interrupted run in DIR: only unfinished waves, dedup and buckets "
-                             "run again")
+    parser.add_argument("--resume", action="store_true", help="continue an interrupted run in DIR: only "
+                        "unfinished waves, dedup and buckets run again")
     parser.add_argument("--overwrite", action="store_true",
                         help="delete what DIR holds from an earlier run first")
     parser.add_argument("--files-per-wave", type=int, default=None, metavar="N",
@@ -123,7 +121,8 @@ def run_pipeline(inputs: list[str], output_dir: str, config: RunConfig, beam_arg
     if resume and exists(workdir.manifest):
         return read_json(workdir.stats)
     waves = plan["waves"]
-    monitor = RunMonitor(output_dir, console, input_sizes(inputs)) if watched else None
+    sizes = {path: f["size"] for path, f in plan["input_files"].items()}
+    monitor = RunMonitor(output_dir, console, sizes) if watched else None
     # Workers write progress at least this often; the monitor polls the records in between.
     progress_s = min(progress.WORKER_INTERVAL_S, console.interval_s) if watched else None
     with LocalProcesses(processes) as local:

@@ -64,8 +64,7 @@ def scorer_config_from_args(args: argparse.Namespace, base: Any) -> Any:
     if args.min_percentile is not None:
         changes["min_percentile"] = {"*": args.min_percentile}
     values = {**dataclasses.asdict(base), **changes}
-    if values["batch_tokens"] < values["max_tokens"]:
-        values["batch_tokens"] = values["max_tokens"]
+    values["batch_tokens"] = max(values["batch_tokens"], values["max_tokens"])
     return ScorerConfig(**values)
 
 
@@ -76,9 +75,8 @@ OUTPUT_PATTERNS = (f"{SCORED_DIR}/{SCORED_DIR}-*.jsonl", "removed/removed-*.json
 
 
 def records_section(counts: list[tuple[tuple[str, str, str], int]]) -> dict[str, Any]:
-    """The ``records`` section of scores.json from the (kind, reason, lang) counts: input, scored, and
-    removed, rejected and skipped by reason, and whether ``input == scored + removed + rejected + skipped``
-    holds."""
+    """The ``records`` section of scores.json from the (kind, reason, lang) counts: input, scored, removed,
+    rejected and skipped by reason, and whether ``input == scored + removed + rejected + skipped``."""
     section: dict[str, Any] = {"input": 0, "read": 0, "scored": 0, "removed": {}, "rejected": {},
                                "skipped": {}}
     for (kind, reason, _lang), n in counts:
@@ -125,7 +123,7 @@ def main(args: argparse.Namespace) -> int:
     from babelbeam.errors import ConservationError
     from babelbeam.model.checkpoint_errors import CheckpointError
     from babelbeam.pipeline.options import pipeline_options
-    from babelbeam.pipeline.sinks import WriteSortedJsonl, write_atomically
+    from babelbeam.pipeline.sinks import WriteSortedJsonl, write_json
     from babelbeam.pipeline.sources import REJECTED, InputError, ReadDocuments, match_inputs
     from babelbeam.pipeline.stages.base import KEPT, REMOVED
     from babelbeam.pipeline.stages.langid import IdentifyLanguage
@@ -151,8 +149,8 @@ def main(args: argparse.Namespace) -> int:
 
     def write_scores(items: list[tuple[str, dict]], counts: list[tuple[tuple[str, str, str], int]]) -> None:
         stats = {**score_stats(items, scorer), "records": records_section(counts)}
-        data = json.dumps(stats, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
-        write_atomically(FileSystems.join(staging, SCORES_NAME), data.encode("utf-8"))
+        write_json(FileSystems.join(staging, SCORES_NAME), stats, indent=2, sort_keys=True,
+                   ensure_ascii=False)
 
     try:
         with beam.Pipeline(options=pipeline_options(list(getattr(args, "extra_args", []) or []))) as p:
@@ -176,8 +174,7 @@ def main(args: argparse.Namespace) -> int:
             _ = read[REJECTED] | "WriteRejected" >> WriteSortedJsonl(
                 staging, REJECTED_DIR, key=lambda r: f"{r.source}\x00{r.position:012d}",
                 to_dict=RejectedRecord.to_json_dict, buckets=buckets)
-            # (kind, reason, lang) keys. Every record once: read (a document) or rejected; each document
-            # once: scored or removed.
+            # (kind, reason, lang) keys: each record read or rejected, each document scored or removed.
             counts = (
                 (read["documents"] | "ReadKeys" >> beam.Map(lambda _: (("read", "", ""), 1)),
                  scored[KEPT] | "ScoredKeys" >> beam.Map(lambda d: (("scored", "", d.lang), 1)),

@@ -1,14 +1,14 @@
 """Output plumbing shared by the phases: stable buckets, atomic writes, sorted JSONL logs, stats.json.
 
 Output is deterministic: records are spread over a fixed number of buckets by a hash of their id, and each
-bucket is sorted by id before it is written, with file names derived from the bucket, so the same input and
-config give the same bytes whatever the runner's ordering. Every file is written under a temporary name and
-renamed into place.
+bucket is sorted by id, with file names from the bucket, so the same input and config give the same bytes
+whatever the runner's ordering. Every file is written under a temporary name and renamed into place.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import uuid
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -28,19 +28,51 @@ def bucket_of(key: str, buckets: int) -> int:
     return int.from_bytes(hashlib.sha1(key.encode("utf-8")).digest()[:8], "big") % buckets
 
 
+def _rename_into_place(tmp: str, path: str) -> None:
+    if FileSystems.exists(path):  # a retried bundle's earlier copy, or an earlier run's
+        FileSystems.delete([path])
+    FileSystems.rename([tmp], [path])
+
+
 def write_atomically(path: str, data: bytes) -> None:
     """Write ``data`` to ``path`` through FileSystems: a temporary file first, then a rename."""
     tmp = f"{path}.tmp-{uuid.uuid4().hex}"
     with FileSystems.create(tmp) as f:
         f.write(data)
-    if FileSystems.exists(path):
-        FileSystems.delete([path])
-    FileSystems.rename([tmp], [path])
+    _rename_into_place(tmp, path)
+
+
+def write_json(path: str, value: Any, **dumps: Any) -> None:
+    """One JSON document and a newline, written atomically (``dumps``: ``json.dumps`` options)."""
+    write_atomically(path, (json.dumps(value, **dumps) + "\n").encode("utf-8"))
+
+
+class JsonlLog:
+    """Records (``to_json_dict()`` each) as JSON lines under a temporary name, renamed into place on
+    ``close`` when any was written (else no file is made)."""
+
+    def __init__(self, path: str) -> None:
+        self.path, self._tmp = path, f"{path}.tmp-{uuid.uuid4().hex}"
+        self._file: Any = None
+
+    def write(self, record: Any) -> None:
+        if self._file is None:
+            self._file = FileSystems.create(self._tmp)
+        self._file.write(json_line(record.to_json_dict()))
+
+    def close(self) -> None:
+        if self._file is not None:
+            self._file.close()
+            _rename_into_place(self._tmp, self.path)
+
+    def abort(self) -> None:
+        if self._file is not None:
+            self._file.close()
+            FileSystems.delete([self._tmp])
 
 
 class WriteSortedJsonl(beam.PTransform):
-    """Records -> ``DIR/<subdir>/<name>-NNNNN.jsonl`` files, bucketed by key and sorted, so reruns give
-    equal bytes."""
+    """Records -> ``DIR/<subdir>/<name>-NNNNN.jsonl``, bucketed by key and sorted: reruns give equal bytes."""
 
     def __init__(self, output_dir: str, subdir: str, key: Callable[[Any], str],
                  to_dict: Callable[[Any], dict], buckets: int, name: str | None = None) -> None:

@@ -2,9 +2,8 @@
 
 Every input record ends as a ``Document``, a ``RejectedRecord`` or, for records that are not documents by
 definition (a WARC request, a non-HTML response), a skip counted by reason in the file's summary; none is
-silently dropped. Files are the unit of work: a ``Reshuffle`` after matching spreads them over workers, and
-each file is streamed record by record, so memory per worker is bounded by the largest record
-(``input.max_document_bytes``), not by the file.
+silently dropped. Files are the unit of work, spread over workers by a ``Reshuffle``, each streamed record by
+record: a worker's memory is bounded by the largest record (``input.max_document_bytes``), not by the file.
 
 Damage (docs/reliability.md): compressed files are decoded by ``pipeline/streams.py``, which delivers every
 byte before the damage; every complete record before it is read as usual and the damaged tail becomes one
@@ -13,12 +12,7 @@ before it) that ``stats.json`` lists under ``damaged``. A Parquet row group that
 ``corrupt_row_group`` rejection; the file's other row groups are read.
 
 Any field may hold anything: a record is rejected with a stable kind (``invalid_id``, ``text_not_string``,
-...) or a side field is repaired and the repair listed in ``Document.repaired``; nothing a record holds can
-stop a run.
-
-With ``rejected_prefix`` the reading DoFn writes each file's rejections itself, in position order, to
-``<prefix>-<file index>.jsonl`` and emits only a summary per file, so a million rejected records never become
-a million elements the runner holds.
+...) or a side field is repaired and listed in ``Document.repaired``; nothing a record holds stops a run.
 """
 
 from __future__ import annotations
@@ -28,7 +22,6 @@ import json
 import logging
 import os
 import re
-import uuid
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -42,12 +35,12 @@ from apache_beam.metrics import Metrics
 from babelbeam.errors import EXIT_USAGE, BabelbeamError
 from babelbeam.pipeline import progress
 from babelbeam.pipeline.progress import ProgressTarget
+from babelbeam.pipeline.sinks import JsonlLog
 from babelbeam.pipeline.stages.base import METRICS_NAMESPACE
 from babelbeam.pipeline.streams import UNREADABLE_FILE, DecodedStream, LineSplitter
 from babelbeam.pipeline.warc import html_field_text, is_warc, read_warc_file
 from babelbeam.schemas import DamagedRegion, Document, RejectedRecord, SkippedRecord
 from babelbeam.schemas.config import InputConfig
-from babelbeam.schemas.document import json_line
 
 REJECTED = "rejected"
 SUMMARIES = "summaries"
@@ -114,11 +107,6 @@ def match_input_files(patterns: list[str]) -> list[InputFile]:
 def match_inputs(patterns: list[str]) -> list[str]:
     """Expand glob patterns into a sorted list of file paths (local ones absolute): ``match_input_files``."""
     return [f.path for f in match_input_files(patterns)]
-
-
-def input_sizes(patterns: list[str]) -> dict[str, int]:
-    """Every file the glob patterns match (``match_input_files``) with its size in bytes, from the listing."""
-    return {f.path: f.size for f in match_input_files(patterns)}
 
 
 def split_compression(path: str) -> tuple[str, str]:
@@ -370,8 +358,8 @@ def read_text(reader: _FileReader) -> Iterator[Document | RejectedRecord]:
         text = data.decode("utf-8")
     except UnicodeDecodeError as e:
         yield reader.rejected(0, "invalid_utf8", str(e), raw_prefix)
-        return
-    yield reader.record({reader.config.text_field: text}, 0, raw_prefix)
+    else:
+        yield reader.record({reader.config.text_field: text}, 0, raw_prefix)
 
 
 def read_parquet(reader: _FileReader) -> Iterator[Document | RejectedRecord]:
@@ -419,9 +407,8 @@ def read_file(path: str, config: InputConfig, id_root: str = "", parser: RecordP
 
     ``id_root`` is the inputs' common directory (``input_root``): ids of records without one derive from the
     path below it. ``parser`` replaces the default ``RecordParser(config, id_root)`` (``babelbeam langid``
-    passes one that keeps each record's fields). ``opened`` is called with the raw (still compressed) stream
-    once the file is open; its position is how far the file has been read (progress; WARC files report when
-    they end).
+    passes one that keeps each record's fields). ``opened`` gets the raw (still compressed) stream once the
+    file is open; its position is how far it has been read (progress; WARC files report when they end).
     """
     if file_format(path) == "warc":  # WARC/WET files open, resync after damage and decompress themselves
         yield from read_warc_file(path, config, id_root)
@@ -432,33 +419,6 @@ def read_file(path: str, config: InputConfig, id_root: str = "", parser: RecordP
     except OSError as e:  # the file cannot be opened (gone, no permission) or fails outside the decoder
         yield reader.damaged(UNREADABLE_FILE, reader.records + 1 if reader.records else 0,
                              f"{type(e).__name__}: {e}")
-
-
-class RejectedLog:
-    """One input file's rejections, written in position order under a temporary name, renamed when whole."""
-
-    def __init__(self, path: str) -> None:
-        self.path = path
-        self._tmp = f"{path}.tmp-{uuid.uuid4().hex}"
-        self._file: Any = None
-
-    def write(self, record: RejectedRecord) -> None:
-        if self._file is None:
-            self._file = FileSystems.create(self._tmp)
-        self._file.write(json_line(record.to_json_dict()))
-
-    def close(self) -> None:
-        if self._file is None:
-            return
-        self._file.close()
-        if FileSystems.exists(self.path):  # a retried bundle's earlier copy (same bytes)
-            FileSystems.delete([self.path])
-        FileSystems.rename([self._tmp], [self.path])
-
-    def abort(self) -> None:
-        if self._file is not None:
-            self._file.close()
-            FileSystems.delete([self._tmp])
 
 
 class ReadFileFn(beam.DoFn):
@@ -480,16 +440,14 @@ class ReadFileFn(beam.DoFn):
         index, name = element
         path = name.decode("utf-8", "surrogateescape")  # as ReadDocuments encoded it (path_bytes)
         self.files.inc()
-        log = RejectedLog(f"{self.rejected_prefix}-{index:05d}.jsonl") if self.rejected_prefix else None
+        log = JsonlLog(f"{self.rejected_prefix}-{index:05d}.jsonl") if self.rejected_prefix else None
         kinds: Counter[str] = Counter()
         skipped: Counter[str] = Counter()
         damaged: list[dict[str, Any]] = []
         source = display_path(source_name(path, self.id_root))[0]  # what the stages see as documents' source
-        if self.progress is not None:
-            counts = progress.start_file(self.progress, source)
-        else:
-            counts = None
-            progress.forget_file(source)  # a stage must not count this file into an earlier run's progress
+        counts = progress.start_file(self.progress, source) if self.progress is not None else None
+        if counts is None:  # a stage must not count this file into an earlier run's progress
+            progress.forget_file(source)
         try:
             for item in read_file(path, self.config, self.id_root, opened=counts.opened if counts else None):
                 if counts is not None:
@@ -535,8 +493,9 @@ class ReadDocuments(beam.PTransform):
     """File paths -> ``{"documents": PCollection[Document], "rejected": PCollection[RejectedRecord],
     "summaries": PCollection[dict]}``.
 
-    With ``rejected_prefix`` (a path prefix such as ``DIR/rejected/wave-00000``) rejections are written to
-    ``<prefix>-<file index, 5 digits>.jsonl`` by the reader, in position order, and ``rejected`` stays empty.
+    With ``rejected_prefix`` (a path prefix such as ``DIR/rejected/wave-00000``) the reader writes rejections
+    to ``<prefix>-<file index, 5 digits>.jsonl``, in position order, and ``rejected`` stays empty: a million
+    rejected records never become a million elements the runner holds.
     """
 
     def __init__(self, paths: list[str], config: InputConfig, id_root: str | None = None,

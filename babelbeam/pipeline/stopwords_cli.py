@@ -19,7 +19,7 @@ from apache_beam.io.filesystems import FileSystems
 from babelbeam.console import add_console_arguments, console_from_args
 from babelbeam.pipeline.options import pipeline_options
 from babelbeam.pipeline.progress import WORKER_INTERVAL_S, ProgressTarget, release, watch_reading
-from babelbeam.pipeline.sources import InputError, ReadDocuments, input_sizes
+from babelbeam.pipeline.sources import InputError, ReadDocuments, match_input_files
 from babelbeam.pipeline.stages.base import KEPT
 from babelbeam.pipeline.stages.normalize import Normalize
 from babelbeam.pipeline.stopword_pass import DeriveStopWords
@@ -47,11 +47,11 @@ def main(args: argparse.Namespace) -> int:
     console = console_from_args(args)
     try:
         config = RunConfig.from_yaml(args.config)
-        sizes = input_sizes(args.input)
+        files = match_input_files(args.input)
     except (InputError, ConfigError) as e:
         print(f"babelbeam stopwords: {e}", file=sys.stderr)
         return 2
-    paths = sorted(sizes)
+    paths, sizes = [f.path for f in files], {f.path: f.size for f in files}
     top_n = args.top_n or config.quality.derive_stopwords_top_n
     min_docs = args.min_documents or config.quality.derive_stopwords_min_documents
     # The readers' progress records live beside the lists while the pipeline runs, then go.

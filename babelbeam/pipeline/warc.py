@@ -1,9 +1,8 @@
 """Read WARC and WET files (``.warc``, ``.warc.gz``, ``.warc.wet.gz``, ``.wet``): one file streamed by record.
 
 Each record becomes a document (a ``response`` with status 200 and an HTML payload with main text, or a WET
-``conversion`` record), a skip with a reason or a rejection with a kind and byte offset; docs/web-input.md
-has the tables. The HTML is decoded and its main text extracted here, in the read stage, so no HTML ever
-reaches a shuffle.
+``conversion`` record), a skip with a reason or a rejection with a kind and byte offset; docs/web-input.md has
+the tables. HTML is decoded and its main text extracted here, in the read stage: no HTML reaches a shuffle.
 
 Damage never costs the rest of the file where the format allows a fresh start: in a ``.warc.gz`` every record
 is its own gzip member (as Common Crawl writes them), so reading resumes at the next member that inflates to a
@@ -80,9 +79,8 @@ def _fastwarc_entries(stream: IO[bytes]) -> Iterator[WarcEntry]:
         encoded = http is not None and bool(http.get("Content-Encoding") or http.get("Transfer-Encoding"))
 
         def read(limit: int, record: Any = record) -> tuple[bytes, bool]:
-            expected = record.content_length
             data = record.reader.read(limit + 1)
-            return data, len(data) > limit or len(data) >= expected
+            return data, len(data) > limit or len(data) >= record.content_length
 
         yield WarcEntry(record.stream_pos, rtype, dict(record.headers.items()), status,
                         record.http_content_type if http is not None else None,
@@ -129,8 +127,7 @@ ENTRY_READERS = {"fastwarc": _fastwarc_entries, "warcio": _warcio_entries}
 def _inflate_member(stream: IO[bytes], start: int, max_output: int) -> tuple[int | None, bytes]:
     """Inflate the gzip member at ``start``: (its end offset, or None if it does not end; its first bytes).
 
-    At most ``max_output`` bytes of output are kept and 1 MiB inflated at a time; raises zlib.error when the
-    member is corrupt.
+    At most ``max_output`` bytes of output are kept, 1 MiB inflated at a time; raises zlib.error if corrupt.
     """
     stream.seek(start)
     inflater = zlib.decompressobj(31)
@@ -290,13 +287,9 @@ class WarcRecordReader:
             return RejectedRecord(source, entry.offset, "document_too_large",
                                   f"text is over {self.config.max_document_bytes} bytes", raw)
         url = headers.get("warc-target-uri") or None
-        if headers.get("warc-date"):
-            metadata["crawl_date"] = headers["warc-date"]
-        domain = _domain(url)
-        if domain:
-            metadata["domain"] = domain
-        if headers.get("warc-truncated"):
-            metadata["warc_truncated"] = headers["warc-truncated"]
+        extra = {"crawl_date": headers.get("warc-date"), "domain": _domain(url),
+                 "warc_truncated": headers.get("warc-truncated")}
+        metadata.update((key, value) for key, value in extra.items() if value)
         record_id = (headers.get("warc-record-id") or "").strip()
         from babelbeam.pipeline.sources import derived_id, source_name
 

@@ -184,8 +184,3 @@ def stream_parquet_batches(path: str, batch_size: int = 256) -> Iterator[list[di
     with FileSystems.open(path) as f:
         for batch in pq.ParquetFile(f).iter_batches(batch_size=batch_size):
             yield batch.to_pylist()
-
-
-def stream_parquet_rows(path: str, batch_size: int = 256) -> Iterator[dict[str, Any]]:
-    for rows in stream_parquet_batches(path, batch_size):
-        yield from rows

@@ -1,5 +1,4 @@
-"""Phase 1, once per wave of input files: read, the per-document stages, then documents and signatures
-persisted by bucket.
+"""Phase 1, per wave of files: read, the per-document stages, then documents and signatures stored by bucket.
 
 The stages (normalise, language ID, quality, scoring) run with no shuffle between them; each kept document
 gets its exact-dedup key and MinHash band hashes (``signature_row``). Documents go to
@@ -11,7 +10,6 @@ order), counts and damaged regions to ``work/counts/``. The wave's shuffle holds
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -24,7 +22,7 @@ from babelbeam.filters.normalize import exact_dedup_key
 from babelbeam.pipeline import progress
 from babelbeam.pipeline.options import log_time, run_beam
 from babelbeam.pipeline.progress import ProgressTarget
-from babelbeam.pipeline.sinks import WriteSortedJsonl, bucket_of, removed_key, write_atomically
+from babelbeam.pipeline.sinks import WriteSortedJsonl, bucket_of, removed_key, write_atomically, write_json
 from babelbeam.pipeline.sources import SUMMARIES, ReadDocuments
 from babelbeam.pipeline.stages.base import KEPT, METRICS_NAMESPACE, REMOVED
 from babelbeam.pipeline.stages.chain import document_stages
@@ -140,11 +138,6 @@ def count_keys(read: beam.PCollection, removed: beam.PCollection,
     )
 
 
-def write_json(path: str, value: Any, **dumps: Any) -> None:
-    """One JSON document and a newline, written atomically (``dumps``: ``json.dumps`` options)."""
-    write_atomically(path, (json.dumps(value, **dumps) + "\n").encode("utf-8"))
-
-
 def write_damaged(path: str, regions: list[dict[str, Any]]) -> None:
     """A wave's damaged regions (``DamagedRegion.to_json_dict``), sorted by file and position."""
     ordered = sorted(regions, key=lambda r: (r["source"], r["position"]))
@@ -152,8 +145,7 @@ def write_damaged(path: str, regions: list[dict[str, Any]]) -> None:
 
 
 class AnnotateWave(beam.PTransform):
-    """Phase 1 for one wave of files: per-document stages, then documents and signatures persisted by
-    bucket."""
+    """Phase 1 for one wave of files: per-document stages, then documents and signatures stored by bucket."""
 
     def __init__(self, files: list[str], output_dir: str, wave: int, config: RunConfig,
                  stages: list[tuple[str, beam.PTransform]], id_root: str,

@@ -15,13 +15,7 @@ import apache_beam as beam
 import pyarrow as pa
 from apache_beam.metrics import Metrics
 
-from babelbeam.pipeline.near_dedup import (
-    MINHASH_DUPLICATE,
-    ClusterMember,
-    ClusterSignatures,
-    index_schema,
-    rank_key,
-)
+from babelbeam.pipeline.near_dedup import MINHASH_DUPLICATE, ClusterSignatures, index_schema, rank_key
 from babelbeam.pipeline.options import run_beam
 from babelbeam.pipeline.sinks import bucket_of, write_atomically
 from babelbeam.pipeline.stages.base import METRICS_NAMESPACE
@@ -32,7 +26,7 @@ from babelbeam.pipeline.workdir import (
     exists,
     matches,
     parquet_bytes,
-    stream_parquet_rows,
+    stream_parquet_batches,
 )
 from babelbeam.schemas.config import RunConfig
 from babelbeam.schemas.document import record_order
@@ -58,8 +52,7 @@ class Decision(NamedTuple):
 
 
 class _ExactGroupFn(beam.DoFn):
-    """Signatures sharing an exact key: the smallest id survives into MinHash, the rest are exact
-    duplicates."""
+    """Signatures sharing an exact key: the smallest id survives into MinHash, the rest exact duplicates."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -88,11 +81,6 @@ def merge_decisions(element: tuple[str, Iterable[Decision]]) -> tuple[str, Decis
     doc_id, decisions = element
     # Ties (an exact group and a MinHash cluster of one size) broken by content, not by arrival order.
     return doc_id, min(decisions, key=lambda d: (d.reason is None, -d.size, d.reason or "", d.cluster))
-
-
-def _minhash_decision(element: tuple[str, ClusterMember]) -> tuple[str, Decision]:
-    doc_id, member = element
-    return doc_id, Decision(None if member.representative else MINHASH_DUPLICATE, member.cluster, member.size)
 
 
 class DedupDecisions(beam.PTransform):
@@ -127,7 +115,8 @@ class DedupDecisions(beam.PTransform):
                 "shingles": survivors | "Shingles" >> beam.FlatMap(
                     lambda r: [(r["id"], r["shingles"])] if r["shingles"] else []),
             } | "NearDuplicates" >> self._clusters
-            decisions.append(clusters | "MinHashDecisions" >> beam.Map(_minhash_decision))
+            decisions.append(clusters | "MinHashDecisions" >> beam.MapTuple(lambda doc_id, m: (
+                doc_id, Decision(None if m.representative else MINHASH_DUPLICATE, m.cluster, m.size))))
         merged = (
             decisions
             | "AllDecisions" >> beam.Flatten()
@@ -152,8 +141,7 @@ class _WriteDecisionsFn(beam.DoFn):
 
 
 class DedupSignatures(beam.PTransform):
-    """Phase 2: ``DedupDecisions`` over every wave's signature files, written per bucket; the MinHash index
-    too."""
+    """Phase 2: ``DedupDecisions`` over every wave's signatures, written per bucket; the MinHash index too."""
 
     def __init__(self, output_dir: str, config: RunConfig) -> None:
         super().__init__()
@@ -187,7 +175,7 @@ def read_decisions(workdir: WorkDir, bucket: int) -> dict[str, Decision]:
     if not exists(path):
         return {}
     return {r["id"]: Decision(r["reason"], r["dup_cluster"], r["dup_cluster_size"])
-            for r in stream_parquet_rows(path, 4096)}
+            for rows in stream_parquet_batches(path, 4096) for r in rows}
 
 
 def dedup(output_dir: str, config: RunConfig, beam_args: list[str]) -> None:

@@ -6,13 +6,12 @@ records add up, and writes the manifest last, so a manifest always means a finis
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from apache_beam.io.filesystems import FileSystems
 
 from babelbeam.errors import ConservationError
-from babelbeam.pipeline.sinks import build_stats, write_atomically
+from babelbeam.pipeline.sinks import build_stats, write_atomically, write_json
 from babelbeam.pipeline.stages.base import stage_summaries
 from babelbeam.pipeline.stages.chain import document_stages
 from babelbeam.pipeline.workdir import WorkDir, delete_matching, exists, read_json
@@ -44,8 +43,7 @@ def finalize(output_dir: str, config: RunConfig, waves: int) -> dict[str, Any]:
     for summary in stage_summaries(document_stages(config)):  # the sections the stages declare, per wave
         paths = [workdir.wave_summary(wave, summary.name) for wave in range(waves)]
         stats[summary.name] = summary.merge([read_json(p) if exists(p) else [] for p in paths])
-    write_atomically(workdir.stats,
-                     (json.dumps(stats, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8"))
+    write_json(workdir.stats, stats, indent=2, sort_keys=True, ensure_ascii=False)
     c = stats["conservation"]
     if not c["holds"]:
         raise ConservationError(

@@ -1,34 +1,30 @@
 """Phase 3, once per output bucket, no shuffle: shards from that bucket's documents of every wave.
 
 A streaming merge of the bucket's sorted document files from every wave (``iter_bucket_documents``), the
-bucket's dedup decisions applied (``decided``), removed documents to ``removed/dedup-B.jsonl``
-(``_RemovedLog``), the rest tokenized and cut into shards of ``output.shard_tokens`` (``_ShardCutter``).
-Memory: one shard and one bucket's decisions. ``work/write/bucket-B.json`` marks the bucket done and holds its
-shard entries and counts.
+bucket's dedup decisions applied (``decided``), removed documents to ``removed/dedup-B.jsonl`` (no file when
+none is kept), the rest tokenized and cut into shards of ``output.shard_tokens`` (``_ShardCutter``). Memory:
+one shard and one bucket's decisions. ``work/write/bucket-B.json`` (shard entries, counts) marks it done.
 """
 
 from __future__ import annotations
 
 import heapq
-import json
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from typing import Any
 
 import apache_beam as beam
-import numpy as np
-from apache_beam.io.filesystems import FileSystems
 from apache_beam.metrics import Metrics
 
 from babelbeam.pipeline.options import run_beam
 from babelbeam.pipeline.phases.dedup import Decision, read_decisions
 from babelbeam.pipeline.progress import BucketProgress
-from babelbeam.pipeline.sinks import removed_key, write_atomically
+from babelbeam.pipeline.sinks import JsonlLog, removed_key, write_atomically, write_json
 from babelbeam.pipeline.stages.base import METRICS_NAMESPACE
 from babelbeam.pipeline.workdir import WorkDir, exists, stream_parquet_batches
 from babelbeam.schemas import Document
 from babelbeam.schemas.config import RunConfig
-from babelbeam.schemas.document import json_line, record_order, rows_to_documents
+from babelbeam.schemas.document import record_order, rows_to_documents
 from babelbeam.tokenize.shards import ShardEntry, ShardRow, serialize_shard, shard_entry
 
 ID_DUPLICATE = "input_id_duplicate"
@@ -52,32 +48,6 @@ def decided(docs: Iterable[Document],
         if reason is None and doc.id in decisions:
             reason, doc.dup_cluster, doc.dup_cluster_size = decisions[doc.id]
         yield reason, (doc if reason is None else doc.removed(reason))
-
-
-class _RemovedLog:
-    """``removed/dedup-B.jsonl``: written under a temporary name and renamed into place when the bucket
-    removed anything (else no file); with ``keep`` False nothing is written."""
-
-    def __init__(self, path: str, keep: bool) -> None:
-        self.path, self.tmp = path, f"{path}.tmp"
-        self.file = FileSystems.create(self.tmp) if keep else None
-        self.any = False
-
-    def add(self, doc: Document) -> None:
-        self.any = True
-        if self.file is not None:
-            self.file.write(json_line(doc.to_json_dict()))
-
-    def close(self) -> None:
-        if self.file is None:
-            return
-        self.file.close()
-        if not self.any:
-            FileSystems.delete([self.tmp])
-            return
-        if FileSystems.exists(self.path):
-            FileSystems.delete([self.path])
-        FileSystems.rename([self.tmp], [self.path])
 
 
 class _ShardCutter:
@@ -109,12 +79,6 @@ class _ShardCutter:
         self.rows, self.tokens = [], 0
 
 
-def _shard_row(doc: Document, tokens: np.ndarray) -> ShardRow:
-    return ShardRow(id=doc.id, lang=doc.lang, tokens=tokens, source=doc.source, lang_score=doc.lang_score,
-                    dup_cluster_size=doc.dup_cluster_size, quality_score=doc.quality_score,
-                    quality_bucket=doc.quality_bucket, lang_group_score=doc.lang_group_score)
-
-
 class _WriteOutputBucketFn(beam.DoFn):
     """One bucket: merge, apply decisions, log removals, tokenize, cut shards; then the marker."""
 
@@ -136,25 +100,28 @@ class _WriteOutputBucketFn(beam.DoFn):
         waves = [p for w in range(self.waves) if exists(p := workdir.wave_docs(w, bucket))]
         watch = BucketProgress(workdir.output_dir, bucket, self.progress_s)
         counts: Counter[tuple[str, str, str]] = Counter()
-        removed = _RemovedLog(workdir.dedup_removed_log(bucket), self.config.output.keep_removed)
+        removed = JsonlLog(workdir.dedup_removed_log(bucket))
         shards = _ShardCutter(workdir, bucket, self.config.output.shard_tokens, watch, self.shards)
         for reason, doc in decided(iter_bucket_documents(waves), read_decisions(workdir, bucket)):
             if reason is not None:
                 counts[removed_key(doc)] += 1
                 watch.add(documents=1, duplicates=1)
-                removed.add(doc)
+                if self.config.output.keep_removed:
+                    removed.write(doc)
                 continue
             # doc.tokens: tokenized by the scorer already (EOS included)
             tokens = doc.tokens if doc.tokens is not None else self.tokenizer.encode_document(doc.text)
             self.tokens.inc(len(tokens))
             watch.add(documents=1, kept=1, tokens=len(tokens))
-            shards.add(_shard_row(doc, tokens))
+            shards.add(ShardRow(id=doc.id, lang=doc.lang, tokens=tokens, source=doc.source,
+                                lang_score=doc.lang_score, dup_cluster_size=doc.dup_cluster_size,
+                                quality_score=doc.quality_score, quality_bucket=doc.quality_bucket,
+                                lang_group_score=doc.lang_group_score))
         shards.cut()
         removed.close()
         marker = {"entries": [vars(e) for e in shards.entries],
                   "counts": sorted([list(k), n] for k, n in counts.items())}
-        write_atomically(workdir.bucket_done(bucket),
-                         (json.dumps(marker, sort_keys=True) + "\n").encode("utf-8"))
+        write_json(workdir.bucket_done(bucket), marker, sort_keys=True)
         watch.write(done=True)
         yield bucket
 

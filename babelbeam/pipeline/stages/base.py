@@ -106,8 +106,7 @@ class DocumentStageFn(beam.DoFn):
 
 
 class DocumentStage(beam.PTransform):
-    """Apply a ``DocumentStageFn``; returns
-    ``{"kept": PCollection[Document], "removed": PCollection[Document]}``."""
+    """Apply a ``DocumentStageFn``: ``{"kept": PCollection[Document], "removed": PCollection[Document]}``."""
 
     def __init__(self, fn: DocumentStageFn, label: str | None = None) -> None:
         super().__init__(label)

@@ -12,12 +12,9 @@ from babelbeam.schemas.config import RunConfig
 
 
 def document_stages(config: RunConfig) -> list[tuple[str, beam.PTransform]]:
-    """The keep-or-remove per-document stages of a run (no shuffle between them), in order, with their step
-    labels."""
-    stages: list[tuple[str, beam.PTransform]] = [
-        ("Normalize", Normalize(config.normalize)),
-        ("IdentifyLanguage", IdentifyLanguage(config.langid)),
-    ]
+    """The keep-or-remove per-document stages (no shuffle between them), in order, with their step labels."""
+    stages: list[tuple[str, beam.PTransform]] = [("Normalize", Normalize(config.normalize)),
+                                                 ("IdentifyLanguage", IdentifyLanguage(config.langid))]
     if config.quality.enabled:
         stages.append(("QualityFilter", QualityFilter(config.quality)))
     if config.scorer.enabled:

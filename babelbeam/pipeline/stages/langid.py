@@ -1,8 +1,7 @@
 """The language-ID stage: annotate every document with its language and remove what the config rejects.
 
 The fastText model loads in ``setup()`` (never at import, never pickled with the DoFn) and is shared by every
-DoFn instance of the worker process through ``apache_beam.utils.shared.Shared``, so a multi-threaded worker
-holds one copy.
+DoFn instance of the worker process through Beam's ``Shared``, so a multi-threaded worker holds one copy.
 
 The DoFn identifies documents ``BATCH_DOCS`` at a time (``LanguageIdentifier.annotate_batch``: one fastText
 call per batch): run back to back, the predictions find the model in the CPU cache; one document at a time,
@@ -80,10 +79,7 @@ class IdentifyLanguageFn(DocumentStageFn):
 
     def __getstate__(self) -> dict[str, object]:
         # The loaded model stays on the worker that loaded it; a pickled DoFn carries only its config.
-        state = self.__dict__.copy()
-        state["_identifier"] = None
-        state["_batch"] = []
-        return state
+        return {**self.__dict__, "_identifier": None, "_batch": []}
 
 
 class IdentifyLanguage(DocumentStage):

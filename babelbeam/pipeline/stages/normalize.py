@@ -21,9 +21,7 @@ class NormalizeFn(DocumentStageFn):
         # A copy: Beam forbids changing an input element (another consumer may hold the same object).
         text = normalize_text(doc.text, self.config.form, self.config.strip_control)
         doc = dataclasses.replace(doc, text=text)
-        if not doc.text.strip():
-            return doc.removed("normalize_empty")
-        return doc
+        return doc if text.strip() else doc.removed("normalize_empty")
 
 
 class Normalize(DocumentStage):

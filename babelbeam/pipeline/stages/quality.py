@@ -1,10 +1,9 @@
 """The quality stage: runs the quality chain on each document with its language's settings.
 
 Runs after language ID, so ``doc.lang`` picks the settings. The chain is built in ``setup()`` (never pickled).
-Removals are counted by the stage base as ``quality.removed_<reason>``; in ``label_only`` mode nothing is
-removed and flagged documents are counted as ``quality.labelled_<reason>``. Documents of a language with no
-stop-word list (the Gopher stop-word rule is skipped for them) are counted as
-``quality.stopwords_missing_<lang>``.
+The stage base counts removals as ``quality.removed_<reason>``; in ``label_only`` mode nothing is removed and
+flagged documents count as ``quality.labelled_<reason>``. Documents of a language with no stop-word list (the
+Gopher stop-word rule skips them) count as ``quality.stopwords_missing_<lang>``.
 """
 
 from __future__ import annotations

@@ -118,8 +118,7 @@ def score_stats(items: Iterable[tuple[str, dict[str, Any]]], config: ScorerConfi
 
 
 def scored_length(doc: Document, max_tokens: int) -> int:
-    """Tokens the model reads for ``doc`` (its ids without the EOS, at most ``max_tokens``): its batch
-    weight."""
+    """Tokens the model reads of ``doc`` (ids without EOS, at most ``max_tokens``): its batch weight."""
     n = 0 if doc.tokens is None else max(len(doc.tokens) - 1, 0)
     return max(1, min(n, max_tokens))
 
@@ -128,8 +127,7 @@ def scored_length(doc: Document, max_tokens: int) -> int:
 
 
 class _TokenizeForScoringFn(beam.DoFn):
-    """Document -> the same document with ``tokens`` = its ids with EOS appended (uint32), as Tokenize
-    makes them."""
+    """Document -> the same document with ``tokens``: its ids and EOS (uint32), as Tokenize makes them."""
 
     def __init__(self, tokenizer: str) -> None:
         super().__init__()
@@ -150,9 +148,8 @@ class _TokenizeForScoringFn(beam.DoFn):
 class QualityModelHandler(ModelHandler[Document, Document, Any]):
     """RunInference handler: loads a ``babelbeam.model.scorer.Scorer`` and sets ``quality_score``.
 
-    Elements are Documents carrying ``tokens``; Beam weighs each by ``scored_length`` so one batch holds at
-    most ``batch_tokens * bucket_window`` model tokens. ``run_inference`` calls only ``Scorer.score`` (plain
-    lists in, floats out), so it works as well through the proxy of a model shared across processes.
+    Beam weighs each Document by ``scored_length`` (module docstring, step 2). ``run_inference`` calls only
+    ``Scorer.score`` (plain lists in, floats out), so it also works through the proxy of a shared model.
     """
 
     def __init__(self, config: ScorerConfig) -> None:
@@ -189,8 +186,7 @@ class QualityModelHandler(ModelHandler[Document, Document, Any]):
 
 
 class _BucketFn(beam.DoFn):
-    """Sets ``quality_bucket`` from the language's quantiles; removes below-threshold and token-less
-    documents."""
+    """Sets ``quality_bucket`` by the language's quantiles; removes below-threshold and tokenless docs."""
 
     def __init__(self, config: ScorerConfig, keep_tokens: bool) -> None:
         super().__init__()
@@ -228,8 +224,7 @@ def _language_score(doc: Document) -> Iterator[tuple[str, float]]:
 
 
 class ScoreDocuments(beam.PTransform):
-    """Model quality scores, per-language buckets and thresholds; returns
-    ``{"kept", "removed", "percentiles"}``.
+    """Model quality scores, per-language buckets and thresholds: ``{"kept", "removed", "percentiles"}``.
 
     ``keep_tokens``: leave the scorer's token ids on kept documents for the Tokenize stage to reuse. Only
     correct when the run's tokenizer is the scorer's (``config.tokenizer``); pass False otherwise.
@@ -244,8 +239,7 @@ class ScoreDocuments(beam.PTransform):
 
     def _merge_waves(self, per_wave: list[list[Any]]) -> dict[str, Any]:
         """The stats.json ``scorer`` section: quantiles are per wave, so one wave's are the run's own."""
-        sections = [score_stats([(lang, summary) for lang, summary in items], self._config)
-                    for items in per_wave]
+        sections = [score_stats(items, self._config) for items in per_wave]
         return sections[0] if len(sections) == 1 else {"per_wave": sections}
 
     def expand(self, docs: beam.PCollection) -> dict[str, beam.PCollection]:
