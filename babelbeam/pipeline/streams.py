@@ -240,6 +240,7 @@ class DecodedStream:
         header = self._take_whole(source, header_size, "zstd frame header", frame_start)
         if header is None:
             return
+        block_max, room = _zstd_limits(flags, header)
         decompressor = zstandard.ZstdDecompressor().decompressobj()
         feed = magic + descriptor + header
         while True:
@@ -249,16 +250,22 @@ class DecodedStream:
                 return
             value = int.from_bytes(block_header, "little")
             last, block_type, block_size = value & 1, (value >> 1) & 3, value >> 3
-            if block_type == 3 or block_size > ZSTD_MAX_BLOCK:
+            if block_type == 3 or block_size > block_max:
                 self._fail(CORRUPT_DATA, f"invalid zstd block header at offset {block_start}", block_start)
                 return
             stored = 1 if block_type == 1 else block_size  # an RLE block stores one byte
             content = source.take(stored)
             if content is None:
                 return
+            if block_type == 0 and room is not None and len(content) > room:
+                if room:
+                    yield content[:room]  # as zstd's decoder streams a raw block: up to the declared size
+                self._fail(CORRUPT_DATA, f"the zstd block at offset {block_start} goes past the frame's "
+                           "declared content size", block_start)
+                return
             if len(content) < stored:
-                # Nothing of a block cut short is delivered, raw blocks included (as zstd's own decoder
-                # does): its header may be the damage, so what follows it is not known to be data.
+                if block_type == 0 and content:
+                    yield content  # a raw block's bytes are its data: zstd's decoder streams them too
                 self._truncated("zstd block", block_start, source)
                 return
             feed += block_header + content
@@ -270,6 +277,8 @@ class DecodedStream:
                 return
             self.raw_offset = source.offset
             feed = b""
+            if room is not None:
+                room -= len(out)
             if out:
                 yield out
             if last:
@@ -286,6 +295,21 @@ class DecodedStream:
                            digest_start)
                 return
             self.raw_offset = source.offset
+
+
+def _zstd_limits(flags: int, header: bytes) -> tuple[int, int | None]:
+    """(the frame's largest block, its declared content size when the frame is a single segment) from the
+    frame header descriptor and the header fields after it (RFC 8878 3.1.1.1). zstd's decoder refuses a
+    block over the window (or 128 KiB) at its header, and in a single-segment frame output past the declared
+    size."""
+    single_segment, dictionary, size_flag = (flags >> 5) & 1, flags & 3, flags >> 6
+    if not single_segment:
+        exponent, mantissa = header[0] >> 3, header[0] & 7
+        window = 1 << (10 + exponent)
+        return min(window + (window >> 3) * mantissa, ZSTD_MAX_BLOCK), None
+    start = (0, 1, 2, 4)[dictionary]
+    content_size = int.from_bytes(header[start:], "little") + (256 if size_flag == 1 else 0)
+    return min(content_size, ZSTD_MAX_BLOCK), content_size
 
 
 class _ByteSource:

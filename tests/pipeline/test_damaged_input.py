@@ -144,17 +144,43 @@ def test_zstd_cut_in_its_second_frame_and_a_skippable_frame(tmp_path):
     _check_cut(path, payload, decoded)
 
 
-def test_zstd_raw_block_cut_short_delivers_none_of_it(tmp_path):
-    # Found by the fuzz test: a flipped bit made a compressed block header read as a 34-byte raw block of
-    # which two bytes are there. Those bytes are not known to be data; zstd's decoder delivers none of them.
-    data = b"(\xb5/\xfd \x02\x11\x01\x00\x00\n"
-    path = tmp_path / "flipped.jsonl.zst"
-    path.write_bytes(data)
-    docs, rejected = _read(path)
-    assert docs == [] and [r.error for r in rejected] == ["truncated_file"]
-    damage = rejected[0].damaged
-    assert damage.decompressed_offset == 0 and damage.compressed_offset == len(data)
-    assert damage.detail == "the file ends inside a zstd block that starts at offset 6"
+def _zstd_block(size: int, block_type: int = 0, last: bool = True) -> bytes:
+    return ((size << 3) | (block_type << 1) | int(last)).to_bytes(3, "little")
+
+
+def _unzstd_bytewise(data: bytes) -> tuple[bytes, bool]:
+    """What zstd's streaming decoder delivers from ``data`` fed one byte at a time, and whether it raised."""
+    frame, out = zstandard.ZstdDecompressor().decompressobj(), b""
+    for i in range(len(data)):
+        try:
+            out += frame.decompress(data[i:i + 1])
+        except zstandard.ZstdError:
+            return out, True
+    return out, False
+
+
+ZSTD_FRAME = b"(\xb5/\xfd"
+RAW_BLOCK_CASES = {
+    # Two found by the fuzz test, each a flipped bit in a block header: a 34-byte raw block in a frame that
+    # declares 2 bytes (over its window: refused at the header), and a 17-byte raw block, declared 17, cut.
+    "over the window": ZSTD_FRAME + b"\x20\x02" + _zstd_block(34) + b"\x00\n",
+    "cut inside": ZSTD_FRAME + b"\x20\x11" + _zstd_block(17) + b'{"text": ""}\n',
+    "past the declared size": ZSTD_FRAME + b"\x20\x05" + _zstd_block(4, last=False) + b'{"a"' + _zstd_block(4)
+    + b"\n\n{",
+    "window descriptor, cut": ZSTD_FRAME + b"\x00\x0b" + _zstd_block(2816) + b"{}\n{}\n{",
+    "window descriptor, over": ZSTD_FRAME + b"\x00\x0b" + _zstd_block(2817) + b"{}\n{}\n{",
+}
+
+
+@pytest.mark.parametrize("case", sorted(RAW_BLOCK_CASES))
+def test_zstd_raw_blocks_are_read_as_zstd_streams_them(case):
+    """A raw block's bytes are delivered as they come, up to where zstd's decoder stops: a block over the
+    frame's window is refused at its header, and a single-segment frame's output ends at its declared size."""
+    data = RAW_BLOCK_CASES[case]
+    expected, refused = _unzstd_bytewise(data)
+    stream = DecodedStream(io.BytesIO(data), "zstd", 1 << 20)
+    assert b"".join(stream.chunks()) == expected
+    assert stream.damage.kind == ("corrupt_data" if refused else "truncated_file")
 
 
 def test_corrupt_gzip_member_after_a_good_one(tmp_path):
