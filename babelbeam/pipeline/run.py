@@ -147,8 +147,9 @@ def run_pipeline(inputs: list[str], output_dir: str, config: RunConfig, beam_arg
                 local.run([(dedup, (output_dir, config, beam_args))])
         buckets = [b for b in range(config.output.buckets) if not exists(workdir.bucket_done(b))]
         if buckets:
-            delete_matching([workdir.shards_of(b) for b in buckets]
-                            + [workdir.write_progress(b) for b in buckets])
+            # what a killed attempt left of these buckets, temporary files included
+            delete_matching([p for b in buckets for p in (workdir.shards_of(b), workdir.write_progress(b),
+                                                          workdir.dedup_removed_log(b) + "*")])
             groups = [buckets[i::processes] for i in range(min(processes, len(buckets)))]
             _LOG.info("writing %d buckets in %d process(es)", len(buckets), len(groups))
             # Documents to merge: every annotated document when no bucket was written before (else unknown).

@@ -85,6 +85,22 @@ def test_killed_run_resumes_to_identical_bytes(tmp_path, uninterrupted, point):
     assert _files(out) == uninterrupted
 
 
+def test_resume_clears_what_a_killed_bucket_left(tmp_path, uninterrupted):
+    """A kill while a bucket writes leaves its temporary files (names with a random part, so a retried
+    bundle never shares one); resuming the bucket deletes them with the bucket's other partial outputs."""
+    out = tmp_path / "run"
+    args = ["run", "--input", CORPUS, "--output", str(out), "--config", CONFIG, "--files-per-wave", "3"]
+    assert cli_main(args) == 0
+    # The state of a run killed while bucket 0 wrote: no manifest, bucket 0 not done, its temporaries left.
+    (out / "manifest.json").unlink()
+    (out / "stats.json").unlink()
+    (out / "work" / "write" / "bucket-00000.json").unlink()
+    (out / "removed" / "dedup-00000.jsonl.tmp-0123abcd").write_bytes(b'{"id": "half a line')
+    (out / "shards" / "part-00000-00001.arrow.tmp-4567cdef").write_bytes(b"ARROW1")
+    assert cli_main(args + ["--resume"]) == 0
+    assert _files(out) == uninterrupted
+
+
 def test_resume_refuses_changed_arguments_and_empty_directories(tmp_path, uninterrupted):
     with pytest.raises(InputError, match="no run to resume"):
         run_pipeline([CORPUS], str(tmp_path / "nothing"), RunConfig(), resume=True)
