@@ -18,7 +18,8 @@ end of file on a zstd frame that was cut short. Here:
 - zstd: the frame and block headers (RFC 8878) are parsed here and the decompressor is fed one block at a time
   (at most 128 KiB out), so a frame cut short is seen as ``truncated_file`` (not end of file), a bad block is
   ``corrupt_data`` at the block's offset, and memory stays bounded even for a decompression bomb. Skippable
-  frames are skipped.
+  frames are skipped. A raw (stored) block's bytes are delivered as zstd's decoder, fed a byte at a time,
+  delivers them: as they come, up to a frame's declared size (``_zstd_limits``).
 - plain files: read in chunks; an I/O error mid-file is ``unreadable_file`` at its offset.
 
 Plain Python (no Beam), so the readers' tests call it directly.
@@ -272,6 +273,10 @@ class DecodedStream:
             try:
                 out = decompressor.decompress(feed)
             except zstandard.ZstdError as e:
+                if block_type == 0 and len(content) > 1:
+                    # A whole raw block refused: the frame's end does not match its declared size. Fed a byte
+                    # at a time, zstd's decoder streams the block and judges on its last byte, held back.
+                    yield content[:-1]
                 self._fail(CORRUPT_DATA, f"invalid zstd data in the block at offset {block_start}: {e}",
                            block_start)
                 return

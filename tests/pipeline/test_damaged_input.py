@@ -167,6 +167,8 @@ RAW_BLOCK_CASES = {
     "cut inside": ZSTD_FRAME + b"\x20\x11" + _zstd_block(17) + b'{"text": ""}\n',
     "past the declared size": ZSTD_FRAME + b"\x20\x05" + _zstd_block(4, last=False) + b'{"a"' + _zstd_block(4)
     + b"\n\n{",
+    "whole, short of the declared size": ZSTD_FRAME + b"\x20\x17" + _zstd_block(22) + b'{"text": ""}\n'
+    + b"null\nnull",
     "window descriptor, cut": ZSTD_FRAME + b"\x00\x0b" + _zstd_block(2816) + b"{}\n{}\n{",
     "window descriptor, over": ZSTD_FRAME + b"\x00\x0b" + _zstd_block(2817) + b"{}\n{}\n{",
 }
