@@ -161,8 +161,11 @@ def _check_items(items: list[Document | RejectedRecord]) -> None:
         assert damaged[0].damaged.records_before == len(items) - 1
 
 
-FUZZ = settings(max_examples=250, derandomize=True, database=None, deadline=None,
-                suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+MORE_EXAMPLES = int(os.environ.get("BABELBEAM_FUZZ_EXAMPLES", "0"))
+"""Set to search further than CI does, with fresh random examples: ``BABELBEAM_FUZZ_EXAMPLES=5000 pytest
+tests/pipeline/test_fuzz_inputs.py -k anything``."""
+FUZZ = settings(max_examples=MORE_EXAMPLES or 250, derandomize=not MORE_EXAMPLES, database=None,
+                deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
 
 @FUZZ
