@@ -82,9 +82,11 @@ setup(
                       if __import__("os").path.exists("README.md") else ""),
     long_description_content_type="text/markdown",
     python_requires=">=3.10",
-    packages=find_packages(include=["babelbeam", "babelbeam.*"]),
+    # langid_data is a data directory (no __init__.py): named here so setuptools keeps shipping its tables
+    packages=find_packages(include=["babelbeam", "babelbeam.*"]) + ["babelbeam.filters.langid_data"],
     include_package_data=True,
     package_data={
+        "babelbeam.filters.langid_data": ["*.tsv", "*.txt", "*.yaml"],
         "babelbeam.schemas": ["languages.tsv"],
         "babelbeam.assets": ["qwen.tiktoken", "lid.176.ftz"],
         "babelbeam": ["**/*.yaml", "**/*.txt", "**/*.json", "**/*.tsv"],
