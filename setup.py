@@ -86,7 +86,6 @@ setup(
     packages=find_packages(include=["babelbeam", "babelbeam.*"]) + ["babelbeam.filters.langid_data"],
     include_package_data=True,
     package_data={
-        "babelbeam.filters.langid_data": ["*.tsv", "*.txt", "*.yaml"],
         "babelbeam.schemas": ["languages.tsv"],
         "babelbeam.assets": ["qwen.tiktoken", "lid.176.ftz"],
         "babelbeam": ["**/*.yaml", "**/*.txt", "**/*.json", "**/*.tsv"],

@@ -241,7 +241,7 @@ class DecodedStream:
         header = self._take_whole(source, header_size, "zstd frame header", frame_start)
         if header is None:
             return
-        block_max, room = _zstd_limits(flags, header)
+        block_max, room = _zstd_limits(single_segment, dictionary, flags >> 6, header)
         decompressor = zstandard.ZstdDecompressor().decompressobj()
         feed = magic + descriptor + header
         while True:
@@ -302,12 +302,12 @@ class DecodedStream:
             self.raw_offset = source.offset
 
 
-def _zstd_limits(flags: int, header: bytes) -> tuple[int, int | None]:
+def _zstd_limits(single_segment: int, dictionary: int, size_flag: int,
+                 header: bytes) -> tuple[int, int | None]:
     """(the frame's largest block, its declared content size when the frame is a single segment) from the
-    frame header descriptor and the header fields after it (RFC 8878 3.1.1.1). zstd's decoder refuses a
-    block over the window (or 128 KiB) at its header, and in a single-segment frame output past the declared
-    size."""
-    single_segment, dictionary, size_flag = (flags >> 5) & 1, flags & 3, flags >> 6
+    frame header descriptor's fields and the header bytes after it (RFC 8878 3.1.1.1). zstd's decoder
+    refuses a block over the window (or 128 KiB) at its header, and in a single-segment frame output past
+    the declared size."""
     if not single_segment:
         exponent, mantissa = header[0] >> 3, header[0] & 7
         window = 1 << (10 + exponent)
