@@ -20,7 +20,10 @@ What it does, in one process (the whole runs in child processes):
 3. End to end: ``babelbeam run`` on the whole corpus (one process, then
    ``--processes 2``, then Beam's own ``multi_processing`` runner with two
    workers), and ``benchmarks/peer_pipeline.py`` (datatrove doing the same
-   steps), each as a child process tree with CPU time, wall time and peak RSS.
+   steps), each as a child process tree with CPU time, wall time and peak RSS. Next to them, in the
+   same run, the work nobody can avoid (``unavoidable_work``, issue 20): CPU ms per MB of read + gunzip,
+   NFC, fastText's predict on the language-ID sample, one ICU word pass and raw tiktoken over the whole
+   corpus, and how many times that the whole runs' CPU per MB is.
 4. Web input (``benchmarks/bench_web.py``): main-text extraction precision,
    recall and F1 of gold snippets on real pages per engine, FastWARC vs warcio
    records per second, and WARC -> extracted text per core next to datatrove's
@@ -517,6 +520,123 @@ def worker_scaling(sample: list[tuple[dict, dict]], processes: int = 2, repeats:
 
 
 # ------------------------------------------------------------------------------------------------------------
+# The work nobody can avoid (issue 20)
+
+UNAVOIDABLE_STEPS = ("read + gunzip", "NFC", "fastText predict on the language-ID sample",
+                     "one ICU word pass", "tiktoken")
+"""The steps of ``unavoidable_work``, in the order they run on each file."""
+
+
+def raw_tiktoken(babel: Any) -> Any:
+    """A plain ``tiktoken.Encoding`` with the ranks and split pattern of babelbeam's loaded Qwen3 tokenizer
+    (built as ``bench_tokenizer.make_engines`` builds its raw engine, without exporting tokenizer.json)."""
+    import tiktoken
+
+    from babelbeam.tokenize.tokenizer import QWEN3_PATTERN, read_tiktoken_ranks
+
+    return tiktoken.Encoding("raw-qwen", pat_str=QWEN3_PATTERN,
+                             mergeable_ranks=read_tiktoken_ranks(babel.source), special_tokens={})
+
+
+def unavoidable_work(corpus_dir: Path, manifest: dict) -> dict[str, Any]:
+    """CPU milliseconds per MB of text (one core, ``time.process_time``) of the work any pipeline with
+    babelbeam's steps must do on the whole corpus, each step timed on its own (issue 20):
+
+    - read + gunzip: each ``.jsonl.gz`` file opened with ``gzip``, each line parsed with ``json.loads`` to
+      get its text;
+    - NFC: ``unicodedata.normalize("NFC", text)`` of each text;
+    - fastText predict: the bare ``model.predict(sample, k)`` call ``LanguageIdentifier._predict`` makes, on
+      each sample ``LanguageIdentifier.sample`` takes of the NFC text (texts too short to identify are not
+      predicted, as in a run); the samples are taken outside the timing;
+    - one ICU word pass: a PyICU word ``BreakIterator`` (one per locale, made outside the timing, as
+      ``babelbeam.filters.segment._iterator`` makes it) set to each NFC text, every boundary iterated; the
+      locale is that of the language babelbeam identifies the text as (identified outside the timing);
+    - tiktoken: ``encode_ordinary`` of each NFC text by a raw ``tiktoken.Encoding`` with Qwen3's ranks.
+
+    The corpus is worked a file at a time (memory stays one file's texts), each step's inputs prepared
+    before its timed region, and the CPU seconds are summed over the files. MB is
+    ``manifest["text_bytes"] / 1e6``, the MB of the end-to-end rows."""
+    import gzip
+    import unicodedata
+
+    import icu
+
+    from babelbeam.filters.langid import LanguageIdentifier
+    from babelbeam.filters.segment import icu_locale
+    from babelbeam.tokenize import load_tokenizer
+
+    config = RunConfig()
+    identifier = LanguageIdentifier.from_config(config.langid)
+    model = identifier.model
+    k = identifier._k  # the k ``_predict`` asks the model for
+    encoding = raw_tiktoken(load_tokenizer(config.tokenize.tokenizer))
+    iterators: dict[str, Any] = {}
+    mb = manifest["text_bytes"] / 1e6
+    cpu = dict.fromkeys(UNAVOIDABLE_STEPS, 0.0)
+    docs = predicted = 0
+    warm = False
+    clock = time.process_time
+    for name in manifest["files"]:
+        path = corpus_dir / name
+        started = clock()
+        with gzip.open(path, "rb") as f:
+            texts = [json.loads(line)["text"] for line in f]
+        cpu["read + gunzip"] += clock() - started
+        docs += len(texts)
+
+        normalize = unicodedata.normalize
+        started = clock()
+        nfc = [normalize("NFC", t) for t in texts]
+        cpu["NFC"] += clock() - started
+        del texts
+
+        prepared = [identifier.sample(t) for t in nfc]
+        samples = [p[0] for p in prepared if p is not None]
+        predicted += len(samples)
+        locales = [icu_locale(identifier.identify(t).code) for t in nfc]
+        for locale in set(locales) - iterators.keys():
+            iterators[locale] = icu.BreakIterator.createWordInstance(icu.Locale(locale))
+        if not warm and nfc:  # first calls outside the timing: models paged in, caches filled
+            for s in samples[:20]:
+                model.predict(s, k=k)
+            for t, locale in zip(nfc[:20], locales, strict=False):
+                it = iterators[locale]
+                it.setText(t)
+                for _ in it:
+                    pass
+                encoding.encode_ordinary(t)
+            warm = True
+
+        started = clock()
+        for s in samples:
+            model.predict(s, k=k)
+        cpu["fastText predict on the language-ID sample"] += clock() - started
+
+        pairs = [(iterators[locale], t) for locale, t in zip(locales, nfc, strict=True)]
+        started = clock()
+        for it, t in pairs:
+            it.setText(t)
+            for _ in it:
+                pass
+        cpu["one ICU word pass"] += clock() - started
+
+        encode = encoding.encode_ordinary
+        started = clock()
+        for t in nfc:
+            encode(t)
+        cpu["tiktoken"] += clock() - started
+        log.info("unavoidable work: %s done (%d documents so far)", name, docs)
+    per_mb = {step: round(1000 * s / mb, 1) for step, s in cpu.items()}
+    total = sum(cpu.values())
+    out = {"documents": docs, "mb": round(mb, 3), "predicted_samples": predicted,
+           "cpu_s": {step: round(s, 3) for step, s in cpu.items()}, "ms_per_mb": per_mb,
+           "total_cpu_s": round(total, 3), "total_ms_per_mb": round(1000 * total / mb, 1)}
+    log.info("unavoidable work: %s; total %.1f ms/MB", ", ".join(f"{k} {v}" for k, v in per_mb.items()),
+             out["total_ms_per_mb"])
+    return out
+
+
+# ------------------------------------------------------------------------------------------------------------
 # End to end
 
 
@@ -654,6 +774,8 @@ def markdown(results: dict) -> str:
             f"{impl.removeprefix('babelbeam run, ')} {r['wall_s']:.1f} s "
             f"(**{one['wall_s'] / r['wall_s']:.2f}x**)"
             for impl, r in e2e.items() if r is not one) + "."]
+    if results.get("unavoidable"):
+        lines += ["", unavoidable_line(results["unavoidable"], results["rows"])]
     if results.get("peer_notes"):
         lines += [""] + [f"- {k}: {v}" for k, v in sorted(results["peer_notes"].items())]
     if results.get("web"):
@@ -662,6 +784,27 @@ def markdown(results: dict) -> str:
         lines += ["", "### Web input", "", bench_web.markdown(results["web"])]
     lines += ["", "Versions: " + ", ".join(f"{k} {v}" for k, v in results["versions"].items()) + "."]
     return "\n".join(lines)
+
+
+def unavoidable_line(floor: dict, rows: list[dict]) -> str:
+    """The sentence comparing the whole runs' CPU per MB with ``unavoidable_work``'s figures (issue 20)."""
+    per_mb = floor["ms_per_mb"]
+    total = floor["total_ms_per_mb"]
+    text = ("Unavoidable work (whole corpus, one core, CPU ms per MB of text): "
+            + ", ".join(f"{step} {per_mb[step]:.1f}" for step in UNAVOIDABLE_STEPS if step in per_mb)
+            + f"; together {total:.1f} ms/MB.")
+    e2e = {r["impl"]: r for r in rows if r["stage"] == "end to end"}
+    compared = [("babelbeam run, 1 process", e2e.get("babelbeam run, FnApiRunner 1 process"),
+                 "CPU of the CLI process, start-up included", " (issue 20's target: at most 3x)")]
+    compared += [(impl.split(" (")[0], r, "CPU of its process tree", "")
+                 for impl, r in e2e.items() if impl.startswith("datatrove")]
+    for label, r, what, target in compared:
+        if r is None or not r.get("mb"):
+            continue
+        run_ms = 1000 * r["cpu_s"] / r["mb"]
+        text += (f" {label}: {run_ms:,.0f} ms/MB ({what}) = **{run_ms / max(total, 1e-9):.1f}x** the "
+                 f"unavoidable work{target}.")
+    return text
 
 
 def write_markdown(path: Path, table: str) -> None:
@@ -730,6 +873,9 @@ def main(argv: list[str] | None = None) -> int:
                                            datatrove=not args.no_peers)
     if args.e2e != "none":
         which = "babelbeam" if args.no_peers else args.e2e
+        if which in ("all", "babelbeam"):
+            # The floor babelbeam run is compared with (issue 20), in the same run as the whole runs.
+            results["unavoidable"] = unavoidable_work(corpus_dir, manifest)
         results["end_to_end"] = end_to_end(corpus_dir, manifest, args.out, which, runner)
     results["rows"] = runner.rows
     results["peer_notes"] = PEER_NOTE

@@ -113,6 +113,23 @@ def test_worker_scaling_tiny(tmp_path: Path) -> None:
     assert "| all stages | " in table
 
 
+def test_unavoidable_work_tiny(tmp_path: Path) -> None:
+    """Issue 20's floor on a tiny corpus: every step has a CPU figure, and the Markdown sentence compares
+    the whole run's CPU per MB with their sum."""
+    run_all = _load("run_all")
+    manifest = run_all.build_corpus(12, 0, tmp_path / "corpus")
+    floor = run_all.unavoidable_work(tmp_path / "corpus", manifest)
+    assert floor["documents"] == 12 and floor["mb"] == round(manifest["text_bytes"] / 1e6, 3)
+    assert list(floor["ms_per_mb"]) == list(run_all.UNAVOIDABLE_STEPS)
+    assert all(v >= 0 for v in floor["cpu_s"].values()) and floor["total_cpu_s"] > 0
+    assert 0 < floor["predicted_samples"] <= 12
+    e2e = {"stage": "end to end", "impl": "babelbeam run, FnApiRunner 1 process", "mb": 2.0, "cpu_s": 3.0}
+    line = run_all.unavoidable_line({"ms_per_mb": dict.fromkeys(run_all.UNAVOIDABLE_STEPS, 100.0),
+                                     "total_ms_per_mb": 500.0}, [e2e])
+    assert line.startswith("Unavoidable work (whole corpus, one core, CPU ms per MB of text): read + gunzip")
+    assert "together 500.0 ms/MB" in line and "1 process: 1,500 ms/MB" in line and "**3.0x**" in line
+
+
 def test_peer_pipeline_builds(tmp_path: Path) -> None:
     pytest.importorskip("datatrove")
     pytest.importorskip("spacy")
