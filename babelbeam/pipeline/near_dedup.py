@@ -1,7 +1,7 @@
 """MinHash-LSH clustering of signature records as a Beam graph that scales with the runner's workers.
 
 ``ClusterSignatures`` is the near-duplicate half of the dedup phase (``pipeline/phases/dedup.py``): band
-entries, ranks and optional shingle sets in, ``(id, ClusterMember(dup_cluster, size, representative))`` out
+keys, ranks and optional shingle sets in, ``(id, ClusterMember(dup_cluster, size, representative))`` out
 for every new member of a cluster of two or more. ``dup_cluster`` is the smallest id in the near-duplicate
 component; each cluster keeps one representative (highest ``quality_score`` when any member has one, else the
 smallest id), the rest become ``minhash_duplicate``. No text is involved.
@@ -10,9 +10,11 @@ Steps, and what each holds in memory (n = documents, b = bands):
 
 1. Signatures (annotate, ``phases/annotate.py:signature_row``): shingles -> MinHash signature -> b band
    hashes and, with the Jaccard check, the shingle hashes (4 bytes a distinct shingle).
-2. ``Buckets`` (GroupByKey on band key) -> an edge from each member to the bucket's smallest id (a star, not
-   all pairs) -> ``Distinct``. The bucket is streamed twice (min, then edges); a bucket above
-   ``max_bucket_size`` links only its ``max_bucket_size`` smallest ids (a heap of that size), counted.
+2. Buckets: band entries travel in batches, grouped by ``band key mod band_groups(n, b)`` (GroupByKey on
+   the group, about ``ENTRIES_PER_GROUP`` entries each: one element per batch, not per entry); each group's
+   keys are sorted with numpy and every bucket (run of one key) of two or more members gives an edge from
+   each member to its smallest id (a star, not all pairs) -> ``Distinct``. A bucket above
+   ``max_bucket_size`` links only its ``max_bucket_size`` smallest ids, counted.
 3. Optional Jaccard check: edges joined with both ends' shingle sets by id (two CoGroupByKeys); per key: one
    shingle set and that node's edge list.
 4. Connected components: ``cc_rounds`` alternating large-star / small-star rounds (Kiveris et al. 2014),
@@ -31,7 +33,6 @@ no new member. Old documents are never emitted.
 
 from __future__ import annotations
 
-import heapq
 from collections.abc import Iterable, Iterator
 from typing import Any, NamedTuple
 
@@ -39,10 +40,12 @@ import apache_beam as beam
 import numpy as np
 import pyarrow as pa
 from apache_beam.io.filesystems import FileSystems
+from apache_beam.transforms.window import GlobalWindows
+from apache_beam.utils.windowed_value import WindowedValue
 
 from babelbeam.filters.minhash import jaccard
 from babelbeam.pipeline.stages.base import Counters, counter
-from babelbeam.pipeline.workdir import INDEX_DIR, INDEX_PREFIX
+from babelbeam.pipeline.workdir import INDEX_DIR, INDEX_PREFIX, parquet_rows
 from babelbeam.schemas.config import ConfigError
 from babelbeam.schemas.minhash_config import SIGNATURE_VERSIONS, MinHashConfig
 
@@ -119,30 +122,89 @@ def check_index(index_dir: str, config: MinHashConfig) -> str:
 # 2. Candidate edges
 
 
+ENTRIES_PER_GROUP = 1 << 20
+"""Band entries a bucket group holds (``band key mod groups``): about 80 MB, ids included."""
+BATCH_ENTRIES = 1 << 16
+"""Band entries a worker buffers before sending them on, one element per group they fall in."""
+
+
+def band_groups(documents: int, bands: int) -> int:
+    """How many groups the band entries of ``documents`` signatures (``bands`` each) are sorted in: enough
+    that none holds much over ``ENTRIES_PER_GROUP``, so no process ever sorts a whole corpus's entries."""
+    return max(1, -(-documents * bands // ENTRIES_PER_GROUP))
+
+
+class _BandBatchesFn(beam.DoFn):
+    """``(id, band keys)`` -> ``(group, (keys, ids))``: a batch of band entries per group, so the shuffle and
+    the bucket step see one element per batch, not one per band of every document (14 a document)."""
+
+    def __init__(self, groups: int) -> None:
+        super().__init__()
+        self._groups = groups
+        self._keys: list[int] = []
+        self._ids: list[Node] = []
+
+    def start_bundle(self) -> None:
+        self._keys, self._ids = [], []
+
+    def process(self, element: tuple[Node, list[int]]) -> Iterator[tuple[int, tuple[np.ndarray, list[Node]]]]:
+        node, keys = element
+        self._keys.extend(keys)
+        self._ids.extend([node] * len(keys))
+        if len(self._keys) >= BATCH_ENTRIES:
+            yield from self._flush()
+
+    def finish_bundle(self) -> Iterator[WindowedValue]:  # type: ignore[override]  # Beam takes its outputs
+        for value in self._flush():
+            yield GlobalWindows.windowed_value(value)
+
+    def _flush(self) -> Iterator[tuple[int, tuple[np.ndarray, list[Node]]]]:
+        if not self._keys:
+            return
+        keys, ids = np.array(self._keys, dtype=np.int64), np.array(self._ids, dtype=object)
+        self._keys, self._ids = [], []
+        group = keys.view(np.uint64) % np.uint64(self._groups)
+        for g in np.unique(group):
+            mine = group == g
+            yield int(g), (keys[mine], ids[mine].tolist())
+
+
 class _BucketEdgesFn(beam.DoFn):
-    """One bucket -> an edge ``(smallest id, member)`` per other member; hot buckets capped."""
+    """A group's band entries -> for each bucket (band key) of two or more members, an edge ``(smallest id,
+    member)`` per other member; hot buckets capped at their ``max_bucket_size`` smallest ids."""
 
     def __init__(self, max_bucket_size: int) -> None:
         super().__init__()
         self._cap = max_bucket_size
         self._counters = Counters("minhash")  # hot_buckets, hot_bucket_docs_dropped, candidate_buckets
 
-    def process(self, element: tuple[int, Iterable[Node]]) -> Iterator[Edge]:
-        _, members = element
-        size, smallest, any_new = 0, None, False
-        for node in members:  # pass 1: size, min, whether any member is new (streamed, O(1))
-            size += 1
-            if smallest is None or node < smallest:
-                smallest = node
-            any_new = any_new or not _is_old(node)
-        if size < 2 or not any_new:  # a bucket of old documents only was settled by an earlier run
+    def process(self, element: tuple[int, Iterable[tuple[np.ndarray, list[Node]]]]) -> Iterator[Edge]:
+        _, batches = element
+        key_parts, ids = [], []
+        for keys, batch_ids in batches:
+            key_parts.append(keys)
+            ids.extend(batch_ids)
+        keys = np.concatenate(key_parts)
+        order = np.argsort(keys, kind="stable")
+        keys = keys[order]
+        # Start of each run of equal keys; only runs of two or more are buckets that can give edges.
+        starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
+        ends = np.r_[starts[1:], len(keys)]
+        for start, end in zip(starts[ends - starts > 1].tolist(), ends[ends - starts > 1].tolist(),
+                              strict=True):
+            yield from self._bucket([ids[i] for i in order[start:end].tolist()])
+
+    def _bucket(self, members: list[Node]) -> Iterator[Edge]:
+        if all(_is_old(node) for node in members):  # a bucket of old documents was settled by an earlier run
             return
-        if size > self._cap:
+        members.sort()
+        if len(members) > self._cap:
             self._counters.inc("hot_buckets")
-            self._counters.inc("hot_bucket_docs_dropped", size - self._cap)
-            members = heapq.nsmallest(self._cap, members)
+            self._counters.inc("hot_bucket_docs_dropped", len(members) - self._cap)
+            del members[self._cap:]
         self._counters.inc("candidate_buckets")
-        for node in members:  # pass 2
+        smallest = members[0]
+        for node in members[1:]:
             if node != smallest:
                 yield smallest, node
 
@@ -360,31 +422,36 @@ class _ClusterFn(beam.DoFn):
 
 
 class ClusterSignatures(beam.PTransform):
-    """Steps 2-5: ``{"entries": (band_key, id), "rank": (id, rank) [, "shingles": (id, bytes)]}`` -> ``(id,
+    """Steps 2-5: ``{"bands": (id, band keys), "rank": (id, rank) [, "shingles": (id, bytes)]}`` -> ``(id,
     ClusterMember)`` for each new member of a cluster of two or more; no text: dedup runs it on stored rows.
+    ``documents``: how many signatures to expect (the dedup phase counts them; it sets ``band_groups``, and
+    an underestimate only makes each group hold more entries).
     """
 
-    def __init__(self, config: MinHashConfig, label: str | None = None) -> None:
+    def __init__(self, config: MinHashConfig, documents: int = 0, label: str | None = None) -> None:
         super().__init__(label)
         self._config = config.validate()
         # Checked at construction so a mismatched index fails before any work is done.
         self._index_pattern = check_index(config.index_dir, config) if config.index_dir else None
+        if self._index_pattern:
+            documents += parquet_rows(self._index_pattern)
+        self._groups = band_groups(documents, config.bands)
 
     def expand(self, inputs: dict[str, beam.PCollection]) -> beam.PCollection:
         config = self._config
-        entries = inputs["entries"]
+        bands = inputs["bands"]
         if self._index_pattern:
             old = (
-                entries.pipeline
+                bands.pipeline
                 | "ReadIndex" >> beam.io.ReadFromParquet(self._index_pattern, columns=["id", "bands"])
-                | "IndexEntries" >> beam.FlatMap(
-                    lambda row: ((int(k), row["id"] + OLD_SUFFIX) for k in row["bands"]))
+                | "IndexBands" >> beam.Map(lambda row: (row["id"] + OLD_SUFFIX, row["bands"]))
             )
-            entries = (entries, old) | "WithIndex" >> beam.Flatten()
+            bands = (bands, old) | "WithIndex" >> beam.Flatten()
 
         edges = (
-            entries
-            | "Buckets" >> beam.GroupByKey()
+            bands
+            | "BandBatches" >> beam.ParDo(_BandBatchesFn(self._groups))
+            | "BucketGroups" >> beam.GroupByKey()
             | "BucketEdges" >> beam.ParDo(_BucketEdgesFn(config.max_bucket_size))
             | "DistinctEdges" >> beam.Distinct()
         )

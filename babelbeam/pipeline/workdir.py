@@ -184,3 +184,12 @@ def stream_parquet_batches(path: str, batch_size: int = 256) -> Iterator[list[di
     with FileSystems.open(path) as f:
         for batch in pq.ParquetFile(f).iter_batches(batch_size=batch_size):
             yield batch.to_pylist()
+
+
+def parquet_rows(pattern: str) -> int:
+    """Rows in the Parquet files matching ``pattern``, from their footers (no data read)."""
+    total = 0
+    for path in matches(pattern):
+        with FileSystems.open(path) as f:
+            total += pq.ParquetFile(f).metadata.num_rows
+    return total

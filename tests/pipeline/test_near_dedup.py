@@ -18,6 +18,7 @@ from apache_beam.testing.test_pipeline import TestPipeline
 from apache_beam.testing.util import assert_that, equal_to
 
 from babelbeam.filters.minhash import MinHasher, band_hashes, jaccard, shingles
+from babelbeam.pipeline import near_dedup
 from babelbeam.pipeline.near_dedup import MINHASH_DUPLICATE, ConnectedComponents, check_index
 from babelbeam.pipeline.phases.annotate import SIGNATURE_SCHEMA, Signatures, signature_row
 from babelbeam.pipeline.phases.dedup import Decision, DedupDecisions, DedupSignatures, read_decisions
@@ -186,6 +187,33 @@ def test_hot_bucket_cap(tmp_path: Path) -> None:
     assert _clusters(rows) == {"x0": "x0", "x1": "x0", "x2": "x2", "x3": "x3"}
     assert rows["counters"]["minhash.hot_buckets"] == 14
     assert rows["counters"]["minhash.hot_bucket_docs_dropped"] == 28
+
+
+def test_band_entries_in_many_groups_and_batches_decide_the_same(tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    docs, _ = generated_corpus(seed=7, originals=24)
+    docs += [Document(id=f"hot{i}", text=docs[0].text) for i in range(4)]  # capped buckets in every group
+    config = _config(max_bucket_size=3)
+    one_group = _run(docs, config, tmp_path / "one")
+    assert near_dedup.band_groups(len(docs), config.bands) == 1
+    # About 40 entries a group and batches of 50: the buckets of one key meet from many batches.
+    monkeypatch.setattr(near_dedup, "ENTRIES_PER_GROUP", 40)
+    monkeypatch.setattr(near_dedup, "BATCH_ENTRIES", 50)
+    p = TestPipeline(options=PipelineOptions(RUNNER))
+    run = _run_config(config)
+    groups = (p | beam.Create(docs) | Signatures(run) | beam.Map(lambda r: (r["id"], r["bands"]))
+              | beam.ParDo(near_dedup._BandBatchesFn(near_dedup.band_groups(len(docs), config.bands)))
+              | beam.Keys())
+
+    def many_groups_and_batches(seen: list[int]) -> None:
+        assert len(set(seen)) > 10 and len(seen) > len(set(seen)), seen
+
+    assert_that(groups, many_groups_and_batches)
+    p.run().wait_until_finish()
+    many = _run(docs, config, tmp_path / "many")
+    assert many["decisions"] == one_group["decisions"]
+    assert many["counters"] == one_group["counters"]
+    assert one_group["counters"]["minhash.hot_buckets"] > 0
 
 
 def test_same_result_across_runs_and_workers(tmp_path: Path) -> None:

@@ -26,6 +26,7 @@ from babelbeam.pipeline.workdir import (
     exists,
     matches,
     parquet_bytes,
+    parquet_rows,
     stream_parquet_batches,
 )
 from babelbeam.schemas.config import RunConfig
@@ -87,11 +88,12 @@ class DedupDecisions(beam.PTransform):
     """Signature rows -> ``{"decisions": (id, Decision), "survivors": rows}``: the dedup graph without I/O.
 
     An id gets a decision when it is removed or in a group of two or more; the survivors are the rows left
-    after exact dedup (the ones MinHash saw)."""
+    after exact dedup (the ones MinHash saw). ``documents``: how many rows to expect (``ClusterSignatures``).
+    """
 
-    def __init__(self, config: RunConfig) -> None:
+    def __init__(self, config: RunConfig, documents: int = 0) -> None:
         super().__init__()
-        self._clusters = ClusterSignatures(config.minhash) if config.minhash.enabled else None
+        self._clusters = ClusterSignatures(config.minhash, documents) if config.minhash.enabled else None
 
     def expand(self, rows: beam.PCollection) -> dict[str, beam.PCollection]:
         # One signature per id, the first in record_order: the record phase 3 keeps of duplicate ids.
@@ -108,8 +110,7 @@ class DedupDecisions(beam.PTransform):
         survivors, decisions = exact["survivors"], [exact["decisions"]]
         if self._clusters is not None:
             clusters = {
-                "entries": survivors | "BandEntries" >> beam.FlatMap(
-                    lambda r: ((int(k), r["id"]) for k in r["bands"])),
+                "bands": survivors | "BandKeys" >> beam.Map(lambda r: (r["id"], r["bands"])),
                 "rank": survivors | "Ranks" >> beam.Map(
                     lambda r: (r["id"], rank_key(r["id"], r["quality_score"]))),
                 "shingles": survivors | "Shingles" >> beam.FlatMap(
@@ -146,7 +147,7 @@ class DedupSignatures(beam.PTransform):
     def __init__(self, output_dir: str, config: RunConfig) -> None:
         super().__init__()
         self._workdir, self._config = WorkDir(output_dir), config
-        self._decide = DedupDecisions(config)
+        self._decide = DedupDecisions(config, parquet_rows(self._workdir.work("signatures", "*.parquet")))
 
     def expand(self, pbegin: beam.pvalue.PBegin) -> beam.PCollection:
         workdir, config = self._workdir, self._config
