@@ -84,6 +84,17 @@ def best_time(fn: Callable[[], list[list[int]]], repeats: int) -> tuple[float, l
     return best, result
 
 
+def raw_tiktoken(babel: Any) -> Any:
+    """A plain ``tiktoken.Encoding`` with the ranks and split pattern of babelbeam's loaded Qwen3 tokenizer
+    (raw tiktoken's row in bench_tokenizer and run_all, and run_all's unavoidable-work floor)."""
+    import tiktoken
+
+    from babelbeam.tokenize.tokenizer import read_tiktoken_ranks
+
+    return tiktoken.Encoding("raw-qwen", pat_str=QWEN3_PATTERN,
+                             mergeable_ranks=read_tiktoken_ranks(babel.source), special_tokens={})
+
+
 def make_engines(babel: Any, texts: list[str], nfc_texts: list[str]
                  ) -> tuple[dict[str, Callable[[], list[list[int]]]], float]:
     """The engines to time on ``texts``, babelbeam's first: ``(engines, tokenizer.json export seconds)``;
@@ -93,16 +104,12 @@ def make_engines(babel: Any, texts: list[str], nfc_texts: list[str]
     input).
     """
     require("tiktoken", "tokenizers")
-    import tiktoken
     import tokenizers
-
-    from babelbeam.tokenize.tokenizer import read_tiktoken_ranks
 
     engines: dict[str, Callable[[], list[list[int]]]] = {
         "babelbeam (tiktoken + NFC)": lambda: babel.encode_batch(texts),
     }
-    ranks = read_tiktoken_ranks(babel.source)
-    raw = tiktoken.Encoding("raw-qwen", pat_str=QWEN3_PATTERN, mergeable_ranks=ranks, special_tokens={})
+    raw = raw_tiktoken(babel)
     engines["tiktoken (raw, NFC input)"] = lambda: [raw.encode_ordinary(t) for t in nfc_texts]
     with tempfile.TemporaryDirectory() as tmp:
         start = time.perf_counter()

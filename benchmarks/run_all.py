@@ -527,17 +527,6 @@ UNAVOIDABLE_STEPS = ("read + gunzip", "NFC", "fastText predict on the language-I
 """The steps of ``unavoidable_work``, in the order they run on each file."""
 
 
-def raw_tiktoken(babel: Any) -> Any:
-    """A plain ``tiktoken.Encoding`` with the ranks and split pattern of babelbeam's loaded Qwen3 tokenizer
-    (built as ``bench_tokenizer.make_engines`` builds its raw engine, without exporting tokenizer.json)."""
-    import tiktoken
-
-    from babelbeam.tokenize.tokenizer import QWEN3_PATTERN, read_tiktoken_ranks
-
-    return tiktoken.Encoding("raw-qwen", pat_str=QWEN3_PATTERN,
-                             mergeable_ranks=read_tiktoken_ranks(babel.source), special_tokens={})
-
-
 def unavoidable_work(corpus_dir: Path, manifest: dict) -> dict[str, Any]:
     """CPU milliseconds per MB of text (one core, ``time.process_time``) of the work any pipeline with
     babelbeam's steps must do on the whole corpus, each step timed on its own (issue 20):
@@ -559,6 +548,7 @@ def unavoidable_work(corpus_dir: Path, manifest: dict) -> dict[str, Any]:
     import gzip
     import unicodedata
 
+    import bench_tokenizer
     import icu
 
     from babelbeam.filters.langid import LanguageIdentifier
@@ -569,7 +559,7 @@ def unavoidable_work(corpus_dir: Path, manifest: dict) -> dict[str, Any]:
     identifier = LanguageIdentifier.from_config(config.langid)
     model = identifier.model
     k = identifier._k  # the k ``_predict`` asks the model for
-    encoding = raw_tiktoken(load_tokenizer(config.tokenize.tokenizer))
+    encoding = bench_tokenizer.raw_tiktoken(load_tokenizer(config.tokenize.tokenizer))
     iterators: dict[str, Any] = {}
     mb = manifest["text_bytes"] / 1e6
     cpu = dict.fromkeys(UNAVOIDABLE_STEPS, 0.0)

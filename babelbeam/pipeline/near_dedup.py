@@ -190,8 +190,8 @@ class _BucketEdgesFn(beam.DoFn):
         # Start of each run of equal keys; only runs of two or more are buckets that can give edges.
         starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
         ends = np.r_[starts[1:], len(keys)]
-        for start, end in zip(starts[ends - starts > 1].tolist(), ends[ends - starts > 1].tolist(),
-                              strict=True):
+        shared = ends - starts > 1
+        for start, end in zip(starts[shared].tolist(), ends[shared].tolist(), strict=True):
             yield from self._bucket([ids[i] for i in order[start:end].tolist()])
 
     def _bucket(self, members: list[Node]) -> Iterator[Edge]:
