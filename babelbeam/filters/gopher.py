@@ -106,13 +106,25 @@ class GopherRepetitionFilter(DocumentFilter):
             min((f for _, f in self.dup_ngrams[i + 1 :]), default=None) for i in range(len(self.dup_ngrams))
         ]
 
-    def check(self, st: TextStats, record: dict[str, float] | None) -> str | None:
+    @property
+    def max_n(self) -> int:
+        """The largest n of its n-gram rules (0 without any)."""
+        return max((n for n, _ in self.top_ngrams + self.dup_ngrams), default=0)
+
+    def reads_ngrams(self, st: TextStats, measuring: bool) -> bool:
+        """Whether ``check(st, record)`` reads ``st.ngrams`` (``measuring``: ``record`` is a dict): there are
+        n-gram rules, the text has at least two words and, unless measuring, passes the line and paragraph
+        rules. The quality chain computes the n-gram statistics of such texts a batch at a time
+        (``ngrams.batch_statistics``); a text this misjudged would only build its own table."""
+        return self._line_rules_pass(st, Verdict(self.name, {} if measuring else None))
+
+    def _line_rules_pass(self, st: TextStats, v: Verdict) -> bool:
+        """Whether the n-gram rules run on ``st``; when they do not, ``v`` holds the reason (or none)."""
         c = self.config
-        v = Verdict(self.name, record)
         text_len = len(st.text)
         if not st.text.strip():
             v.check("chars", 0, True, "empty")
-            return v.reason
+            return False
         units = (("para", c.max_dup_para_frac, c.max_dup_para_char_frac),
                  ("line", c.max_dup_line_frac, c.max_dup_line_char_frac))
         for unit, max_frac, max_char_frac in units:
@@ -121,9 +133,14 @@ class GopherRepetitionFilter(DocumentFilter):
             parts, dup_n, dup_chars = st.paragraph_repeats if unit == "para" else st.line_repeats
             if v.above(f"dup_{unit}_frac", dup_n / parts, max_frac, f"dup_{unit}_frac") or v.above(
                     f"dup_{unit}_char_frac", dup_chars / text_len, max_char_frac, f"dup_{unit}_char_frac"):
-                return v.reason
-        if not (self.top_ngrams or self.dup_ngrams) or st.n_words < 2:
+                return False
+        return bool(self.top_ngrams or self.dup_ngrams) and st.n_words >= 2
+
+    def check(self, st: TextStats, record: dict[str, float] | None) -> str | None:
+        v = Verdict(self.name, record)
+        if not self._line_rules_pass(st, v):
             return v.reason
+        text_len = len(st.text)
         table = st.ngrams
         for n, max_frac in self.top_ngrams:
             if v.above(f"top_{n}gram_frac", table.top_ngram_chars(n) / text_len, max_frac, f"top_{n}gram"):

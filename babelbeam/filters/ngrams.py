@@ -164,3 +164,119 @@ class NgramTable:
         ends = starts + n
         np.minimum(ends[:-1], starts[1:], out=ends[:-1])
         return int((self._cum[ends] - self._cum[starts]).sum())
+
+
+# -- many texts at once ------------------------------------------------------------------------------------
+
+BATCH_WORDS = 1 << 18
+"""Most words ``batch_statistics`` puts in one set of arrays (about 2 MB each); a text of more than half of
+that gets an ``NgramTable`` of its own."""
+
+
+class NgramStatistics:
+    """``NgramTable``'s two statistics for n = 1..``max_n``, computed beforehand by ``batch_statistics``."""
+
+    __slots__ = ("_top", "_dup")
+
+    def __init__(self, top: list[int], dup: list[int]) -> None:
+        self._top, self._dup = top, dup
+
+    def _at(self, values: list[int], n: int) -> int:
+        if not 1 <= n <= len(values):
+            raise ValueError(f"n-gram statistics were computed for n = 1..{len(values)}, not {n}")
+        return values[n - 1]
+
+    def top_ngram_chars(self, n: int) -> int:
+        """As ``NgramTable.top_ngram_chars``."""
+        return self._at(self._top, n)
+
+    def duplicated_ngram_chars(self, n: int) -> int:
+        """As ``NgramTable.duplicated_ngram_chars``."""
+        return self._at(self._dup, n)
+
+
+def batch_statistics(indexes: list[WordIndex], max_n: int) -> list[NgramTable | NgramStatistics]:
+    """The n-gram statistics of many texts, n = 1..``max_n``: the same numbers as an ``NgramTable`` of each.
+
+    Most texts are a few hundred words, where a table's time goes to numpy's cost per call (a dozen calls a
+    level); here the texts of a batch share each call. Their words are laid end to end, each text's word ids
+    offset to its own range so no n-gram of one equals one of another, and an n-gram is only formed where
+    the text has ``n`` words left. A text of more than ``BATCH_WORDS // 2`` words gets its own table.
+    """
+    out: list[NgramTable | NgramStatistics | None] = [None] * len(indexes)
+    batch: list[int] = []
+    words = 0
+    for i, index in enumerate(indexes):
+        size = len(index)
+        if size > BATCH_WORDS // 2:
+            out[i] = NgramTable(index)
+            continue
+        if words + size > BATCH_WORDS:
+            _fill(out, batch, indexes, max_n)
+            batch, words = [], 0
+        batch.append(i)
+        words += size
+    _fill(out, batch, indexes, max_n)
+    return out  # type: ignore[return-value]  # every slot is filled
+
+
+def _fill(out: list, batch: list[int], indexes: list[WordIndex], max_n: int) -> None:
+    """``out[i]`` for each ``i`` of ``batch``: zeros for a text without words, else from ``_batch_levels``."""
+    texts = [i for i in batch if len(indexes[i])]
+    for i in batch:
+        if not len(indexes[i]):
+            out[i] = NgramStatistics([0] * max_n, [0] * max_n)
+    if texts:
+        top, dup = _batch_levels([indexes[i] for i in texts], max_n)
+        for row, i in enumerate(texts):
+            out[i] = NgramStatistics(top[:, row].tolist(), dup[:, row].tolist())
+
+
+def _batch_levels(indexes: list[WordIndex], max_n: int) -> tuple[np.ndarray, np.ndarray]:
+    """(top n-gram characters, duplicated n-gram characters), each ``[max_n, texts]``, of texts with words."""
+    sizes = np.fromiter(map(len, indexes), dtype=np.int64, count=len(indexes))
+    offsets = np.zeros(len(indexes), dtype=np.int64)
+    np.cumsum(sizes[:-1], out=offsets[1:])
+    total = int(sizes.sum())
+    # A word's id is the position where it first occurs; offset, it is that position in the batch.
+    ids = np.concatenate([index.firsts.astype(np.int64) + o for index, o in zip(indexes, offsets.tolist(),
+                                                                                strict=True)])
+    cum = np.zeros(total + 1, dtype=np.int64)
+    np.cumsum(np.concatenate([index.lengths for index in indexes]), out=cum[1:])
+    text_of = np.repeat(np.arange(len(indexes)), sizes)
+    positions = np.arange(total)
+    room = (offsets + sizes)[text_of] - positions  # words from each position to the end of its text
+    bounds = np.append(offsets, total)
+    top = np.zeros((max_n, len(indexes)), dtype=np.int64)
+    dup = np.zeros((max_n, len(indexes)), dtype=np.int64)
+    firsts, counts = ids, np.bincount(ids, minlength=total)
+    for n in range(1, max_n + 1):
+        if n > 1:
+            # The n-gram at i can repeat only if the (n-1)-grams at i and i+1 both do, in the same text.
+            repeats = np.take(counts > 1, firsts)
+            live = np.logical_and(repeats[:-1], repeats[1:])
+            live &= room[:-1] >= n
+            live_at = np.flatnonzero(live)
+            if not len(live_at):
+                break  # nothing repeats at n, nor at any larger n: the rest stay 0
+            key = firsts[live_at] * total + ids[live_at + n - 1]
+            grouped = _first_positions([key], live_at)
+            # Every other position holds an n-gram of its own (or none: too near its text's end).
+            firsts = positions.copy()
+            firsts[live_at] = grouped
+            counts = np.bincount(firsts, minlength=total)
+        best = np.maximum.reduceat(counts, offsets)
+        texts = np.flatnonzero(best >= 2)
+        if len(texts):
+            hits = np.flatnonzero(counts == best[text_of])
+            start = hits[np.searchsorted(hits, offsets[texts])]  # each text's first maximum
+            top[n - 1, texts] = best[texts] * (cum[start + n] - cum[start])
+        starts = np.flatnonzero(firsts != positions)
+        if len(starts):
+            ends = starts + n
+            np.minimum(ends[:-1], starts[1:], out=ends[:-1])  # overlaps count once
+            covered = np.zeros(len(starts) + 1, dtype=np.int64)
+            np.cumsum(cum[ends] - cum[starts], out=covered[1:])
+            cut = np.searchsorted(starts, bounds)
+            dup[n - 1] = covered[cut[1:]] - covered[cut[:-1]]
+    return top, dup

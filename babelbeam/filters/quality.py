@@ -19,12 +19,14 @@ from __future__ import annotations
 import dataclasses
 import logging
 from functools import partial
+from typing import NamedTuple
 
 from babelbeam.filters.base import DocumentFilter, LineCleaner
 from babelbeam.filters.c4 import C4LineCleaner, C4QualityFilter
 from babelbeam.filters.fineweb import FineWebQualityFilter
 from babelbeam.filters.gopher import GopherQualityFilter, GopherRepetitionFilter
 from babelbeam.filters.lines import BoilerplateLineCleaner, UrlBlocklist
+from babelbeam.filters.ngrams import batch_statistics
 from babelbeam.filters.stopwords import resolve_stop_words
 from babelbeam.filters.textstats import TextStats
 from babelbeam.schemas.document import Document
@@ -66,6 +68,16 @@ class LanguageChain:
                    filters=[build(section) for build, section in filters if section.enabled],
                    final_cleaners=[C4LineCleaner(s.c4)] if s.c4.enabled and s.c4.remove_lines else [],
                    stopword_source=source)
+
+
+class _Pending(NamedTuple):
+    """A document the chain's filters still have to judge, with what they read."""
+
+    doc: Document
+    stats: TextStats
+    chain: LanguageChain
+    record: dict[str, float] | None
+    """The measurements of ``keep_measurements``, else None."""
 
 
 def _clean(cleaner: LineCleaner, doc: Document, stats: TextStats,
@@ -111,6 +123,20 @@ class QualityChain:
 
     def reason(self, doc: Document) -> tuple[Document, str | None]:
         """Run the chain: the (possibly cleaned) document and the first failed reason, or None to keep it."""
+        cleaned = self._cleaned(doc)
+        return self._filtered(cleaned) if isinstance(cleaned, _Pending) else cleaned
+
+    def reason_batch(self, docs: list[Document]) -> list[tuple[Document, str | None]]:
+        """``[reason(d) for d in docs]``, with the Gopher n-gram statistics of the documents that reach them
+        computed together (``ngrams.batch_statistics``: numpy's cost per call shared by the batch). The
+        results are the same; the batch's statistics are held at once (the stage bounds its batches)."""
+        cleaned = [self._cleaned(doc) for doc in docs]
+        self._share_ngram_work([c for c in cleaned if isinstance(c, _Pending)])
+        return [self._filtered(c) if isinstance(c, _Pending) else c for c in cleaned]
+
+    def _cleaned(self, doc: Document) -> tuple[Document, str | None] | _Pending:
+        """The chain up to its filters: ``(document, reason)`` when that decides it, else what the filters
+        need."""
         stats = TextStats(doc.text, doc.lang, url=doc.url)
         if self.blocklist is not None:
             reason = self.blocklist.check(stats, None)
@@ -128,6 +154,12 @@ class QualityChain:
                 return doc, reason
         if not doc.text.strip():
             return doc, EMPTY_REASON
+        return _Pending(doc, stats, chain, record)
+
+    @staticmethod
+    def _filtered(pending: _Pending) -> tuple[Document, str | None]:
+        """The filters and final cleaners, after ``_cleaned``."""
+        doc, stats, chain, record = pending
         first: str | None = None
         for f in chain.filters:
             reason = f.check(stats, record)
@@ -142,12 +174,35 @@ class QualityChain:
                     break
         return doc, first
 
+    @staticmethod
+    def _share_ngram_work(pending: list[_Pending]) -> None:
+        """Set ``stats.ngrams`` of every pending text whose Gopher repetition filter will read it, computed
+        a batch at a time per largest n (languages' settings may differ)."""
+        by_max_n: dict[int, list[TextStats]] = {}
+        for _, stats, chain, record in pending:
+            for f in chain.filters:
+                if (isinstance(f, GopherRepetitionFilter) and f.max_n
+                        and f.reads_ngrams(stats, measuring=record is not None)):
+                    by_max_n.setdefault(f.max_n, []).append(stats)
+        for max_n, group in by_max_n.items():
+            tables = batch_statistics([s.word_index for s in group], max_n)
+            for stats, table in zip(group, tables, strict=True):
+                stats.ngrams = table  # the cached property's value, set beforehand
+
     def apply(self, doc: Document) -> Document:
         """The document, cleaned, or ``doc.removed(reason)``; in ``label_only`` mode always kept, the reason
         in its metadata."""
         if not self.config.enabled:
             return doc
-        out, reason = self.reason(doc)
+        return self._outcome(*self.reason(doc))
+
+    def apply_batch(self, docs: list[Document]) -> list[Document]:
+        """``[apply(d) for d in docs]``, through ``reason_batch``."""
+        if not self.config.enabled:
+            return list(docs)
+        return [self._outcome(out, reason) for out, reason in self.reason_batch(docs)]
+
+    def _outcome(self, out: Document, reason: str | None) -> Document:
         if reason is None:
             return out
         if self.config.label_only:

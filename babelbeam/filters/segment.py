@@ -98,9 +98,11 @@ class _AstralMap:
         return u16 - bisect.bisect_left(self._u16, u16)
 
 
-_RECENT = 4
-"""Word indexes remembered per thread. The quality chain and the MinHash shingles read the same document
-one after the other in one fused Beam stage; remembering the last few makes the second call a lookup."""
+RECENT_WORDS = 1 << 20
+"""Words of the most recent word indexes remembered per thread (the last one always, however long). The
+quality chain segments a stage batch of documents before the MinHash shingles, in the same fused Beam stage,
+read each of them: remembering a batch's worth (about 8 MB a million words, plus one string per distinct
+word) makes the second call a lookup."""
 
 CHUNK_CHARS = 1 << 20
 """``word_index`` segments a longer text a piece at a time, each cut just after a newline, so one
@@ -182,20 +184,36 @@ class WordIndex:
 
 
 def word_index(text: str, lang: str) -> WordIndex:
-    """The ``WordIndex`` of ``words(text, lang)``, built a ``CHUNK_CHARS`` piece at a time. The last few
-    are remembered per thread (the same object comes back: do not change it)."""
+    """The ``WordIndex`` of ``words(text, lang)``, built a ``CHUNK_CHARS`` piece at a time. The most recent
+    ones are remembered per thread, up to ``RECENT_WORDS`` words (the same object comes back: do not change
+    it)."""
     recent = getattr(_local, "recent", None)
     if recent is None:
-        recent = _local.recent = {}
+        recent = _local.recent = _RecentIndexes()
     key = (lang, text)
-    found = recent.get(key)
+    found = recent.indexes.get(key)
     if found is not None:
         return found
     index = WordIndex.from_words(_segment_words(piece, lang) for piece in newline_pieces(text, CHUNK_CHARS))
-    if len(recent) >= _RECENT:
-        del recent[next(iter(recent))]  # the oldest: dicts keep insertion order
-    recent[key] = index
+    recent.add(key, index)
     return index
+
+
+class _RecentIndexes:
+    """The word indexes ``word_index`` remembers, oldest first, and how many words they hold."""
+
+    __slots__ = ("indexes", "words")
+
+    def __init__(self) -> None:
+        self.indexes: dict[tuple[str, str], WordIndex] = {}
+        self.words = 0
+
+    def add(self, key: tuple[str, str], index: WordIndex) -> None:
+        self.words += len(index)
+        while self.indexes and self.words > RECENT_WORDS:
+            oldest = next(iter(self.indexes))  # dicts keep insertion order
+            self.words -= len(self.indexes.pop(oldest))
+        self.indexes[key] = index
 
 
 def _segment_words(text: str, lang: str) -> list[str]:

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator
 from functools import cache, cached_property
 from itertools import filterfalse
 
-from babelbeam.filters.ngrams import NgramTable
+from babelbeam.filters.ngrams import NgramStatistics, NgramTable
 from babelbeam.filters.segment import WordIndex, word_index
 
 _LINE_RUNS = re.compile("\n+")
@@ -123,5 +123,6 @@ class TextStats:
         return duplicates(_split(_PARAGRAPH_BREAK, self.text.strip()))
 
     @cached_property
-    def ngrams(self) -> NgramTable:
+    def ngrams(self) -> NgramTable | NgramStatistics:
+        """The n-gram statistics; the quality chain sets them beforehand for a batch of texts."""
         return NgramTable(self.word_index)

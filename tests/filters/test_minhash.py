@@ -396,6 +396,6 @@ def test_xxh3_word_hashes_from_the_word_index_equal_the_word_list(
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(segment, "CHUNK_CHARS", piece_chars)
         patch.setattr(minhash, "_COMBINE_BLOCK", 1 + piece_chars % 4)  # blocks of 1 to 4 positions
-        patch.setattr(segment._local, "recent", {})  # noqa: SLF001  (no index built with another piece size)
+        patch.setattr(segment._local, "recent", None)  # noqa: SLF001  (no index built with another piece size)
         assert np.array_equal(minhash._indexed_word_hashes(text, lang), reference)  # noqa: SLF001
         assert np.array_equal(shingle_hashes(text, lang), combine_word_hashes(reference, 5))

@@ -107,6 +107,35 @@ def test_no_repeats_stops_early() -> None:
     assert [table.duplicated_ngram_chars(n) for n in range(5, 11)] == [0] * 6
 
 
+def _batch_stats(table: object) -> list[int]:
+    return [f(n) for n in range(1, 11) for f in (table.top_ngram_chars, table.duplicated_ngram_chars)]
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(_WORDS, min_size=1, max_size=12), st.sampled_from([5, 40, 300, 1 << 18]))
+def test_batch_statistics_match_a_table_each(texts: list[list[str]], batch_words: int) -> None:
+    """Texts laid end to end (empty ones, texts shorter than n, batches cut by ``BATCH_WORDS`` and texts
+    too long for a batch among them) get the statistics of their own table."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(ngrams, "BATCH_WORDS", batch_words)
+        got = ngrams.batch_statistics([WordIndex.from_words([w]) for w in texts], 10)
+    assert [_batch_stats(g) for g in got] == [_reference_stats(w) for w in texts]
+
+
+def test_batch_statistics_of_a_large_batch() -> None:
+    """A quarter of a million words in one batch: keys beyond 32 bits, the sort grouping, long coverage."""
+    rng = random.Random(3)
+    texts = [[rng.choice("abcd") * rng.randint(1, 2) for _ in range(rng.randint(100, 4000))]
+             for _ in range(120)]
+    indexes = [WordIndex.from_words([w]) for w in texts]
+    got = ngrams.batch_statistics(indexes, 10)
+    assert sum(map(len, texts)) > 1 << 17
+    assert all(isinstance(g, ngrams.NgramStatistics) for g in got)
+    assert [_batch_stats(g) for g in got] == [_all_stats(NgramTable(i)) for i in indexes]
+    with pytest.raises(ValueError, match="n = 1..10, not 11"):
+        got[0].top_ngram_chars(11)
+
+
 # --- statistics read beside the tables --------------------------------------------------------------------
 
 

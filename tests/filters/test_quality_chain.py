@@ -166,3 +166,17 @@ def test_corpus_stop_words_fill_the_gap(tmp_path) -> None:
     gopher_quality = chain.for_language("ceb_Latn").filters[1]
     assert gopher_quality.name == "gopher_quality"
     assert gopher_quality.check(TextStats(text, "ceb_Latn"), None) is None
+
+
+@pytest.mark.parametrize("measure", [False, True])
+def test_batch_decides_as_one_at_a_time(measure: bool) -> None:
+    """``apply_batch`` (the n-gram statistics of the batch computed together) gives each document exactly
+    what ``apply`` gives it, measurements included."""
+    config = QualityConfig(keep_measurements=measure)
+    docs = [Document(id=lang, text=text, lang=lang) for lang, text in sorted(GOOD.items())]
+    docs += [Document(id=f"rep-{lang}", text=repeated_paragraphs(lang), lang=lang) for lang in sorted(GOOD)]
+    docs += [Document(id="empty", text=" \n ", lang="eng_Latn"),
+             Document(id="one", text="Word.", lang="eng_Latn")]
+    want = [QualityChain.from_config(config).apply(d) for d in docs]
+    assert QualityChain.from_config(config).apply_batch(docs) == want
+    assert {d.removed_reason for d in want} >= {None, "gopher_repetition_dup_para_frac"}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections import Counter
 from pathlib import Path
 
 import apache_beam as beam
@@ -10,8 +11,9 @@ from apache_beam.options.pipeline_options import PipelineOptions
 from apache_beam.testing.test_pipeline import TestPipeline
 from apache_beam.testing.util import assert_that, equal_to
 
-from babelbeam.filters.quality import LABEL_KEY
-from babelbeam.pipeline.stages.quality import QualityFilter
+from babelbeam.filters.quality import LABEL_KEY, QualityChain
+from babelbeam.pipeline.stages.base import DocumentStage
+from babelbeam.pipeline.stages.quality import QualityFilter, QualityFilterFn
 from babelbeam.pipeline.stopword_pass import DeriveStopWords, top_words
 from babelbeam.schemas import Document
 from babelbeam.schemas.quality_config import QualityConfig
@@ -69,3 +71,29 @@ def test_derive_stop_words_writes_lists(tmp_path: Path) -> None:
 
 def test_top_words_order() -> None:
     assert top_words([("b", 2), ("a", 2), ("c", 5), ("d", 1)], 3) == ["c", "a", "b"]
+
+
+class _SmallBatchFn(QualityFilterFn):
+    BATCH_DOCS = 3  # full batches and a partial one left for finish_bundle
+    BATCH_CHARS = 2_000  # and batches cut short by a long document
+
+
+def test_batched_stage_equals_one_document_at_a_time() -> None:
+    """Documents go through the chain a batch at a time: each comes out as ``QualityChain.apply`` alone makes
+    it, counted the same."""
+    config = QualityConfig(label_only=False)
+    chain = QualityChain.from_config(config)
+    docs = _docs() + [Document(id=f"rep-{i}", text=repeated_paragraphs("eng_Latn"), lang="eng_Latn")
+                      for i in range(2)]
+    want = [chain.apply(d) for d in docs]
+    assert {d.removed_reason for d in want} >= {None, "gopher_repetition_dup_para_frac"}
+    p = TestPipeline(options=PipelineOptions(OPTIONS))
+    out = p | beam.Create(docs) | DocumentStage(_SmallBatchFn(config))
+    assert_that(out["kept"], equal_to([d for d in want if d.removed_reason is None]), label="Kept")
+    assert_that(out["removed"], equal_to([d for d in want if d.removed_reason is not None]), label="Removed")
+    result = p.run()
+    result.wait_until_finish()
+    counters = {c.key.metric.name: c.committed for c in result.metrics().query()["counters"]}
+    expected = Counter("quality.kept" if d.removed_reason is None else f"quality.removed_{d.removed_reason}"
+                       for d in want)
+    assert {k: v for k, v in counters.items() if not k.startswith("quality.stopwords_missing")} == expected

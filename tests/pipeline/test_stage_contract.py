@@ -19,7 +19,14 @@ from apache_beam.utils.windowed_value import PANE_INFO_UNKNOWN, WindowedValue
 from conftest import FNAPI, write_jsonl
 
 from babelbeam.pipeline.phases.annotate import AnnotateWave, _DedupKeysFn
-from babelbeam.pipeline.stages.base import KEPT, REMOVED, StageSummary, set_up, stage_summaries
+from babelbeam.pipeline.stages.base import (
+    KEPT,
+    REMOVED,
+    BatchedDocumentStageFn,
+    StageSummary,
+    set_up,
+    stage_summaries,
+)
 from babelbeam.pipeline.stages.langid import IdentifyLanguageFn
 from babelbeam.pipeline.stages.normalize import Normalize, NormalizeFn
 from babelbeam.pipeline.stages.quality import QualityFilterFn
@@ -58,7 +65,7 @@ def _run(fn: beam.DoFn, docs: list[Document], **side: Any) -> list[Any]:
     fn.start_bundle()
     outputs: list[Any] = []
     for d in docs:
-        if isinstance(fn, IdentifyLanguageFn):
+        if isinstance(fn, BatchedDocumentStageFn):
             outputs += fn.process(d, timestamp=0, window=GlobalWindow(), pane=PANE_INFO_UNKNOWN)
         else:
             outputs += fn.process(d, **side) or []
@@ -111,7 +118,7 @@ def test_the_no_change_check_can_fail() -> None:
 
 
 def test_set_up_names_the_call_made_too_early() -> None:
-    with pytest.raises(RuntimeError, match="QualityFilterFn.transform called before setup"):
+    with pytest.raises(RuntimeError, match="QualityFilterFn.transform_batch called before setup"):
         QualityFilterFn(QualityConfig(enabled=True)).transform(_documents()[0])
     assert set_up(3, "x") == 3
 

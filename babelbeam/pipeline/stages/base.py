@@ -19,6 +19,7 @@ from typing import Any, TypeVar
 
 import apache_beam as beam
 from apache_beam.metrics import Metrics
+from apache_beam.utils.windowed_value import WindowedValue
 
 from babelbeam.pipeline import progress
 from babelbeam.schemas import Document
@@ -103,6 +104,60 @@ class DocumentStageFn(beam.DoFn):
 
     def finish_bundle(self) -> None:
         progress.flush()
+
+
+class BatchedDocumentStageFn(DocumentStageFn):
+    """A stage that transforms documents a batch at a time: subclasses implement ``transform_batch``, which
+    must return ``[transform(d) for d in docs]``.
+
+    Documents are buffered until ``BATCH_DOCS`` of them or ``BATCH_CHARS`` characters of text are held (a
+    longer document is a batch of its own), then each leaves as ``DocumentStageFn.process`` would send it
+    (same counters, same progress note), in input order, wrapped in its own timestamp, window and pane; the
+    last partial batch leaves in ``finish_bundle``.
+    """
+
+    BATCH_DOCS = 256
+    BATCH_CHARS = 1 << 20
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._batch: list[tuple[Document, Any, Any, Any]] = []
+        """Buffered (document, timestamp, window, pane) not yet transformed."""
+        self._batch_chars = 0
+
+    def transform_batch(self, docs: list[Document]) -> list[Document]:
+        raise NotImplementedError
+
+    def transform(self, doc: Document) -> Document:
+        return self.transform_batch([doc])[0]
+
+    def start_bundle(self) -> None:
+        self._batch, self._batch_chars = [], 0
+
+    def process(self, doc: Document, timestamp: Any = beam.DoFn.TimestampParam,
+                window: Any = beam.DoFn.WindowParam, pane: Any = beam.DoFn.PaneInfoParam) -> Iterator[object]:
+        if self._batch and self._batch_chars + len(doc.text) > self.BATCH_CHARS:
+            yield from self._flush()
+        self._batch.append((doc, timestamp, window, pane))
+        self._batch_chars += len(doc.text)
+        if len(self._batch) >= self.BATCH_DOCS:
+            yield from self._flush()
+
+    def finish_bundle(self) -> Iterator[object]:  # type: ignore[override]  # Beam takes its outputs
+        yield from self._flush()
+        super().finish_bundle()
+
+    def _flush(self) -> Iterator[object]:
+        if not self._batch:
+            return
+        batch, self._batch, self._batch_chars = self._batch, [], 0
+        outs = self.transform_batch([doc for doc, _, _, _ in batch])
+        for out, (_, timestamp, window, pane) in zip(outs, batch, strict=True):
+            yield self._emit(out, WindowedValue(out, timestamp, (window,), pane))
+
+    def __getstate__(self) -> dict[str, object]:
+        # A pickled DoFn carries no buffered documents.
+        return {**self.__dict__, "_batch": [], "_batch_chars": 0}
 
 
 class DocumentStage(beam.PTransform):
