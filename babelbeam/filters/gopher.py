@@ -107,9 +107,9 @@ class GopherRepetitionFilter(DocumentFilter):
         ]
 
     @property
-    def max_n(self) -> int:
-        """The largest n of its n-gram rules (0 without any)."""
-        return max((n for n, _ in self.top_ngrams + self.dup_ngrams), default=0)
+    def ngram_sizes(self) -> tuple[tuple[int, ...], tuple[int, ...]]:
+        """(the n of its top n-gram rules, the n of its duplicated n-gram rules)."""
+        return tuple(n for n, _ in self.top_ngrams), tuple(n for n, _ in self.dup_ngrams)
 
     def reads_ngrams(self, st: TextStats, measuring: bool) -> bool:
         """Whether ``check(st, record)`` reads ``st.ngrams`` (``measuring``: ``record`` is a dict): there are

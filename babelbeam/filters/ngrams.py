@@ -14,6 +14,8 @@ No hashing: the statistics are exact.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import numpy as np
 
 from babelbeam.filters.segment import WordIndex
@@ -174,35 +176,43 @@ that gets an ``NgramTable`` of its own."""
 
 
 class NgramStatistics:
-    """``NgramTable``'s two statistics for n = 1..``max_n``, computed beforehand by ``batch_statistics``."""
+    """``NgramTable``'s two statistics for the n each was asked for, computed beforehand by
+    ``batch_statistics``: row ``row`` of its batch's ``{n: [value of each text]}``."""
 
-    __slots__ = ("_top", "_dup")
+    __slots__ = ("_top", "_dup", "_row")
 
-    def __init__(self, top: list[int], dup: list[int]) -> None:
-        self._top, self._dup = top, dup
+    def __init__(self, top: dict[int, list[int]], dup: dict[int, list[int]], row: int) -> None:
+        self._top, self._dup, self._row = top, dup, row
 
-    def _at(self, values: list[int], n: int) -> int:
-        if not 1 <= n <= len(values):
-            raise ValueError(f"n-gram statistics were computed for n = 1..{len(values)}, not {n}")
-        return values[n - 1]
+    def _at(self, values: dict[int, list[int]], n: int, what: str) -> int:
+        found = values.get(n)
+        if found is None:
+            raise ValueError(f"{what} was computed for n in {sorted(values)}, not {n}")
+        return found[self._row]
 
     def top_ngram_chars(self, n: int) -> int:
         """As ``NgramTable.top_ngram_chars``."""
-        return self._at(self._top, n)
+        return self._at(self._top, n, "top_ngram_chars")
 
     def duplicated_ngram_chars(self, n: int) -> int:
         """As ``NgramTable.duplicated_ngram_chars``."""
-        return self._at(self._dup, n)
+        return self._at(self._dup, n, "duplicated_ngram_chars")
 
 
-def batch_statistics(indexes: list[WordIndex], max_n: int) -> list[NgramTable | NgramStatistics]:
-    """The n-gram statistics of many texts, n = 1..``max_n``: the same numbers as an ``NgramTable`` of each.
+def batch_statistics(indexes: list[WordIndex], top_ns: Iterable[int], dup_ns: Iterable[int]
+                     ) -> list[NgramTable | NgramStatistics]:
+    """The n-gram statistics of many texts: ``top_ngram_chars(n)`` for each n of ``top_ns`` and
+    ``duplicated_ngram_chars(n)`` for each of ``dup_ns``, the same numbers as an ``NgramTable`` of each text.
 
     Most texts are a few hundred words, where a table's time goes to numpy's cost per call (a dozen calls a
     level); here the texts of a batch share each call. Their words are laid end to end, each text's word ids
     offset to its own range so no n-gram of one equals one of another, and an n-gram is only formed where
-    the text has ``n`` words left. A text of more than ``BATCH_WORDS // 2`` words gets its own table.
+    its text has ``n`` words left. Past the words, a level holds only the positions whose n-gram may repeat
+    (``_Level``). A text of more than ``BATCH_WORDS // 2`` words gets its own table.
     """
+    top_ns, dup_ns = sorted(set(top_ns)), sorted(set(dup_ns))
+    if min(top_ns + dup_ns, default=1) < 1:
+        raise ValueError("n-gram statistics need n >= 1")
     out: list[NgramTable | NgramStatistics | None] = [None] * len(indexes)
     batch: list[int] = []
     words = 0
@@ -212,71 +222,128 @@ def batch_statistics(indexes: list[WordIndex], max_n: int) -> list[NgramTable | 
             out[i] = NgramTable(index)
             continue
         if words + size > BATCH_WORDS:
-            _fill(out, batch, indexes, max_n)
+            _fill(out, batch, indexes, top_ns, dup_ns)
             batch, words = [], 0
         batch.append(i)
         words += size
-    _fill(out, batch, indexes, max_n)
+    _fill(out, batch, indexes, top_ns, dup_ns)
     return out  # type: ignore[return-value]  # every slot is filled
 
 
-def _fill(out: list, batch: list[int], indexes: list[WordIndex], max_n: int) -> None:
+def _fill(out: list, batch: list[int], indexes: list[WordIndex], top_ns: list[int], dup_ns: list[int]
+          ) -> None:
     """``out[i]`` for each ``i`` of ``batch``: zeros for a text without words, else from ``_batch_levels``."""
     texts = [i for i in batch if len(indexes[i])]
-    for i in batch:
-        if not len(indexes[i]):
-            out[i] = NgramStatistics([0] * max_n, [0] * max_n)
+    if len(texts) < len(batch):
+        none = NgramStatistics({n: [0] for n in top_ns}, {n: [0] for n in dup_ns}, 0)
+        for i in batch:
+            if not len(indexes[i]):
+                out[i] = none
     if texts:
-        top, dup = _batch_levels([indexes[i] for i in texts], max_n)
+        top, dup = _batch_levels([indexes[i] for i in texts], top_ns, dup_ns)
+        top_lists = {n: v.tolist() for n, v in top.items()}
+        dup_lists = {n: v.tolist() for n, v in dup.items()}
         for row, i in enumerate(texts):
-            out[i] = NgramStatistics(top[:, row].tolist(), dup[:, row].tolist())
+            out[i] = NgramStatistics(top_lists, dup_lists, row)
 
 
-def _batch_levels(indexes: list[WordIndex], max_n: int) -> tuple[np.ndarray, np.ndarray]:
-    """(top n-gram characters, duplicated n-gram characters), each ``[max_n, texts]``, of texts with words."""
-    sizes = np.fromiter(map(len, indexes), dtype=np.int64, count=len(indexes))
-    offsets = np.zeros(len(indexes), dtype=np.int64)
-    np.cumsum(sizes[:-1], out=offsets[1:])
-    total = int(sizes.sum())
-    # A word's id is the position where it first occurs; offset, it is that position in the batch.
-    ids = np.concatenate([index.firsts.astype(np.int64) + o for index, o in zip(indexes, offsets.tolist(),
-                                                                                strict=True)])
-    cum = np.zeros(total + 1, dtype=np.int64)
-    np.cumsum(np.concatenate([index.lengths for index in indexes]), out=cum[1:])
-    text_of = np.repeat(np.arange(len(indexes)), sizes)
-    positions = np.arange(total)
-    room = (offsets + sizes)[text_of] - positions  # words from each position to the end of its text
-    bounds = np.append(offsets, total)
-    top = np.zeros((max_n, len(indexes)), dtype=np.int64)
-    dup = np.zeros((max_n, len(indexes)), dtype=np.int64)
-    firsts, counts = ids, np.bincount(ids, minlength=total)
-    for n in range(1, max_n + 1):
-        if n > 1:
-            # The n-gram at i can repeat only if the (n-1)-grams at i and i+1 both do, in the same text.
-            repeats = np.take(counts > 1, firsts)
-            live = np.logical_and(repeats[:-1], repeats[1:])
-            live &= room[:-1] >= n
-            live_at = np.flatnonzero(live)
-            if not len(live_at):
-                break  # nothing repeats at n, nor at any larger n: the rest stay 0
-            key = firsts[live_at] * total + ids[live_at + n - 1]
-            grouped = _first_positions([key], live_at)
-            # Every other position holds an n-gram of its own (or none: too near its text's end).
-            firsts = positions.copy()
-            firsts[live_at] = grouped
-            counts = np.bincount(firsts, minlength=total)
-        best = np.maximum.reduceat(counts, offsets)
-        texts = np.flatnonzero(best >= 2)
-        if len(texts):
-            hits = np.flatnonzero(counts == best[text_of])
-            start = hits[np.searchsorted(hits, offsets[texts])]  # each text's first maximum
-            top[n - 1, texts] = best[texts] * (cum[start + n] - cum[start])
-        starts = np.flatnonzero(firsts != positions)
-        if len(starts):
-            ends = starts + n
-            np.minimum(ends[:-1], starts[1:], out=ends[:-1])  # overlaps count once
-            covered = np.zeros(len(starts) + 1, dtype=np.int64)
-            np.cumsum(cum[ends] - cum[starts], out=covered[1:])
-            cut = np.searchsorted(starts, bounds)
-            dup[n - 1] = covered[cut[1:]] - covered[cut[:-1]]
+class _Batch:
+    """Texts laid end to end: word ids (offset, so each is its word's first position in the batch), the
+    cumulated word lengths and which text each position belongs to."""
+
+    def __init__(self, indexes: list[WordIndex]) -> None:
+        sizes = np.fromiter(map(len, indexes), dtype=np.int64, count=len(indexes))
+        self.offsets = np.zeros(len(indexes), dtype=np.int64)
+        np.cumsum(sizes[:-1], out=self.offsets[1:])
+        self.total = int(sizes.sum())
+        self.bounds = np.append(self.offsets, self.total)
+        self.ids = np.concatenate([index.firsts.astype(np.int64) + o
+                                   for index, o in zip(indexes, self.offsets.tolist(), strict=True)])
+        self.cum = np.zeros(self.total + 1, dtype=np.int64)
+        np.cumsum(np.concatenate([index.lengths for index in indexes]), out=self.cum[1:])
+        self.text_of = np.repeat(np.arange(len(indexes)), sizes)
+        self.ends = (self.offsets + sizes)[self.text_of]  # each position's text's end
+
+    def top(self, n: int, firsts: np.ndarray, sizes: np.ndarray) -> np.ndarray:
+        """Each text's ``top_ngram_chars(n)``: ``firsts`` are the first positions of n-grams that occur
+        ``sizes`` (>= 2) times, increasing."""
+        out = np.zeros(len(self.offsets), dtype=np.int64)
+        if not len(firsts):
+            return out
+        text = self.text_of[firsts]
+        runs = np.flatnonzero(np.diff(text, prepend=-1))  # each text's run of firsts (they increase)
+        best = np.maximum.reduceat(sizes, runs)
+        at_best = np.flatnonzero(sizes == np.repeat(best, np.diff(np.append(runs, len(sizes)))))
+        start = firsts[at_best[np.searchsorted(at_best, runs)]]  # the first maximum of each text
+        out[text[runs]] = best * (self.cum[start + n] - self.cum[start])
+        return out
+
+    def dup(self, n: int, starts: np.ndarray) -> np.ndarray:
+        """Each text's ``duplicated_ngram_chars(n)``: ``starts`` are the positions (increasing) whose n-gram
+        repeats an earlier one."""
+        if not len(starts):
+            return np.zeros(len(self.offsets), dtype=np.int64)
+        ends = starts + n
+        np.minimum(ends[:-1], starts[1:], out=ends[:-1])  # overlaps count once
+        covered = np.zeros(len(starts) + 1, dtype=np.int64)
+        np.cumsum(self.cum[ends] - self.cum[starts], out=covered[1:])
+        cut = np.searchsorted(starts, self.bounds)
+        return covered[cut[1:]] - covered[cut[:-1]]
+
+
+def _batch_levels(indexes: list[WordIndex], top_ns: list[int], dup_ns: list[int]
+                  ) -> tuple[dict[int, np.ndarray], dict[int, np.ndarray]]:
+    """({n: each text's top n-gram characters}, {n: each text's duplicated n-gram characters}) of texts
+    with words.
+
+    Level n holds ``live``, the positions whose n-gram may repeat (both (n-1)-grams at i and i + 1 repeat,
+    in the same text), and ``first``, the first position of each one's n-gram among them; every other
+    position holds an n-gram of its own. ``repeating`` are the live positions whose n-gram occurs twice or
+    more: level n + 1 is built from them alone.
+    """
+    b = _Batch(indexes)
+    top: dict[int, np.ndarray] = {}
+    dup: dict[int, np.ndarray] = {}
+    zeros = np.zeros(len(indexes), dtype=np.int64)
+    counts = np.bincount(b.ids, minlength=b.total)
+    repeats = np.take(counts > 1, b.ids)
+    if 1 in top_ns or 1 in dup_ns:
+        is_first = b.ids == np.arange(b.total)
+        if 1 in top_ns:
+            firsts = np.flatnonzero(is_first & repeats)
+            top[1] = b.top(1, firsts, counts[firsts])
+        if 1 in dup_ns:
+            dup[1] = b.dup(1, np.flatnonzero(~is_first))
+    del counts
+    repeating = np.flatnonzero(repeats)
+    del repeats
+    # Indexed by position, read only at the positions written: the first position of each repeating
+    # (n-1)-gram (level 1: the word ids), and each live position's place in ``live``.
+    first_at = b.ids
+    place = np.empty(b.total, dtype=np.int64)
+    for n in range(2, max(top_ns + dup_ns, default=1) + 1):
+        # i lives if its (n-1)-gram and i + 1's repeat, and i + n - 1 is still in i's text
+        head = repeating[:-1]
+        live = head[(repeating[1:] == head + 1) & (b.ends[head] >= head + n)]
+        if not len(live):
+            for k in top_ns:
+                top.setdefault(k, zeros)
+            for k in dup_ns:
+                dup.setdefault(k, zeros)
+            break
+        key = first_at[live] * b.total + b.ids[live + n - 1]
+        first = _first_positions([key], live)
+        place[live] = np.arange(len(live))
+        slot = place[first]  # each live position's group, by its first's place in live
+        sizes = np.bincount(slot, minlength=len(live))
+        if n in top_ns:
+            own = np.flatnonzero((first == live) & (sizes > 1))  # groups that repeat, by their first
+            top[n] = b.top(n, live[own], sizes[own])
+        if n in dup_ns:
+            dup[n] = b.dup(n, live[first != live])
+        repeating_at = np.flatnonzero(np.take(sizes, slot) > 1)
+        repeating = live[repeating_at]
+        if n == 2:
+            first_at = np.empty(b.total, dtype=np.int64)
+        first_at[repeating] = first[repeating_at]
     return top, dup

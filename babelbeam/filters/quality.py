@@ -177,15 +177,15 @@ class QualityChain:
     @staticmethod
     def _share_ngram_work(pending: list[_Pending]) -> None:
         """Set ``stats.ngrams`` of every pending text whose Gopher repetition filter will read it, computed
-        a batch at a time per largest n (languages' settings may differ)."""
-        by_max_n: dict[int, list[TextStats]] = {}
+        a batch at a time per set of rules (languages' settings may differ)."""
+        by_sizes: dict[tuple[tuple[int, ...], tuple[int, ...]], list[TextStats]] = {}
         for _, stats, chain, record in pending:
+            measuring = record is not None
             for f in chain.filters:
-                if (isinstance(f, GopherRepetitionFilter) and f.max_n
-                        and f.reads_ngrams(stats, measuring=record is not None)):
-                    by_max_n.setdefault(f.max_n, []).append(stats)
-        for max_n, group in by_max_n.items():
-            tables = batch_statistics([s.word_index for s in group], max_n)
+                if isinstance(f, GopherRepetitionFilter) and f.reads_ngrams(stats, measuring=measuring):
+                    by_sizes.setdefault(f.ngram_sizes, []).append(stats)
+        for (top_ns, dup_ns), group in by_sizes.items():
+            tables = batch_statistics([s.word_index for s in group], top_ns, dup_ns)
             for stats, table in zip(group, tables, strict=True):
                 stats.ngrams = table  # the cached property's value, set beforehand
 

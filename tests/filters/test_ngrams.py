@@ -118,7 +118,7 @@ def test_batch_statistics_match_a_table_each(texts: list[list[str]], batch_words
     too long for a batch among them) get the statistics of their own table."""
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(ngrams, "BATCH_WORDS", batch_words)
-        got = ngrams.batch_statistics([WordIndex.from_words([w]) for w in texts], 10)
+        got = ngrams.batch_statistics([WordIndex.from_words([w]) for w in texts], range(1, 11), range(1, 11))
     assert [_batch_stats(g) for g in got] == [_reference_stats(w) for w in texts]
 
 
@@ -128,12 +128,19 @@ def test_batch_statistics_of_a_large_batch() -> None:
     texts = [[rng.choice("abcd") * rng.randint(1, 2) for _ in range(rng.randint(100, 4000))]
              for _ in range(120)]
     indexes = [WordIndex.from_words([w]) for w in texts]
-    got = ngrams.batch_statistics(indexes, 10)
+    got = ngrams.batch_statistics(indexes, range(1, 11), range(1, 11))
     assert sum(map(len, texts)) > 1 << 17
     assert all(isinstance(g, ngrams.NgramStatistics) for g in got)
     assert [_batch_stats(g) for g in got] == [_all_stats(NgramTable(i)) for i in indexes]
-    with pytest.raises(ValueError, match="n = 1..10, not 11"):
+    with pytest.raises(ValueError, match="not 11"):
         got[0].top_ngram_chars(11)
+    only = ngrams.batch_statistics(indexes[:3], [3], [6, 8])
+    def asked(t: object) -> tuple[int, int, int]:
+        return t.top_ngram_chars(3), t.duplicated_ngram_chars(6), t.duplicated_ngram_chars(8)
+
+    assert [asked(g) for g in only] == [asked(NgramTable(i)) for i in indexes[:3]]
+    with pytest.raises(ValueError, match="computed for n in \\[6, 8\\], not 7"):
+        only[0].duplicated_ngram_chars(7)
 
 
 # --- statistics read beside the tables --------------------------------------------------------------------
