@@ -51,7 +51,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from memory import timed  # noqa: E402  (benchmarks/ is on sys.path when run or imported by run_all)
+from memory import forget_word_indexes, timed  # noqa: E402  (benchmarks/ is on sys.path when run or imported by run_all)
 
 from babelbeam.filters.base import DocumentFilter  # noqa: E402
 from babelbeam.filters.c4 import C4QualityFilter  # noqa: E402
@@ -60,6 +60,7 @@ from babelbeam.filters.gopher import GopherQualityFilter, GopherRepetitionFilter
 from babelbeam.filters.quality import QualityChain  # noqa: E402
 from babelbeam.filters.stopwords import GOPHER_STOP_WORDS  # noqa: E402
 from babelbeam.filters.textstats import TextStats  # noqa: E402
+from babelbeam.pipeline.stages.quality import QualityFilterFn  # noqa: E402
 from babelbeam.schemas import Document  # noqa: E402
 from babelbeam.schemas.quality_config import (  # noqa: E402
     C4Config,
@@ -444,8 +445,17 @@ def compare_with_baseline(rev: str, docs: list[Document], repeats: int) -> dict:
                 setattr(stats_module, name, segment_fn)
         return run
 
+    def stage_path(chain: object) -> Callable[[], object]:
+        """What the quality stage runs: ``apply_batch`` over its batches, where the revision has it."""
+        if not hasattr(chain, "apply_batch"):
+            return lambda: [chain.apply(d) for d in docs]
+        size = QualityFilterFn.BATCH_DOCS
+        return lambda: [out for i in range(0, len(docs), size)
+                        for out in chain.apply_batch(docs[i : i + size])]
+
     jobs = {
-        "quality chain (run config)": {
+        "quality chain (run config), as the stage runs it": {k: stage_path(c) for k, c in chains.items()},
+        "quality chain (run config), one document at a time": {
             k: (lambda c=c: [c.apply(d) for d in docs]) for k, c in chains.items()},
         "quality chain (run config), words segmented beforehand": {
             "old": looked_up(old_stats, chains["old"]), "new": looked_up(new_stats, chains["new"])},
@@ -466,6 +476,7 @@ def compare_with_baseline(rev: str, docs: list[Document], repeats: int) -> dict:
     for rep in range(repeats):
         for job, impls in jobs.items():
             for k in (("old", "new") if rep % 2 == 0 else ("new", "old")):
+                forget_word_indexes()  # each timing segments its texts itself
                 start = time.process_time()
                 impls[k]()
                 seconds = time.process_time() - start
