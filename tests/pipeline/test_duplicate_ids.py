@@ -15,7 +15,7 @@ import pyarrow.parquet as pq
 import pytest
 from conftest import write_jsonl
 
-from babelbeam.pipeline.phases.annotate import _WriteWaveBucketFn
+from babelbeam.pipeline.phases.annotate import _WriteWaveBucketFn, bucket_batch
 from babelbeam.pipeline.phases.dedup import Decision, merge_decisions
 from babelbeam.pipeline.phases.write import ID_DUPLICATE
 from babelbeam.pipeline.run import run_pipeline
@@ -128,7 +128,9 @@ def test_wave_bucket_files_do_not_depend_on_arrival_order(tmp_path):
     for n, order in enumerate([pairs, pairs[::-1], random.Random(3).sample(pairs, len(pairs))]):
         out = tmp_path / str(n)
         workdir = WorkDir(str(out))
-        list(_WriteWaveBucketFn(workdir, 0).process((0, order)))
+        # the bucket's documents arrive in batches (one per bundle), in any order
+        batches = [bucket_batch(order[:1]), bucket_batch(order[1:3]), bucket_batch(order[3:])]
+        list(_WriteWaveBucketFn(workdir, 0).process((0, batches[n % 2 :] + batches[: n % 2])))
         written.append((Path(workdir.wave_docs(0, 0)).read_bytes(),
                         Path(workdir.signatures(0, 0)).read_bytes()))
     assert written[0] == written[1] == written[2]

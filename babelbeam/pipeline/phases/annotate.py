@@ -15,7 +15,10 @@ from typing import Any
 
 import apache_beam as beam
 import pyarrow as pa
+import pyarrow.compute as pc
 from apache_beam.metrics import Metrics
+from apache_beam.transforms.window import GlobalWindows
+from apache_beam.utils.windowed_value import WindowedValue
 
 from babelbeam.filters.minhash import MinHasher, band_hashes, shingle_hashes, unique_hashes
 from babelbeam.filters.normalize import exact_dedup_key
@@ -29,7 +32,7 @@ from babelbeam.pipeline.stages.chain import document_stages
 from babelbeam.pipeline.workdir import REMOVED_DIR, WorkDir, delete_matching, parquet_bytes, wave_name
 from babelbeam.schemas import Document
 from babelbeam.schemas.config import RunConfig
-from babelbeam.schemas.document import documents_to_table, record_order
+from babelbeam.schemas.document import documents_to_table
 from babelbeam.schemas.minhash_config import MinHashConfig
 
 SIGNATURE_SCHEMA = pa.schema([
@@ -98,18 +101,74 @@ class Signatures(beam.PTransform):
                 | "SignatureRows" >> beam.Map(lambda kv: kv[1][1]))
 
 
+BATCH_CHARS = 1 << 23
+"""Text characters ``_BucketBatchesFn`` holds before it sends its batches on (and at the end of each
+bundle)."""
+_RECORD_ORDER = [("id", "ascending"), ("source", "ascending"), ("position", "ascending")]
+"""``record_order`` as Arrow sort keys: strings compare as UTF-8 bytes, which is code point order."""
+
+
+def bucket_batch(pairs: list[tuple[Document, dict[str, Any]]]) -> tuple[bytes, bytes]:
+    """(documents, their signature rows) as two Arrow IPC streams: what travels to a bucket's writer."""
+    docs = documents_to_table([doc for doc, _ in pairs])
+    signatures = pa.Table.from_pylist([sig for _, sig in pairs], schema=SIGNATURE_SCHEMA)
+    return _ipc_bytes(docs), _ipc_bytes(signatures)
+
+
+def _ipc_bytes(table: pa.Table) -> bytes:
+    sink = pa.BufferOutputStream()
+    with pa.ipc.new_stream(sink, table.schema) as writer:
+        writer.write_table(table)
+    return sink.getvalue().to_pybytes()
+
+
+def _ipc_table(data: bytes) -> pa.Table:
+    return pa.ipc.open_stream(data).read_all()
+
+
+class _BucketBatchesFn(beam.DoFn):
+    """(bucket, (document, signature row)) -> (bucket, ``bucket_batch``): a bundle's documents go to their
+    bucket's writer a batch at a time, as Arrow, instead of one pickled document per element through the
+    shuffle. A batch is sent when ``BATCH_CHARS`` of text are held and at the end of the bundle, so the
+    memory held is bounded whatever the bundle size. Annotate runs in the global window."""
+
+    def start_bundle(self) -> None:
+        self._pending: dict[int, list[tuple[Document, dict[str, Any]]]] = {}
+        self._chars = 0
+
+    def process(self, element: tuple[int, tuple[Document, dict[str, Any]]]) -> Iterator[WindowedValue]:
+        bucket, pair = element
+        self._pending.setdefault(bucket, []).append(pair)
+        self._chars += len(pair[0].text)
+        if self._chars >= BATCH_CHARS:
+            yield from self._flush()
+
+    def finish_bundle(self) -> Iterator[WindowedValue]:  # type: ignore[override]  # Beam takes its outputs
+        yield from self._flush()
+
+    def _flush(self) -> Iterator[WindowedValue]:
+        pending, self._pending, self._chars = self._pending, {}, 0
+        for bucket in sorted(pending):
+            yield GlobalWindows.windowed_value((bucket, bucket_batch(pending[bucket])))
+
+
 class _WriteWaveBucketFn(beam.DoFn):
     def __init__(self, workdir: WorkDir, wave: int) -> None:
         super().__init__()
         self.workdir, self.wave = workdir, wave
 
-    def process(self, element: tuple[int, Iterable[tuple[Document, dict[str, Any]]]]) -> Iterator[str]:
-        bucket, pairs = element
-        ordered = sorted(pairs, key=lambda pair: record_order(pair[0]))
+    def process(self, element: tuple[int, Iterable[tuple[bytes, bytes]]]) -> Iterator[str]:
+        bucket, batches = element
+        batches = list(batches)
+        docs = pa.concat_tables([_ipc_table(d) for d, _ in batches])
+        signatures = pa.concat_tables([_ipc_table(s) for _, s in batches])
+        # Row i of a batch's signatures is its document i's: one order sorts both (a stable sort, so the
+        # files do not depend on the order the batches arrive in; equal keys are the same record).
+        order = pc.sort_indices(docs, sort_keys=_RECORD_ORDER)
         docs_path = self.workdir.wave_docs(self.wave, bucket)
-        write_atomically(docs_path, parquet_bytes(documents_to_table([doc for doc, _ in ordered])))
-        signatures = pa.Table.from_pylist([sig for _, sig in ordered], schema=SIGNATURE_SCHEMA)
-        write_atomically(self.workdir.signatures(self.wave, bucket), parquet_bytes(signatures))
+        write_atomically(docs_path, parquet_bytes(docs.take(order).combine_chunks()))
+        write_atomically(self.workdir.signatures(self.wave, bucket),
+                         parquet_bytes(signatures.take(order).combine_chunks()))
         yield docs_path
 
 
@@ -174,6 +233,7 @@ class AnnotateWave(beam.PTransform):
         _ = (
             docs
             | "DedupKeys" >> beam.ParDo(_DedupKeysFn(config))
+            | "BucketBatches" >> beam.ParDo(_BucketBatchesFn())
             | "GroupBuckets" >> beam.GroupByKey()
             | "WriteBuckets" >> beam.ParDo(_WriteWaveBucketFn(workdir, wave))
         )
