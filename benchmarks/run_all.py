@@ -82,12 +82,13 @@ sys.path.insert(0, str(REPO / "benchmarks"))
 
 import corpus as corpus_mod  # noqa: E402  (benchmarks/ on sys.path)
 from bench_minhash import datasketch_signatures, rensa_bands, rensa_signatures  # noqa: E402
-from memory import Measure, Measured, run_measured  # noqa: E402
+from memory import Measure, Measured, forget_word_indexes, run_measured  # noqa: E402
 from peers import require  # noqa: E402
 
 from babelbeam.filters.minhash import MinHasher, band_hashes, shingle_hashes, shingles  # noqa: E402
 from babelbeam.filters.normalize import exact_dedup_key, normalize_text  # noqa: E402
 from babelbeam.filters.quality import QualityChain  # noqa: E402
+from babelbeam.pipeline.stages.quality import QualityFilterFn  # noqa: E402
 from babelbeam.schemas import Document  # noqa: E402
 from babelbeam.schemas.config import RunConfig  # noqa: E402
 from babelbeam.schemas.quality_config import QualityConfig  # noqa: E402
@@ -158,6 +159,7 @@ class Runner:
         self.profiles: dict[str, str] = {}
 
     def time(self, stage: str, impl: str, docs: int, mb: float, fn: Callable[[], Any], note: str = "") -> Any:
+        forget_word_indexes()  # a stage segments its texts itself, as in a run, not from an earlier stage's
         with Measure() as measure:
             out = fn()
         m = measure.result
@@ -167,6 +169,7 @@ class Runner:
                  m.peak_rss_mb)
         if self.profile_dir is not None and impl.startswith("babelbeam"):
             profiler = cProfile.Profile()
+            forget_word_indexes()
             profiler.runcall(fn)
             text = io.StringIO()
             pstats.Stats(profiler, stream=text).sort_stats("tottime").print_stats(15)
@@ -282,8 +285,11 @@ def stage_benchmarks(sample: list[tuple[dict, dict]], runner: Runner, peers: boo
     chain = QualityChain.from_config(config.quality)
     for d in kept[:50]:
         chain.apply(d)  # build the per-language chains outside the timing
+    size = QualityFilterFn.BATCH_DOCS
     qualified = runner.time("quality chain, run config (all languages)", "babelbeam", len(kept), kept_mb,
-                            lambda: [chain.apply(d) for d in kept])
+                            lambda: [out for i in range(0, len(kept), size)
+                                     for out in chain.apply_batch(kept[i : i + size])],
+                            note=f"batches of {size}, as the stage runs it")
     survivors = [d for d in qualified if d.removed_reason is None]
     surv_texts = [d.text for d in survivors]
     surv_mb = mb_of(surv_texts)
@@ -422,6 +428,7 @@ def _stage_work(stage: str, chunk: list) -> float:
     seconds. The inputs are what the stage gets in a run: raw ``(id, text)`` for language ID and for all
     stages, annotated ``Document``s for the quality chain, quality survivors for MinHash and the
     tokenizer."""
+    forget_word_indexes()
     started = time.process_time()
     w = _WORKER
     if stage == "language ID":
