@@ -98,11 +98,12 @@ class _AstralMap:
         return u16 - bisect.bisect_left(self._u16, u16)
 
 
-RECENT_WORDS = 1 << 20
-"""Words of the most recent word indexes remembered per thread (the last one always, however long). The
-quality chain segments a stage batch of documents before the MinHash shingles, in the same fused Beam stage,
-read each of them: remembering a batch's worth (about 8 MB a million words, plus one string per distinct
-word) makes the second call a lookup."""
+RECENT_CHARS = 1 << 21
+"""Characters of text whose word indexes are remembered per thread, the most recent first (the last one
+always, however long; an empty text counts as one). The quality chain segments a stage batch of documents
+(at most 1M characters) before the MinHash shingles, in the same fused Beam stage, read each of them:
+remembering a batch's worth makes the second call a lookup. Held: the texts (they are the keys, and the
+documents hold them anyway) and at most 8 bytes a word plus one string per distinct word."""
 
 CHUNK_CHARS = 1 << 20
 """``word_index`` segments a longer text a piece at a time, each cut just after a newline, so one
@@ -185,8 +186,8 @@ class WordIndex:
 
 def word_index(text: str, lang: str) -> WordIndex:
     """The ``WordIndex`` of ``words(text, lang)``, built a ``CHUNK_CHARS`` piece at a time. The most recent
-    ones are remembered per thread, up to ``RECENT_WORDS`` words (the same object comes back: do not change
-    it)."""
+    ones are remembered per thread, up to ``RECENT_CHARS`` characters of text (the same object comes back: do
+    not change it)."""
     recent = getattr(_local, "recent", None)
     if recent is None:
         recent = _local.recent = _RecentIndexes()
@@ -200,19 +201,20 @@ def word_index(text: str, lang: str) -> WordIndex:
 
 
 class _RecentIndexes:
-    """The word indexes ``word_index`` remembers, oldest first, and how many words they hold."""
+    """The word indexes ``word_index`` remembers, oldest first, and the characters of their texts."""
 
-    __slots__ = ("indexes", "words")
+    __slots__ = ("indexes", "chars")
 
     def __init__(self) -> None:
         self.indexes: dict[tuple[str, str], WordIndex] = {}
-        self.words = 0
+        self.chars = 0
 
     def add(self, key: tuple[str, str], index: WordIndex) -> None:
-        self.words += len(index)
-        while self.indexes and self.words > RECENT_WORDS:
+        self.chars += max(len(key[1]), 1)
+        while self.indexes and self.chars > RECENT_CHARS:
             oldest = next(iter(self.indexes))  # dicts keep insertion order
-            self.words -= len(self.indexes.pop(oldest))
+            del self.indexes[oldest]
+            self.chars -= max(len(oldest[1]), 1)
         self.indexes[key] = index
 
 

@@ -86,3 +86,21 @@ def test_a_text_segmented_in_newline_pieces_gives_the_same_words(text: str, lang
     vocabulary = list(index.vocabulary)
     assert [vocabulary[i] for i in index.vocabulary_ids()] == whole
     assert index.lengths.tolist() == [len(w) for w in whole]
+
+
+def test_recent_word_indexes_are_bounded_by_characters(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``word_index`` remembers recent texts up to ``RECENT_CHARS`` characters: a batch's worth comes back as
+    the same objects, older ones are segmented again, and texts without words count too (a stream of them
+    must not grow the memory without bound)."""
+    monkeypatch.setattr(segment, "RECENT_CHARS", 100)
+    monkeypatch.setattr(segment._local, "recent", None, raising=False)  # noqa: SLF001  (start empty)
+    texts = [f"word{i} and more words {i}" for i in range(4)]  # 22 characters each
+    first = [segment.word_index(t, "eng_Latn") for t in texts]
+    assert all(segment.word_index(t, "eng_Latn") is f for t, f in zip(texts, first, strict=True))
+    segment.word_index("x" * 60, "eng_Latn")  # 148 characters: the oldest three go
+    assert segment.word_index(texts[3], "eng_Latn") is first[3]
+    assert segment.word_index(texts[0], "eng_Latn") is not first[0]
+    for i in range(300):  # 300 different texts without a word
+        assert not len(segment.word_index("!" * (1 + i % 30) + "?" * (i // 30), "eng_Latn"))
+    recent = segment._local.recent  # noqa: SLF001
+    assert recent.chars <= 100 and len(recent.indexes) <= 100
