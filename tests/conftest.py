@@ -23,6 +23,25 @@ def write_jsonl(path: Path, records: list[dict | str | bytes]) -> Path:
     return path
 
 
+def run_stage_fn(fn: object, docs: list, want: list) -> dict[str, int]:
+    """Run a stage DoFn over ``docs`` on the FnApiRunner; assert that its kept and removed outputs are the
+    documents of ``want`` (what ``fn`` makes of each, one at a time) and return its committed counters."""
+    import apache_beam as beam
+    from apache_beam.options.pipeline_options import PipelineOptions
+    from apache_beam.testing.test_pipeline import TestPipeline
+    from apache_beam.testing.util import assert_that, equal_to
+
+    from babelbeam.pipeline.stages.base import DocumentStage
+
+    p = TestPipeline(options=PipelineOptions(FNAPI))
+    out = p | beam.Create(docs) | DocumentStage(fn)
+    assert_that(out["kept"], equal_to([d for d in want if d.removed_reason is None]), label="Kept")
+    assert_that(out["removed"], equal_to([d for d in want if d.removed_reason is not None]), label="Removed")
+    result = p.run()
+    result.wait_until_finish()
+    return {c.key.metric.name: c.committed for c in result.metrics().query()["counters"]}
+
+
 @pytest.fixture(scope="session")
 def fnapi_options() -> list[str]:
     return list(FNAPI)

@@ -109,6 +109,11 @@ class Document:
 RecordOrder = tuple[str, str, int]
 
 
+RECORD_ORDER_KEYS = [("id", "ascending"), ("source", "ascending"), ("position", "ascending")]
+"""``record_order`` as Arrow sort keys (``pyarrow.compute.sort_indices``, a stable sort): Arrow compares
+strings as UTF-8 bytes, which is code point order."""
+
+
 def record_order(record: Document | Mapping[str, Any]) -> RecordOrder:
     """The one total order of records: ``(id, source, position)``, strings by code point.
 

@@ -8,8 +8,8 @@ import apache_beam as beam
 from apache_beam.options.pipeline_options import PipelineOptions
 from apache_beam.testing.test_pipeline import TestPipeline
 from apache_beam.testing.util import assert_that, equal_to
+from conftest import run_stage_fn
 
-from babelbeam.pipeline.stages.base import DocumentStage
 from babelbeam.pipeline.stages.langid import IdentifyLanguage, IdentifyLanguageFn
 from babelbeam.schemas import Document
 from babelbeam.schemas.config import LangIdConfig
@@ -71,12 +71,6 @@ def test_batched_stage_equals_one_document_at_a_time() -> None:
     one = IdentifyLanguageFn(config)
     one.setup()
     want = [one.transform(d) for d in DOCS]
-    p = TestPipeline(options=PipelineOptions(["--runner=FnApiRunner"]))
-    out = p | beam.Create(DOCS) | DocumentStage(_SmallBatchFn(config))
-    assert_that(out["kept"], equal_to([d for d in want if d.removed_reason is None]), label="Kept")
-    assert_that(out["removed"], equal_to([d for d in want if d.removed_reason is not None]), label="Removed")
-    result = p.run()
-    result.wait_until_finish()
-    counters = {c.key.metric.name: c.committed for c in result.metrics().query()["counters"]}
+    counters = run_stage_fn(_SmallBatchFn(config), DOCS, want)
     assert counters == {"langid.kept": 3, "langid.removed_langid_too_short": 1,
                         "langid.removed_langid_undetermined": 1}

@@ -10,9 +10,9 @@ import apache_beam as beam
 from apache_beam.options.pipeline_options import PipelineOptions
 from apache_beam.testing.test_pipeline import TestPipeline
 from apache_beam.testing.util import assert_that, equal_to
+from conftest import run_stage_fn
 
 from babelbeam.filters.quality import LABEL_KEY, QualityChain
-from babelbeam.pipeline.stages.base import DocumentStage
 from babelbeam.pipeline.stages.quality import QualityFilter, QualityFilterFn
 from babelbeam.pipeline.stopword_pass import DeriveStopWords, top_words
 from babelbeam.schemas import Document
@@ -87,13 +87,7 @@ def test_batched_stage_equals_one_document_at_a_time() -> None:
                       for i in range(2)]
     want = [chain.apply(d) for d in docs]
     assert {d.removed_reason for d in want} >= {None, "gopher_repetition_dup_para_frac"}
-    p = TestPipeline(options=PipelineOptions(OPTIONS))
-    out = p | beam.Create(docs) | DocumentStage(_SmallBatchFn(config))
-    assert_that(out["kept"], equal_to([d for d in want if d.removed_reason is None]), label="Kept")
-    assert_that(out["removed"], equal_to([d for d in want if d.removed_reason is not None]), label="Removed")
-    result = p.run()
-    result.wait_until_finish()
-    counters = {c.key.metric.name: c.committed for c in result.metrics().query()["counters"]}
+    counters = run_stage_fn(_SmallBatchFn(config), docs, want)
     expected = Counter("quality.kept" if d.removed_reason is None else f"quality.removed_{d.removed_reason}"
                        for d in want)
     assert {k: v for k, v in counters.items() if not k.startswith("quality.stopwords_missing")} == expected

@@ -32,7 +32,7 @@ from babelbeam.pipeline.stages.chain import document_stages
 from babelbeam.pipeline.workdir import REMOVED_DIR, WorkDir, delete_matching, parquet_bytes, wave_name
 from babelbeam.schemas import Document
 from babelbeam.schemas.config import RunConfig
-from babelbeam.schemas.document import documents_to_table
+from babelbeam.schemas.document import RECORD_ORDER_KEYS, documents_to_table
 from babelbeam.schemas.minhash_config import MinHashConfig
 
 SIGNATURE_SCHEMA = pa.schema([
@@ -104,8 +104,6 @@ class Signatures(beam.PTransform):
 BATCH_CHARS = 1 << 23
 """Text characters ``_BucketBatchesFn`` holds before it sends its batches on (and at the end of each
 bundle)."""
-_RECORD_ORDER = [("id", "ascending"), ("source", "ascending"), ("position", "ascending")]
-"""``record_order`` as Arrow sort keys: strings compare as UTF-8 bytes, which is code point order."""
 
 
 def bucket_batch(pairs: list[tuple[Document, dict[str, Any]]]) -> tuple[bytes, bytes]:
@@ -164,7 +162,7 @@ class _WriteWaveBucketFn(beam.DoFn):
         signatures = pa.concat_tables([_ipc_table(s) for _, s in batches])
         # Row i of a batch's signatures is its document i's: one order sorts both (a stable sort, so the
         # files do not depend on the order the batches arrive in; equal keys are the same record).
-        order = pc.sort_indices(docs, sort_keys=_RECORD_ORDER)
+        order = pc.sort_indices(docs, sort_keys=RECORD_ORDER_KEYS)
         docs_path = self.workdir.wave_docs(self.wave, bucket)
         write_atomically(docs_path, parquet_bytes(docs.take(order).combine_chunks()))
         write_atomically(self.workdir.signatures(self.wave, bucket),
