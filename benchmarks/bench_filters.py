@@ -378,6 +378,14 @@ def _stats_given_words(stats_class: type, doc: Document, words: list[str], index
     return stats
 
 
+def _repetition_filter(gopher_module: object) -> object:
+    """A revision's Gopher repetition filter with the default config (older revisions take no argument)."""
+    try:
+        return gopher_module.GopherRepetitionFilter(GopherRepetitionConfig())
+    except TypeError:
+        return gopher_module.GopherRepetitionFilter()
+
+
 def compare_with_baseline(rev: str, docs: list[Document], repeats: int) -> dict:
     """Identical results and interleaved CPU times of revision ``rev``'s quality filters and today's."""
     import baseline
@@ -421,7 +429,7 @@ def compare_with_baseline(rev: str, docs: list[Document], repeats: int) -> dict:
 
     config = RunConfig().quality
     chains = {"old": old_quality.QualityChain.from_config(config), "new": QualityChain.from_config(config)}
-    repetition = {"old": old_gopher.GopherRepetitionFilter(),
+    repetition = {"old": _repetition_filter(old_gopher),
                   "new": GopherRepetitionFilter(GopherRepetitionConfig())}
     stats_of = {"old": old_stats.TextStats, "new": new_stats.TextStats}
     tables = {"old": old_stats.NgramTable, "new": new_stats.NgramTable}

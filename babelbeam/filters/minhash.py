@@ -39,6 +39,7 @@ from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from itertools import compress, repeat
 from operator import contains
+from typing import Any
 
 import numpy as np
 import regex
@@ -436,8 +437,9 @@ def _mod_mersenne61(x: np.ndarray) -> None:
 
 
 @lru_cache(maxsize=8)
-def _band_prefixes(bands: int) -> tuple[bytes, ...]:
-    return tuple(i.to_bytes(2, "little") for i in range(bands))
+def _band_hashers(bands: int) -> tuple[Any, ...]:
+    """BLAKE2b-64 states that have read each band's 2-byte index: copying one is cheaper than a new hash."""
+    return tuple(hashlib.blake2b(i.to_bytes(2, "little"), digest_size=8) for i in range(bands))
 
 
 def band_hashes(signature: np.ndarray, bands: int, rows: int) -> list[int]:
@@ -446,11 +448,13 @@ def band_hashes(signature: np.ndarray, bands: int, rows: int) -> list[int]:
     """
     raw = np.ascontiguousarray(signature[: bands * rows], dtype="<u4").tobytes()
     width = rows * 4  # bytes per band
-    blake2b = hashlib.blake2b
-    digests = b"".join([blake2b(prefix + raw[i * width : (i + 1) * width], digest_size=8).digest()
-                        for i, prefix in enumerate(_band_prefixes(bands))])
+    digests = []
+    for i, band_hasher in enumerate(_band_hashers(bands)):
+        h = band_hasher.copy()
+        h.update(raw[i * width : (i + 1) * width])
+        digests.append(h.digest())
     # Each 8-byte digest read as a little-endian signed int64: int.from_bytes(digest, "little", signed=True).
-    return np.frombuffer(digests, dtype="<i8").tolist()
+    return np.frombuffer(b"".join(digests), dtype="<i8").tolist()
 
 
 def candidate_probability(similarity: float | np.ndarray, bands: int, rows: int) -> float | np.ndarray:

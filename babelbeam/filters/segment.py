@@ -139,19 +139,17 @@ def newline_pieces(text: str, size: int) -> Iterator[str]:
 
 class WordIndex:
     """A text's words as numbers: what the quality rules and the MinHash shingles read of them, at 8 bytes a
-    word plus one string per distinct word (a list of the words would cost about 60 bytes a word): ``firsts``
-    and, once asked for, ``lengths`` (``counts`` adds 4 more when the n-gram rules ask).
+    word plus one string per distinct word (a list of the words would cost about 60 bytes a word).
 
     ``vocabulary`` maps each distinct word to the position where it first occurs, in first-occurrence
     order; ``firsts[i]`` is that first position for the word at position ``i`` (equal words, equal
     values); ``lengths[i]`` its length in code points.
     """
 
-    __slots__ = ("vocabulary", "firsts", "_lengths", "_counts")
+    __slots__ = ("vocabulary", "firsts", "lengths", "_counts")
 
-    def __init__(self, vocabulary: dict[str, int], firsts: np.ndarray) -> None:
-        self.vocabulary, self.firsts = vocabulary, firsts
-        self._lengths: np.ndarray | None = None
+    def __init__(self, vocabulary: dict[str, int], firsts: np.ndarray, lengths: np.ndarray) -> None:
+        self.vocabulary, self.firsts, self.lengths = vocabulary, firsts, lengths
         self._counts: np.ndarray | None = None
 
     @classmethod
@@ -159,27 +157,19 @@ class WordIndex:
         """The index of the words of consecutive pieces of one text."""
         vocabulary: dict[str, int] = {}
         first = vocabulary.setdefault  # keeps the first position stored for a word and returns it
-        firsts, position = [], 0
+        firsts, lengths, position = [], [], 0
         for ws in pieces:
             m = len(ws)
             firsts.append(np.fromiter(map(first, ws, range(position, position + m)), dtype=np.int32, count=m))
+            lengths.append(np.fromiter(map(len, ws), dtype=np.int32, count=m))
             position += m
-        if len(firsts) == 1:  # one piece (most texts): its array as it is, no copy
-            return cls(vocabulary, firsts[0])
+        if len(firsts) == 1:  # one piece (most texts): its arrays as they are, no copy
+            return cls(vocabulary, firsts[0], lengths[0])
         empty = np.empty(0, np.int32)  # keeps the dtype when there are no pieces
-        return cls(vocabulary, np.concatenate([empty, *firsts]))
+        return cls(vocabulary, np.concatenate([empty, *firsts]), np.concatenate([empty, *lengths]))
 
     def __len__(self) -> int:
         return len(self.firsts)
-
-    @property
-    def lengths(self) -> np.ndarray:
-        """Each position's word length in code points."""
-        if self._lengths is None:
-            # One len() a distinct word, not one a position; the MinHash shingles never ask.
-            per_word = np.fromiter(map(len, self.vocabulary), dtype=np.int32, count=len(self.vocabulary))
-            self._lengths = per_word[self.vocabulary_ids()]
-        return self._lengths
 
     @property
     def counts(self) -> np.ndarray:
