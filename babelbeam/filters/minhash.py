@@ -45,7 +45,7 @@ import numpy as np
 import regex
 import xxhash
 
-from babelbeam.filters.segment import word_index
+from babelbeam.filters.segment import remembered_word_index, word_index
 from babelbeam.filters.segment import words as segment_words
 from babelbeam.schemas.minhash_config import HASH_FUNCTIONS, SCHEMES, MinHashConfig
 
@@ -155,14 +155,23 @@ def shingle_hashes(
     ``sha1`` and ``crc32`` give one value per distinct shingle in first-occurrence order; ``xxh3`` one value
     per shingle position (a repeated shingle repeats its value, which changes neither a signature nor
     ``unique_hashes``), computed from the words without building shingle strings.
+
+    With ``xxh3`` the words come from the word index the quality rules just built for the text when this
+    thread remembers one (``segment.word_index``), or when the text is longer than ``WORD_LIST_CHARS`` (an
+    index holds a few bytes a word, a word list about 100); otherwise from the normalised word list, which
+    is cheaper than building an index that nothing else will read.
     """
     if hash_function == "xxh3":
-        if segment:
+        if segment and (len(text) > WORD_LIST_CHARS or remembered_word_index(text, lang) is not None):
             return combine_word_hashes(_indexed_word_hashes(text, lang), ngram)
         words = list(filter(None, _normalized_text(text, lang, segment).encode("utf-8").split(b" ")))
         return combine_word_hashes(word_hashes(words), ngram)
     return hash_shingles(shingle_bytes(text, lang, ngram=ngram, segment=segment), hash_function)
 
+
+WORD_LIST_CHARS = 1 << 16
+"""Longest text whose xxh3 shingle hashes ``shingle_hashes`` may compute from a list of its words (about 1
+MB of word strings at most) rather than from its word index."""
 
 _SEPARATOR = "\x00"
 """Joins the distinct words for one normalisation pass: no word holds it, and normalising changes neither it

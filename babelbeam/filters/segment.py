@@ -203,6 +203,12 @@ def word_index(text: str, lang: str) -> WordIndex:
     return index
 
 
+def remembered_word_index(text: str, lang: str) -> WordIndex | None:
+    """The word index ``word_index`` remembers for ``text`` in this thread, or None (nothing is built)."""
+    recent = getattr(_local, "recent", None)
+    return None if recent is None else recent.indexes.get((lang, text))
+
+
 class _RecentIndexes:
     """The word indexes ``word_index`` remembers, oldest first, and the characters of their texts."""
 

@@ -396,6 +396,35 @@ def test_xxh3_word_hashes_from_the_word_index_equal_the_word_list(
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(segment, "CHUNK_CHARS", piece_chars)
         patch.setattr(minhash, "_COMBINE_BLOCK", 1 + piece_chars % 4)  # blocks of 1 to 4 positions
-        patch.setattr(segment._local, "recent", None)  # noqa: SLF001  (no index built with another piece size)
+        # no index built with another piece size
+        patch.setattr(segment._local, "recent", None, raising=False)  # noqa: SLF001
         assert np.array_equal(minhash._indexed_word_hashes(text, lang), reference)  # noqa: SLF001
         assert np.array_equal(shingle_hashes(text, lang), combine_word_hashes(reference, 5))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=TRICKY + "\n\x00", max_size=80) | st.text(max_size=60),
+       st.sampled_from(["und", "eng_Latn", "tha_Thai", "jpn_Jpan"]))
+def test_xxh3_shingle_hashes_are_the_same_from_a_word_list_and_from_a_word_index(text: str,
+                                                                                 lang: str) -> None:
+    """``shingle_hashes`` reads the words from the text's word index when this thread remembers one (the
+    quality rules built it) or the text is long, else from a word list: the same hashes either way."""
+    from babelbeam.filters import segment
+
+    reference = word_hashes([w.encode("utf-8") for w in _reference_words(text, lang, True)])
+    expected = combine_word_hashes(reference, 5)
+    with pytest.MonkeyPatch.context() as patch:
+        # nothing remembered: the word list
+        patch.setattr(segment._local, "recent", None, raising=False)  # noqa: SLF001
+        assert segment.remembered_word_index(text, lang) is None
+        from_list = shingle_hashes(text, lang)
+        assert segment.remembered_word_index(text, lang) is None  # the word list leaves no index behind
+        segment.word_index(text, lang)
+        assert segment.remembered_word_index(text, lang) is not None
+        from_index = shingle_hashes(text, lang)
+        patch.setattr(segment._local, "recent", None)  # noqa: SLF001
+        patch.setattr(minhash, "WORD_LIST_CHARS", 0)  # every text "long": its index, built now
+        long_path = shingle_hashes(text, lang)
+        assert segment.remembered_word_index(text, lang) is not None or not text
+    for got in (from_list, from_index, long_path):
+        assert np.array_equal(got, expected)
