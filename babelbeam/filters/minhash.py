@@ -186,7 +186,8 @@ def _indexed_word_hashes(text: str, lang: str) -> np.ndarray:
     vocabulary = index.vocabulary
     joined = _SEPARATOR.join(vocabulary)
     ids = index.vocabulary_ids()
-    if joined.count(_SEPARATOR) == len(vocabulary) - 1:
+    separator_free = joined.count(_SEPARATOR) == len(vocabulary) - 1
+    if separator_free:
         folded = _normalized_text(joined, lang, segment=False)
         if " " not in folded:  # no word split or emptied (most texts): one hash a word, one encode in all
             return np.take(word_hashes(folded.encode("utf-8").split(_SEPARATOR.encode())), ids)
@@ -206,7 +207,7 @@ def _indexed_word_hashes(text: str, lang: str) -> np.ndarray:
         flat += pieces
         done = i + 1
     flat += normalized[done:]
-    if flat and _SEPARATOR not in joined:  # one encode in all
+    if separator_free and flat:  # one encode in all
         hashes = word_hashes(_SEPARATOR.join(flat).encode("utf-8").split(_SEPARATOR.encode()))
     else:
         hashes = word_hashes([p.encode("utf-8") for p in flat])
