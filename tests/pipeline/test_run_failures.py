@@ -264,7 +264,14 @@ def test_ctrl_c_is_one_line_and_the_run_resumes(tmp_path):
     out = tmp_path / "run"
     cmd = [sys.executable, "-m", "babelbeam.cli", "run", "--input", str(ROOT / "examples" / "corpus" / "*"),
            "--output", str(out), "--config", str(ROOT / "examples" / "demo.yaml"), "--quiet"]
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    # A test run started in the background (`make test &` in a script, nohup) inherits SIGINT ignored, and
+    # so would the run: Python keeps an inherited SIG_IGN. A handled signal is reset to the default in the
+    # child, so the run sees Ctrl-C as a user's terminal would deliver it.
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    finally:
+        signal.signal(signal.SIGINT, previous)
     deadline = time.monotonic() + 300
     while not (out / "work" / "plan.json").exists() and proc.poll() is None and time.monotonic() < deadline:
         time.sleep(0.02)
