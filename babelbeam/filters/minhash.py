@@ -45,7 +45,7 @@ import numpy as np
 import regex
 import xxhash
 
-from babelbeam.filters.segment import remembered_word_index, word_index
+from babelbeam.filters.segment import WordIndex, remembered_word_index, word_index
 from babelbeam.filters.segment import words as segment_words
 from babelbeam.schemas.minhash_config import HASH_FUNCTIONS, SCHEMES, MinHashConfig
 
@@ -162,8 +162,11 @@ def shingle_hashes(
     is cheaper than building an index that nothing else will read.
     """
     if hash_function == "xxh3":
-        if segment and (len(text) > WORD_LIST_CHARS or remembered_word_index(text, lang) is not None):
-            return combine_word_hashes(_indexed_word_hashes(text, lang), ngram)
+        if segment:
+            long_text = len(text) > WORD_LIST_CHARS
+            index = word_index(text, lang) if long_text else remembered_word_index(text, lang)
+            if index is not None:
+                return combine_word_hashes(_indexed_word_hashes(index, lang), ngram)
         words = list(filter(None, _normalized_text(text, lang, segment).encode("utf-8").split(b" ")))
         return combine_word_hashes(word_hashes(words), ngram)
     return hash_shingles(shingle_bytes(text, lang, ngram=ngram, segment=segment), hash_function)
@@ -178,11 +181,10 @@ _SEPARATOR = "\x00"
 nor the case of a letter beside it (it is neither a separator, a digit, cased, nor case-ignorable)."""
 
 
-def _indexed_word_hashes(text: str, lang: str) -> np.ndarray:
-    """The xxh3 hash of every normalised word of ``text`` in order (what ``word_hashes`` gives for
-    ``normalize_words(text, lang)``), from ``segment.word_index``: each distinct word is normalised and
+def _indexed_word_hashes(index: WordIndex, lang: str) -> np.ndarray:
+    """The xxh3 hash of every normalised word of a text in order (what ``word_hashes`` gives for
+    ``normalize_words(text, lang)``), from its word index: each distinct word is normalised and
     hashed once, and no string per word is built, so a long document costs a few bytes a word."""
-    index = word_index(text, lang)
     vocabulary = index.vocabulary
     joined = _SEPARATOR.join(vocabulary)
     ids = index.vocabulary_ids()
@@ -397,9 +399,6 @@ class MinHasher:
         self.chunk = chunk
         self.a, self.b = permutations(num_perm, seed, scheme)
         self._dtype = np.uint64 if scheme == "legacy" else np.uint32
-        # As columns: a block's values are laid out one permutation a row, so each minimum runs along a
-        # contiguous row (about 15% faster than a shingle a row and the minimum down the columns).
-        self._a_column, self._b_column = self.a[:, None], self.b[:, None]
 
     @classmethod
     def from_config(cls, config: MinHashConfig) -> MinHasher:
@@ -414,10 +413,11 @@ class MinHasher:
         hv = hashes.astype(np.uint64) if legacy else _fmix32(hashes.astype(np.uint32, copy=False))
         out = None
         for start in range(0, len(hv), self.chunk):
-            # a*h + b wraps modulo 2^64 (legacy) or 2^32 (affine32), exactly as datasketch's numpy code does:
-            # num_perm x block values (a fresh array: faster than a strided view of a reused buffer).
-            values = np.multiply(self._a_column, hv[start : start + self.chunk])
-            np.add(values, self._b_column, out=values)
+            # a*h + b wraps modulo 2^64 (legacy) or 2^32 (affine32), exactly as datasketch's numpy code does.
+            # num_perm x block values, one permutation a row, so each minimum runs along a contiguous row
+            # (about 15% faster than a shingle a row); a fresh array beats a strided view of a reused buffer.
+            values = np.multiply(self.a[:, None], hv[start : start + self.chunk])
+            np.add(values, self.b[:, None], out=values)
             if legacy:
                 _mod_mersenne61(values)
                 np.bitwise_and(values, MAX_HASH, out=values)

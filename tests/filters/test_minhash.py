@@ -398,7 +398,8 @@ def test_xxh3_word_hashes_from_the_word_index_equal_the_word_list(
         patch.setattr(minhash, "_COMBINE_BLOCK", 1 + piece_chars % 4)  # blocks of 1 to 4 positions
         # no index built with another piece size
         patch.setattr(segment._local, "recent", None, raising=False)  # noqa: SLF001
-        assert np.array_equal(minhash._indexed_word_hashes(text, lang), reference)  # noqa: SLF001
+        index = segment.word_index(text, lang)
+        assert np.array_equal(minhash._indexed_word_hashes(index, lang), reference)  # noqa: SLF001
         assert np.array_equal(shingle_hashes(text, lang), combine_word_hashes(reference, 5))
 
 
